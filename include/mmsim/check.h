@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: Invariant checker
+ *
+ * msim_mm_check() walks an mm and cross-checks everything that must agree:
+ * the VMA tree's order, balance, gap augmentation and sorted list; that
+ * VMAs do not overlap and map_count, total_vm, data_vm, exec_vm and
+ * stack_vm match them; that every PTE lies inside a VMA and gives no more
+ * access than the VMA's flags; that every table's entry count is right and
+ * no table is empty; that rss counters match the PTEs; and that every
+ * anonymous frame's mapcount and refcount equal the mappings of it.
+ * msim_machine_check() adds the machine-wide view: free frames, commit
+ * charge, and each frame's refcount against all mms together.
+ */
+#ifndef MMSIM_CHECK_H
+#define MMSIM_CHECK_H
+
+#include <stddef.h>
+#include <mmsim/mm_types.h>
+
+/**
+ * msim_mm_check - check @mm (caller may hold no lock: it takes the mmap
+ * lock for reading)
+ * Return: 0, or -EUCLEAN with the first violation described on stderr.
+ */
+int msim_mm_check(struct mm_struct *mm);
+
+/** msim_mm_check_msg - msim_mm_check(), the description into @msg. */
+int msim_mm_check_msg(struct mm_struct *mm, char *msg, size_t size);
+
+/**
+ * msim_machine_check - check every mm of @m, then frames and commit charge
+ * across them.  Return: 0 or -EUCLEAN, described into @msg if not NULL.
+ */
+int msim_machine_check(struct msim_machine *m, char *msg, size_t size);
+
+#endif /* MMSIM_CHECK_H */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: Locks
+ *
+ * spinlock_t and struct rw_semaphore with the kernel's operations, built on
+ * pthreads.  Every operation first passes through msim_sync_ops when one is
+ * installed, so that a deterministic scheduler can make each acquisition a
+ * preemption point and, when a lock is contended, park the thread and run
+ * another instead of letting pthreads block it.  The pthread mutex inside
+ * each lock only guards the lock's own state and is never held across a
+ * scheduling point.  Without msim_sync_ops the locks behave as ordinary
+ * blocking locks for real threads.
+ */
+#ifndef MMSIM_LOCKING_H
+#define MMSIM_LOCKING_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+enum msim_sync_event {
+	MSIM_SYNC_SPIN_LOCK,
+	MSIM_SYNC_SPIN_UNLOCK,
+	MSIM_SYNC_DOWN_READ,
+	MSIM_SYNC_UP_READ,
+	MSIM_SYNC_DOWN_WRITE,
+	MSIM_SYNC_UP_WRITE,
+	MSIM_SYNC_DOWNGRADE,
+};
+
+/**
+ * struct msim_sync_ops - a scheduler's hold on every lock
+ * @point: called before every lock operation on @lock (a preemption point).
+ * @block: called instead of sleeping when @lock cannot be taken; returns
+ *	when the caller should look at the lock again.
+ * @wake: called after @lock was released or downgraded, so that threads
+ *	parked in @block on it may run again.
+ */
+struct msim_sync_ops {
+	void (*point)(void *lock, enum msim_sync_event ev, const char *name);
+	void (*block)(void *lock, const char *name);
+	void (*wake)(void *lock, const char *name);
+};
+
+/** msim_set_sync_ops - install (or with NULL remove) the lock hooks. */
+void msim_set_sync_ops(const struct msim_sync_ops *ops);
+
+typedef struct {
+	pthread_mutex_t mutex;
+	pthread_cond_t cond;
+	bool locked;
+	const char *name;
+} spinlock_t;
+
+void spin_lock_init(spinlock_t *lock);
+void spin_lock_destroy(spinlock_t *lock);
+void spin_lock(spinlock_t *lock);
+void spin_unlock(spinlock_t *lock);
+bool spin_is_locked(spinlock_t *lock);
+
+/**
+ * struct rw_semaphore - sleeping reader/writer lock
+ *
+ * A waiting writer holds back new readers, as Linux's rwsem does, so a
+ * stream of faults cannot starve munmap.
+ */
+struct rw_semaphore {
+	pthread_mutex_t mutex;
+	pthread_cond_t cond;
+	int readers;
+	bool writer;
+	int writers_waiting;
+	const char *name;
+};
+
+void init_rwsem(struct rw_semaphore *sem);
+void rwsem_destroy(struct rw_semaphore *sem);
+void down_read(struct rw_semaphore *sem);
+bool down_read_trylock(struct rw_semaphore *sem);
+void up_read(struct rw_semaphore *sem);
+void down_write(struct rw_semaphore *sem);
+bool down_write_trylock(struct rw_semaphore *sem);
+void up_write(struct rw_semaphore *sem);
+void downgrade_write(struct rw_semaphore *sem);
+bool rwsem_is_locked(struct rw_semaphore *sem);
+bool rwsem_is_write_locked(struct rw_semaphore *sem);
+
+#endif /* MMSIM_LOCKING_H */

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: The simulated machine
+ *
+ * A machine is one architecture, its physical memory and the tunables the
+ * kernel keeps in sysctls.  Every mm lives on one machine and every byte the
+ * simulation allocates is charged to it, by kind, so that a test can assert
+ * that nothing leaked and can make any single allocation fail.
+ */
+#ifndef MMSIM_MACHINE_H
+#define MMSIM_MACHINE_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <mmsim/arch.h>
+#include <mmsim/list.h>
+#include <mmsim/locking.h>
+
+struct page;
+
+/** enum msim_alloc_kind - what an allocation is for (failure injection) */
+enum msim_alloc_kind {
+	MSIM_ALLOC_FRAME,	/* a page frame for user data */
+	MSIM_ALLOC_PGTABLE,	/* a page-table page */
+	MSIM_ALLOC_VMA,		/* struct vm_area_struct */
+	MSIM_ALLOC_ANON_VMA,	/* struct anon_vma */
+	MSIM_ALLOC_AVC,		/* struct anon_vma_chain */
+	MSIM_ALLOC_MM,		/* struct mm_struct */
+	MSIM_ALLOC_TASK,	/* struct task_struct */
+	MSIM_ALLOC_OTHER,	/* anything else the model keeps */
+	MSIM_NR_ALLOC_KINDS
+};
+
+#define OVERCOMMIT_GUESS 0
+#define OVERCOMMIT_ALWAYS 1
+#define OVERCOMMIT_NEVER 2
+
+/**
+ * struct msim_machine_config - what msim_machine_create() builds
+ * @arch: the architecture (NULL: x86_64)
+ * @ram_bytes: simulated RAM (0: 1 GiB); rounded down to whole pages
+ */
+struct msim_machine_config {
+	const struct msim_arch *arch;
+	unsigned long ram_bytes;
+};
+
+/**
+ * struct msim_machine - physical memory and global mm state
+ * @arch: the architecture of every mm on this machine
+ * @ram: the bytes of all frames, frame n at @ram + (n << page_shift)
+ * @mem_map: one struct page per frame; pfn 0 is the shared zero page
+ * @nr_frames: frames in @mem_map
+ * @zone_lock: protects the free list and the counters below it
+ * @nr_free: frames on @free_list or never handed out
+ * @vm_committed_as: pages charged for VM_ACCOUNT mappings
+ * @sysctl_max_map_count: vm.max_map_count
+ * @sysctl_overcommit_memory: vm.overcommit_memory
+ * @mmlist: every live mm of the machine (struct mm_struct.mmlist)
+ */
+struct msim_machine {
+	const struct msim_arch *arch;
+	unsigned char *ram;
+	struct page *mem_map;
+	unsigned long nr_frames;
+
+	spinlock_t zone_lock;
+	struct list_head free_list;
+	unsigned long next_fresh;	/* frames above this were never used */
+	unsigned long nr_free;
+
+	atomic_long vm_committed_as;
+	int sysctl_max_map_count;
+	int sysctl_overcommit_memory;
+
+	spinlock_t mmlist_lock;
+	struct list_head mmlist;
+
+	/* allocation accounting and failure injection */
+	atomic_long live[MSIM_NR_ALLOC_KINDS];
+	atomic_ulong nr_allocs;
+	unsigned long fail_nth;
+	unsigned int fail_kinds;
+	unsigned long nr_failed;
+};
+
+/**
+ * msim_machine_create - build a machine
+ * Return: the machine, or ERR_PTR(-EINVAL) for a config that cannot be
+ * built, ERR_PTR(-ENOMEM) if the host refuses the memory.
+ */
+struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg);
+
+/**
+ * msim_machine_destroy - free a machine whose mms are all gone
+ * Return: 0, or -EBUSY (and nothing freed) while any mm is still alive.
+ */
+int msim_machine_destroy(struct msim_machine *m);
+
+/**
+ * msim_fail_nth - make the @n-th allocation from now of one of @kinds fail
+ * @kinds: a mask of (1 << MSIM_ALLOC_*) bits; 0 means every kind
+ * @n: 1 for the next allocation; 0 turns injection off
+ */
+void msim_fail_nth(struct msim_machine *m, unsigned int kinds,
+		   unsigned long n);
+
+/** msim_live - objects of @kind allocated and not yet freed */
+long msim_live(struct msim_machine *m, enum msim_alloc_kind kind);
+
+/** msim_nr_free_frames - frames not in use */
+unsigned long msim_nr_free_frames(struct msim_machine *m);
+
+/**
+ * msim_kzalloc - zeroed allocation charged to @kind; NULL if it fails,
+ * really or by injection.
+ */
+void *msim_kzalloc(struct msim_machine *m, enum msim_alloc_kind kind,
+		   size_t size);
+void msim_kfree(struct msim_machine *m, enum msim_alloc_kind kind, void *p);
+
+/* Internal: consume one injection slot; true if this allocation fails. */
+bool msim_should_fail(struct msim_machine *m, enum msim_alloc_kind kind);
+
+#endif /* MMSIM_MACHINE_H */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: mmsim
+ *
+ * A user-space simulator of the Linux memory manager.  Include this header
+ * for the whole library; each concept also has a header of its own.
+ */
+#ifndef MMSIM_MMSIM_H
+#define MMSIM_MMSIM_H
+
+#include <mmsim/arch.h>
+#include <mmsim/avl.h>
+#include <mmsim/check.h>
+#include <mmsim/err.h>
+#include <mmsim/fault.h>
+#include <mmsim/list.h>
+#include <mmsim/locking.h>
+#include <mmsim/machine.h>
+#include <mmsim/mm.h>
+#include <mmsim/mm_types.h>
+#include <mmsim/page.h>
+#include <mmsim/pgtable.h>
+#include <mmsim/proc.h>
+#include <mmsim/rmap.h>
+
+#define MMSIM_VERSION "0.1.0"
+
+#endif /* MMSIM_MMSIM_H */

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: Page frames
+ *
+ * struct page describes one frame of simulated RAM.  The counting follows
+ * Linux: _refcount is the number of references (each mapping holds one),
+ * _mapcount starts at -1 and page_mapcount() is _mapcount + 1.  Page-table
+ * pages are frames too, so that they are accounted, can fail to allocate,
+ * and show up in a leak check; for them pt_used counts non-empty entries,
+ * which is how mmsim knows when a table has become empty and can be freed.
+ */
+#ifndef MMSIM_PAGE_H
+#define MMSIM_PAGE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <mmsim/list.h>
+#include <mmsim/machine.h>
+
+enum pageflags {
+	PG_reserved,		/* never freed: the zero page */
+	PG_table,		/* a page-table page */
+	PG_anon,		/* anonymous: mapping is a struct anon_vma */
+	PG_anon_exclusive,	/* mapped by exactly one process: may reuse */
+	PG_dirty,
+	PG_referenced,
+	PG_free,		/* on the machine's free list */
+};
+
+struct anon_vma;
+
+struct page {
+	unsigned long flags;
+	atomic_int _refcount;
+	atomic_int _mapcount;
+	atomic_int _pincount;
+	struct anon_vma *mapping;	/* anon pages only */
+	unsigned long index;		/* pgoff of the page in its anon_vma */
+	unsigned int pt_used;		/* page tables: non-none entries */
+	struct list_head lru;		/* the free list */
+	struct msim_machine *machine;
+};
+
+static inline bool msim_test_page_flag(const struct page *p, enum pageflags f)
+{
+	return p->flags & (1UL << f);
+}
+
+static inline void msim_set_page_flag(struct page *p, enum pageflags f)
+{
+	p->flags |= 1UL << f;
+}
+
+static inline void msim_clear_page_flag(struct page *p, enum pageflags f)
+{
+	p->flags &= ~(1UL << f);
+}
+
+#define PageReserved(p) msim_test_page_flag(p, PG_reserved)
+#define PageTable(p) msim_test_page_flag(p, PG_table)
+#define PageAnon(p) msim_test_page_flag(p, PG_anon)
+#define PageAnonExclusive(p) msim_test_page_flag(p, PG_anon_exclusive)
+#define SetPageAnonExclusive(p) msim_set_page_flag(p, PG_anon_exclusive)
+#define ClearPageAnonExclusive(p) msim_clear_page_flag(p, PG_anon_exclusive)
+
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	return (unsigned long)(page - page->machine->mem_map);
+}
+
+/** pfn_to_page - the frame @pfn of @m; NULL if there is no such frame. */
+static inline struct page *pfn_to_page(struct msim_machine *m,
+				       unsigned long pfn)
+{
+	return pfn < m->nr_frames ? &m->mem_map[pfn] : NULL;
+}
+
+/** page_address - the frame's bytes. */
+static inline void *page_address(const struct page *page)
+{
+	return page->machine->ram +
+	       (page_to_pfn(page) << page->machine->arch->page_shift);
+}
+
+static inline int page_ref_count(const struct page *page)
+{
+	return atomic_load(&page->_refcount);
+}
+
+static inline int page_mapcount(const struct page *page)
+{
+	return atomic_load(&page->_mapcount) + 1;
+}
+
+static inline bool page_mapped(const struct page *page)
+{
+	return page_mapcount(page) > 0;
+}
+
+static inline void get_page(struct page *page)
+{
+	atomic_fetch_add(&page->_refcount, 1);
+}
+
+/** put_page - drop a reference; the last one frees the frame. */
+void put_page(struct page *page);
+
+/** ZERO_PAGE - the machine's shared zero page (pfn 0). */
+static inline struct page *ZERO_PAGE(struct msim_machine *m)
+{
+	return &m->mem_map[0];
+}
+
+static inline bool is_zero_pfn(unsigned long pfn)
+{
+	return pfn == 0;
+}
+
+/**
+ * msim_alloc_page - take a free frame, zeroed, with _refcount 1
+ * @kind: MSIM_ALLOC_FRAME or MSIM_ALLOC_PGTABLE
+ * Return: the page, or NULL when RAM is exhausted or injection fails it.
+ */
+struct page *msim_alloc_page(struct msim_machine *m,
+			     enum msim_alloc_kind kind);
+
+/** copy_user_highpage - copy a frame's bytes (COW). */
+void copy_user_highpage(struct page *to, const struct page *from);
+
+#endif /* MMSIM_PAGE_H */

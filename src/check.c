@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The invariant checker; check.h lists what it verifies.  It reports the
+ * first violation only: one wrong thing usually explains the rest.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "internal.h"
+
+#define GUP_PIN_COUNTING_BIAS 1024
+
+struct checker {
+	struct mm_struct *mm;
+	char *msg;
+	size_t size;
+	int failed;
+	unsigned long rss;
+	unsigned int *maps;		/* mappings per pfn, or NULL */
+	unsigned long tables;
+};
+
+static int fail(struct checker *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failed++)
+		return -EUCLEAN;
+	if (c->msg && c->size) {
+		va_start(ap, fmt);
+		vsnprintf(c->msg, c->size, fmt, ap);
+		va_end(ap);
+	}
+	return -EUCLEAN;
+}
+
+static unsigned long subtree_gap(const struct msim_avl_node *n)
+{
+	return n ? container_of(n, struct vm_area_struct, vm_rb)->rb_subtree_gap :
+		   0;
+}
+
+static int check_vmas(struct checker *c)
+{
+	struct mm_struct *mm = c->mm;
+	struct vm_area_struct *vma, *prev = NULL;
+	struct msim_avl_node *n;
+	unsigned long total = 0, data = 0, exec = 0, stack = 0, gap, pages;
+	int count = 0;
+
+	if (msim_avl_check(&mm->mm_rb))
+		return fail(c, "VMA tree: heights or parent links broken");
+	n = msim_avl_first(&mm->mm_rb);
+	for (vma = mm->mmap; vma; prev = vma, vma = vma->vm_next) {
+		if (!n || container_of(n, struct vm_area_struct, vm_rb) != vma)
+			return fail(c, "VMA %#lx: list and tree disagree",
+				    vma->vm_start);
+		n = msim_avl_next(n);
+		if (vma->vm_prev != prev)
+			return fail(c, "VMA %#lx: vm_prev wrong", vma->vm_start);
+		if (vma->vm_mm != mm)
+			return fail(c, "VMA %#lx: vm_mm wrong", vma->vm_start);
+		if (vma->vm_start >= vma->vm_end ||
+		    !mm_page_aligned(mm, vma->vm_start) ||
+		    !mm_page_aligned(mm, vma->vm_end) ||
+		    vma->vm_end > mm->task_size)
+			return fail(c, "VMA %#lx-%#lx: bad range",
+				    vma->vm_start, vma->vm_end);
+		if (prev && prev->vm_end > vma->vm_start)
+			return fail(c, "VMAs %#lx-%#lx and %#lx-%#lx overlap",
+				    prev->vm_start, prev->vm_end,
+				    vma->vm_start, vma->vm_end);
+		gap = vma_compute_gap(vma);
+		if (subtree_gap(vma->vm_rb.left) > gap)
+			gap = subtree_gap(vma->vm_rb.left);
+		if (subtree_gap(vma->vm_rb.right) > gap)
+			gap = subtree_gap(vma->vm_rb.right);
+		if (vma->rb_subtree_gap != gap)
+			return fail(c, "VMA %#lx: rb_subtree_gap %#lx, want %#lx",
+				    vma->vm_start, vma->rb_subtree_gap, gap);
+		if (vma_is_anonymous(vma) &&
+		    vma->vm_page_prot.pgprot !=
+			    vm_get_page_prot(mm->arch, vma->vm_flags).pgprot)
+			return fail(c, "VMA %#lx: vm_page_prot stale",
+				    vma->vm_start);
+		if (vma->vm_pgoff != vma->vm_start >> PAGE_SHIFT_OF(mm) &&
+		    vma_is_anonymous(vma))
+			return fail(c, "VMA %#lx: pgoff %#lx breaks anon rule",
+				    vma->vm_start, vma->vm_pgoff);
+		if (!!vma->anon_vma != !list_empty(&vma->anon_vma_chain))
+			return fail(c, "VMA %#lx: anon_vma and chain disagree",
+				    vma->vm_start);
+		if ((vma->vm_flags & VM_ACCOUNT) &&
+		    (vma->vm_flags & (VM_NORESERVE | VM_SHARED)))
+			return fail(c, "VMA %#lx: VM_ACCOUNT with NORESERVE",
+				    vma->vm_start);
+		pages = vma_pages(vma);
+		total += pages;
+		if ((vma->vm_flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
+			exec += pages;
+		else if (vma->vm_flags & VM_STACK)
+			stack += pages;
+		else if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			data += pages;
+		count++;
+	}
+	if (n)
+		return fail(c, "VMA tree holds a VMA the list does not");
+	if (count != mm->map_count)
+		return fail(c, "map_count %d, VMAs %d", mm->map_count, count);
+	if (mm->highest_vm_end != (prev ? prev->vm_end : 0))
+		return fail(c, "highest_vm_end %#lx wrong", mm->highest_vm_end);
+	if (total != mm->total_vm || data != mm->data_vm ||
+	    exec != mm->exec_vm || stack != mm->stack_vm)
+		return fail(c,
+			    "vm counters total/data/exec/stack %lu/%lu/%lu/%lu, "
+			    "VMAs say %lu/%lu/%lu/%lu",
+			    mm->total_vm, mm->data_vm, mm->exec_vm, mm->stack_vm,
+			    total, data, exec, stack);
+	return 0;
+}
+
+static bool chained_to(struct vm_area_struct *vma, struct anon_vma *anon_vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		if (avc->anon_vma == anon_vma)
+			return true;
+	return false;
+}
+
+static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		     void *arg)
+{
+	struct checker *c = arg;
+	const struct msim_arch *a = mm->arch;
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	pte_t pte = *ptep;
+	struct page *page;
+	unsigned long pfn;
+
+	if (!vma)
+		return fail(c, "PTE at %#lx outside every VMA", addr);
+	if (!pte_present(a, pte))
+		return fail(c, "PTE at %#lx is neither none nor present", addr);
+	if (msim_pte_allows(a, pte, true, false) && !(vma->vm_flags & VM_WRITE))
+		return fail(c, "PTE at %#lx writable in a VMA without VM_WRITE",
+			    addr);
+	if (msim_pte_allows(a, pte, false, false) && !vma_is_accessible(vma))
+		return fail(c, "PTE at %#lx accessible in a PROT_NONE VMA",
+			    addr);
+	if (msim_pte_allows(a, pte, false, true) && !(vma->vm_flags & VM_EXEC))
+		return fail(c, "PTE at %#lx executable in a VMA without VM_EXEC",
+			    addr);
+	pfn = pte_pfn(a, pte);
+	if (pfn >= mm->machine->nr_frames)
+		return fail(c, "PTE at %#lx: pfn %#lx beyond RAM", addr, pfn);
+	page = vm_normal_page(vma, addr, pte);
+	if (!page) {
+		if (!is_zero_pfn(pfn))
+			return fail(c, "PTE at %#lx: special but not zero page",
+				    addr);
+		if (pte_write(a, pte))
+			return fail(c, "PTE at %#lx maps the zero page writable",
+				    addr);
+		return 0;
+	}
+	if (msim_test_page_flag(page, PG_free) || PageTable(page) ||
+	    pfn >= mm->machine->next_fresh)
+		return fail(c, "PTE at %#lx maps pfn %#lx, which is %s", addr,
+			    pfn, PageTable(page) ? "a page table" : "free");
+	if (!PageAnon(page))
+		return fail(c, "PTE at %#lx: page %#lx not anonymous", addr, pfn);
+	if (!chained_to(vma, page->mapping))
+		return fail(c, "PTE at %#lx: page's anon_vma not on the VMA's "
+			       "chain", addr);
+	if (page->index != ((addr - vma->vm_start) >> PAGE_SHIFT_OF(mm)) +
+				   vma->vm_pgoff)
+		return fail(c, "PTE at %#lx: page index %#lx wrong", addr,
+			    page->index);
+	if (pte_write(a, pte) && !PageAnonExclusive(page))
+		return fail(c, "PTE at %#lx writable, page not exclusive", addr);
+	if (page_mapcount(page) < 1)
+		return fail(c, "PTE at %#lx: page %#lx mapcount %d", addr, pfn,
+			    page_mapcount(page));
+	if (c->maps)
+		c->maps[pfn]++;
+	c->rss++;
+	return 0;
+}
+
+static int check_tables(struct checker *c, pte_t *table, unsigned int level)
+{
+	struct mm_struct *mm = c->mm;
+	const struct msim_arch *a = mm->arch;
+	struct page *page = &mm->machine->mem_map[
+		((unsigned char *)table - mm->machine->ram) >> a->page_shift];
+	unsigned long i, n = 1UL << a->level_bits[level], used = 0;
+	int err;
+
+	if (!PageTable(page) || msim_test_page_flag(page, PG_free))
+		return fail(c, "page table at level %u is not a table page",
+			    level);
+	c->tables++;
+	for (i = 0; i < n; i++) {
+		if (pte_none(table[i]))
+			continue;
+		used++;
+		if (level + 1 == a->levels)
+			continue;
+		err = check_tables(c, page_address(pfn_to_page(
+					      mm->machine,
+					      pte_pfn(a, table[i]))),
+				   level + 1);
+		if (err)
+			return err;
+	}
+	if (used != page->pt_used)
+		return fail(c, "table at level %u: pt_used %u, entries %lu",
+			    level, page->pt_used, used);
+	if (level && !used)
+		return fail(c, "empty page table left at level %u", level);
+	return 0;
+}
+
+static int check_mm(struct checker *c)
+{
+	struct mm_struct *mm = c->mm;
+	const struct msim_arch *a = mm->arch;
+	long bytes = 0;
+	int err;
+
+	err = check_vmas(c);
+	if (err)
+		return err;
+	spin_lock(&mm->page_table_lock);
+	c->rss = 0;
+	c->tables = 0;
+	err = check_tables(c, mm->pgd, 0);
+	if (!err)
+		err = msim_walk_ptes(mm, 0, mm->task_size, check_pte, c);
+	spin_unlock(&mm->page_table_lock);
+	if (err)
+		return err;
+	if (c->rss != get_mm_counter(mm, MM_ANONPAGES))
+		return fail(c, "rss MM_ANONPAGES %lu, PTEs map %lu",
+			    get_mm_counter(mm, MM_ANONPAGES), c->rss);
+	/* Every table but the pgd counts (mm_pgtables_bytes). */
+	if (c->tables > 1)
+		bytes = (long)(c->tables - 1) *
+			(long)(a->ptr_bytes << a->level_bits[a->levels - 1]);
+	if (atomic_load(&mm->pgtables_bytes) != bytes)
+		return fail(c, "pgtables_bytes %ld, tables say %ld",
+			    atomic_load(&mm->pgtables_bytes), bytes);
+	return 0;
+}
+
+int msim_mm_check_msg(struct mm_struct *mm, char *msg, size_t size)
+{
+	struct checker c = { .mm = mm, .msg = msg, .size = size };
+	int err;
+
+	if (msg && size)
+		msg[0] = '\0';
+	mmap_read_lock(mm);
+	err = check_mm(&c);
+	mmap_read_unlock(mm);
+	return err;
+}
+
+int msim_mm_check(struct mm_struct *mm)
+{
+	char msg[256];
+	int err = msim_mm_check_msg(mm, msg, sizeof(msg));
+
+	if (err)
+		fprintf(stderr, "mmsim: mm check: %s\n", msg);
+	return err;
+}
+
+int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
+{
+	struct checker c = { .msg = msg, .size = size };
+	struct mm_struct *mm;
+	unsigned long pfn, nfree = 0, accounted = 0;
+	struct page *page;
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	if (msg && size)
+		msg[0] = '\0';
+	c.maps = calloc(m->nr_frames, sizeof(*c.maps));
+	if (!c.maps)
+		return -ENOMEM;
+	spin_lock(&m->mmlist_lock);
+	list_for_each_entry(mm, &m->mmlist, mmlist) {
+		c.mm = mm;
+		mmap_read_lock(mm);
+		err = check_mm(&c);
+		for_each_vma(mm, vma)
+			if (vma->vm_flags & VM_ACCOUNT)
+				accounted += vma_pages(vma);
+		mmap_read_unlock(mm);
+		if (err)
+			break;
+	}
+	spin_unlock(&m->mmlist_lock);
+	if (err)
+		goto out;
+
+	spin_lock(&m->zone_lock);
+	for (pfn = 1; pfn < m->nr_frames && !err; pfn++) {
+		page = &m->mem_map[pfn];
+		if (pfn >= m->next_fresh || msim_test_page_flag(page, PG_free)) {
+			nfree++;
+			if (c.maps[pfn])
+				err = fail(&c, "free pfn %#lx is mapped", pfn);
+			continue;
+		}
+		if (PageTable(page))
+			continue;
+		if (page_mapcount(page) != (int)c.maps[pfn])
+			err = fail(&c, "pfn %#lx: mapcount %d, mapped %u times",
+				   pfn, page_mapcount(page), c.maps[pfn]);
+		else if (page_ref_count(page) !=
+			 page_mapcount(page) +
+				 GUP_PIN_COUNTING_BIAS *
+					 atomic_load(&page->_pincount))
+			err = fail(&c, "pfn %#lx: refcount %d, mapcount %d, "
+				       "pins %d", pfn, page_ref_count(page),
+				   page_mapcount(page),
+				   atomic_load(&page->_pincount));
+	}
+	if (!err && nfree != m->nr_free)
+		err = fail(&c, "%lu frames free, counter says %lu", nfree,
+			   m->nr_free);
+	spin_unlock(&m->zone_lock);
+	if (!err && (long)accounted != atomic_load(&m->vm_committed_as))
+		err = fail(&c, "commit charge %ld, VM_ACCOUNT VMAs hold %lu",
+			   atomic_load(&m->vm_committed_as), accounted);
+out:
+	free(c.maps);
+	return err;
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Page faults on anonymous memory (mm/memory.c do_anonymous_page(),
+ * do_wp_page()), the arch entry that checks an access against the VMA,
+ * and the simulated CPU's access to user memory.
+ *
+ * Allocation happens with the page-table lock dropped, as in the kernel;
+ * the PTE is checked again under the lock before it is installed, and a
+ * fault that lost the race just returns (the access is retried).
+ */
+#include <string.h>
+#include "internal.h"
+
+static void free_tables_after_failure(struct mm_struct *mm,
+				      unsigned long addr)
+{
+	spin_lock(&mm->page_table_lock);
+	msim_free_empty_tables(mm, addr, addr + mm_page_size(mm));
+	spin_unlock(&mm->page_table_lock);
+}
+
+static vm_fault_t do_anonymous_page(struct vm_area_struct *vma,
+				    unsigned long addr, unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct msim_arch *a = mm->arch;
+	struct page *page;
+	pte_t *ptep, entry;
+
+	/* Reads map the shared zero page; no anon_vma is needed for it. */
+	if (!(flags & FAULT_FLAG_WRITE)) {
+		entry = pte_mkspecial(a, pfn_pte(a, 0, vma->vm_page_prot));
+		spin_lock(&mm->page_table_lock);
+		ptep = msim_pte_alloc(mm, addr);
+		if (!ptep) {
+			spin_unlock(&mm->page_table_lock);
+			return VM_FAULT_OOM;
+		}
+		if (pte_none(*ptep))
+			set_pte_at(mm, addr, ptep, entry);
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	page = msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME);
+	if (!page)
+		return VM_FAULT_OOM;
+	entry = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkwrite(a, pte_mkdirty(a, entry));
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_alloc(mm, addr);
+	if (!ptep || !pte_none(*ptep)) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(page);
+		return ptep ? 0 : VM_FAULT_OOM;
+	}
+	page_add_new_anon_rmap(page, vma, addr);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	set_pte_at(mm, addr, ptep, entry);
+	spin_unlock(&mm->page_table_lock);
+	return 0;
+}
+
+/*
+ * A write to a present, write-protected PTE.  Today's rule for reuse is
+ * PageAnonExclusive (or being the only reference, which makes the page
+ * exclusive); the 2.6 kernels asked for mapcount == 1 instead.
+ */
+static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
+			     pte_t orig)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct msim_arch *a = mm->arch;
+	struct page *old, *new;
+	pte_t *ptep, entry;
+
+	old = vm_normal_page(vma, addr, orig);
+	if (old && PageAnon(old) &&
+	    (PageAnonExclusive(old) || page_ref_count(old) == 1)) {
+		SetPageAnonExclusive(old);
+		entry = pte_mkyoung(a, pte_mkdirty(a, pte_mkwrite(a, orig)));
+		spin_lock(&mm->page_table_lock);
+		ptep = msim_pte_offset(mm, addr);
+		if (ptep && pte_val(*ptep) == pte_val(orig))
+			*ptep = entry;
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+
+	/* Copy: from the zero page that is just a cleared frame. */
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	new = msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME);
+	if (!new)
+		return VM_FAULT_OOM;
+	if (old)
+		copy_user_highpage(new, old);
+	entry = pfn_pte(a, page_to_pfn(new), vma->vm_page_prot);
+	entry = pte_mkwrite(a, pte_mkdirty(a, entry));
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(new);
+		return 0;
+	}
+	page_add_new_anon_rmap(new, vma, addr);
+	if (old) {
+		page_remove_rmap(old, vma);
+	} else {
+		add_mm_counter(mm, MM_ANONPAGES, 1);
+	}
+	*ptep = entry;
+	spin_unlock(&mm->page_table_lock);
+	if (old)
+		put_page(old);
+	return 0;
+}
+
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags, struct pt_regs *regs)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct msim_arch *a = mm->arch;
+	unsigned long addr = address & PAGE_MASK_OF(mm);
+	pte_t *ptep, pte;
+	vm_fault_t ret;
+
+	(void)regs;
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	pte = ptep ? *ptep : __pte(0);
+	spin_unlock(&mm->page_table_lock);
+
+	if (pte_none(pte)) {
+		ret = do_anonymous_page(vma, addr, flags);
+		if (ret & VM_FAULT_ERROR)
+			free_tables_after_failure(mm, addr);
+		return ret;
+	}
+	if ((flags & FAULT_FLAG_WRITE) && !pte_write(a, pte))
+		return do_wp_page(vma, addr, pte);
+
+	/* Spurious: the PTE allows the access; only mark it used. */
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (ptep && pte_val(*ptep) == pte_val(pte)) {
+		pte = pte_mkyoung(a, pte);
+		if (flags & FAULT_FLAG_WRITE)
+			pte = pte_mkdirty(a, pte);
+		*ptep = pte;
+	}
+	spin_unlock(&mm->page_table_lock);
+	return 0;
+}
+
+/* access_error(): what the VMA's flags forbid. */
+static bool access_error(const struct vm_area_struct *vma,
+			 enum msim_access access)
+{
+	switch (access) {
+	case MSIM_ACCESS_WRITE:
+		return !(vma->vm_flags & VM_WRITE);
+	case MSIM_ACCESS_EXEC:
+		return !(vma->vm_flags & VM_EXEC);
+	default:
+		return !vma_is_accessible(vma);
+	}
+}
+
+vm_fault_t msim_handle_user_fault(struct mm_struct *mm, unsigned long addr,
+				  enum msim_access access)
+{
+	struct vm_area_struct *vma;
+	unsigned int flags = FAULT_FLAG_USER;
+	vm_fault_t ret;
+
+	if (access == MSIM_ACCESS_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	else if (access == MSIM_ACCESS_EXEC)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (!vma || access_error(vma, access))
+		ret = VM_FAULT_SIGSEGV;
+	else
+		ret = handle_mm_fault(vma, addr, flags, NULL);
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+bool msim_pte_allows(const struct msim_arch *a, pte_t pte, bool write,
+		     bool exec)
+{
+	if (!(pte_val(pte) & a->pte.present))
+		return false;
+	if (a->pte.user && !(pte_val(pte) & a->pte.user))
+		return false;
+	if (write)
+		return pte_write(a, pte);
+	if (exec)
+		return a->pte.exec ? pte_val(pte) & a->pte.exec :
+				     !(pte_val(pte) & a->pte.nx);
+	return !a->pte.read || (pte_val(pte) & a->pte.read);
+}
+
+/*
+ * One page's part of an access, done as the MMU would if the PTE allows
+ * it: mark the PTE young (and dirty), move the bytes.  False if the PTE
+ * does not allow it and a fault is needed.
+ */
+static bool access_one(struct mm_struct *mm, unsigned long addr,
+		       unsigned char *buf, size_t n, enum msim_access access)
+{
+	const struct msim_arch *a = mm->arch;
+	bool write = access == MSIM_ACCESS_WRITE;
+	unsigned long off = addr & (mm_page_size(mm) - 1);
+	pte_t *ptep, pte;
+	unsigned char *data;
+	bool ok = false;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (ptep && msim_pte_allows(a, *ptep, write,
+				    access == MSIM_ACCESS_EXEC)) {
+		pte = pte_mkyoung(a, *ptep);
+		if (write)
+			pte = pte_mkdirty(a, pte);
+		*ptep = pte;
+		data = (unsigned char *)page_address(
+			       pfn_to_page(mm->machine, pte_pfn(a, pte))) +
+		       off;
+		if (buf && write)
+			memcpy(data, buf, n);
+		else if (buf)
+			memcpy(buf, data, n);
+		ok = true;
+	}
+	spin_unlock(&mm->page_table_lock);
+	return ok;
+}
+
+int msim_user_access(struct mm_struct *mm, unsigned long addr, void *buf,
+		     size_t len, enum msim_access access,
+		     unsigned long *fault_addr)
+{
+	unsigned char *p = buf;
+	unsigned long psize = mm_page_size(mm);
+	int tries;
+
+	while (len) {
+		size_t n = psize - (addr & (psize - 1));
+		vm_fault_t ret;
+
+		if (n > len)
+			n = len;
+		/*
+		 * A fault that succeeded makes the next attempt pass; the
+		 * bound only catches a model bug instead of spinning on it.
+		 */
+		for (tries = 0; !access_one(mm, addr, p, n, access); tries++) {
+			ret = tries < 4 ? msim_handle_user_fault(mm, addr,
+								 access) :
+					  VM_FAULT_SIGSEGV;
+			if (ret & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS)) {
+				if (fault_addr)
+					*fault_addr = addr;
+				return -EFAULT;
+			}
+			if (ret & VM_FAULT_OOM) {
+				if (fault_addr)
+					*fault_addr = addr;
+				return -ENOMEM;
+			}
+		}
+		addr += n;
+		len -= n;
+		if (p)
+			p += n;
+	}
+	return 0;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the library's files share and its users do not see.
+ */
+#ifndef MMSIM_INTERNAL_H
+#define MMSIM_INTERNAL_H
+
+#include <mmsim/mmsim.h>
+
+#define PAGE_SHIFT_OF(mm) ((mm)->arch->page_shift)
+#define PAGE_MASK_OF(mm) (~(mm_page_size(mm) - 1))
+
+static inline unsigned long mm_page_align(const struct mm_struct *mm,
+					  unsigned long len)
+{
+	return (len + mm_page_size(mm) - 1) & PAGE_MASK_OF(mm);
+}
+
+static inline bool mm_page_aligned(const struct mm_struct *mm,
+				   unsigned long addr)
+{
+	return !(addr & (mm_page_size(mm) - 1));
+}
+
+/* vma.c: the tree and the VMA objects */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+void vm_area_free(struct vm_area_struct *vma);
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_gap_update(struct vm_area_struct *vma);
+void vma_set_range(struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end, unsigned long pgoff);
+unsigned long vma_compute_gap(const struct vm_area_struct *vma);
+int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
+void remove_vma(struct vm_area_struct *vma);
+
+/* vma_merge.c: Linux's merge rules */
+struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm,
+					   struct vm_area_struct *prev,
+					   struct vm_area_struct *next,
+					   unsigned long start,
+					   unsigned long end, vm_flags_t flags,
+					   unsigned long pgoff);
+struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev,
+					struct vm_area_struct *vma,
+					unsigned long start, unsigned long end,
+					vm_flags_t new_flags, int *err);
+
+/* mmap.c */
+void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages);
+int security_vm_enough_memory_mm(struct mm_struct *mm, long pages);
+void vm_unacct_memory(struct mm_struct *mm, long pages);
+
+/* memory.c */
+void unmap_page_range(struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end);
+struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
+			    pte_t pte);
+void update_hiwater_rss(struct mm_struct *mm);
+void update_hiwater_vm(struct mm_struct *mm);
+
+/* pgtable.c */
+int msim_pgd_alloc(struct mm_struct *mm);
+void msim_pgd_free(struct mm_struct *mm);
+
+/* page_alloc.c */
+void msim_free_page(struct page *page);
+
+#endif /* MMSIM_INTERNAL_H */

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tearing down page ranges (mm/memory.c zap_*), the RSS high-water marks,
+ * and MAP_POPULATE's pre-faulting.
+ */
+#include "internal.h"
+
+struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
+			    pte_t pte)
+{
+	const struct msim_arch *a = vma->vm_mm->arch;
+	unsigned long pfn = pte_pfn(a, pte);
+
+	(void)addr;
+	if (pte_special(a, pte) || is_zero_pfn(pfn))
+		return NULL;
+	return pfn_to_page(vma->vm_mm->machine, pfn);
+}
+
+void update_hiwater_rss(struct mm_struct *mm)
+{
+	unsigned long rss = get_mm_rss(mm);
+
+	if (mm->hiwater_rss < rss)
+		mm->hiwater_rss = rss;
+}
+
+void update_hiwater_vm(struct mm_struct *mm)
+{
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
+
+/*
+ * Clear every PTE of [start, end) in @vma and drop what they held: the
+ * page's mapping and reference, and the rss count.  Emptied tables are
+ * left for the caller's msim_free_empty_tables().
+ */
+void unmap_page_range(struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct msim_arch *a = mm->arch;
+	unsigned long addr, tend, step = mm_page_size(mm);
+	pte_t *ptep, pte;
+	struct page *page;
+
+	spin_lock(&mm->page_table_lock);
+	for (addr = start; addr < end; addr = tend) {
+		tend = msim_pte_table_end(a, addr, end);
+		ptep = msim_pte_offset(mm, addr);
+		if (!ptep)
+			continue;
+		for (; addr < tend; addr += step, ptep++) {
+			if (pte_none(*ptep))
+				continue;
+			pte = ptep_get_and_clear(mm, addr, ptep);
+			page = vm_normal_page(vma, addr, pte);
+			if (!page)
+				continue;
+			add_mm_counter(mm, MM_ANONPAGES, -1);
+			page_remove_rmap(page, vma);
+			put_page(page);
+		}
+	}
+	spin_unlock(&mm->page_table_lock);
+}
+
+/*
+ * MADV_DONTNEED.  Linux 6.18 reclaims a PTE table only when the zap
+ * covered all of it (CONFIG_PT_RECLAIM); mmsim frees any table the zap
+ * left empty, its one rule for tables everywhere.
+ */
+void zap_page_range_single(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	update_hiwater_rss(mm);
+	unmap_page_range(vma, start, end);
+	spin_lock(&mm->page_table_lock);
+	msim_free_empty_tables(mm, start, end);
+	spin_unlock(&mm->page_table_lock);
+}
+
+/*
+ * populate_vma_page_range() for one VMA: write faults where a private
+ * mapping is writable (so COW is broken now, not later), read faults
+ * otherwise, nothing where the VMA allows no access.  Pages already
+ * mapped as needed are left alone, as GUP's follow_page would.
+ */
+static void populate_vma(struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct msim_arch *a = mm->arch;
+	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	unsigned long addr;
+	pte_t *ptep;
+	bool need;
+
+	if (!vma_is_accessible(vma))
+		return;
+	for (addr = start; addr < end; addr += mm_page_size(mm)) {
+		spin_lock(&mm->page_table_lock);
+		ptep = msim_pte_offset(mm, addr);
+		need = !ptep || pte_none(*ptep) ||
+		       (write && !pte_write(a, *ptep));
+		spin_unlock(&mm->page_table_lock);
+		if (need && (handle_mm_fault(vma, addr,
+					     write ? FAULT_FLAG_WRITE : 0,
+					     NULL) & VM_FAULT_ERROR))
+			return;
+	}
+}
+
+void mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	unsigned long end = start + len, s, e;
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma->vm_next) {
+		s = vma->vm_start > start ? vma->vm_start : start;
+		e = vma->vm_end < end ? vma->vm_end : end;
+		populate_vma(vma, s, e);
+	}
+	mmap_read_unlock(mm);
+}

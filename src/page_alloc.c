@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The frame allocator.  Frames that were never handed out are taken from
+ * the top of a bump pointer and are already zero (the host gave us zeroed
+ * memory); recycled frames come off a LIFO free list and are cleared on
+ * allocation, as __GFP_ZERO would.
+ */
+#include <string.h>
+#include "internal.h"
+
+struct page *msim_alloc_page(struct msim_machine *m, enum msim_alloc_kind kind)
+{
+	struct page *page = NULL;
+	bool fresh = false;
+
+	if (msim_should_fail(m, kind))
+		return NULL;
+	spin_lock(&m->zone_lock);
+	if (!list_empty(&m->free_list)) {
+		page = list_first_entry(&m->free_list, struct page, lru);
+		list_del_init(&page->lru);
+	} else if (m->next_fresh < m->nr_frames) {
+		page = &m->mem_map[m->next_fresh++];
+		fresh = true;
+	}
+	if (page)
+		m->nr_free--;
+	spin_unlock(&m->zone_lock);
+	if (!page)
+		return NULL;
+
+	if (!fresh)
+		memset(page_address(page), 0, 1UL << m->arch->page_shift);
+	page->flags = kind == MSIM_ALLOC_PGTABLE ? 1UL << PG_table : 0;
+	atomic_store(&page->_refcount, 1);
+	atomic_store(&page->_mapcount, -1);
+	atomic_store(&page->_pincount, 0);
+	page->mapping = NULL;
+	page->index = 0;
+	page->pt_used = 0;
+	atomic_fetch_add(&m->live[kind], 1);
+	return page;
+}
+
+void msim_free_page(struct page *page)
+{
+	struct msim_machine *m = page->machine;
+	enum msim_alloc_kind kind = PageTable(page) ? MSIM_ALLOC_PGTABLE :
+						      MSIM_ALLOC_FRAME;
+
+	page->flags = 1UL << PG_free;
+	page->mapping = NULL;
+	atomic_fetch_sub(&m->live[kind], 1);
+	spin_lock(&m->zone_lock);
+	list_add(&page->lru, &m->free_list);
+	m->nr_free++;
+	spin_unlock(&m->zone_lock);
+}
+
+void put_page(struct page *page)
+{
+	if (PageReserved(page))
+		return;
+	if (atomic_fetch_sub(&page->_refcount, 1) == 1)
+		msim_free_page(page);
+}
+
+void copy_user_highpage(struct page *to, const struct page *from)
+{
+	memcpy(page_address(to), page_address(from),
+	       1UL << to->machine->arch->page_shift);
+}

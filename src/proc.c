@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /proc/PID/maps and smaps as fs/proc/task_mmu.c prints them.  The header
+ * of a line is padded to 25 + 6 * sizeof(void *) - 1 columns before a
+ * name, and a nameless line keeps the space after the inode column.
+ */
+#include <string.h>
+#include "internal.h"
+
+static const char *vma_name(const struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->name)
+		return vma->vm_ops->name((struct vm_area_struct *)vma);
+	return NULL;
+}
+
+int msim_maps_line(const struct vm_area_struct *vma, char *buf, size_t size)
+{
+	const struct msim_arch *a = vma->vm_mm->arch;
+	int width = 25 + 6 * (int)a->ptr_bytes - 1;
+	vm_flags_t f = vma->vm_flags;
+	const char *name = vma_name(vma);
+	char head[96];
+	int n;
+
+	n = snprintf(head, sizeof(head),
+		     "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
+		     vma->vm_start, vma->vm_end, f & VM_READ ? 'r' : '-',
+		     f & VM_WRITE ? 'w' : '-', f & VM_EXEC ? 'x' : '-',
+		     f & VM_MAYSHARE ? 's' : 'p', 0ULL, 0, 0, 0UL);
+	if (!name)
+		return snprintf(buf, size, "%s\n", head);
+	return snprintf(buf, size, "%s%*s %s\n", head,
+			n < width ? width - n : 0, "", name);
+}
+
+void msim_show_maps(struct mm_struct *mm, FILE *out)
+{
+	struct vm_area_struct *vma;
+	char line[256];
+
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma) {
+		msim_maps_line(vma, line, sizeof(line));
+		fputs(line, out);
+	}
+	mmap_read_unlock(mm);
+}
+
+struct rss_walk {
+	struct vm_area_struct *vma;
+	unsigned long rss;
+};
+
+static int count_rss(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		     void *arg)
+{
+	struct rss_walk *w = arg;
+
+	if (pte_present(mm->arch, *ptep) && vm_normal_page(w->vma, addr, *ptep))
+		w->rss++;
+	return 0;
+}
+
+unsigned long msim_vma_rss(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct rss_walk w = { .vma = vma };
+
+	spin_lock(&mm->page_table_lock);
+	msim_walk_ptes(mm, vma->vm_start, vma->vm_end, count_rss, &w);
+	spin_unlock(&mm->page_table_lock);
+	return w.rss;
+}
+
+/* Indexed by bit number, as show_smap_vma_flags() has them. */
+static const char mnemonics[32][2] = {
+	[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",  [4] = "mr",
+	[5] = "mw",  [6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf",
+	[13] = "lo", [14] = "io", [15] = "sr", [16] = "rr", [17] = "dc",
+	[18] = "de", [19] = "lf", [20] = "ac", [21] = "nr", [22] = "ht",
+	[23] = "sf", [25] = "wf", [26] = "dd", [27] = "sd",
+};
+
+const char *msim_vm_flags_string(vm_flags_t flags, char *buf, size_t size)
+{
+	size_t len = 0;
+	int bit;
+
+	if (size)
+		buf[0] = '\0';
+	for (bit = 0; bit < 32; bit++) {
+		if (!(flags & (1UL << bit)) || !mnemonics[bit][0])
+			continue;
+		if (len + 3 < size) {
+			buf[len++] = mnemonics[bit][0];
+			buf[len++] = mnemonics[bit][1];
+			buf[len++] = ' ';
+			buf[len] = '\0';
+		}
+	}
+	return buf;
+}
+
+void msim_show_smaps(struct mm_struct *mm, FILE *out)
+{
+	struct vm_area_struct *vma;
+	unsigned long kb = mm_page_size(mm) >> 10, rss;
+	char line[256], flags[128];
+
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma) {
+		msim_maps_line(vma, line, sizeof(line));
+		fputs(line, out);
+		rss = msim_vma_rss(vma) * kb;
+		fprintf(out, "%-16s%8lu kB\n", "Size:",
+			(vma->vm_end - vma->vm_start) >> 10);
+		fprintf(out, "%-16s%8lu kB\n", "KernelPageSize:", kb);
+		fprintf(out, "%-16s%8lu kB\n", "MMUPageSize:", kb);
+		fprintf(out, "%-16s%8lu kB\n", "Rss:", rss);
+		fprintf(out, "%-16s%8lu kB\n", "Anonymous:",
+			vma_is_anonymous(vma) ? rss : 0);
+		fprintf(out, "VmFlags: %s\n",
+			msim_vm_flags_string(vma->vm_flags, flags,
+					     sizeof(flags)));
+	}
+	mmap_read_unlock(mm);
+}

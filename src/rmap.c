@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Each anon_vma_chain entry holds a reference on its anon_vma, so an
+ * anon_vma lives exactly as long as some VMA is chained to it.
+ *
+ * Anonymous rmap (mm/rmap.c): anon_vma allocation and reuse, the chains a
+ * split or a merge copies, and the per-page accounting of new anonymous
+ * pages.  The anon_vma's VMAs are kept on a list rather than an interval
+ * tree until something walks them by address.
+ */
+#include "internal.h"
+
+static struct anon_vma *anon_vma_alloc(struct msim_machine *m)
+{
+	struct anon_vma *anon_vma;
+
+	anon_vma = msim_kzalloc(m, MSIM_ALLOC_ANON_VMA, sizeof(*anon_vma));
+	if (!anon_vma)
+		return NULL;
+	atomic_init(&anon_vma->refcount, 1);
+	anon_vma->root = anon_vma;
+	anon_vma->parent = anon_vma;
+	anon_vma->machine = m;
+	INIT_LIST_HEAD(&anon_vma->head);
+	return anon_vma;
+}
+
+static void put_anon_vma(struct anon_vma *anon_vma)
+{
+	if (atomic_fetch_sub(&anon_vma->refcount, 1) == 1)
+		msim_kfree(anon_vma->machine, MSIM_ALLOC_ANON_VMA, anon_vma);
+}
+
+static struct anon_vma_chain *anon_vma_chain_alloc(struct msim_machine *m)
+{
+	return msim_kzalloc(m, MSIM_ALLOC_AVC, sizeof(struct anon_vma_chain));
+}
+
+static void anon_vma_chain_link(struct vm_area_struct *vma,
+				struct anon_vma_chain *avc,
+				struct anon_vma *anon_vma)
+{
+	avc->vma = vma;
+	avc->anon_vma = anon_vma;
+	list_add(&avc->same_vma, &vma->anon_vma_chain);
+	list_add_tail(&avc->same_anon_vma, &anon_vma->head);
+}
+
+/*
+ * Two VMAs whose pages could share an anon_vma: adjacent, contiguous in
+ * pgoff, and equal in every flag but the access bits (reusable_anon_vma()).
+ */
+static bool anon_vma_compatible(const struct vm_area_struct *a,
+				const struct vm_area_struct *b)
+{
+	return a->vm_end == b->vm_start &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >>
+					     a->vm_mm->arch->page_shift);
+}
+
+static struct anon_vma *reusable_anon_vma(struct vm_area_struct *old,
+					  struct vm_area_struct *a,
+					  struct vm_area_struct *b)
+{
+	if (anon_vma_compatible(a, b) && old->anon_vma &&
+	    list_is_singular(&old->anon_vma_chain))
+		return old->anon_vma;
+	return NULL;
+}
+
+/* A neighbour's anon_vma @vma may adopt, so that the two can merge later. */
+static struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma *anon_vma = NULL;
+
+	if (vma->vm_next)
+		anon_vma = reusable_anon_vma(vma->vm_next, vma, vma->vm_next);
+	if (!anon_vma && vma->vm_prev)
+		anon_vma = reusable_anon_vma(vma->vm_prev, vma->vm_prev, vma);
+	return anon_vma;
+}
+
+int anon_vma_prepare(struct vm_area_struct *vma)
+{
+	struct msim_machine *m = vma->vm_mm->machine;
+	struct anon_vma *anon_vma;
+	struct anon_vma_chain *avc;
+
+	if (vma->anon_vma)
+		return 0;
+	avc = anon_vma_chain_alloc(m);
+	if (!avc)
+		return -ENOMEM;
+	anon_vma = find_mergeable_anon_vma(vma);
+	if (!anon_vma) {
+		anon_vma = anon_vma_alloc(m);
+		if (!anon_vma) {
+			msim_kfree(m, MSIM_ALLOC_AVC, avc);
+			return -ENOMEM;
+		}
+	} else {
+		atomic_fetch_add(&anon_vma->refcount, 1);
+	}
+	vma->anon_vma = anon_vma;
+	anon_vma_chain_link(vma, avc, anon_vma);
+	anon_vma->num_active_vmas++;
+	return 0;
+}
+
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct msim_machine *m = dst->vm_mm->machine;
+	struct anon_vma_chain *avc, *pavc;
+
+	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
+		avc = anon_vma_chain_alloc(m);
+		if (!avc) {
+			/* dst keeps no half-built chain. */
+			dst->anon_vma = NULL;
+			unlink_anon_vmas(dst);
+			return -ENOMEM;
+		}
+		atomic_fetch_add(&pavc->anon_vma->refcount, 1);
+		/* Keep src's order: the chain's tail is the oldest. */
+		avc->vma = dst;
+		avc->anon_vma = pavc->anon_vma;
+		list_add_tail(&avc->same_vma, &dst->anon_vma_chain);
+		list_add_tail(&avc->same_anon_vma, &pavc->anon_vma->head);
+	}
+	if (dst->anon_vma)
+		dst->anon_vma->num_active_vmas++;
+	return 0;
+}
+
+void unlink_anon_vmas(struct vm_area_struct *vma)
+{
+	struct msim_machine *m = vma->vm_mm->machine;
+	struct anon_vma_chain *avc, *next;
+
+	/* Before the chain goes: it may hold the last reference. */
+	if (vma->anon_vma) {
+		vma->anon_vma->num_active_vmas--;
+		vma->anon_vma = NULL;
+	}
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		struct anon_vma *anon_vma = avc->anon_vma;
+
+		list_del_init(&avc->same_anon_vma);
+		list_del_init(&avc->same_vma);
+		msim_kfree(m, MSIM_ALLOC_AVC, avc);
+		put_anon_vma(anon_vma);
+	}
+}
+
+void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,
+			    unsigned long addr)
+{
+	unsigned int shift = vma->vm_mm->arch->page_shift;
+
+	atomic_store(&page->_mapcount, 0);
+	msim_set_page_flag(page, PG_anon);
+	SetPageAnonExclusive(page);
+	page->mapping = vma->anon_vma;
+	page->index = ((addr - vma->vm_start) >> shift) + vma->vm_pgoff;
+}
+
+void page_remove_rmap(struct page *page, struct vm_area_struct *vma)
+{
+	(void)vma;
+	atomic_fetch_sub(&page->_mapcount, 1);
+}
