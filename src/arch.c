@@ -27,6 +27,12 @@ const struct msim_arch msim_arch_x86_64 = {
 	.mmap_base = 0x7ffffffff000UL - (128UL << 20),
 	.mmap_min_addr = 65536,
 	.topdown = true,
+	/*
+	 * The modelled kernel, these machines' 6.18, has THP but not
+	 * CONFIG_MEM_SOFT_DIRTY: its smaps never shows "sd".
+	 */
+	.soft_dirty = false,
+	.thp = true,
 	.pte = {
 		.present = X86_PRESENT,
 		.protnone = X86_PROTNONE,

@@ -254,6 +254,12 @@ int msim_user_access(struct mm_struct *mm, unsigned long addr, void *buf,
 	int tries;
 
 	while (len) {
+		/* Past TASK_SIZE (or non-canonical): no user mapping there. */
+		if (addr >= mm->task_size) {
+			if (fault_addr)
+				*fault_addr = addr;
+			return -EFAULT;
+		}
 		size_t n = psize - (addr & (psize - 1));
 		vm_fault_t ret;
 

@@ -13,11 +13,34 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_NORMAL:
 	case MADV_RANDOM:
 	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
 	case MADV_DONTNEED:
 	case MADV_DONTFORK:
 	case MADV_DOFORK:
 	case MADV_WIPEONFORK:
 	case MADV_KEEPONFORK:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+		return true;
+	}
+	return false;
+}
+
+/* Advice Linux takes that needs machinery the model does not have yet. */
+static bool madvise_behavior_unmodelled(int behavior)
+{
+	switch (behavior) {
+	case MADV_FREE:
+	case MADV_REMOVE:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+	case MADV_HWPOISON:
 		return true;
 	}
 	return false;
@@ -25,7 +48,7 @@ static bool madvise_behavior_valid(int behavior)
 
 static bool madvise_need_mmap_write(int behavior)
 {
-	return behavior != MADV_DONTNEED;
+	return behavior != MADV_DONTNEED && behavior != MADV_WILLNEED;
 }
 
 static int madvise_update_vma(struct vm_area_struct *vma,
@@ -56,6 +79,10 @@ static int madvise_vma_behavior(struct vm_area_struct *vma,
 	int err;
 
 	switch (behavior) {
+	case MADV_WILLNEED:
+		/* Read-ahead of swap or file pages: nothing to do here. */
+		*pprev = vma;
+		return 0;
 	case MADV_DONTNEED:
 		*pprev = vma;
 		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
@@ -87,6 +114,20 @@ static int madvise_vma_behavior(struct vm_area_struct *vma,
 	case MADV_KEEPONFORK:
 		new_flags &= ~VM_WIPEONFORK;
 		break;
+	case MADV_DONTDUMP:
+		new_flags |= VM_DONTDUMP;
+		break;
+	case MADV_DODUMP:
+		new_flags &= ~VM_DONTDUMP;
+		break;
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+		if (!vma->vm_mm->arch->thp)
+			return -EINVAL;
+		new_flags &= ~(VM_HUGEPAGE | VM_NOHUGEPAGE);
+		new_flags |= behavior == MADV_HUGEPAGE ? VM_HUGEPAGE :
+							 VM_NOHUGEPAGE;
+		break;
 	}
 	err = madvise_update_vma(vma, pprev, start, end, new_flags);
 	/* A split refused for the map count is "try again" to the user. */
@@ -101,6 +142,8 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len_in,
 	int unmapped_error = 0, error = 0;
 	bool write;
 
+	if (madvise_behavior_unmodelled(behavior))
+		return -EOPNOTSUPP;
 	if (!madvise_behavior_valid(behavior))
 		return -EINVAL;
 	if (!mm_page_aligned(mm, start))

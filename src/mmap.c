@@ -142,7 +142,7 @@ static unsigned long thp_get_unmapped_area(struct mm_struct *mm,
 	const struct msim_arch *a = mm->arch;
 	unsigned long size, ret, off_sub;
 
-	if (a->ptr_bytes != 8 || a->levels < 2)
+	if (!a->thp || a->ptr_bytes != 8 || a->levels < 2)
 		return 0;
 	size = 1UL << a->level_shift[a->levels - 2];
 	if (len % size || len + size < len)
@@ -248,13 +248,19 @@ static unsigned long mmap_region(struct mm_struct *mm, unsigned long addr,
 		vma_link(mm, vma);
 	}
 	vm_stat_account(mm, vm_flags, pglen);
+	/* __mmap_complete(): soft-dirty tracking starts afresh. */
+	if (mm->arch->soft_dirty)
+		vma->vm_flags |= VM_SOFTDIRTY;
 	return addr;
 }
 
-#define MAP_SUPPORTED                                                          \
-	(MAP_SHARED | MAP_PRIVATE | MAP_SHARED_VALIDATE | MAP_FIXED |          \
-	 MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK |        \
-	 MAP_FIXED_NOREPLACE | MAP_DENYWRITE | MAP_EXECUTABLE)
+/*
+ * Flags with an effect the model does not have (grows-down stacks, mlock,
+ * hugetlb, the 32-bit window, DAX sync) are refused rather than ignored;
+ * any other unknown bit is ignored, as legacy mmap() ignores it.
+ */
+#define MAP_UNMODELLED                                                         \
+	(MAP_GROWSDOWN | MAP_LOCKED | MAP_HUGETLB | MAP_32BIT | MAP_SYNC)
 
 static unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 			     unsigned long len, unsigned long prot,
@@ -267,7 +273,7 @@ static unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 	/* ksys_mmap_pgoff(): without MAP_ANONYMOUS, fd -1 is a bad file. */
 	if (!(flags & MAP_ANONYMOUS))
 		return -EBADF;
-	if (flags & ~(unsigned long)MAP_SUPPORTED)
+	if (flags & MAP_UNMODELLED)
 		return -EOPNOTSUPP;
 	if (!len)
 		return -EINVAL;
@@ -283,6 +289,9 @@ static unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 
 	vm_flags = calc_vm_prot_bits(prot) | mm->def_flags | VM_MAYREAD |
 		   VM_MAYWRITE | VM_MAYEXEC;
+	/* calc_vm_flag_bits(): stacks are not worth a huge page (6.7+). */
+	if ((flags & MAP_STACK) && mm->arch->thp)
+		vm_flags |= VM_NOHUGEPAGE;
 	addr = get_unmapped_area(mm, addr, len, 0, flags);
 	if (IS_ERR_VALUE(addr))
 		return addr;

@@ -108,11 +108,11 @@ int msim_mprotect(struct mm_struct *mm, unsigned long start,
 	vm_flags_t newflags;
 	int error;
 
-	if ((prot & (PROT_GROWSDOWN | PROT_GROWSUP)) ==
-	    (PROT_GROWSDOWN | PROT_GROWSUP))
+	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+
+	prot &= ~(unsigned long)(PROT_GROWSDOWN | PROT_GROWSUP);
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
-	if (prot & (PROT_GROWSDOWN | PROT_GROWSUP))
-		return -EOPNOTSUPP; /* no grows-down VMAs in the model */
 	if (!mm_page_aligned(mm, start))
 		return -EINVAL;
 	if (!len)
@@ -128,8 +128,23 @@ int msim_mprotect(struct mm_struct *mm, unsigned long start,
 	mmap_write_lock(mm);
 	error = -ENOMEM;
 	vma = find_vma(mm, start);
-	if (!vma || vma->vm_start >= end || vma->vm_start > start)
+	if (!vma || vma->vm_start >= end)
 		goto out;
+	/*
+	 * PROT_GROWSDOWN/UP extend the change to the start (end) of a VMA
+	 * that grows that way; the model has none, so they fail as Linux
+	 * fails them on an ordinary VMA.
+	 */
+	if (grows & PROT_GROWSDOWN) {
+		error = -EINVAL;
+		goto out;
+	}
+	if (vma->vm_start > start)
+		goto out;
+	if (grows & PROT_GROWSUP) {
+		error = -EINVAL;
+		goto out;
+	}
 	prev = start > vma->vm_start ? vma : vma->vm_prev;
 
 	nstart = start;

@@ -79,7 +79,8 @@ static const char mnemonics[32][2] = {
 	[5] = "mw",  [6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf",
 	[13] = "lo", [14] = "io", [15] = "sr", [16] = "rr", [17] = "dc",
 	[18] = "de", [19] = "lf", [20] = "ac", [21] = "nr", [22] = "ht",
-	[23] = "sf", [25] = "wf", [26] = "dd", [27] = "sd",
+	[23] = "sf", [25] = "wf", [26] = "dd", [27] = "sd", [29] = "hg",
+	[30] = "nh",
 };
 
 const char *msim_vm_flags_string(vm_flags_t flags, char *buf, size_t size)

@@ -68,6 +68,9 @@ struct msim_pte_bits {
  *	layout, TASK_UNMAPPED_BASE for a bottom-up one
  * @mmap_min_addr: the lowest address a mapping may have
  * @topdown: the default mmap layout is top-down
+ * @soft_dirty: CONFIG_MEM_SOFT_DIRTY: new VMAs get VM_SOFTDIRTY
+ * @thp: CONFIG_TRANSPARENT_HUGEPAGE: hintless anonymous mappings of
+ *	whole PMDs are PMD-aligned and MAP_STACK means VM_NOHUGEPAGE
  * @pte: the PTE encoding
  */
 struct msim_arch {
@@ -81,6 +84,8 @@ struct msim_arch {
 	unsigned long mmap_base;
 	unsigned long mmap_min_addr;
 	bool topdown;
+	bool soft_dirty;
+	bool thp;
 	struct msim_pte_bits pte;
 };
 

@@ -208,8 +208,10 @@ unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr,
  * Return: the address, or -errno: -EINVAL for a zero length or a bad
  * MAP_FIXED address, -ENOMEM when there is no room, the map count is at
  * its limit or the commit charge fails, -EEXIST for MAP_FIXED_NOREPLACE
- * over a mapping, -EPERM below mmap_min_addr, -EOPNOTSUPP for shared or
- * file-backed mappings and for flags the model does not implement.
+ * over a mapping, -EPERM below mmap_min_addr, -EBADF without
+ * MAP_ANONYMOUS (there is no file), -EOPNOTSUPP for shared mappings and
+ * for MAP_GROWSDOWN, MAP_LOCKED, MAP_HUGETLB, MAP_32BIT and MAP_SYNC,
+ * whose effects the model lacks.  Other unknown flags are ignored.
  */
 long msim_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	       unsigned long prot, unsigned long flags);
@@ -230,8 +232,11 @@ int msim_madvise(struct mm_struct *mm, unsigned long start,
 
 /**
  * do_madvise - the kernel's entry for madvise on @mm (it takes the lock)
- * Supported: MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTNEED,
- * MADV_DONTFORK, MADV_DOFORK, MADV_WIPEONFORK, MADV_KEEPONFORK; other
+ * Modelled: MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED,
+ * MADV_DONTNEED, MADV_DONTFORK, MADV_DOFORK, MADV_WIPEONFORK,
+ * MADV_KEEPONFORK, MADV_DONTDUMP, MADV_DODUMP, MADV_HUGEPAGE and
+ * MADV_NOHUGEPAGE.  Advice Linux knows but the model does not (MADV_FREE,
+ * MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_*, ...) is -EOPNOTSUPP; unknown
  * advice is -EINVAL.  Holes in the range: the advice is applied to the
  * mapped parts and the call returns -ENOMEM.
  */
