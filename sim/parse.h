@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: Scenario argument kinds
+ *
+ * Every argument of a scenario command is one word of a known kind.  Each
+ * kind turns its word into an unsigned long or says, in a short phrase
+ * that quotes the offending part, why it cannot: the runner prefixes the
+ * file, the line and the command.  Names are the <sys/mman.h> ones so that
+ * a scenario reads like the C program it stands for.
+ */
+#ifndef MMSIM_SIM_PARSE_H
+#define MMSIM_SIM_PARSE_H
+
+#include <stddef.h>
+
+/* Room for a parse error: the phrase plus one quoted word. */
+#define SCN_ERR_MAX 160
+
+enum scn_arg_kind {
+	SCN_ARG_NONE,		/* ends a command's argument list */
+	SCN_ARG_NUMBER,		/* a C literal: 0x1000, 010, 4096 */
+	SCN_ARG_PROT,		/* PROT_* names or numbers joined by | */
+	SCN_ARG_MAP_FLAGS,	/* MAP_* names or numbers joined by | */
+	SCN_ARG_ADVICE,		/* one MADV_* name or a number */
+	SCN_ARG_ACCESS,		/* read, write or exec: an enum msim_access */
+	SCN_NR_ARG_KINDS
+};
+
+/**
+ * scn_parse_arg - parse @word as an argument of @kind
+ * @val: the value, on success
+ * @err: on failure, why (at most @size bytes, always terminated)
+ * Return: 0, or -EINVAL.
+ */
+int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
+		  char *err, size_t size);
+
+/**
+ * scn_parse_size - a byte count for an option: a number, optionally
+ * followed by K, M or G (binary multiples).  Return: 0 or -EINVAL.
+ */
+int scn_parse_size(const char *word, unsigned long *val);
+
+#endif /* MMSIM_SIM_PARSE_H */

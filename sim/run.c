@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mmsim run: the options of a scenario run.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "subcmd.h"
+
+void run_help(FILE *out)
+{
+	fputs("usage: mmsim run [--arch NAME] [--ram BYTES] [--check] FILE\n"
+	      "\n"
+	      "Run the scenario in FILE ('-' for standard input): one process\n"
+	      "on one simulated machine, one command a line.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --arch NAME   the CPU: x86_64 (the default) or coldfire\n"
+	      "  --ram BYTES   simulated RAM, with an optional K, M or G "
+	      "suffix\n"
+	      "                (default 1G)\n"
+	      "  --check       check the invariants after every command and "
+	      "stop\n"
+	      "                at the first violation\n"
+	      "  -h, --help    show this help\n"
+	      "\n"
+	      "Scenario commands, one a line ('#' starts a comment; numbers "
+	      "are C\n"
+	      "literals; PROT and FLAGS are PROT_* and MAP_* names joined by "
+	      "'|'):\n",
+	      out);
+	scn_commands_help(out);
+	fputs("\n"
+	      "A call that fails is reported on standard error as the line "
+	      "and its\n"
+	      "errno, and the run goes on; an access that faults reports the "
+	      "signal.\n"
+	      "\n"
+	      "Exit status: 0 if the run completed, 1 if a check found a "
+	      "violation,\n"
+	      "2 for a line that cannot be understood or a usage error.\n",
+	      out);
+}
+
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mmsim run: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'mmsim help run'.\n", stderr);
+	return SUBCMD_EXIT_USAGE;
+}
+
+int run_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "arch", required_argument, NULL, 'a' },
+		{ "ram", required_argument, NULL, 'r' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scn_options opt = { 0 };
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			opt.arch = msim_arch_lookup(optarg);
+			if (!opt.arch)
+				return usage_error("unknown arch '%s' (x86_64 "
+						   "or coldfire)", optarg);
+			break;
+		case 'r':
+			if (scn_parse_size(optarg, &opt.ram_bytes))
+				return usage_error("bad RAM size '%s'", optarg);
+			break;
+		case 'c':
+			opt.check_each = true;
+			break;
+		case 'h':
+			run_help(stdout);
+			return 0;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_error("unknown option '-%c'",
+						   optopt);
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return usage_error("no scenario FILE");
+	if (optind + 1 < argc)
+		return usage_error("unexpected argument '%s'",
+				   argv[optind + 1]);
+	return scn_run_file(argv[optind], &opt);
+}

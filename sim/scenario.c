@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scenario runner: read lines, split them into words, find the command,
+ * parse its arguments and run it; build the machine before and tear it
+ * down after, checking that the library gave back everything it took.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
+	[MSIM_ALLOC_FRAME] = "page frame",
+	[MSIM_ALLOC_PGTABLE] = "page table",
+	[MSIM_ALLOC_VMA] = "vm_area_struct",
+	[MSIM_ALLOC_ANON_VMA] = "anon_vma",
+	[MSIM_ALLOC_AVC] = "anon_vma_chain",
+	[MSIM_ALLOC_MM] = "mm_struct",
+	[MSIM_ALLOC_TASK] = "task_struct",
+	[MSIM_ALLOC_OTHER] = "other object",
+};
+
+static void vreport(struct scn_state *st, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s:%lu: ", st->file, st->line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void scn_report(struct scn_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(st, fmt, ap);
+	va_end(ap);
+}
+
+int scn_malformed(struct scn_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(st, fmt, ap);
+	va_end(ap);
+	return SCN_EXIT_MALFORMED;
+}
+
+void scn_call_failed(struct scn_state *st, const struct scn_call *call,
+		     long err)
+{
+	int i;
+
+	fflush(stdout);
+	fprintf(stderr, "%s:%lu: %s", st->file, st->line, call->argv[0]);
+	for (i = 1; i < call->argc; i++)
+		fprintf(stderr, " %s", call->argv[i]);
+	fprintf(stderr, ": %s\n", msim_errno_name(err));
+}
+
+/* The library broke a promise: not the scenario's fault, but a failure. */
+static void internal_error(struct scn_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void internal_error(struct scn_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "mmsim: %s: internal error: ", st->file);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	st->status = SCN_EXIT_FAILED;
+}
+
+int scn_check(struct scn_state *st, const char *what)
+{
+	char msg[512];
+	struct scn_task *t;
+
+	list_for_each_entry(t, &st->tasks, node) {
+		if (!msim_mm_check_msg(t->mm, msg, sizeof(msg)))
+			continue;
+		if (list_is_singular(&st->tasks))
+			scn_report(st, "%s: %s", what, msg);
+		else
+			scn_report(st, "%s: %s: %s", what, t->name, msg);
+		goto failed;
+	}
+	if (!msim_machine_check(st->machine, msg, sizeof(msg)))
+		return 0;
+	scn_report(st, "%s: %s", what, msg);
+failed:
+	st->status = SCN_EXIT_FAILED;
+	return -EUCLEAN;
+}
+
+static int run_line(struct scn_state *st, char *text)
+{
+	struct scn_call call = { 0 };
+	char err[SCN_ERR_MAX];
+	const char *name;
+	char *word, *save;
+	int i, nargs, got;
+
+	text[strcspn(text, "#")] = '\0';
+	for (word = strtok_r(text, " \t\r\n\v\f", &save); word;
+	     word = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+		/* Count what does not fit, for the message. */
+		if (call.argc <= SCN_MAX_ARGS)
+			call.argv[call.argc] = word;
+		call.argc++;
+	}
+	if (!call.argc)
+		return 0;
+
+	name = call.argv[0];
+	call.cmd = scn_command_lookup(name);
+	if (!call.cmd)
+		return scn_malformed(st, "unknown command '%s'", name);
+	for (nargs = 0; nargs < SCN_MAX_ARGS && call.cmd->args[nargs]; nargs++)
+		;
+	got = call.argc - 1;
+	if (got != nargs && !nargs)
+		return scn_malformed(st, "%s: expected no arguments, got %d",
+				     name, got);
+	if (got != nargs)
+		return scn_malformed(st, "%s: expected %d argument%s (%s), "
+				     "got %d", name, nargs,
+				     nargs == 1 ? "" : "s", call.cmd->synopsis,
+				     got);
+	for (i = 0; i < nargs; i++)
+		if (scn_parse_arg(call.cmd->args[i], call.argv[i + 1],
+				  &call.arg[i], err, sizeof(err)))
+			return scn_malformed(st, "%s: %s", name, err);
+
+	i = call.cmd->run(st, &call);
+	if (i)
+		return i;
+	/* Stop at the first violation: what follows it proves nothing. */
+	if (st->opt->check_each && scn_check(st, "--check"))
+		return SCN_EXIT_FAILED;
+	return 0;
+}
+
+static int run_lines(struct scn_state *st, FILE *in)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	int ret = 0;
+
+	while (getline(&buf, &size, in) >= 0) {
+		st->line++;
+		ret = run_line(st, buf);
+		if (ret)
+			break;
+	}
+	if (!ret && ferror(in)) {
+		fprintf(stderr, "mmsim: %s: %s\n", st->file, strerror(errno));
+		ret = SCN_EXIT_MALFORMED;
+	}
+	free(buf);
+	return ret;
+}
+
+static struct scn_task *task_create(struct scn_state *st, const char *name,
+				    struct mm_struct *mm)
+{
+	struct scn_task *t = calloc(1, sizeof(*t));
+
+	if (!t || !(t->name = strdup(name))) {
+		free(t);
+		return NULL;
+	}
+	t->mm = mm;
+	list_add_tail(&t->node, &st->tasks);
+	return t;
+}
+
+static int setup(struct scn_state *st)
+{
+	struct msim_machine_config cfg = {
+		.arch = st->opt->arch,
+		.ram_bytes = st->opt->ram_bytes,
+	};
+	struct msim_machine *m = msim_machine_create(&cfg);
+	struct mm_struct *mm;
+
+	if (IS_ERR(m)) {
+		const char *err = msim_errno_name(PTR_ERR(m));
+
+		if (cfg.ram_bytes)
+			fprintf(stderr,
+				"mmsim: cannot create a machine with %lu bytes "
+				"of RAM: %s\n",
+				cfg.ram_bytes, err);
+		else
+			fprintf(stderr,
+				"mmsim: cannot create the machine: %s\n", err);
+		return SCN_EXIT_MALFORMED;
+	}
+	st->machine = m;
+	mm = mm_alloc(m);
+	if (!mm) {
+		internal_error(st, "mm_alloc failed");
+		return SCN_EXIT_FAILED;
+	}
+	st->current = task_create(st, "init", mm);
+	if (!st->current) {
+		mmput(mm);
+		internal_error(st, "out of memory");
+		return SCN_EXIT_FAILED;
+	}
+	return 0;
+}
+
+static void teardown(struct scn_state *st)
+{
+	struct msim_machine *m = st->machine;
+	struct scn_task *t, *n;
+	char msg[512];
+	int k, err;
+	long live;
+
+	if (!m)
+		return;
+	list_for_each_entry_safe(t, n, &st->tasks, node) {
+		list_del_init(&t->node);
+		mmput(t->mm);
+		free(t->name);
+		free(t);
+	}
+	st->current = NULL;
+	if (msim_machine_check(m, msg, sizeof(msg)))
+		internal_error(st, "at exit: %s", msg);
+	for (k = 0; k < MSIM_NR_ALLOC_KINDS; k++) {
+		live = msim_live(m, k);
+		if (live)
+			internal_error(st, "at exit: %ld %s%s leaked", live,
+				       alloc_kind_names[k],
+				       live == 1 ? "" : "s");
+	}
+	err = msim_machine_destroy(m);
+	if (err)
+		internal_error(st, "msim_machine_destroy: %s",
+			       msim_errno_name(err));
+	st->machine = NULL;
+}
+
+int scn_run_file(const char *path, const struct scn_options *opt)
+{
+	struct scn_state st = { .file = path, .opt = opt };
+	FILE *in = stdin;
+	int ret;
+
+	if (strcmp(path, "-")) {
+		in = fopen(path, "r");
+		if (!in) {
+			fprintf(stderr, "mmsim: %s: %s\n", path,
+				strerror(errno));
+			return SCN_EXIT_MALFORMED;
+		}
+	} else {
+		st.file = "<stdin>";
+	}
+	INIT_LIST_HEAD(&st.tasks);
+
+	ret = setup(&st);
+	if (!ret)
+		ret = run_lines(&st, in);
+	teardown(&st);
+	if (in != stdin)
+		fclose(in);
+	return ret > st.status ? ret : st.status;
+}

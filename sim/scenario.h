@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: Scenarios
+ *
+ * A scenario is a text file of commands, one a line, run against the
+ * tasks of one simulated machine: what a test program would do with
+ * system calls and memory accesses, without writing the program.  A call
+ * that fails is reported and the run goes on, as a program would go on; a
+ * line that cannot be understood stops the run.
+ *
+ * Commands are rows of a table (scn_commands[]): a name, the kinds of the
+ * arguments, and a handler that gets them parsed.  Adding a command is
+ * adding a row.
+ */
+#ifndef MMSIM_SIM_SCENARIO_H
+#define MMSIM_SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <mmsim/mmsim.h>
+
+#include "parse.h"
+
+/* Exit statuses of a run. */
+#define SCN_EXIT_OK 0
+#define SCN_EXIT_FAILED 1	/* a check found a violation */
+#define SCN_EXIT_MALFORMED 2	/* bad input or usage */
+
+#define SCN_MAX_ARGS 6
+
+/**
+ * struct scn_options - how to run a scenario
+ * @arch: the machine's architecture (NULL: x86_64)
+ * @ram_bytes: simulated RAM (0: the library's default)
+ * @check_each: check the invariants after every command
+ */
+struct scn_options {
+	const struct msim_arch *arch;
+	unsigned long ram_bytes;
+	bool check_each;
+};
+
+/**
+ * struct scn_task - a simulated process
+ * @node: on scn_state.tasks, in creation order
+ * @name: how the scenario refers to it (allocated)
+ * @mm: its address space; the task holds one mm_users reference
+ */
+struct scn_task {
+	struct list_head node;
+	char *name;
+	struct mm_struct *mm;
+};
+
+/**
+ * struct scn_state - a scenario being run
+ * @file: the name messages give (the path as the user wrote it)
+ * @line: the line being run, from 1
+ * @opt: the options of the run
+ * @machine: the machine every task lives on
+ * @tasks: every live task
+ * @current: the task commands act on
+ * @status: the exit status so far
+ */
+struct scn_state {
+	const char *file;
+	unsigned long line;
+	const struct scn_options *opt;
+	struct msim_machine *machine;
+	struct list_head tasks;
+	struct scn_task *current;
+	int status;
+};
+
+/**
+ * struct scn_call - one parsed line
+ * @cmd: the command
+ * @argc: the words on the line, the command's name included
+ * @argv: the words as written, @argv[0] the command's name
+ * @arg: the arguments, parsed by the command's argument kinds
+ */
+struct scn_call {
+	const struct scn_command *cmd;
+	int argc;
+	char *argv[SCN_MAX_ARGS + 1];
+	unsigned long arg[SCN_MAX_ARGS];
+};
+
+/**
+ * struct scn_command - one row of the command table
+ * @name: what the line starts with
+ * @args: the kinds of the arguments, SCN_ARG_NONE after the last
+ * @synopsis: the arguments' names, for messages and help
+ * @help: one line for 'mmsim help run'
+ * @run: do it; return 0 to go on or an exit status to stop the run (after
+ *	saying why with scn_malformed())
+ */
+struct scn_command {
+	const char *name;
+	enum scn_arg_kind args[SCN_MAX_ARGS];
+	const char *synopsis;
+	const char *help;
+	int (*run)(struct scn_state *st, const struct scn_call *call);
+};
+
+/* The command table, ended by a row without a name (commands.c). */
+extern const struct scn_command scn_commands[];
+
+/** scn_command_lookup - the command called @name, or NULL. */
+const struct scn_command *scn_command_lookup(const char *name);
+
+/** scn_commands_help - one line a command, for 'mmsim help run'. */
+void scn_commands_help(FILE *out);
+
+/**
+ * scn_run_file - run the scenario in @path ("-" for standard input)
+ * Return: the exit status (SCN_EXIT_*).
+ */
+int scn_run_file(const char *path, const struct scn_options *opt);
+
+/**
+ * scn_report - print "FILE:LINE: " and the message on stderr
+ *
+ * Standard output is flushed first so that where both go to one terminal
+ * or file, the report lands after the output of the lines before it.
+ */
+void scn_report(struct scn_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * scn_call_failed - report that @call returned @err, as the line's words,
+ * single-spaced, and the errno's name: "FILE:LINE: munmap 0x1000 0: EINVAL"
+ */
+void scn_call_failed(struct scn_state *st, const struct scn_call *call,
+		     long err);
+
+/** scn_malformed - scn_report(), and the status that stops the run. */
+int scn_malformed(struct scn_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * scn_check - run the invariant checkers on every task's mm and on the
+ * machine; report a violation as "@what: description".
+ * Return: 0, or -EUCLEAN (and @st->status is SCN_EXIT_FAILED).
+ */
+int scn_check(struct scn_state *st, const char *what);
+
+#endif /* MMSIM_SIM_SCENARIO_H */

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scenario argument kinds: what each accepts, what it rejects, and the
+ * words of the message, which the golden scenario tests show to users.
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <cmocka.h>
+
+#include <mmsim/fault.h>
+#include <mmsim/mm.h>
+
+#include "parse.h"
+
+static unsigned long ok(enum scn_arg_kind kind, const char *word)
+{
+	char err[SCN_ERR_MAX] = "";
+	unsigned long val = 0xdeadbeef;
+
+	if (scn_parse_arg(kind, word, &val, err, sizeof(err)))
+		fail_msg("'%s' rejected: %s", word, err);
+	return val;
+}
+
+static void bad(enum scn_arg_kind kind, const char *word, const char *why)
+{
+	char err[SCN_ERR_MAX] = "";
+	unsigned long val;
+
+	assert_int_equal(scn_parse_arg(kind, word, &val, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, why);
+}
+
+static void test_number(void **state)
+{
+	(void)state;
+	assert_int_equal(ok(SCN_ARG_NUMBER, "0"), 0);
+	assert_int_equal(ok(SCN_ARG_NUMBER, "4096"), 4096);
+	assert_int_equal(ok(SCN_ARG_NUMBER, "0x1000"), 0x1000);
+	assert_int_equal(ok(SCN_ARG_NUMBER, "0X1f"), 0x1f);
+	assert_int_equal(ok(SCN_ARG_NUMBER, "010"), 8);
+	assert_true(ok(SCN_ARG_NUMBER, "0xffffffffffffffff") == ULONG_MAX);
+
+	bad(SCN_ARG_NUMBER, "", "bad number ''");
+	bad(SCN_ARG_NUMBER, "x", "bad number 'x'");
+	bad(SCN_ARG_NUMBER, "0x", "bad number '0x'");
+	bad(SCN_ARG_NUMBER, "0x1g", "bad number '0x1g'");
+	bad(SCN_ARG_NUMBER, "08", "bad number '08'");
+	bad(SCN_ARG_NUMBER, "12k", "bad number '12k'");
+	/* strtoul() would take these and wrap or skip. */
+	bad(SCN_ARG_NUMBER, "-1", "bad number '-1'");
+	bad(SCN_ARG_NUMBER, "+1", "bad number '+1'");
+	bad(SCN_ARG_NUMBER, " 1", "bad number ' 1'");
+	bad(SCN_ARG_NUMBER, "0x10000000000000000",
+	    "number out of range '0x10000000000000000'");
+	bad(SCN_ARG_NUMBER, "99999999999999999999",
+	    "number out of range '99999999999999999999'");
+}
+
+static void test_prot(void **state)
+{
+	(void)state;
+	assert_int_equal(ok(SCN_ARG_PROT, "PROT_NONE"), PROT_NONE);
+	assert_int_equal(ok(SCN_ARG_PROT, "PROT_READ"), PROT_READ);
+	assert_int_equal(ok(SCN_ARG_PROT, "PROT_READ|PROT_WRITE|PROT_EXEC"),
+			 PROT_READ | PROT_WRITE | PROT_EXEC);
+	assert_int_equal(ok(SCN_ARG_PROT, "PROT_NONE|PROT_WRITE"), PROT_WRITE);
+	assert_int_equal(ok(SCN_ARG_PROT, "3"), 3);
+	assert_int_equal(ok(SCN_ARG_PROT, "PROT_READ|0x10"), 0x11);
+
+	bad(SCN_ARG_PROT, "PROT_RAED", "unknown protection 'PROT_RAED'");
+	bad(SCN_ARG_PROT, "PROT_READ|PROT_FOO",
+	    "unknown protection 'PROT_FOO'");
+	bad(SCN_ARG_PROT, "prot_read", "unknown protection 'prot_read'");
+	bad(SCN_ARG_PROT, "PROT_READ|", "bad protection 'PROT_READ|'");
+	bad(SCN_ARG_PROT, "|PROT_READ", "bad protection '|PROT_READ'");
+	bad(SCN_ARG_PROT, "PROT_READ||PROT_WRITE",
+	    "bad protection 'PROT_READ||PROT_WRITE'");
+	bad(SCN_ARG_PROT, "PROT_READ|0x1z", "bad number '0x1z'");
+	/* A name must be whole: no prefix matches. */
+	bad(SCN_ARG_PROT, "PROT_REA", "unknown protection 'PROT_REA'");
+	bad(SCN_ARG_PROT, "PROT_READX", "unknown protection 'PROT_READX'");
+}
+
+static void test_map_flags(void **state)
+{
+	(void)state;
+	assert_int_equal(ok(SCN_ARG_MAP_FLAGS, "MAP_PRIVATE|MAP_ANONYMOUS"),
+			 MAP_PRIVATE | MAP_ANONYMOUS);
+	assert_int_equal(ok(SCN_ARG_MAP_FLAGS, "MAP_PRIVATE|MAP_ANON"),
+			 MAP_PRIVATE | MAP_ANONYMOUS);
+	assert_int_equal(ok(SCN_ARG_MAP_FLAGS,
+			    "MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE|"
+			    "MAP_NORESERVE|MAP_POPULATE"),
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
+				 MAP_NORESERVE | MAP_POPULATE);
+	assert_int_equal(ok(SCN_ARG_MAP_FLAGS, "MAP_SHARED|MAP_FIXED"),
+			 MAP_SHARED | MAP_FIXED);
+	assert_int_equal(ok(SCN_ARG_MAP_FLAGS, "0x22"), 0x22);
+
+	bad(SCN_ARG_MAP_FLAGS, "MAP_PRIVATE|MAP_ANONYMUS",
+	    "unknown mmap flag 'MAP_ANONYMUS'");
+	bad(SCN_ARG_MAP_FLAGS, "PROT_READ", "unknown mmap flag 'PROT_READ'");
+	bad(SCN_ARG_MAP_FLAGS, "MAP_PRIVATE|", "bad mmap flag 'MAP_PRIVATE|'");
+}
+
+static void test_advice(void **state)
+{
+	(void)state;
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_NORMAL"), MADV_NORMAL);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_RANDOM"), MADV_RANDOM);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_SEQUENTIAL"),
+			 MADV_SEQUENTIAL);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_DONTNEED"), MADV_DONTNEED);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_DONTFORK"), MADV_DONTFORK);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_DOFORK"), MADV_DOFORK);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_WIPEONFORK"),
+			 MADV_WIPEONFORK);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_KEEPONFORK"),
+			 MADV_KEEPONFORK);
+	/* Known to Linux, not modelled: passed through for the errno. */
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_FREE"), MADV_FREE);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_HUGEPAGE"), MADV_HUGEPAGE);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "MADV_GUARD_INSTALL"), 102);
+	assert_int_equal(ok(SCN_ARG_ADVICE, "99"), 99);
+
+	bad(SCN_ARG_ADVICE, "MADV_NOTHING", "unknown advice 'MADV_NOTHING'");
+	/* One advice at a time: '|' is part of the name. */
+	bad(SCN_ARG_ADVICE, "MADV_RANDOM|MADV_DOFORK",
+	    "unknown advice 'MADV_RANDOM|MADV_DOFORK'");
+	bad(SCN_ARG_ADVICE, "0x80000000", "number out of range '0x80000000'");
+}
+
+static void test_access(void **state)
+{
+	(void)state;
+	assert_int_equal(ok(SCN_ARG_ACCESS, "read"), MSIM_ACCESS_READ);
+	assert_int_equal(ok(SCN_ARG_ACCESS, "write"), MSIM_ACCESS_WRITE);
+	assert_int_equal(ok(SCN_ARG_ACCESS, "exec"), MSIM_ACCESS_EXEC);
+
+	bad(SCN_ARG_ACCESS, "READ", "unknown access 'READ'");
+	bad(SCN_ARG_ACCESS, "read|write", "unknown access 'read|write'");
+	bad(SCN_ARG_ACCESS, "1", "unknown access '1'");
+}
+
+static void test_err_truncated(void **state)
+{
+	char err[16];
+	unsigned long val;
+
+	(void)state;
+	assert_int_equal(scn_parse_arg(SCN_ARG_NUMBER, "0xnotanumber", &val,
+				       err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "bad number '0xn");
+}
+
+static void test_size(void **state)
+{
+	unsigned long val;
+
+	(void)state;
+	assert_int_equal(scn_parse_size("65536", &val), 0);
+	assert_int_equal(val, 65536);
+	assert_int_equal(scn_parse_size("0x10000", &val), 0);
+	assert_int_equal(val, 65536);
+	assert_int_equal(scn_parse_size("64K", &val), 0);
+	assert_int_equal(val, 65536);
+	assert_int_equal(scn_parse_size("64k", &val), 0);
+	assert_int_equal(val, 65536);
+	assert_int_equal(scn_parse_size("16M", &val), 0);
+	assert_int_equal(val, 16UL << 20);
+	assert_int_equal(scn_parse_size("2G", &val), 0);
+	assert_int_equal(val, 2UL << 30);
+
+	assert_int_equal(scn_parse_size("", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("K", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("1T", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("1m", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("-1", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("1KK", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("0x400000000000000G", &val), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_number),
+		cmocka_unit_test(test_prot),
+		cmocka_unit_test(test_map_flags),
+		cmocka_unit_test(test_advice),
+		cmocka_unit_test(test_access),
+		cmocka_unit_test(test_err_truncated),
+		cmocka_unit_test(test_size),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
