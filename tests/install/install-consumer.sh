@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# install_consumer: install a built mmsim tree into a fresh prefix, then
+# build and run examples/consumer against that prefix, through
+# find_package(mmsim) and through pkg-config, both shared and static.
+#
+# install-consumer.sh --cmake CMAKE --cc CC --build-dir DIR --source-dir DIR
+#	--work-dir DIR [--config CFG] [--sanitize=LIST]
+set -euo pipefail
+
+cmake=cmake cc=cc build= src= work= config= sanitize=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cmake) cmake=$2; shift ;;
+	--cc) cc=$2; shift ;;
+	--build-dir) build=$2; shift ;;
+	--source-dir) src=$2; shift ;;
+	--work-dir) work=$2; shift ;;
+	--config) config=$2; shift ;;
+	--config=*) config=${1#*=} ;;
+	--sanitize) sanitize=$2; shift ;;
+	--sanitize=*) sanitize=${1#*=} ;;
+	*) echo "install-consumer: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+: "${build:?--build-dir missing}" "${src:?--source-dir missing}" \
+	"${work:?--work-dir missing}"
+
+step() { echo "install_consumer: $*"; }
+die() { echo "install_consumer: FAIL: $*" >&2; exit 1; }
+
+# A consumer of a sanitized library must link the sanitizer runtime too.
+flags=
+if [ -n "$sanitize" ]; then
+	flags="-fsanitize=$sanitize -fno-omit-frame-pointer"
+fi
+
+rm -rf "$work"
+mkdir -p "$work"
+prefix=$work/prefix
+
+step "cmake --install $build --prefix $prefix"
+"$cmake" --install "$build" --prefix "$prefix" ${config:+--config "$config"} \
+	>"$work/install.log" || { cat "$work/install.log"; die "install"; }
+
+pc=$(find "$prefix" -name mmsim.pc -print -quit)
+[ -n "$pc" ] || die "no mmsim.pc installed"
+libdir=$(dirname "$(dirname "$pc")")
+for f in "$libdir/libmmsim.a" "$libdir/libmmsim.so" \
+	"$prefix/include/mmsim/mmsim.h" "$libdir/cmake/mmsim/mmsim-config.cmake" \
+	"$libdir/cmake/mmsim/mmsim-config-version.cmake" \
+	"$libdir/cmake/mmsim/mmsim-targets.cmake"; do
+	[ -e "$f" ] || die "$f not installed"
+done
+soname=$(readelf -d "$libdir/libmmsim.so" |
+	sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ -n "$soname" ] && [ -e "$libdir/$soname" ] ||
+	die "soname link ${soname:-?} missing"
+step "installed into $prefix (libdir $libdir, soname $soname)"
+
+# Run a consumer and check what it prints.
+run() {
+	local exe=$1 out
+	shift
+	out=$("$@" "$exe") || { echo "$out"; die "$exe failed"; }
+	echo "$out"
+	grep -q '^consumer: ok$' <<<"$out" || die "$exe did not finish"
+	grep -Eq '^[0-9a-f]+-[0-9a-f]+ rw-p ' <<<"$out" ||
+		die "$exe printed no rw-p mapping"
+}
+
+# Does $1 need libmmsim.so?  $2 is yes or no.
+needs_so() {
+	local got=no dyn
+	dyn=$(readelf -d "$1")
+	grep -q "NEEDED.*\[$soname\]" <<<"$dyn" && got=yes
+	[ "$got" = "$2" ] || die "$1: needs $soname: $got, expected $2"
+}
+
+step "find_package(mmsim) with CMAKE_PREFIX_PATH=$prefix"
+"$cmake" -S "$src/examples/consumer" -B "$work/cmake" \
+	-DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+	-DCMAKE_C_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" \
+	>"$work/cmake.log" || { cat "$work/cmake.log"; die "configure"; }
+found=$(sed -n 's/^mmsim_DIR:PATH=//p' "$work/cmake/CMakeCache.txt")
+[ "$found" = "$libdir/cmake/mmsim" ] ||
+	die "find_package found mmsim in $found, not in $prefix"
+"$cmake" --build "$work/cmake" >"$work/cmake-build.log" 2>&1 ||
+	{ cat "$work/cmake-build.log"; die "build"; }
+needs_so "$work/cmake/consumer" yes
+needs_so "$work/cmake/consumer_static" no
+run "$work/cmake/consumer" env
+run "$work/cmake/consumer_static" env
+
+step "pkg-config with PKG_CONFIG_PATH=$libdir/pkgconfig"
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+step "pkg-config --cflags --libs mmsim: $(pkg-config --cflags --libs mmsim)"
+mkdir -p "$work/pkgconfig"
+make -s -C "$src/examples/consumer" OUT="$work/pkgconfig" CC="$cc" \
+	LDFLAGS="$flags" CFLAGS="-O2 -g -Wall -Wextra -Werror $flags" \
+	>"$work/make.log" 2>&1 || { cat "$work/make.log"; die "make"; }
+needs_so "$work/pkgconfig/consumer" yes
+needs_so "$work/pkgconfig/consumer-static" no
+run "$work/pkgconfig/consumer" env LD_LIBRARY_PATH="$libdir"
+run "$work/pkgconfig/consumer-static" env
+
+step "ok"
