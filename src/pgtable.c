@@ -124,6 +124,16 @@ static inline unsigned long entry_span(const struct msim_arch *a,
 	return 1UL << a->level_shift[level];
 }
 
+/*
+ * Is @level the leaf level?  The second test never decides anything, but
+ * it bounds the recursion below for the compiler, which otherwise inlines
+ * it past the arrays and warns.
+ */
+static inline bool leaf_level(const struct msim_arch *a, unsigned int level)
+{
+	return level + 1 >= a->levels || level + 1 >= MSIM_PGTABLE_MAX_LEVELS;
+}
+
 static void free_level(struct mm_struct *mm, pte_t *table, unsigned int level,
 		       unsigned long start, unsigned long end)
 {
@@ -140,7 +150,7 @@ static void free_level(struct mm_struct *mm, pte_t *table, unsigned int level,
 		if (pte_none(*slot))
 			continue;
 		child = table_of(mm, *slot);
-		if (level + 2 < a->levels)
+		if (!leaf_level(a, level + 1))
 			free_level(mm, child, level + 1, addr, next);
 		page = table_page(mm, child);
 		if (page->pt_used)
@@ -177,7 +187,7 @@ static int walk_level(struct mm_struct *mm, pte_t *table, unsigned int level,
 		slot = &table[msim_pte_index(a, level, addr)];
 		if (pte_none(*slot))
 			continue;
-		if (level + 1 == a->levels)
+		if (leaf_level(a, level))
 			ret = fn(mm, addr & ~(span - 1), slot, arg);
 		else
 			ret = walk_level(mm, table_of(mm, *slot), level + 1,
@@ -205,7 +215,7 @@ static int count_tables(struct mm_struct *mm, pte_t *table, unsigned int level)
 	unsigned long i, n = 1UL << a->level_bits[level];
 	int count = 1;
 
-	if (level + 1 == a->levels)
+	if (leaf_level(a, level))
 		return 1;
 	for (i = 0; i < n; i++)
 		if (!pte_none(table[i]))
