@@ -34,6 +34,24 @@ static int fail(struct checker *c, const char *fmt, ...)
 	return -EUCLEAN;
 }
 
+/*
+ * A VMA's chain links it to its own anon_vma and to ancestors of it (after
+ * fork): all share one root, and its own anon_vma is among them.  Two
+ * faults racing to give the VMA an anon_vma would break this.
+ */
+static bool chain_ok(const struct vm_area_struct *vma)
+{
+	const struct anon_vma_chain *avc;
+	bool own = false;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
+		if (avc->vma != vma || avc->anon_vma->root != vma->anon_vma->root)
+			return false;
+		own |= avc->anon_vma == vma->anon_vma;
+	}
+	return own;
+}
+
 static unsigned long subtree_gap(const struct msim_avl_node *n)
 {
 	return n ? container_of(n, struct vm_area_struct, vm_rb)->rb_subtree_gap :
@@ -89,6 +107,10 @@ static int check_vmas(struct checker *c)
 				    vma->vm_start, vma->vm_pgoff);
 		if (!!vma->anon_vma != !list_empty(&vma->anon_vma_chain))
 			return fail(c, "VMA %#lx: anon_vma and chain disagree",
+				    vma->vm_start);
+		if (vma->anon_vma && !chain_ok(vma))
+			return fail(c, "VMA %#lx: anon_vma chain not one "
+				       "hierarchy holding vma->anon_vma",
 				    vma->vm_start);
 		if ((vma->vm_flags & VM_ACCOUNT) &&
 		    (vma->vm_flags & (VM_NORESERVE | VM_SHARED)))

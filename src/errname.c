@@ -14,6 +14,8 @@ static const char *const names[] = {
 
 const char *msim_errno_name(long err)
 {
+	if (err < -MAX_ERRNO || err > MAX_ERRNO)
+		return "E?";
 	if (err < 0)
 		err = -err;
 	if (err < (long)(sizeof(names) / sizeof(names[0])) && names[err])

@@ -78,25 +78,35 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	struct page *old, *new;
 	pte_t *ptep, entry;
 
+	/*
+	 * Decide on reuse under the lock, with the PTE unchanged: only then
+	 * is the page still mapped here and its counts meaningful.
+	 */
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
 	old = vm_normal_page(vma, addr, orig);
 	if (old && PageAnon(old) &&
 	    (PageAnonExclusive(old) || page_ref_count(old) == 1)) {
 		SetPageAnonExclusive(old);
-		entry = pte_mkyoung(a, pte_mkdirty(a, pte_mkwrite(a, orig)));
-		spin_lock(&mm->page_table_lock);
-		ptep = msim_pte_offset(mm, addr);
-		if (ptep && pte_val(*ptep) == pte_val(orig))
-			*ptep = entry;
+		*ptep = pte_mkyoung(a, pte_mkdirty(a, pte_mkwrite(a, orig)));
 		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
+	/* Hold the page across the allocation below; released at the end. */
+	if (old)
+		get_page(old);
+	spin_unlock(&mm->page_table_lock);
 
 	/* Copy: from the zero page that is just a cleared frame. */
 	if (anon_vma_prepare(vma))
-		return VM_FAULT_OOM;
+		goto oom;
 	new = msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME);
 	if (!new)
-		return VM_FAULT_OOM;
+		goto oom;
 	if (old)
 		copy_user_highpage(new, old);
 	entry = pfn_pte(a, page_to_pfn(new), vma->vm_page_prot);
@@ -107,19 +117,26 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
 		spin_unlock(&mm->page_table_lock);
 		put_page(new);
+		if (old)
+			put_page(old);
 		return 0;
 	}
 	page_add_new_anon_rmap(new, vma, addr);
 	if (old) {
 		page_remove_rmap(old, vma);
+		put_page(old); /* the mapping's reference */
 	} else {
 		add_mm_counter(mm, MM_ANONPAGES, 1);
 	}
 	*ptep = entry;
 	spin_unlock(&mm->page_table_lock);
 	if (old)
-		put_page(old);
+		put_page(old); /* ours */
 	return 0;
+oom:
+	if (old)
+		put_page(old);
+	return VM_FAULT_OOM;
 }
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,

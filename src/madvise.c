@@ -7,22 +7,35 @@
  */
 #include "internal.h"
 
-static bool madvise_behavior_valid(int behavior)
+#ifndef MADV_DONTNEED_LOCKED
+#define MADV_DONTNEED_LOCKED 24
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#define MADV_SOFT_OFFLINE_ 101
+#define MADV_GUARD_INSTALL 102
+#define MADV_GUARD_REMOVE 103
+
+static bool madvise_behavior_valid(struct mm_struct *mm, int behavior)
 {
 	switch (behavior) {
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+		/* Without THP these are not advice Linux knows. */
+		return mm->arch->thp;
 	case MADV_NORMAL:
 	case MADV_RANDOM:
 	case MADV_SEQUENTIAL:
 	case MADV_WILLNEED:
 	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
 	case MADV_DONTFORK:
 	case MADV_DOFORK:
 	case MADV_WIPEONFORK:
 	case MADV_KEEPONFORK:
 	case MADV_DONTDUMP:
 	case MADV_DODUMP:
-	case MADV_HUGEPAGE:
-	case MADV_NOHUGEPAGE:
 		return true;
 	}
 	return false;
@@ -41,6 +54,10 @@ static bool madvise_behavior_unmodelled(int behavior)
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 	case MADV_HWPOISON:
+	case MADV_COLLAPSE:
+	case MADV_SOFT_OFFLINE_:
+	case MADV_GUARD_INSTALL:
+	case MADV_GUARD_REMOVE:
 		return true;
 	}
 	return false;
@@ -48,7 +65,8 @@ static bool madvise_behavior_unmodelled(int behavior)
 
 static bool madvise_need_mmap_write(int behavior)
 {
-	return behavior != MADV_DONTNEED && behavior != MADV_WILLNEED;
+	return behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED &&
+	       behavior != MADV_WILLNEED;
 }
 
 static int madvise_update_vma(struct vm_area_struct *vma,
@@ -84,8 +102,11 @@ static int madvise_vma_behavior(struct vm_area_struct *vma,
 		*pprev = vma;
 		return 0;
 	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
 		*pprev = vma;
-		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+		if (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
+		if (behavior == MADV_DONTNEED && (vma->vm_flags & VM_LOCKED))
 			return -EINVAL;
 		zap_page_range_single(vma, start, end);
 		return 0;
@@ -122,8 +143,6 @@ static int madvise_vma_behavior(struct vm_area_struct *vma,
 		break;
 	case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE:
-		if (!vma->vm_mm->arch->thp)
-			return -EINVAL;
 		new_flags &= ~(VM_HUGEPAGE | VM_NOHUGEPAGE);
 		new_flags |= behavior == MADV_HUGEPAGE ? VM_HUGEPAGE :
 							 VM_NOHUGEPAGE;
@@ -144,7 +163,7 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len_in,
 
 	if (madvise_behavior_unmodelled(behavior))
 		return -EOPNOTSUPP;
-	if (!madvise_behavior_valid(behavior))
+	if (!madvise_behavior_valid(mm, behavior))
 		return -EINVAL;
 	if (!mm_page_aligned(mm, start))
 		return -EINVAL;

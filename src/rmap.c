@@ -81,30 +81,60 @@ static struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
 	return anon_vma;
 }
 
+/*
+ * Faults call this with the mmap lock held only for reading, so two
+ * threads may fault the same VMA at once: the decision is taken again
+ * under mm->page_table_lock, as __anon_vma_prepare() does, and whoever
+ * comes second frees what it allocated.  Neighbours cannot go away
+ * meanwhile: that needs the mmap lock for writing.
+ */
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
-	struct msim_machine *m = vma->vm_mm->machine;
-	struct anon_vma *anon_vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct msim_machine *m = mm->machine;
+	struct anon_vma *anon_vma, *allocated = NULL;
 	struct anon_vma_chain *avc;
+	bool need_alloc;
 
 	if (vma->anon_vma)
 		return 0;
 	avc = anon_vma_chain_alloc(m);
 	if (!avc)
 		return -ENOMEM;
-	anon_vma = find_mergeable_anon_vma(vma);
-	if (!anon_vma) {
-		anon_vma = anon_vma_alloc(m);
-		if (!anon_vma) {
+	/*
+	 * A neighbour's anon_vma, once seen, stays reusable: its chain can
+	 * only grow under the mmap lock held for writing.
+	 */
+	spin_lock(&mm->page_table_lock);
+	need_alloc = !vma->anon_vma && !find_mergeable_anon_vma(vma);
+	spin_unlock(&mm->page_table_lock);
+	if (need_alloc) {
+		allocated = anon_vma_alloc(m);
+		if (!allocated) {
 			msim_kfree(m, MSIM_ALLOC_AVC, avc);
 			return -ENOMEM;
 		}
-	} else {
-		atomic_fetch_add(&anon_vma->refcount, 1);
 	}
-	vma->anon_vma = anon_vma;
-	anon_vma_chain_link(vma, avc, anon_vma);
-	anon_vma->num_active_vmas++;
+
+	spin_lock(&mm->page_table_lock);
+	if (!vma->anon_vma) {
+		anon_vma = find_mergeable_anon_vma(vma);
+		if (anon_vma) {
+			atomic_fetch_add(&anon_vma->refcount, 1);
+		} else {
+			anon_vma = allocated;
+			allocated = NULL;
+		}
+		vma->anon_vma = anon_vma;
+		anon_vma_chain_link(vma, avc, anon_vma);
+		anon_vma->num_active_vmas++;
+		avc = NULL;
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (allocated)
+		put_anon_vma(allocated);
+	if (avc)
+		msim_kfree(m, MSIM_ALLOC_AVC, avc);
 	return 0;
 }
 

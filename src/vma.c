@@ -253,8 +253,11 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
 					     unsigned long start,
 					     unsigned long end)
 {
-	struct vm_area_struct *vma = find_vma(mm, start);
+	struct vm_area_struct *vma;
 
+	if (start >= end)
+		return NULL;
+	vma = find_vma(mm, start);
 	return vma && vma->vm_start < end ? vma : NULL;
 }
 
