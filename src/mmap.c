@@ -256,11 +256,14 @@ static unsigned long mmap_region(struct mm_struct *mm, unsigned long addr,
 
 /*
  * Flags with an effect the model does not have (grows-down stacks, mlock,
- * hugetlb, the 32-bit window, DAX sync) are refused rather than ignored;
- * any other unknown bit is ignored, as legacy mmap() ignores it.
+ * hugetlb) are refused once Linux's own checks have passed, rather than
+ * ignored; any other unknown bit is ignored, as legacy mmap() ignores it
+ * (MAP_SYNC, for one, means something only with MAP_SHARED_VALIDATE).
  */
-#define MAP_UNMODELLED                                                         \
-	(MAP_GROWSDOWN | MAP_LOCKED | MAP_HUGETLB | MAP_32BIT | MAP_SYNC)
+#define MAP_UNMODELLED (MAP_GROWSDOWN | MAP_LOCKED | MAP_HUGETLB)
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08
+#endif
 
 static unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 			     unsigned long len, unsigned long prot,
@@ -273,8 +276,6 @@ static unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 	/* ksys_mmap_pgoff(): without MAP_ANONYMOUS, fd -1 is a bad file. */
 	if (!(flags & MAP_ANONYMOUS))
 		return -EBADF;
-	if (flags & MAP_UNMODELLED)
-		return -EOPNOTSUPP;
 	if (!len)
 		return -EINVAL;
 	if (flags & MAP_FIXED_NOREPLACE)
@@ -299,16 +300,20 @@ static unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 	    find_vma_intersection(mm, addr, addr + len))
 		return -EEXIST;
 
+	/* Anonymous memory knows no MAP_SHARED_VALIDATE: -EINVAL. */
 	switch (flags & MAP_TYPE) {
 	case MAP_PRIVATE:
 		pgoff = addr >> PAGE_SHIFT_OF(mm);
 		break;
-	case MAP_SHARED:
-	case MAP_SHARED_VALIDATE:
-		return -EOPNOTSUPP; /* shmem is not modelled */
+	case MAP_SHARED:	/* shmem */
+	case MAP_DROPPABLE:	/* 6.11's droppable memory */
+		return -EOPNOTSUPP;
 	default:
 		return -EINVAL;
 	}
+	if ((flags & MAP_UNMODELLED) ||
+	    ((flags & MAP_32BIT) && !(flags & MAP_FIXED)))
+		return -EOPNOTSUPP;
 	if ((flags & MAP_NORESERVE) &&
 	    mm->machine->sysctl_overcommit_memory != OVERCOMMIT_NEVER)
 		vm_flags |= VM_NORESERVE;

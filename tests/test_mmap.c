@@ -72,8 +72,16 @@ static void test_map_shared_is_eopnotsupp(void **state)
 	assert_int_equal(
 		mt_mmap(t->mm, 0, t->page, PROT_RW, MAP_SHARED | MAP_ANONYMOUS),
 		-EOPNOTSUPP);
+	/* Anonymous memory has no MAP_SHARED_VALIDATE type (host kernel). */
 	assert_int_equal(mt_mmap(t->mm, 0, t->page, PROT_RW,
 				 MAP_SHARED_VALIDATE | MAP_ANONYMOUS),
+			 -EINVAL);
+	/* Flags are refused only after Linux's own earlier checks. */
+	assert_int_equal(mt_mmap(t->mm, 0, 0, PROT_RW,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED),
+			 -EINVAL);
+	assert_int_equal(mt_mmap(t->mm, 0, t->page, PROT_RW,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED),
 			 -EOPNOTSUPP);
 	assert_unchanged(t, &before);
 }

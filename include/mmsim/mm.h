@@ -209,9 +209,10 @@ unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr,
  * MAP_FIXED address, -ENOMEM when there is no room, the map count is at
  * its limit or the commit charge fails, -EEXIST for MAP_FIXED_NOREPLACE
  * over a mapping, -EPERM below mmap_min_addr, -EBADF without
- * MAP_ANONYMOUS (there is no file), -EOPNOTSUPP for shared mappings and
- * for MAP_GROWSDOWN, MAP_LOCKED, MAP_HUGETLB, MAP_32BIT and MAP_SYNC,
- * whose effects the model lacks.  Other unknown flags are ignored.
+ * MAP_ANONYMOUS (there is no file), -EOPNOTSUPP for MAP_SHARED and
+ * MAP_DROPPABLE mappings and for MAP_GROWSDOWN, MAP_LOCKED, MAP_HUGETLB
+ * and MAP_32BIT placement, whose effects the model lacks (after every
+ * check Linux makes first).  Other unknown flags are ignored.
  */
 long msim_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	       unsigned long prot, unsigned long flags);
