@@ -7,6 +7,14 @@
 
 #include <mmsim/mmsim.h>
 
+/*
+ * A field read without the lock that writes it, where a stale value is
+ * harmless and is checked again under the lock (the kernel's READ_ONCE);
+ * the store publishes what the pointer points to.
+ */
+#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
 #define PAGE_SHIFT_OF(mm) ((mm)->arch->page_shift)
 #define PAGE_MASK_OF(mm) (~(mm_page_size(mm) - 1))
 

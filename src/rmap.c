@@ -96,7 +96,7 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 	struct anon_vma_chain *avc;
 	bool need_alloc;
 
-	if (vma->anon_vma)
+	if (READ_ONCE(vma->anon_vma))
 		return 0;
 	avc = anon_vma_chain_alloc(m);
 	if (!avc)
@@ -125,7 +125,7 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 			anon_vma = allocated;
 			allocated = NULL;
 		}
-		vma->anon_vma = anon_vma;
+		WRITE_ONCE(vma->anon_vma, anon_vma);
 		anon_vma_chain_link(vma, avc, anon_vma);
 		anon_vma->num_active_vmas++;
 		avc = NULL;
