@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include "internal.h"
 
-#define GUP_PIN_COUNTING_BIAS 1024
-
 struct checker {
 	struct mm_struct *mm;
 	char *msg;
@@ -345,14 +343,20 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 		if (page_mapcount(page) != (int)c.maps[pfn])
 			err = fail(&c, "pfn %#lx: mapcount %d, mapped %u times",
 				   pfn, page_mapcount(page), c.maps[pfn]);
-		else if (page_ref_count(page) !=
-			 page_mapcount(page) +
-				 GUP_PIN_COUNTING_BIAS *
-					 atomic_load(&page->_pincount))
+		/* GUP's FOLL_GET references are not counted anywhere: >=. */
+		else if (page_ref_count(page) <
+				 page_mapcount(page) +
+					 GUP_PIN_COUNTING_BIAS *
+						 atomic_load(&page->_pincount) ||
+			 page_ref_count(page) < 1)
 			err = fail(&c, "pfn %#lx: refcount %d, mapcount %d, "
 				       "pins %d", pfn, page_ref_count(page),
 				   page_mapcount(page),
 				   atomic_load(&page->_pincount));
+		else if (page_maybe_dma_pinned(page) && page_mapped(page) &&
+			 (page_mapcount(page) != 1 || !PageAnonExclusive(page)))
+			err = fail(&c, "pfn %#lx: pinned but shared (mapcount "
+				       "%d)", pfn, page_mapcount(page));
 	}
 	if (!err && nfree != m->nr_free)
 		err = fail(&c, "%lu frames free, counter says %lu", nfree,

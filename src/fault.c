@@ -11,6 +11,17 @@
 #include <string.h>
 #include "internal.h"
 
+/*
+ * The write bit only where the VMA allows writes: a write fault forced on
+ * a read-only private mapping (GUP with FOLL_FORCE) breaks COW but leaves
+ * the PTE read-only.
+ */
+static pte_t maybe_mkwrite(const struct msim_arch *a, pte_t pte,
+			   const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_WRITE ? pte_mkwrite(a, pte) : pte;
+}
+
 static void free_tables_after_failure(struct mm_struct *mm,
 				      unsigned long addr)
 {
@@ -48,8 +59,7 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma,
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
-	if (vma->vm_flags & VM_WRITE)
-		entry = pte_mkwrite(a, pte_mkdirty(a, entry));
+	entry = maybe_mkwrite(a, pte_mkdirty(a, entry), vma);
 
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_alloc(mm, addr);
@@ -66,12 +76,16 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma,
 }
 
 /*
- * A write to a present, write-protected PTE.  Today's rule for reuse is
- * PageAnonExclusive (or being the only reference, which makes the page
- * exclusive); the 2.6 kernels asked for mapcount == 1 instead.
+ * A write to a present, write-protected PTE, or an unshare request (GUP
+ * wants to pin a page read-only and needs it exclusive first).  Today's
+ * rule for reuse is PageAnonExclusive, or being the only reference, which
+ * makes the page exclusive (wp_can_reuse_anon_folio()).  The 2.6 kernels
+ * asked for mapcount == 1 instead, which a GUP reference does not change:
+ * a page pinned for DMA could then be reused by one side of a fork while
+ * the device wrote to it for the other.
  */
 static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
-			     pte_t orig)
+			     pte_t orig, bool unshare)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
@@ -92,7 +106,9 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	if (old && PageAnon(old) &&
 	    (PageAnonExclusive(old) || page_ref_count(old) == 1)) {
 		SetPageAnonExclusive(old);
-		*ptep = pte_mkyoung(a, pte_mkdirty(a, pte_mkwrite(a, orig)));
+		if (!unshare)
+			*ptep = pte_mkyoung(
+				a, maybe_mkwrite(a, pte_mkdirty(a, orig), vma));
 		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
@@ -110,7 +126,8 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	if (old)
 		copy_user_highpage(new, old);
 	entry = pfn_pte(a, page_to_pfn(new), vma->vm_page_prot);
-	entry = pte_mkwrite(a, pte_mkdirty(a, entry));
+	if (!unshare)
+		entry = maybe_mkwrite(a, pte_mkdirty(a, entry), vma);
 
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_offset(mm, addr);
@@ -161,7 +178,9 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		return ret;
 	}
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(a, pte))
-		return do_wp_page(vma, addr, pte);
+		return do_wp_page(vma, addr, pte, false);
+	if (flags & FAULT_FLAG_UNSHARE)
+		return do_wp_page(vma, addr, pte, true);
 
 	/* Spurious: the PTE allows the access; only mark it used. */
 	spin_lock(&mm->page_table_lock);

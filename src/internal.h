@@ -68,6 +68,10 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
 void update_hiwater_rss(struct mm_struct *mm);
 void update_hiwater_vm(struct mm_struct *mm);
 
+/* fork.c */
+int copy_mm(unsigned long clone_flags, struct task_struct *tsk,
+	    struct task_struct *parent);
+
 /* pgtable.c */
 int msim_pgd_alloc(struct mm_struct *mm);
 void msim_pgd_free(struct mm_struct *mm);

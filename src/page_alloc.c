@@ -57,12 +57,17 @@ void msim_free_page(struct page *page)
 	spin_unlock(&m->zone_lock);
 }
 
-void put_page(struct page *page)
+void page_ref_sub(struct page *page, int nr)
 {
 	if (PageReserved(page))
 		return;
-	if (atomic_fetch_sub(&page->_refcount, 1) == 1)
+	if (atomic_fetch_sub(&page->_refcount, nr) == nr)
 		msim_free_page(page);
+}
+
+void put_page(struct page *page)
+{
+	page_ref_sub(page, 1);
 }
 
 void copy_user_highpage(struct page *to, const struct page *from)

@@ -25,10 +25,20 @@ static struct anon_vma *anon_vma_alloc(struct msim_machine *m)
 	return anon_vma;
 }
 
+/*
+ * An anon_vma below the root of a fork hierarchy holds a reference on the
+ * root (pages may point at the root's anon_vma after merges), dropped
+ * when it is freed.
+ */
 static void put_anon_vma(struct anon_vma *anon_vma)
 {
-	if (atomic_fetch_sub(&anon_vma->refcount, 1) == 1)
-		msim_kfree(anon_vma->machine, MSIM_ALLOC_ANON_VMA, anon_vma);
+	struct anon_vma *root = anon_vma->root;
+
+	if (atomic_fetch_sub(&anon_vma->refcount, 1) != 1)
+		return;
+	msim_kfree(anon_vma->machine, MSIM_ALLOC_ANON_VMA, anon_vma);
+	if (root != anon_vma)
+		put_anon_vma(root);
 }
 
 static struct anon_vma_chain *anon_vma_chain_alloc(struct msim_machine *m)
@@ -124,6 +134,7 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 		} else {
 			anon_vma = allocated;
 			allocated = NULL;
+			anon_vma->num_children++; /* its own parent */
 		}
 		WRITE_ONCE(vma->anon_vma, anon_vma);
 		anon_vma_chain_link(vma, avc, anon_vma);
@@ -157,9 +168,52 @@ int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 		avc->anon_vma = pavc->anon_vma;
 		list_add_tail(&avc->same_vma, &dst->anon_vma_chain);
 		list_add_tail(&avc->same_anon_vma, &pavc->anon_vma->head);
+		/*
+		 * At fork, reuse an anon_vma that no VMA uses any more and that
+		 * has at most one child, rather than grow the hierarchy one
+		 * level for every generation of a forking loop.
+		 */
+		if (!dst->anon_vma && src->anon_vma &&
+		    pavc->anon_vma->num_children < 2 &&
+		    pavc->anon_vma->num_active_vmas == 0)
+			dst->anon_vma = pavc->anon_vma;
 	}
 	if (dst->anon_vma)
 		dst->anon_vma->num_active_vmas++;
+	return 0;
+}
+
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
+{
+	struct msim_machine *m = vma->vm_mm->machine;
+	struct anon_vma_chain *avc;
+	struct anon_vma *anon_vma;
+	int err;
+
+	if (!pvma->anon_vma)
+		return 0;
+	vma->anon_vma = NULL;
+	err = anon_vma_clone(vma, pvma);
+	if (err)
+		return err;
+	if (vma->anon_vma)
+		return 0;
+
+	anon_vma = anon_vma_alloc(m);
+	avc = anon_vma ? anon_vma_chain_alloc(m) : NULL;
+	if (!avc) {
+		if (anon_vma)
+			msim_kfree(m, MSIM_ALLOC_ANON_VMA, anon_vma);
+		unlink_anon_vmas(vma);
+		return -ENOMEM;
+	}
+	anon_vma->num_active_vmas++;
+	anon_vma->root = pvma->anon_vma->root;
+	anon_vma->parent = pvma->anon_vma;
+	atomic_fetch_add(&anon_vma->root->refcount, 1);
+	vma->anon_vma = anon_vma;
+	anon_vma_chain_link(vma, avc, anon_vma);
+	anon_vma->parent->num_children++;
 	return 0;
 }
 
@@ -177,6 +231,8 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 		struct anon_vma *anon_vma = avc->anon_vma;
 
 		list_del_init(&avc->same_anon_vma);
+		if (list_empty(&anon_vma->head))
+			anon_vma->parent->num_children--;
 		list_del_init(&avc->same_vma);
 		msim_kfree(m, MSIM_ALLOC_AVC, avc);
 		put_anon_vma(anon_vma);

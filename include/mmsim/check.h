@@ -10,7 +10,11 @@
  * no table is empty; that rss counters match the PTEs; and that every
  * anonymous frame's mapcount and refcount equal the mappings of it.
  * msim_machine_check() adds the machine-wide view: free frames, commit
- * charge, and each frame's refcount against all mms together.
+ * charge, each frame's mapcount against the mappings of all mms together,
+ * its refcount at least that plus GUP_PIN_COUNTING_BIAS per pin (GUP's
+ * FOLL_GET references are not counted anywhere, so an extra reference
+ * shows only as a frame still allocated at teardown), and that a pinned
+ * page is mapped by one mm only, exclusively.
  */
 #ifndef MMSIM_CHECK_H
 #define MMSIM_CHECK_H

@@ -76,6 +76,10 @@ struct msim_machine {
 	spinlock_t mmlist_lock;
 	struct list_head mmlist;
 
+	atomic_int last_pid;
+	atomic_ulong nr_foll_pin_acquired;
+	atomic_ulong nr_foll_pin_released;
+
 	/* allocation accounting and failure injection */
 	atomic_long live[MSIM_NR_ALLOC_KINDS];
 	atomic_ulong nr_allocs;

@@ -170,6 +170,7 @@ struct mm_struct {
 	unsigned long exec_vm;
 	unsigned long stack_vm;
 	vm_flags_t def_flags;
+	unsigned long flags;		/* MMF_* bits */
 	atomic_long rss_stat[NR_MM_COUNTERS];
 	atomic_long pgtables_bytes;
 

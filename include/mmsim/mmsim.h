@@ -13,6 +13,7 @@
 #include <mmsim/check.h>
 #include <mmsim/err.h>
 #include <mmsim/fault.h>
+#include <mmsim/gup.h>
 #include <mmsim/list.h>
 #include <mmsim/locking.h>
 #include <mmsim/machine.h>
@@ -22,6 +23,7 @@
 #include <mmsim/pgtable.h>
 #include <mmsim/proc.h>
 #include <mmsim/rmap.h>
+#include <mmsim/sched.h>
 
 #define MMSIM_VERSION "0.1.0"
 

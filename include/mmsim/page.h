@@ -105,6 +105,9 @@ static inline void get_page(struct page *page)
 /** put_page - drop a reference; the last one frees the frame. */
 void put_page(struct page *page);
 
+/** page_ref_sub - drop @nr references; the last one frees the frame. */
+void page_ref_sub(struct page *page, int nr);
+
 /** ZERO_PAGE - the machine's shared zero page (pfn 0). */
 static inline struct page *ZERO_PAGE(struct msim_machine *m)
 {

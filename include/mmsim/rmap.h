@@ -18,6 +18,13 @@ int anon_vma_prepare(struct vm_area_struct *vma);
 /** anon_vma_clone - link @dst to every anon_vma @src is linked to. */
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
 
+/**
+ * anon_vma_fork - give @vma, the child's copy of @pvma, its place in the
+ * anon_vma hierarchy: chained to all of @pvma's anon_vmas, and with an
+ * anon_vma of its own whose parent is @pvma's (or an unused one reused).
+ */
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
+
 /** unlink_anon_vmas - drop @vma's chain, freeing anon_vmas left unused. */
 void unlink_anon_vmas(struct vm_area_struct *vma);
 

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: get_user_pages and pinning
+ *
+ * GUP takes references on the pages backing a user range, faulting them
+ * in as a user access would.  FOLL_GET references are plain page
+ * references (put_page()); FOLL_PIN references, taken by the pin_*
+ * calls, add GUP_PIN_COUNTING_BIAS to the refcount and count in
+ * _pincount, so that "may this page be pinned for DMA?" has an answer
+ * (page_maybe_dma_pinned()).  An anonymous page is only ever pinned while
+ * exclusive to its mm: a read pin of a shared page unshares it first, and
+ * fork copies a pinned page for the child instead of sharing it
+ * (page_needs_cow_for_dma()), so DMA into it stays visible to the parent.
+ */
+#ifndef MMSIM_GUP_H
+#define MMSIM_GUP_H
+
+#include <mmsim/mm_types.h>
+#include <mmsim/page.h>
+
+/* The kernel's enum foll_flags values, and its internal FOLL_PIN. */
+#define FOLL_WRITE (1U << 0)
+#define FOLL_GET (1U << 1)
+#define FOLL_FORCE (1U << 3)
+#define FOLL_NOWAIT (1U << 4)
+#define FOLL_NOFAULT (1U << 5)
+#define FOLL_LONGTERM (1U << 8)
+#define FOLL_PIN (1U << 16)
+
+#define GUP_PIN_COUNTING_BIAS 1024
+
+/* mm_struct.flags: the mm has had a page pinned (MMF_HAS_PINNED). */
+#define MMF_HAS_PINNED 27
+
+/**
+ * get_user_pages_remote - take FOLL_GET references on @nr_pages pages of
+ * @mm from @start
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, FOLL_LONGTERM, FOLL_NOFAULT
+ * @pages: where the pages go (may be NULL: fault in only)
+ * @locked: unused (the mmap lock is taken inside)
+ * Return: the number of pages taken, which may be fewer than asked if a
+ * page could not be had; or -errno if the first one could not: -EFAULT
+ * (no VMA, or it forbids the access), -ENOMEM, -EINVAL (bad flags).
+ */
+long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
+			   unsigned long nr_pages, unsigned int gup_flags,
+			   struct page **pages, int *locked);
+
+/** pin_user_pages_remote - as get_user_pages_remote(), with FOLL_PIN. */
+long pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
+			   unsigned long nr_pages, unsigned int gup_flags,
+			   struct page **pages, int *locked);
+
+/** get_user_pages - get_user_pages_remote() on current's mm. */
+long get_user_pages(unsigned long start, unsigned long nr_pages,
+		    unsigned int gup_flags, struct page **pages);
+
+/** pin_user_pages - pin_user_pages_remote() on current's mm. */
+long pin_user_pages(unsigned long start, unsigned long nr_pages,
+		    unsigned int gup_flags, struct page **pages);
+
+/** unpin_user_page - drop one FOLL_PIN reference. */
+void unpin_user_page(struct page *page);
+
+/** unpin_user_pages - drop the FOLL_PIN references of @npages pages. */
+void unpin_user_pages(struct page **pages, unsigned long npages);
+
+/**
+ * page_maybe_dma_pinned - may @page be pinned?  Exact here (the kernel
+ * can have false positives for small folios; mmsim counts pins).
+ */
+static inline bool page_maybe_dma_pinned(const struct page *page)
+{
+	return atomic_load(&page->_pincount) > 0;
+}
+
+#endif /* MMSIM_GUP_H */

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/*
+ * get_user_pages and pin_user_pages (mm/gup.c): follow each page under the
+ * page-table lock, fault it in when it is missing or does not allow the
+ * access, and take the reference while the PTE is known good.
+ */
+#include "internal.h"
+
+static bool is_cow_mapping(vm_flags_t flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+/* check_vma_flags(): may GUP touch @vma this way at all? */
+static int check_vma_flags(const struct vm_area_struct *vma,
+			   unsigned int gup_flags)
+{
+	bool write = gup_flags & FOLL_WRITE;
+
+	if (write) {
+		if (!(vma->vm_flags & VM_WRITE)) {
+			/* ptrace may write a private read-only mapping. */
+			if (!(gup_flags & FOLL_FORCE) ||
+			    !is_cow_mapping(vma->vm_flags))
+				return -EFAULT;
+		}
+	} else if (!(vma->vm_flags & VM_READ)) {
+		if (!(gup_flags & FOLL_FORCE) || !(vma->vm_flags & VM_MAYREAD))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * gup_must_unshare(): a read pin must not share its page with another mm
+ * (a later COW there would leave the pin behind), so a shared anonymous
+ * page, or the zero page under a long-term pin, is unshared first.
+ */
+static bool gup_must_unshare(unsigned int flags, struct page *page)
+{
+	if ((flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
+		return false;
+	if (!page)
+		return flags & FOLL_LONGTERM;
+	return PageAnon(page) && !PageAnonExclusive(page);
+}
+
+static void try_grab_page(struct mm_struct *mm, struct page *page,
+			  unsigned int flags)
+{
+	if (PageReserved(page))
+		return;	/* the zero page is never counted */
+	if (flags & FOLL_PIN) {
+		atomic_fetch_add(&page->_refcount, GUP_PIN_COUNTING_BIAS);
+		atomic_fetch_add(&page->_pincount, 1);
+		atomic_fetch_add(&mm->machine->nr_foll_pin_acquired, 1);
+	} else {
+		get_page(page);
+	}
+}
+
+/*
+ * follow_page_pte(): the page at @addr if its PTE already serves the
+ * access, with a reference taken; otherwise NULL and *@fault_flags says
+ * which fault would make it serve.
+ */
+static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
+				unsigned int flags, unsigned int *fault_flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct msim_arch *a = mm->arch;
+	struct page *page = NULL;
+	pte_t *ptep, pte;
+
+	*fault_flags = (flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0;
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	pte = ptep ? *ptep : __pte(0);
+	if (!pte_present(a, pte) || pte_protnone(a, pte))
+		goto out;
+	page = vm_normal_page(vma, addr, pte);
+	if (flags & FOLL_WRITE) {
+		/* A forced write is served by an exclusive COW copy. */
+		if (!pte_write(a, pte) &&
+		    !((flags & FOLL_FORCE) && page && PageAnonExclusive(page))) {
+			page = NULL;
+			goto out;
+		}
+	}
+	if (gup_must_unshare(flags, page)) {
+		*fault_flags = FAULT_FLAG_UNSHARE;
+		page = NULL;
+		goto out;
+	}
+	if (!page)
+		page = ZERO_PAGE(mm->machine);
+	try_grab_page(mm, page, flags);
+out:
+	spin_unlock(&mm->page_table_lock);
+	return page;
+}
+
+static long __get_user_pages(struct mm_struct *mm, unsigned long start,
+			     unsigned long nr_pages, unsigned int gup_flags,
+			     struct page **pages)
+{
+	unsigned long i, addr;
+	unsigned int fault_flags;
+	struct vm_area_struct *vma;
+	struct page *page;
+	vm_fault_t ret;
+	long err = 0;
+	int tries;
+
+	if (!mm_page_aligned(mm, start) || ((gup_flags & FOLL_PIN) &&
+					    (gup_flags & FOLL_GET)))
+		return -EINVAL;
+	if ((gup_flags & FOLL_LONGTERM) && !pages)
+		return -EINVAL;
+	if (gup_flags & FOLL_PIN)
+		mm->flags |= 1UL << MMF_HAS_PINNED;
+
+	mmap_read_lock(mm);
+	for (i = 0; i < nr_pages; i++) {
+		addr = start + (i << PAGE_SHIFT_OF(mm));
+		vma = addr < mm->task_size ? vma_lookup(mm, addr) : NULL;
+		if (!vma) {
+			err = -EFAULT;
+			break;
+		}
+		err = check_vma_flags(vma, gup_flags);
+		if (err)
+			break;
+		for (tries = 0;; tries++) {
+			page = follow_page(vma, addr, gup_flags, &fault_flags);
+			if (page || tries == 4)
+				break;
+			if (gup_flags & FOLL_NOFAULT)
+				break;
+			ret = handle_mm_fault(vma, addr,
+					      fault_flags | FAULT_FLAG_REMOTE,
+					      NULL);
+			if (ret & VM_FAULT_OOM) {
+				err = -ENOMEM;
+				break;
+			}
+			if (ret & VM_FAULT_ERROR) {
+				err = -EFAULT;
+				break;
+			}
+		}
+		if (!page) {
+			if (!err)
+				err = -EFAULT;
+			break;
+		}
+		if (pages)
+			pages[i] = page;
+		else if (gup_flags & FOLL_PIN)
+			unpin_user_page(page);
+		else
+			put_page(page);
+	}
+	mmap_read_unlock(mm);
+	return i ? (long)i : err;
+}
+
+long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
+			   unsigned long nr_pages, unsigned int gup_flags,
+			   struct page **pages, int *locked)
+{
+	(void)locked;
+	if (gup_flags & FOLL_PIN)
+		return -EINVAL;
+	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_GET,
+				pages);
+}
+
+long pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
+			   unsigned long nr_pages, unsigned int gup_flags,
+			   struct page **pages, int *locked)
+{
+	(void)locked;
+	if (gup_flags & FOLL_GET)
+		return -EINVAL;
+	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_PIN,
+				pages);
+}
+
+long get_user_pages(unsigned long start, unsigned long nr_pages,
+		    unsigned int gup_flags, struct page **pages)
+{
+	struct task_struct *tsk = get_current();
+
+	if (!tsk || !tsk->mm)
+		return -EFAULT;
+	return get_user_pages_remote(tsk->mm, start, nr_pages, gup_flags,
+				     pages, NULL);
+}
+
+long pin_user_pages(unsigned long start, unsigned long nr_pages,
+		    unsigned int gup_flags, struct page **pages)
+{
+	struct task_struct *tsk = get_current();
+
+	if (!tsk || !tsk->mm)
+		return -EFAULT;
+	return pin_user_pages_remote(tsk->mm, start, nr_pages, gup_flags,
+				     pages, NULL);
+}
+
+void unpin_user_page(struct page *page)
+{
+	if (PageReserved(page))
+		return;
+	atomic_fetch_sub(&page->_pincount, 1);
+	atomic_fetch_add(&page->machine->nr_foll_pin_released, 1);
+	page_ref_sub(page, GUP_PIN_COUNTING_BIAS);
+}
+
+void unpin_user_pages(struct page **pages, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		unpin_user_page(pages[i]);
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tasks as the mm sees them: creation, fork, exit, and the references
+ * that keep an mm's struct alive after its mappings are gone.
+ */
+#include <string.h>
+#include "internal.h"
+
+static _Thread_local struct task_struct *current_task;
+
+struct task_struct *get_current(void)
+{
+	return current_task;
+}
+
+void msim_set_current(struct task_struct *tsk)
+{
+	current_task = tsk;
+}
+
+static struct task_struct *task_alloc(struct msim_machine *m,
+				      const char *comm)
+{
+	struct task_struct *tsk;
+
+	tsk = msim_kzalloc(m, MSIM_ALLOC_TASK, sizeof(*tsk));
+	if (!tsk)
+		return NULL;
+	atomic_init(&tsk->usage, 1);
+	tsk->machine = m;
+	tsk->pid = atomic_fetch_add(&m->last_pid, 1) + 1;
+	strncpy(tsk->comm, comm ? comm : "", TASK_COMM_LEN - 1);
+	spin_lock_init(&tsk->alloc_lock);
+	tsk->alloc_lock.name = "alloc_lock";
+	return tsk;
+}
+
+static void task_free(struct task_struct *tsk)
+{
+	spin_lock_destroy(&tsk->alloc_lock);
+	msim_kfree(tsk->machine, MSIM_ALLOC_TASK, tsk);
+}
+
+struct task_struct *msim_task_create(struct msim_machine *m, const char *comm)
+{
+	struct task_struct *tsk = task_alloc(m, comm);
+
+	if (!tsk)
+		return ERR_PTR(-ENOMEM);
+	tsk->mm = mm_alloc(m);
+	if (!tsk->mm) {
+		task_free(tsk);
+		return ERR_PTR(-ENOMEM);
+	}
+	tsk->active_mm = tsk->mm;
+	return tsk;
+}
+
+struct task_struct *msim_fork(struct task_struct *parent,
+			      unsigned long clone_flags, const char *comm)
+{
+	struct task_struct *tsk;
+
+	if (clone_flags & ~(unsigned long)CLONE_VM)
+		return ERR_PTR(-EINVAL);
+	tsk = task_alloc(parent->machine, comm ? comm : parent->comm);
+	if (!tsk)
+		return ERR_PTR(-ENOMEM);
+	if (copy_mm(clone_flags, tsk, parent)) {
+		task_free(tsk);
+		return ERR_PTR(-ENOMEM);
+	}
+	return tsk;
+}
+
+/*
+ * exit_mm(): the task stops using its mm.  Like a CPU that keeps running
+ * on the old page tables until it switches (lazy TLB), active_mm keeps an
+ * mm_count reference, dropped with the task.
+ */
+void msim_exit(struct task_struct *tsk)
+{
+	struct mm_struct *mm = tsk->mm;
+
+	tsk->flags |= PF_EXITING;
+	if (!mm)
+		return;
+	mmgrab(mm);
+	task_lock(tsk);
+	tsk->mm = NULL;
+	task_unlock(tsk);
+	mmput(mm);
+}
+
+void msim_task_put(struct task_struct *tsk)
+{
+	if (atomic_fetch_sub(&tsk->usage, 1) != 1)
+		return;
+	if (tsk->mm)
+		msim_exit(tsk);
+	if (tsk->active_mm)
+		mmdrop(tsk->active_mm);
+	if (current_task == tsk)
+		current_task = NULL;
+	task_free(tsk);
+}
+
+struct mm_struct *get_task_mm(struct task_struct *tsk)
+{
+	struct mm_struct *mm;
+
+	task_lock(tsk);
+	mm = tsk->mm;
+	if (mm) {
+		if (tsk->flags & PF_KTHREAD)
+			mm = NULL;
+		else
+			mmget(mm);
+	}
+	task_unlock(tsk);
+	return mm;
+}
