@@ -111,6 +111,10 @@ static int copy_page_range(struct vm_area_struct *dst_vma,
 	spin_lock(&dst_mm->page_table_lock);
 	err = msim_walk_ptes(src_mm, src_vma->vm_start, src_vma->vm_end,
 			     copy_one, &w);
+	/* A table allocated for a copy that then failed holds nothing. */
+	if (err)
+		msim_free_empty_tables(dst_mm, dst_vma->vm_start,
+				       dst_vma->vm_end);
 	spin_unlock(&dst_mm->page_table_lock);
 	spin_unlock(&src_mm->page_table_lock);
 	return err;
