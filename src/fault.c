@@ -105,6 +105,13 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	old = vm_normal_page(vma, addr, orig);
 	if (old && PageAnon(old) &&
 	    (PageAnonExclusive(old) || page_ref_count(old) == 1)) {
+		/*
+		 * Reusing a page that was shared after fork: it belongs to
+		 * this VMA alone now, so the rmap need only look here
+		 * (folio_move_anon_rmap()).
+		 */
+		if (!PageAnonExclusive(old))
+			old->mapping = vma->anon_vma;
 		SetPageAnonExclusive(old);
 		if (!unshare)
 			*ptep = pte_mkyoung(

@@ -74,9 +74,11 @@ struct task_struct *msim_fork(struct task_struct *parent,
 }
 
 /*
- * exit_mm(): the task stops using its mm.  Like a CPU that keeps running
- * on the old page tables until it switches (lazy TLB), active_mm keeps an
- * mm_count reference, dropped with the task.
+ * exit_mm(): the task stops using its mm.  The CPU keeps running on the
+ * old page tables until it switches away (lazy TLB), so active_mm holds an
+ * mm_count reference across mmput(); the switch that follows a real exit
+ * (finish_task_switch()) drops it, and with no scheduler here that switch
+ * happens at once.
  */
 void msim_exit(struct task_struct *tsk)
 {
@@ -90,6 +92,8 @@ void msim_exit(struct task_struct *tsk)
 	tsk->mm = NULL;
 	task_unlock(tsk);
 	mmput(mm);
+	tsk->active_mm = NULL;
+	mmdrop(mm);
 }
 
 void msim_task_put(struct task_struct *tsk)
@@ -98,8 +102,6 @@ void msim_task_put(struct task_struct *tsk)
 		return;
 	if (tsk->mm)
 		msim_exit(tsk);
-	if (tsk->active_mm)
-		mmdrop(tsk->active_mm);
 	if (current_task == tsk)
 		current_task = NULL;
 	task_free(tsk);
