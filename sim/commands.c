@@ -2,16 +2,20 @@
 /*
  * The scenario commands.  Each handler gets its arguments parsed and acts
  * on the current task; a system call that fails is reported as the call
- * and its errno, and the scenario goes on as a program would.
+ * and its errno, and the scenario goes on as a program would.  An access
+ * that faults fatally is reported as the signal the program would get.
  */
+#include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "scenario.h"
 
+/* Only for SCN_CMD_TASK commands: the runner made sure there is one. */
 static struct mm_struct *current_mm(struct scn_state *st)
 {
-	return st->current->mm;
+	return st->current->tsk->mm;
 }
 
 static int cmd_mmap(struct scn_state *st, const struct scn_call *c)
@@ -54,6 +58,25 @@ static int cmd_madvise(struct scn_state *st, const struct scn_call *c)
 }
 
 /*
+ * What the program would see of an access that msim_user_access() could
+ * not complete: -EFAULT is the SIGSEGV the fault handler would send, and
+ * -ENOMEM a VM_FAULT_OOM, which on Linux would wake the OOM killer.
+ */
+static void fault_failed(struct scn_state *st, const struct scn_call *c,
+			 int err, unsigned long addr)
+{
+	const char *cmd = c->argv[0];
+
+	if (err == -EFAULT)
+		scn_report(st, "%s: SIGSEGV at 0x%lx", cmd, addr);
+	else if (err == -ENOMEM)
+		scn_report(st, "%s: VM_FAULT_OOM at 0x%lx", cmd, addr);
+	else
+		scn_report(st, "%s: %s at 0x%lx", cmd, msim_errno_name(err),
+			   addr);
+}
+
+/*
  * One access of one byte a page, as a program's loop over the range would
  * do: each page faults (or not) on its own, so a SIGSEGV on one page says
  * nothing about the next.  A real program would die of the first; going on
@@ -75,16 +98,41 @@ static int cmd_touch(struct scn_state *st, const struct scn_call *c)
 	for (page = addr & mask;; page += mm_page_size(mm)) {
 		fault = page;
 		ret = msim_user_access(mm, page, NULL, 1, c->arg[2], &fault);
-		if (ret == -EFAULT)
-			scn_report(st, "touch: SIGSEGV at 0x%lx", fault);
-		else if (ret == -ENOMEM)
-			scn_report(st, "touch: VM_FAULT_OOM at 0x%lx", fault);
-		else if (ret)
-			scn_report(st, "touch: %s at 0x%lx",
-				   msim_errno_name(ret), fault);
+		if (ret)
+			fault_failed(st, c, ret, fault);
 		if (page == last)
 			return 0;
 	}
+}
+
+/* A load of one byte: it faults as any read would, then shows the byte. */
+static int cmd_peek(struct scn_state *st, const struct scn_call *c)
+{
+	unsigned long addr = c->arg[0], fault = addr;
+	unsigned char byte;
+	int ret;
+
+	ret = msim_user_access(current_mm(st), addr, &byte, 1,
+			       MSIM_ACCESS_READ, &fault);
+	if (ret)
+		fault_failed(st, c, ret, fault);
+	else
+		printf("peek 0x%lx = 0x%02x\n", addr, byte);
+	return 0;
+}
+
+/* A store of one byte: where the page is shared, the write breaks COW. */
+static int cmd_poke(struct scn_state *st, const struct scn_call *c)
+{
+	unsigned long addr = c->arg[0], fault = addr;
+	unsigned char byte = (unsigned char)c->arg[1];
+	int ret;
+
+	ret = msim_user_access(current_mm(st), addr, &byte, 1,
+			       MSIM_ACCESS_WRITE, &fault);
+	if (ret)
+		fault_failed(st, c, ret, fault);
+	return 0;
 }
 
 static int cmd_maps(struct scn_state *st, const struct scn_call *c)
@@ -101,6 +149,65 @@ static int cmd_smaps(struct scn_state *st, const struct scn_call *c)
 	return 0;
 }
 
+/*
+ * fork() without CLONE_VM: the child gets a copy-on-write copy of the
+ * current mm.  The current task stays the parent, as the parent is the one
+ * that returns from fork() and goes on.  Names are never reused, not even
+ * an exited task's, so that one name is one process throughout the file.
+ */
+static int cmd_fork(struct scn_state *st, const struct scn_call *c)
+{
+	const char *name = c->argv[1];
+	struct task_struct *child;
+
+	if (scn_task_lookup(st, name)) {
+		scn_call_failed(st, c, -EEXIST);
+		return 0;
+	}
+	child = msim_fork(st->current->tsk, 0, name);
+	if (IS_ERR(child)) {
+		scn_call_failed(st, c, PTR_ERR(child));
+		return 0;
+	}
+	if (!scn_task_add(st, name, child)) {
+		msim_task_put(child);
+		scn_internal_error(st, "out of memory");
+		return SCN_EXIT_FAILED;
+	}
+	return 0;
+}
+
+/*
+ * Switch to another task.  An exited one has no mm left to act on, so it
+ * counts as gone: ESRCH, the errno of a pid that names no process.
+ */
+static int cmd_in(struct scn_state *st, const struct scn_call *c)
+{
+	struct scn_task *t = scn_task_lookup(st, c->argv[1]);
+
+	if (!t || scn_task_exited(t)) {
+		scn_call_failed(st, c, -ESRCH);
+		return 0;
+	}
+	st->current = t;
+	msim_set_current(t->tsk);
+	return 0;
+}
+
+/*
+ * The current task exits and its mm goes (the pages it alone mapped are
+ * freed; those shared with a fork stay for the other).  No task is current
+ * until the next 'in'.
+ */
+static int cmd_exit(struct scn_state *st, const struct scn_call *c)
+{
+	(void)c;
+	msim_exit(st->current->tsk);
+	st->current = NULL;
+	msim_set_current(NULL);
+	return 0;
+}
+
 /* A violation is a failure of the run, but the lines after it still run. */
 static int cmd_check(struct scn_state *st, const struct scn_call *c)
 {
@@ -110,24 +217,39 @@ static int cmd_check(struct scn_state *st, const struct scn_call *c)
 }
 
 #define ADDR_LEN SCN_ARG_NUMBER, SCN_ARG_NUMBER
+#define TASK SCN_CMD_TASK
 
 const struct scn_command scn_commands[] = {
 	{ "mmap", { ADDR_LEN, SCN_ARG_PROT, SCN_ARG_MAP_FLAGS },
-	  "ADDR LEN PROT FLAGS", "map anonymous memory", cmd_mmap },
-	{ "munmap", { ADDR_LEN }, "ADDR LEN", "unmap a range", cmd_munmap },
+	  "ADDR LEN PROT FLAGS", "map anonymous memory", cmd_mmap, TASK },
+	{ "munmap", { ADDR_LEN }, "ADDR LEN", "unmap a range", cmd_munmap,
+	  TASK },
 	{ "mprotect", { ADDR_LEN, SCN_ARG_PROT }, "ADDR LEN PROT",
-	  "change the protection of a range", cmd_mprotect },
+	  "change the protection of a range", cmd_mprotect, TASK },
 	{ "madvise", { ADDR_LEN, SCN_ARG_ADVICE }, "ADDR LEN ADVICE",
-	  "give advice about a range", cmd_madvise },
+	  "give advice about a range", cmd_madvise, TASK },
 	{ "touch", { ADDR_LEN, SCN_ARG_ACCESS }, "ADDR LEN read|write|exec",
-	  "access one byte of every page of a range", cmd_touch },
-	{ "maps", { SCN_ARG_NONE }, "", "print /proc/PID/maps", cmd_maps },
+	  "access one byte of every page of a range", cmd_touch, TASK },
+	{ "peek", { SCN_ARG_NUMBER }, "ADDR", "read one byte and print it",
+	  cmd_peek, TASK },
+	{ "poke", { SCN_ARG_NUMBER, SCN_ARG_BYTE }, "ADDR BYTE",
+	  "write one byte", cmd_poke, TASK },
+	{ "maps", { SCN_ARG_NONE }, "", "print /proc/PID/maps", cmd_maps,
+	  TASK },
 	{ "smaps", { SCN_ARG_NONE }, "", "print some of /proc/PID/smaps",
-	  cmd_smaps },
+	  cmd_smaps, TASK },
+	{ "fork", { SCN_ARG_NAME }, "NAME",
+	  "fork the current task; the child is NAME", cmd_fork, TASK },
+	{ "in", { SCN_ARG_NAME }, "NAME", "make NAME the current task", cmd_in,
+	  0 },
+	{ "exit", { SCN_ARG_NONE }, "", "the current task exits", cmd_exit,
+	  TASK },
 	{ "check", { SCN_ARG_NONE }, "",
-	  "cross-check the mm and the machine", cmd_check },
+	  "cross-check every mm and the machine", cmd_check, 0 },
 	{ NULL }
 };
+
+#undef TASK
 
 const struct scn_command *scn_command_lookup(const char *name)
 {

@@ -162,6 +162,29 @@ static int parse_names(const struct scn_name *names, const char *what,
 	}
 }
 
+/*
+ * A letter or '_' first, so that a name never reads as a number or an
+ * address (a "fork 0x1000" is a slip, not a task), then letters, digits,
+ * '_', '-' and '.'.
+ */
+static int parse_name(const char *word, unsigned long *val, char *err,
+		      size_t size)
+{
+	const char *s = word;
+
+	*val = 0;
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		goto bad;
+	for (s++; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' &&
+		    *s != '.')
+			goto bad;
+	return 0;
+bad:
+	snprintf(err, size, "bad name '%s'", word);
+	return -EINVAL;
+}
+
 int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 		  char *err, size_t size)
 {
@@ -189,6 +212,16 @@ int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 	case SCN_ARG_ACCESS:
 		return parse_names(access_names, "access", 0, word, val, err,
 				   size);
+	case SCN_ARG_BYTE:
+		if (parse_number(word, strlen(word), val, err, size))
+			return -EINVAL;
+		if (*val > 0xff) {
+			snprintf(err, size, "number out of range '%s'", word);
+			return -EINVAL;
+		}
+		return 0;
+	case SCN_ARG_NAME:
+		return parse_name(word, val, err, size);
 	default:
 		break;
 	}

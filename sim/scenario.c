@@ -61,11 +61,7 @@ void scn_call_failed(struct scn_state *st, const struct scn_call *call,
 	fprintf(stderr, ": %s\n", msim_errno_name(err));
 }
 
-/* The library broke a promise: not the scenario's fault, but a failure. */
-static void internal_error(struct scn_state *st, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void internal_error(struct scn_state *st, const char *fmt, ...)
+void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -78,26 +74,71 @@ static void internal_error(struct scn_state *st, const char *fmt, ...)
 	st->status = SCN_EXIT_FAILED;
 }
 
+/*
+ * Check @t's mm; name the task in the message once there is more than one,
+ * or "check: VMA tree out of order" would not say whose.
+ */
+static int check_task(struct scn_state *st, struct scn_task *t,
+		      const char *what)
+{
+	char msg[512];
+
+	if (scn_task_exited(t) || !msim_mm_check_msg(t->tsk->mm, msg,
+						     sizeof(msg)))
+		return 0;
+	if (list_is_singular(&st->tasks))
+		scn_report(st, "%s: %s", what, msg);
+	else
+		scn_report(st, "%s: %s: %s", what, t->name, msg);
+	return -EUCLEAN;
+}
+
+/*
+ * The current mm first, as that is what the lines before acted on, then
+ * the others: msim_machine_check() goes through every mm too, but could
+ * not say which task a broken one belongs to.  Then what no single mm
+ * shows: frames shared by fork, and the commit charge of all together.
+ */
 int scn_check(struct scn_state *st, const char *what)
 {
 	char msg[512];
 	struct scn_task *t;
 
-	list_for_each_entry(t, &st->tasks, node) {
-		if (!msim_mm_check_msg(t->mm, msg, sizeof(msg)))
-			continue;
-		if (list_is_singular(&st->tasks))
-			scn_report(st, "%s: %s", what, msg);
-		else
-			scn_report(st, "%s: %s: %s", what, t->name, msg);
+	if (st->current && check_task(st, st->current, what))
 		goto failed;
-	}
+	list_for_each_entry(t, &st->tasks, node)
+		if (t != st->current && check_task(st, t, what))
+			goto failed;
 	if (!msim_machine_check(st->machine, msg, sizeof(msg)))
 		return 0;
 	scn_report(st, "%s: %s", what, msg);
 failed:
 	st->status = SCN_EXIT_FAILED;
 	return -EUCLEAN;
+}
+
+struct scn_task *scn_task_lookup(struct scn_state *st, const char *name)
+{
+	struct scn_task *t;
+
+	list_for_each_entry(t, &st->tasks, node)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+struct scn_task *scn_task_add(struct scn_state *st, const char *name,
+			      struct task_struct *tsk)
+{
+	struct scn_task *t = calloc(1, sizeof(*t));
+
+	if (!t || !(t->name = strdup(name))) {
+		free(t);
+		return NULL;
+	}
+	t->tsk = tsk;
+	list_add_tail(&t->node, &st->tasks);
+	return t;
 }
 
 static int run_line(struct scn_state *st, char *text)
@@ -139,9 +180,13 @@ static int run_line(struct scn_state *st, char *text)
 				  &call.arg[i], err, sizeof(err)))
 			return scn_malformed(st, "%s: %s", name, err);
 
-	i = call.cmd->run(st, &call);
-	if (i)
-		return i;
+	if ((call.cmd->flags & SCN_CMD_TASK) && !st->current) {
+		scn_report(st, "%s: %s", name, msim_errno_name(-ESRCH));
+	} else {
+		i = call.cmd->run(st, &call);
+		if (i)
+			return i;
+	}
 	/* Stop at the first violation: what follows it proves nothing. */
 	if (st->opt->check_each && scn_check(st, "--check"))
 		return SCN_EXIT_FAILED;
@@ -168,20 +213,6 @@ static int run_lines(struct scn_state *st, FILE *in)
 	return ret;
 }
 
-static struct scn_task *task_create(struct scn_state *st, const char *name,
-				    struct mm_struct *mm)
-{
-	struct scn_task *t = calloc(1, sizeof(*t));
-
-	if (!t || !(t->name = strdup(name))) {
-		free(t);
-		return NULL;
-	}
-	t->mm = mm;
-	list_add_tail(&t->node, &st->tasks);
-	return t;
-}
-
 static int setup(struct scn_state *st)
 {
 	struct msim_machine_config cfg = {
@@ -189,7 +220,7 @@ static int setup(struct scn_state *st)
 		.ram_bytes = st->opt->ram_bytes,
 	};
 	struct msim_machine *m = msim_machine_create(&cfg);
-	struct mm_struct *mm;
+	struct task_struct *tsk;
 
 	if (IS_ERR(m)) {
 		const char *err = msim_errno_name(PTR_ERR(m));
@@ -205,20 +236,27 @@ static int setup(struct scn_state *st)
 		return SCN_EXIT_MALFORMED;
 	}
 	st->machine = m;
-	mm = mm_alloc(m);
-	if (!mm) {
-		internal_error(st, "mm_alloc failed");
+	tsk = msim_task_create(m, "init");
+	if (IS_ERR(tsk)) {
+		scn_internal_error(st, "msim_task_create: %s",
+				   msim_errno_name(PTR_ERR(tsk)));
 		return SCN_EXIT_FAILED;
 	}
-	st->current = task_create(st, "init", mm);
+	st->current = scn_task_add(st, "init", tsk);
 	if (!st->current) {
-		mmput(mm);
-		internal_error(st, "out of memory");
+		msim_task_put(tsk);
+		scn_internal_error(st, "out of memory");
 		return SCN_EXIT_FAILED;
 	}
+	msim_set_current(tsk);
 	return 0;
 }
 
+/*
+ * As if every process still running were killed and then all were reaped:
+ * each live task exits, the oldest first, and only then are the task
+ * structs put.  Whatever the library has not given back by then leaked.
+ */
 static void teardown(struct scn_state *st)
 {
 	struct msim_machine *m = st->machine;
@@ -229,26 +267,30 @@ static void teardown(struct scn_state *st)
 
 	if (!m)
 		return;
+	list_for_each_entry(t, &st->tasks, node)
+		if (!scn_task_exited(t))
+			msim_exit(t->tsk);
+	st->current = NULL;
+	msim_set_current(NULL);
 	list_for_each_entry_safe(t, n, &st->tasks, node) {
 		list_del_init(&t->node);
-		mmput(t->mm);
+		msim_task_put(t->tsk);
 		free(t->name);
 		free(t);
 	}
-	st->current = NULL;
 	if (msim_machine_check(m, msg, sizeof(msg)))
-		internal_error(st, "at exit: %s", msg);
+		scn_internal_error(st, "at exit: %s", msg);
 	for (k = 0; k < MSIM_NR_ALLOC_KINDS; k++) {
 		live = msim_live(m, k);
 		if (live)
-			internal_error(st, "at exit: %ld %s%s leaked", live,
-				       alloc_kind_names[k],
-				       live == 1 ? "" : "s");
+			scn_internal_error(st, "at exit: %ld %s%s leaked",
+					   live, alloc_kind_names[k],
+					   live == 1 ? "" : "s");
 	}
 	err = msim_machine_destroy(m);
 	if (err)
-		internal_error(st, "msim_machine_destroy: %s",
-			       msim_errno_name(err));
+		scn_internal_error(st, "msim_machine_destroy: %s",
+				   msim_errno_name(err));
 	st->machine = NULL;
 }
 

@@ -3,10 +3,11 @@
  * DOC: Scenarios
  *
  * A scenario is a text file of commands, one a line, run against the
- * tasks of one simulated machine: what a test program would do with
- * system calls and memory accesses, without writing the program.  A call
- * that fails is reported and the run goes on, as a program would go on; a
- * line that cannot be understood stops the run.
+ * tasks of one simulated machine: what test programs would do with system
+ * calls and memory accesses, without writing the programs.  One task, the
+ * current one, makes the calls; fork, in and exit create, switch and end
+ * tasks.  A call that fails is reported and the run goes on, as a program
+ * would go on; a line that cannot be understood stops the run.
  *
  * Commands are rows of a table (scn_commands[]): a name, the kinds of the
  * arguments, and a handler that gets them parsed.  Adding a command is
@@ -44,14 +45,22 @@ struct scn_options {
 /**
  * struct scn_task - a simulated process
  * @node: on scn_state.tasks, in creation order
- * @name: how the scenario refers to it (allocated)
- * @mm: its address space; the task holds one mm_users reference
+ * @name: how the scenario refers to it (allocated); unique for the whole
+ *	run, so that a name never means two processes in one file
+ * @tsk: the library's task, one reference held until teardown; after
+ *	msim_exit() it stays, with no mm, to keep @name taken
  */
 struct scn_task {
 	struct list_head node;
 	char *name;
-	struct mm_struct *mm;
+	struct task_struct *tsk;
 };
+
+/* Whether @t has exited: it has no mm left to act on. */
+static inline bool scn_task_exited(const struct scn_task *t)
+{
+	return t->tsk->flags & PF_EXITING;
+}
 
 /**
  * struct scn_state - a scenario being run
@@ -59,8 +68,8 @@ struct scn_task {
  * @line: the line being run, from 1
  * @opt: the options of the run
  * @machine: the machine every task lives on
- * @tasks: every live task
- * @current: the task commands act on
+ * @tasks: every task, exited ones included
+ * @current: the task commands act on; NULL after it exits, until 'in'
  * @status: the exit status so far
  */
 struct scn_state {
@@ -95,6 +104,7 @@ struct scn_call {
  * @help: one line for 'mmsim help run'
  * @run: do it; return 0 to go on or an exit status to stop the run (after
  *	saying why with scn_malformed())
+ * @flags: SCN_CMD_*
  */
 struct scn_command {
 	const char *name;
@@ -102,7 +112,28 @@ struct scn_command {
 	const char *synopsis;
 	const char *help;
 	int (*run)(struct scn_state *st, const struct scn_call *call);
+	unsigned int flags;
 };
+
+/*
+ * The command acts on the current task.  With none (it exited) there is
+ * no process to make the call: the runner reports "CMD: ESRCH" and goes
+ * on without calling @run, which may then take st->current as given.
+ */
+#define SCN_CMD_TASK 0x1
+
+/**
+ * scn_task_lookup - the task called @name, exited or not, or NULL
+ */
+struct scn_task *scn_task_lookup(struct scn_state *st, const char *name);
+
+/**
+ * scn_task_add - put @tsk, with its reference, on @st's tasks as @name
+ * Return: the new entry, or NULL (and @tsk untouched) if the host is out
+ * of memory.
+ */
+struct scn_task *scn_task_add(struct scn_state *st, const char *name,
+			      struct task_struct *tsk);
 
 /* The command table, ended by a row without a name (commands.c). */
 extern const struct scn_command scn_commands[];
@@ -140,8 +171,19 @@ int scn_malformed(struct scn_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /**
- * scn_check - run the invariant checkers on every task's mm and on the
- * machine; report a violation as "@what: description".
+ * scn_internal_error - "mmsim: FILE: internal error: " and the message on
+ * stderr, and the run has failed (@st->status is SCN_EXIT_FAILED).  For
+ * the library breaking a promise, or the host running out of memory: not
+ * the scenario's fault, but not a run to trust either.
+ */
+void scn_internal_error(struct scn_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * scn_check - run the invariant checkers on every live task's mm, the
+ * current one's first, and then msim_machine_check() on the machine;
+ * report a violation as "@what: description" ("@what: NAME: description"
+ * for a task's mm once the run has more than one task).
  * Return: 0, or -EUCLEAN (and @st->status is SCN_EXIT_FAILED).
  */
 int scn_check(struct scn_state *st, const char *what);

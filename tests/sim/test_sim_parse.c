@@ -150,6 +150,47 @@ static void test_access(void **state)
 	bad(SCN_ARG_ACCESS, "1", "unknown access '1'");
 }
 
+static void test_byte(void **state)
+{
+	(void)state;
+	assert_int_equal(ok(SCN_ARG_BYTE, "0"), 0);
+	assert_int_equal(ok(SCN_ARG_BYTE, "0x41"), 0x41);
+	assert_int_equal(ok(SCN_ARG_BYTE, "255"), 255);
+	assert_int_equal(ok(SCN_ARG_BYTE, "0xff"), 255);
+	assert_int_equal(ok(SCN_ARG_BYTE, "0377"), 255);
+
+	bad(SCN_ARG_BYTE, "256", "number out of range '256'");
+	bad(SCN_ARG_BYTE, "0x100", "number out of range '0x100'");
+	bad(SCN_ARG_BYTE, "0xffffffffffffffff",
+	    "number out of range '0xffffffffffffffff'");
+	bad(SCN_ARG_BYTE, "0x10000000000000000",
+	    "number out of range '0x10000000000000000'");
+	bad(SCN_ARG_BYTE, "-1", "bad number '-1'");
+	bad(SCN_ARG_BYTE, "'A'", "bad number ''A''");
+}
+
+static void test_name(void **state)
+{
+	(void)state;
+	assert_int_equal(ok(SCN_ARG_NAME, "init"), 0);
+	assert_int_equal(ok(SCN_ARG_NAME, "child"), 0);
+	assert_int_equal(ok(SCN_ARG_NAME, "_"), 0);
+	assert_int_equal(ok(SCN_ARG_NAME, "a.1"), 0);
+	assert_int_equal(ok(SCN_ARG_NAME, "Worker-2_b"), 0);
+	/* Longer than a comm: the scenario's name is its own. */
+	assert_int_equal(ok(SCN_ARG_NAME, "a_name_longer_than_task_comm_len"),
+			 0);
+
+	/* Not a number or an address, so that a slip is caught. */
+	bad(SCN_ARG_NAME, "0x1000", "bad name '0x1000'");
+	bad(SCN_ARG_NAME, "1", "bad name '1'");
+	bad(SCN_ARG_NAME, "-a", "bad name '-a'");
+	bad(SCN_ARG_NAME, ".a", "bad name '.a'");
+	bad(SCN_ARG_NAME, "a/b", "bad name 'a/b'");
+	bad(SCN_ARG_NAME, "a|b", "bad name 'a|b'");
+	bad(SCN_ARG_NAME, "", "bad name ''");
+}
+
 static void test_err_truncated(void **state)
 {
 	char err[16];
@@ -197,6 +238,8 @@ int main(void)
 		cmocka_unit_test(test_map_flags),
 		cmocka_unit_test(test_advice),
 		cmocka_unit_test(test_access),
+		cmocka_unit_test(test_byte),
+		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_err_truncated),
 		cmocka_unit_test(test_size),
 	};
