@@ -48,7 +48,7 @@ static bool gup_must_unshare(unsigned int flags, struct page *page)
 static void try_grab_page(struct mm_struct *mm, struct page *page,
 			  unsigned int flags)
 {
-	if (PageReserved(page))
+	if (PageReserved(page) || !(flags & (FOLL_GET | FOLL_PIN)))
 		return;	/* the zero page is never counted */
 	if (flags & FOLL_PIN) {
 		atomic_fetch_add(&page->_refcount, GUP_PIN_COUNTING_BIAS);
@@ -76,7 +76,8 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_offset(mm, addr);
 	pte = ptep ? *ptep : __pte(0);
-	if (!pte_present(a, pte) || pte_protnone(a, pte))
+	/* Protnone PTEs are followed: GUP does not honour NUMA hinting. */
+	if (!pte_present(a, pte))
 		goto out;
 	page = vm_normal_page(vma, addr, pte);
 	if (flags & FOLL_WRITE) {
@@ -112,11 +113,8 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 	long err = 0;
 	int tries;
 
-	if (!mm_page_aligned(mm, start) || ((gup_flags & FOLL_PIN) &&
-					    (gup_flags & FOLL_GET)))
-		return -EINVAL;
-	if ((gup_flags & FOLL_LONGTERM) && !pages)
-		return -EINVAL;
+	/* The page holding @start is the first: ptrace reads at any byte. */
+	start &= PAGE_MASK_OF(mm);
 	if (gup_flags & FOLL_PIN)
 		mm->flags |= 1UL << MMF_HAS_PINNED;
 
@@ -156,13 +154,33 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 		}
 		if (pages)
 			pages[i] = page;
-		else if (gup_flags & FOLL_PIN)
-			unpin_user_page(page);
-		else
-			put_page(page);
 	}
 	mmap_read_unlock(mm);
 	return i ? (long)i : err;
+}
+
+/*
+ * is_valid_gup_args(): FOLL_GET and FOLL_PIN exclude each other, only a
+ * pin may be FOLL_LONGTERM, and a reference needs somewhere to go.  The
+ * callers differ in how they refuse: -EINVAL from get_*, 0 pages from
+ * pin_*, as in the kernel.
+ */
+static bool is_valid_gup_args(struct page **pages, unsigned int *gup_flags,
+			      unsigned int to_set)
+{
+	unsigned int flags = *gup_flags;
+
+	if (flags & (FOLL_PIN | FOLL_GET))
+		return false;	/* internal flags, not the caller's */
+	flags |= to_set;
+	if (pages && !(flags & FOLL_PIN))
+		flags |= FOLL_GET;
+	if (!(flags & FOLL_PIN) && (flags & FOLL_LONGTERM))
+		return false;
+	if ((flags & FOLL_PIN) && !pages)
+		return false;
+	*gup_flags = flags;
+	return true;
 }
 
 long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
@@ -170,10 +188,9 @@ long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
 			   struct page **pages, int *locked)
 {
 	(void)locked;
-	if (gup_flags & FOLL_PIN)
+	if (!is_valid_gup_args(pages, &gup_flags, 0))
 		return -EINVAL;
-	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_GET,
-				pages);
+	return __get_user_pages(mm, start, nr_pages, gup_flags, pages);
 }
 
 long pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
@@ -181,10 +198,9 @@ long pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
 			   struct page **pages, int *locked)
 {
 	(void)locked;
-	if (gup_flags & FOLL_GET)
-		return -EINVAL;
-	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_PIN,
-				pages);
+	if (!is_valid_gup_args(pages, &gup_flags, FOLL_PIN))
+		return 0;
+	return __get_user_pages(mm, start, nr_pages, gup_flags, pages);
 }
 
 long get_user_pages(unsigned long start, unsigned long nr_pages,

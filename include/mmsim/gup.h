@@ -35,18 +35,26 @@
 /**
  * get_user_pages_remote - take FOLL_GET references on @nr_pages pages of
  * @mm from @start
- * @gup_flags: FOLL_WRITE, FOLL_FORCE, FOLL_LONGTERM, FOLL_NOFAULT
+ * @start: any address in the first page
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, FOLL_NOFAULT
  * @pages: where the pages go (may be NULL: fault in only)
  * @locked: unused (the mmap lock is taken inside)
  * Return: the number of pages taken, which may be fewer than asked if a
  * page could not be had; or -errno if the first one could not: -EFAULT
- * (no VMA, or it forbids the access), -ENOMEM, -EINVAL (bad flags).
+ * (no VMA, or it forbids the access), -ENOMEM, -EINVAL (bad flags, such
+ * as FOLL_LONGTERM, which only a pin may have).  The zero page can be
+ * returned; it is never pinned (as in the kernel) and, being never freed,
+ * its references are not counted (the kernel counts FOLL_GET ones).
  */
 long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
 			   unsigned long nr_pages, unsigned int gup_flags,
 			   struct page **pages, int *locked);
 
-/** pin_user_pages_remote - as get_user_pages_remote(), with FOLL_PIN. */
+/**
+ * pin_user_pages_remote - as get_user_pages_remote(), with FOLL_PIN;
+ * FOLL_LONGTERM is allowed.  Invalid arguments (no @pages) pin nothing
+ * and return 0.
+ */
 long pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
 			   unsigned long nr_pages, unsigned int gup_flags,
 			   struct page **pages, int *locked);
