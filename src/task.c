@@ -3,6 +3,7 @@
  * Tasks as the mm sees them: creation, fork, exit, and the references
  * that keep an mm's struct alive after its mappings are gone.
  */
+#include <stdio.h>
 #include <string.h>
 #include "internal.h"
 
@@ -29,7 +30,7 @@ static struct task_struct *task_alloc(struct msim_machine *m,
 	atomic_init(&tsk->usage, 1);
 	tsk->machine = m;
 	tsk->pid = atomic_fetch_add(&m->last_pid, 1) + 1;
-	strncpy(tsk->comm, comm ? comm : "", TASK_COMM_LEN - 1);
+	snprintf(tsk->comm, sizeof(tsk->comm), "%s", comm ? comm : "");
 	spin_lock_init(&tsk->alloc_lock);
 	tsk->alloc_lock.name = "alloc_lock";
 	return tsk;
