@@ -127,7 +127,7 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	/* Copy: from the zero page that is just a cleared frame. */
 	if (anon_vma_prepare(vma))
 		goto oom;
-	new = msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME);
+	new = __msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME, !old);
 	if (!new)
 		goto oom;
 	if (old)

@@ -34,7 +34,7 @@ static int copy_present_page(struct vm_area_struct *dst_vma,
 	struct page *new;
 	pte_t pte;
 
-	new = msim_alloc_page(dst_mm->machine, MSIM_ALLOC_FRAME);
+	new = __msim_alloc_page(dst_mm->machine, MSIM_ALLOC_FRAME, false);
 	if (!new)
 		return -ENOMEM;
 	copy_user_highpage(new, page);
@@ -48,17 +48,45 @@ static int copy_present_page(struct vm_area_struct *dst_vma,
 	return 0;
 }
 
-static int copy_pte(struct vm_area_struct *dst_vma,
-		    struct vm_area_struct *src_vma, unsigned long addr,
-		    pte_t *src_pte)
+struct copy_walk {
+	struct vm_area_struct *dst_vma, *src_vma;
+	unsigned long table_start;	/* what @table maps, from here */
+	pte_t *table;			/* the child's last leaf table */
+};
+
+/*
+ * The child's PTE for @addr.  The walk visits the parent's PTEs in order,
+ * so the child's leaf table is found once per table, not once per PTE.
+ */
+static pte_t *dst_pte_alloc(struct copy_walk *w, unsigned long addr)
 {
+	struct mm_struct *dst_mm = w->dst_vma->vm_mm;
+	const struct msim_arch *a = dst_mm->arch;
+	unsigned int leaf = a->levels - 1;
+	unsigned long span = 1UL << (a->level_shift[leaf] + a->level_bits[leaf]);
+	unsigned int idx = msim_pte_index(a, leaf, addr);
+	pte_t *ptep;
+
+	if (w->table && (addr & ~(span - 1)) == w->table_start)
+		return &w->table[idx];
+	ptep = msim_pte_alloc(dst_mm, addr);
+	if (ptep) {
+		w->table = ptep - idx;
+		w->table_start = addr & ~(span - 1);
+	}
+	return ptep;
+}
+
+static int copy_pte(struct copy_walk *w, unsigned long addr, pte_t *src_pte)
+{
+	struct vm_area_struct *dst_vma = w->dst_vma, *src_vma = w->src_vma;
 	struct mm_struct *dst_mm = dst_vma->vm_mm;
 	struct mm_struct *src_mm = src_vma->vm_mm;
 	const struct msim_arch *a = src_mm->arch;
 	pte_t pte = *src_pte, *dst_pte;
 	struct page *page;
 
-	dst_pte = msim_pte_alloc(dst_mm, addr);
+	dst_pte = dst_pte_alloc(w, addr);
 	if (!dst_pte)
 		return -ENOMEM;
 	page = vm_normal_page(src_vma, addr, pte);
@@ -79,17 +107,11 @@ static int copy_pte(struct vm_area_struct *dst_vma,
 	return 0;
 }
 
-struct copy_walk {
-	struct vm_area_struct *dst_vma, *src_vma;
-};
-
 static int copy_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		    void *arg)
 {
-	struct copy_walk *w = arg;
-
 	(void)mm;
-	return copy_pte(w->dst_vma, w->src_vma, addr, ptep);
+	return copy_pte(arg, addr, ptep);
 }
 
 /*
@@ -101,7 +123,7 @@ static int copy_page_range(struct vm_area_struct *dst_vma,
 			   struct vm_area_struct *src_vma)
 {
 	struct mm_struct *dst_mm = dst_vma->vm_mm, *src_mm = src_vma->vm_mm;
-	struct copy_walk w = { dst_vma, src_vma };
+	struct copy_walk w = { .dst_vma = dst_vma, .src_vma = src_vma };
 	int err;
 
 	if (!src_vma->anon_vma)

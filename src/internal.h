@@ -77,6 +77,8 @@ int msim_pgd_alloc(struct mm_struct *mm);
 void msim_pgd_free(struct mm_struct *mm);
 
 /* page_alloc.c */
+struct page *__msim_alloc_page(struct msim_machine *m,
+			       enum msim_alloc_kind kind, bool zero);
 void msim_free_page(struct page *page);
 
 #endif /* MMSIM_INTERNAL_H */

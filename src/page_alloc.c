@@ -8,7 +8,13 @@
 #include <string.h>
 #include "internal.h"
 
-struct page *msim_alloc_page(struct msim_machine *m, enum msim_alloc_kind kind)
+/*
+ * @zero: clear a recycled frame.  Not wanted for a frame about to be
+ * overwritten whole (a COW copy), as the kernel then allocates without
+ * __GFP_ZERO.
+ */
+struct page *__msim_alloc_page(struct msim_machine *m,
+			       enum msim_alloc_kind kind, bool zero)
 {
 	struct page *page = NULL;
 	bool fresh = false;
@@ -29,7 +35,7 @@ struct page *msim_alloc_page(struct msim_machine *m, enum msim_alloc_kind kind)
 	if (!page)
 		return NULL;
 
-	if (!fresh)
+	if (!fresh && zero)
 		memset(page_address(page), 0, 1UL << m->arch->page_shift);
 	page->flags = kind == MSIM_ALLOC_PGTABLE ? 1UL << PG_table : 0;
 	atomic_store(&page->_refcount, 1);
@@ -40,6 +46,11 @@ struct page *msim_alloc_page(struct msim_machine *m, enum msim_alloc_kind kind)
 	page->pt_used = 0;
 	atomic_fetch_add(&m->live[kind], 1);
 	return page;
+}
+
+struct page *msim_alloc_page(struct msim_machine *m, enum msim_alloc_kind kind)
+{
+	return __msim_alloc_page(m, kind, true);
 }
 
 void msim_free_page(struct page *page)
