@@ -141,7 +141,7 @@ void diff_report(FILE *out, const struct diff_seq *seq,
 		"--- end of scenario ---\n", sb.buf);
 	sb_reset(&sb);
 	if (s >= 0 && s < seq->nr_ops) {
-		diff_fmt_op(&sb, &seq->ops[s]);
+		diff_fmt_step(&sb, seq, s);
 		fprintf(out, "  step %d: %s\n", s, sb.buf);
 	}
 	if (s > 0 && s - 1 < native->nr_steps) {
@@ -210,8 +210,9 @@ static bool still_fails(const struct diff_seq *seq, const char *what,
 
 /**
  * diff_shrink - reduce the failing @seq in place: drop ops after the
- * difference, then chunks and single ops that it does not need, then
- * simplify what is left (whole pages, fewer flags)
+ * difference, then chunks and single ops that it does not need (a fork
+ * taking the child's ops with it), then simplify what is left (whole
+ * pages, fewer flags)
  */
 void diff_shrink(struct diff_seq *seq)
 {
@@ -252,6 +253,8 @@ void diff_shrink(struct diff_seq *seq)
 			memmove(&seq->ops[i], &seq->ops[i + n],
 				sizeof(*saved) * (len - i - n));
 			seq->nr_ops = len - n;
+			/* Without the fork, the child's ops go too. */
+			diff_seq_fixup(seq);
 			if (still_fails(seq, what, kind, &step)) {
 				seq->nr_ops = step + 1;
 				continue;

@@ -2,13 +2,20 @@
 /**
  * DOC: Differential test against the host kernel
  *
- * diff_maps generates random sequences of mmap, munmap, mprotect, madvise
- * and page touches inside a fixed window of the address space, runs each
- * sequence twice - once with real system calls in a child process, once
- * in a fresh simulated x86_64 mm - and compares what each op
- * returned and what the window looks like after every op: the maps line,
- * Rss, Anonymous and a subset of VmFlags of every VMA in it.  The host
- * kernel is the reference.
+ * diff_maps generates random sequences of mmap, munmap, mprotect, madvise,
+ * page touches and one-byte reads and writes (peek, poke) inside a fixed
+ * window of the address space, runs each sequence twice - once with real
+ * system calls in a child process, once in a fresh simulated x86_64 mm -
+ * and compares what each op returned (a peek: the byte read) and what the
+ * window looks like after every op: the maps line, Rss, Anonymous and a
+ * subset of VmFlags of every VMA in it.  The host kernel is the reference.
+ *
+ * A sequence may fork once.  The ops after the fork say which of the two
+ * processes runs them (the parent is "init", the child "child", as in a
+ * `mmsim run` scenario), and every step then compares both windows.  On
+ * the host, the two processes take turns in the order of the ops, handing
+ * a token to each other over pipes; in mmsim, the ops go to the named
+ * task's mm.
  *
  * The pieces, one file each: gen.c makes sequences, native.c runs them on
  * the host, simside.c runs them in mmsim, compare.c lines the two runs up
@@ -62,7 +69,17 @@ enum diff_op_kind {
 	DIFF_MPROTECT,
 	DIFF_MADVISE,
 	DIFF_TOUCH,
+	DIFF_PEEK,
+	DIFF_POKE,
+	DIFF_FORK,
+	DIFF_EXIT,
 };
+
+/* The tasks of a sequence: the first, and the one it forks. */
+#define DIFF_TASK_INIT 0
+#define DIFF_TASK_CHILD 1
+#define DIFF_NR_TASKS 2
+extern const char *const diff_task_names[DIFF_NR_TASKS];
 
 /**
  * struct diff_op - one operation of a sequence
@@ -72,6 +89,9 @@ enum diff_op_kind {
  * @flags: MAP_* for mmap
  * @advice: MADV_* for madvise
  * @write: a write touch (else a read touch)
+ * @byte: what a poke writes
+ * @task: DIFF_TASK_INIT or, after the fork, DIFF_TASK_CHILD: which task
+ *	runs the op (a fork is init's; an exit, the child's)
  */
 struct diff_op {
 	enum diff_op_kind kind;
@@ -81,6 +101,8 @@ struct diff_op {
 	unsigned long flags;
 	int advice;
 	bool write;
+	unsigned char byte;
+	int task;
 };
 
 /**
@@ -98,10 +120,13 @@ struct diff_seq {
 /**
  * struct diff_step - what one op did, as one side saw it
  * @result: "0", "-ENOMEM", "0x200000003000", "outside", "ok",
- *	"segv 0x...-0x..." (touch: the pages that faulted) ...
+ *	"segv 0x...-0x..." (touch: the pages that faulted), "segv" (peek,
+ *	poke), "byte 0x2a" (peek) ...
  * @layout: one line per VMA in the window, '\n'-terminated:
  *	"<maps line> | Rss N kB | Anonymous N kB | rd wr mr mw me ac",
- *	VmFlags cut down to those the ops can change (diff_fmt_vma())
+ *	VmFlags cut down to those the ops can change (diff_fmt_vma());
+ *	from the fork on, each line starts with the task's name, padded
+ *	("init  ", "child "), init's lines first
  */
 struct diff_step {
 	char *result;
@@ -130,6 +155,7 @@ void diff_run_set_error(struct diff_run *run, const char *fmt, ...)
 /* gen.c */
 extern bool diff_gen_no_grows;
 extern unsigned long diff_gen_focus;
+extern unsigned int diff_gen_fork_pct;
 uint64_t diff_rand(uint64_t *state);
 void diff_gen(struct diff_seq *seq, unsigned long seed, unsigned long base,
 	      int nr_ops);
@@ -139,6 +165,11 @@ void diff_seq_free(struct diff_seq *seq);
 const char *diff_errno_name(long err);
 void diff_fmt_result_errno(struct strbuf *sb, long err);
 void diff_fmt_op(struct strbuf *sb, const struct diff_op *op);
+void diff_fmt_step(struct strbuf *sb, const struct diff_seq *seq, int i);
+int diff_fork_step(const struct diff_seq *seq);
+bool diff_child_alive(const struct diff_seq *seq, int i);
+const char *diff_layout_prefix(bool forked, int task);
+void diff_seq_fixup(struct diff_seq *seq);
 void diff_fmt_scenario(struct strbuf *sb, const struct diff_seq *seq,
 		       int upto);
 int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
@@ -147,11 +178,13 @@ bool diff_in_window(unsigned long base, unsigned long start,
 		    unsigned long end);
 void diff_fmt_mmap_result(struct strbuf *sb, unsigned long base, long ret);
 void diff_fmt_touch(struct strbuf *sb, const unsigned long *faults, int n);
+void diff_fmt_peek(struct strbuf *sb, int byte);
 void diff_fmt_vma(struct strbuf *sb, const char *maps_line, size_t line_len,
 		  unsigned long rss_kb, unsigned long anon_kb,
 		  const char *vmflags);
 
 /* native.c */
+extern unsigned int diff_native_timeout;
 int diff_native_probe(const unsigned long *bases, int nr, unsigned long *base);
 void diff_native_run(const struct diff_seq *seq, struct diff_run *run);
 void diff_native_child(unsigned long base) __attribute__((noreturn));

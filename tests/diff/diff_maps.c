@@ -3,12 +3,15 @@
  * diff_maps - differential test of mmsim against the host kernel.
  *
  *	diff_maps [--seed N] [--count N] [--ops N] [--verbose]
+ *		  [--fork PERCENT | --no-fork] [--timeout SECONDS]
  *	diff_maps --scenario FILE	run one scenario (as printed on a
  *					difference) instead of random ones
  *	diff_maps --print ...		print both sides' view of each step
  *	diff_maps --self-test		check that differences are caught
  *
- * Without --seed it runs the fixed set of seeds 1..300, 40 ops each.  Every
+ * Without --seed it runs the fixed set of seeds 1..300, 40 ops each; about
+ * half of the sequences fork (--fork sets the share; with --no-fork every
+ * seed gives the sequence it gave before forks were tested).  Every
  * difference is reported with its seed, the ops as an `mmsim run` scenario,
  * the step and both sides' windows, then shrunk to a smaller scenario that
  * still shows it.  The host kernel is the reference only if it is the
@@ -22,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "diff.h"
@@ -76,6 +80,8 @@ static void usage(FILE *out)
 		"usage: diff_maps [--seed N] [--count N] [--ops N] [--verbose]\n"
 		"                 [--no-shrink] [--max-reports N] [--print]\n"
 		"                 [--no-grows] [--focus PAGES]\n"
+		"                 [--fork PERCENT | --no-fork] "
+		"[--timeout SECONDS]\n"
 		"       diff_maps --scenario FILE [--print] [--verbose]\n"
 		"       diff_maps --self-test\n");
 }
@@ -125,6 +131,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		} else if (!strcmp(a, "--focus") && parse_ulong(arg, &v) && v) {
 			diff_gen_focus = v;
 			i++;
+		} else if (!strcmp(a, "--fork") && parse_ulong(arg, &v) &&
+			   v <= 100) {
+			diff_gen_fork_pct = (unsigned int)v;
+			i++;
+		} else if (!strcmp(a, "--no-fork")) {
+			diff_gen_fork_pct = 0;
+		} else if (!strcmp(a, "--timeout") && parse_ulong(arg, &v) &&
+			   v >= 1 && v <= 86400) {
+			diff_native_timeout = (unsigned int)v;
+			i++;
 		} else if (!strcmp(a, "--no-grows")) {
 			diff_gen_no_grows = true;
 		} else if (!strcmp(a, "--no-shrink")) {
@@ -153,7 +169,7 @@ static void print_run(FILE *out, const struct diff_seq *seq,
 	sb_init(&sb);
 	for (int i = 0; i < run->nr_steps; i++) {
 		sb_reset(&sb);
-		diff_fmt_op(&sb, &seq->ops[i]);
+		diff_fmt_step(&sb, seq, i);
 		fprintf(out, "[%s] step %d: %s\n  -> %s\n%s", who, i, sb.buf,
 			run->steps[i].result, run->steps[i].layout);
 	}
@@ -184,7 +200,7 @@ static bool run_one(struct diff_seq *seq, const struct opts *o,
 	}
 	sb_init(&sb);
 	if (mm.step >= 0 && mm.step < seq->nr_ops)
-		diff_fmt_op(&sb, &seq->ops[mm.step]);
+		diff_fmt_step(&sb, seq, mm.step);
 	printf("FAIL seed %lu step %d (%s): %s\n", seq->seed, mm.step,
 	       mm.what, sb.buf ? sb.buf : "");
 	sb_free(&sb);
@@ -268,6 +284,198 @@ static void expect_mismatch(const struct diff_seq *seq,
 	}
 }
 
+static bool ops_equal(const struct diff_op *a, const struct diff_op *b,
+		      int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (a[i].kind != b[i].kind || a[i].addr != b[i].addr ||
+		    a[i].len != b[i].len || a[i].prot != b[i].prot ||
+		    a[i].flags != b[i].flags || a[i].advice != b[i].advice ||
+		    a[i].write != b[i].write || a[i].byte != b[i].byte ||
+		    a[i].task != b[i].task)
+			return false;
+	}
+	return true;
+}
+
+/* Does the scenario text of @seq read back as the same ops? */
+static void expect_round_trip(const struct diff_seq *seq, const char *desc)
+{
+	struct strbuf sb;
+	FILE *f;
+
+	sb_init(&sb);
+	diff_fmt_scenario(&sb, seq, -1);
+	f = fmemopen(sb.buf, sb.len, "r");
+	if (f) {
+		struct diff_seq back;
+		char err[256];
+
+		expect(!diff_parse_scenario(f, &back, seq->base, err,
+					    sizeof(err)) &&
+		       back.nr_ops == seq->nr_ops &&
+		       ops_equal(back.ops, seq->ops, seq->nr_ops), desc);
+		fclose(f);
+		diff_seq_free(&back);
+	} else {
+		expect(false, desc);
+	}
+	sb_free(&sb);
+}
+
+/* No native child or forked child of one is left: all were waited for. */
+static void expect_no_children(const char *desc)
+{
+	expect(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, desc);
+}
+
+/*
+ * A sequence with a fork: pages written, then madvised each its own way,
+ * then read and written by both tasks.  The host must show what fork is
+ * documented to do, and a difference in the child must be caught.
+ */
+static void self_test_fork(unsigned long base)
+{
+	const int I = DIFF_TASK_INIT, C = DIFF_TASK_CHILD;
+	struct diff_op ops[] = {
+		{ .kind = DIFF_MMAP, .addr = base + 0x10000, .len = 0x8000,
+		  .prot = PROT_READ | PROT_WRITE,
+		  .flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED },
+		{ .kind = DIFF_POKE, .addr = base + 0x10010, .byte = 0x11 },
+		{ .kind = DIFF_POKE, .addr = base + 0x11020, .byte = 0x22 },
+		{ .kind = DIFF_POKE, .addr = base + 0x12030, .byte = 0x33 },
+		{ .kind = DIFF_POKE, .addr = base + 0x13040, .byte = 0x44 },
+		{ .kind = DIFF_MADVISE, .addr = base + 0x11000, .len = 0x1000,
+		  .advice = 18 /* MADV_WIPEONFORK */ },
+		{ .kind = DIFF_MADVISE, .addr = base + 0x12000, .len = 0x1000,
+		  .advice = MADV_DONTFORK },
+		{ .kind = DIFF_MADVISE, .addr = base + 0x13000, .len = 0x1000,
+		  .advice = MADV_DONTNEED },
+		/* 8 */
+		{ .kind = DIFF_FORK, .task = I },
+		{ .kind = DIFF_PEEK, .addr = base + 0x10010, .task = C },
+		{ .kind = DIFF_PEEK, .addr = base + 0x11020, .task = C },
+		{ .kind = DIFF_PEEK, .addr = base + 0x12030, .task = C },
+		{ .kind = DIFF_PEEK, .addr = base + 0x13040, .task = C },
+		{ .kind = DIFF_PEEK, .addr = base + 0x11020, .task = I },
+		/* 14 */
+		{ .kind = DIFF_POKE, .addr = base + 0x10010, .byte = 0x55,
+		  .task = C },
+		{ .kind = DIFF_PEEK, .addr = base + 0x10010, .task = I },
+		{ .kind = DIFF_PEEK, .addr = base + 0x10010, .task = C },
+		{ .kind = DIFF_PEEK, .addr = base + 0x12030, .task = I },
+		/* 18 */
+		{ .kind = DIFF_EXIT, .task = C },
+		{ .kind = DIFF_POKE, .addr = base + 0x10010, .byte = 0x66,
+		  .task = I },
+		{ .kind = DIFF_PEEK, .addr = base + 0x10010, .task = I },
+	};
+	static const char *const want[] = {
+		[9] = "byte 0x11", [10] = "byte 0x00", [11] = "segv",
+		[12] = "byte 0x00", [13] = "byte 0x22", [14] = "ok",
+		[15] = "byte 0x11", [16] = "byte 0x55", [17] = "byte 0x33",
+		[18] = "ok", [19] = "ok", [20] = "byte 0x66",
+	};
+	struct diff_seq seq = { .seed = 0, .base = base,
+				.nr_ops = sizeof(ops) / sizeof(ops[0]),
+				.ops = ops };
+	struct diff_run a, b, c, s;
+	struct diff_mismatch mm;
+	char line[128], line2[64];
+	bool results = true;
+
+	diff_run_init(&a, seq.nr_ops);
+	diff_run_init(&b, seq.nr_ops);
+	diff_native_run(&seq, &a);
+	diff_native_run(&seq, &b);
+	expect_no_children("no process is left after a native fork run");
+	expect(!a.error && a.nr_steps == seq.nr_ops,
+	       "the native fork run completes");
+	if (a.error)
+		printf("  native error: %s\n", a.error);
+	expect(diff_compare(&seq, &a, &b, &mm), "two native fork runs agree");
+	if (a.error || a.nr_steps != seq.nr_ops)
+		goto out;
+	for (int i = 0; i < seq.nr_ops; i++) {
+		if (i < (int)(sizeof(want) / sizeof(want[0])) && want[i] &&
+		    strcmp(a.steps[i].result, want[i])) {
+			printf("  native step %d: %s, expected %s\n", i,
+			       a.steps[i].result, want[i]);
+			results = false;
+		}
+	}
+	expect(results, "natively, COW, MADV_WIPEONFORK, MADV_DONTFORK and "
+	       "MADV_DONTNEED do what they should across fork");
+	snprintf(line, sizeof(line), "\nchild %lx-%lx rw-p ", base + 0x10000,
+		 base + 0x11000);
+	snprintf(line2, sizeof(line2), "\nchild %lx-", base + 0x12000);
+	expect(strstr(a.steps[8].layout, line) &&
+	       !strstr(a.steps[8].layout, line2) &&
+	       strstr(a.steps[8].layout, "| rd wr mr mw me dc ac\n"),
+	       "after the fork the child's window is shown, without the "
+	       "MADV_DONTFORK page");
+	expect(strncmp(a.steps[7].layout, "init ", 5) &&
+	       !strncmp(a.steps[8].layout, "init  ", 6) &&
+	       !strstr(a.steps[18].layout, "child "),
+	       "the window lines name their task from the fork to the exit");
+
+	/* A byte read differently in the child is caught where it is. */
+	copy_run(&c, &b, seq.nr_ops);
+	free(c.steps[16].result);
+	c.steps[16].result = strdup("byte 0x11");
+	expect_mismatch(&seq, &a, &c, 16, "result",
+			"a changed peek in the child is caught");
+	diff_run_free(&c);
+
+	copy_run(&c, &b, seq.nr_ops);
+	free(c.steps[11].result);
+	c.steps[11].result = strdup("byte 0x33");
+	expect_mismatch(&seq, &a, &c, 11, "result",
+			"a MADV_DONTFORK page present in the child is caught");
+	diff_run_free(&c);
+
+	copy_run(&c, &b, seq.nr_ops);
+	*strstr(c.steps[9].layout, "\nchild ") = '\0';
+	expect_mismatch(&seq, &a, &c, 9, "layout",
+			"a missing child window is caught");
+	diff_run_free(&c);
+
+	/* And in the simulator's run: perturb its child's peek. */
+	diff_run_init(&s, seq.nr_ops);
+	diff_sim_run(&seq, &s);
+	if (s.nr_steps > 16) {
+		bool agreed = diff_compare(&seq, &a, &s, &mm);
+
+		s.steps[16].result[strlen(s.steps[16].result) - 1] ^= 1;
+		expect(!diff_compare(&seq, &a, &s, &mm) &&
+		       (agreed ? mm.step == 16 : mm.step <= 16),
+		       "a perturbed mmsim peek in the child is caught");
+	} else {
+		expect(false, "the mmsim fork run has steps to perturb");
+	}
+	diff_run_free(&s);
+
+	expect_round_trip(&seq, "a fork scenario reads back as it was "
+			  "written");
+
+	/* Taking out the fork takes the child's ops with it. */
+	{
+		struct diff_op copy[sizeof(ops) / sizeof(ops[0])];
+		struct diff_seq t = seq;
+
+		memcpy(copy, ops, sizeof(ops));
+		t.ops = copy;
+		memmove(&copy[8], &copy[9], sizeof(copy[0]) * (t.nr_ops - 9));
+		t.nr_ops--;
+		diff_seq_fixup(&t);
+		expect(t.nr_ops == 8 + 5 && diff_fork_step(&t) < 0,
+		       "a sequence without its fork loses the child's ops");
+	}
+out:
+	diff_run_free(&a);
+	diff_run_free(&b);
+}
+
 static int self_test(unsigned long base)
 {
 	struct diff_op ops[] = {
@@ -289,8 +497,6 @@ static int self_test(unsigned long base)
 	struct diff_run a, b, c, s;
 	struct diff_mismatch mm;
 	char line[128];
-	struct strbuf sb;
-	FILE *f;
 
 	/* The host side is deterministic and sees what was done. */
 	diff_run_init(&a, seq.nr_ops);
@@ -363,24 +569,11 @@ static int self_test(unsigned long base)
 	diff_run_free(&s);
 
 	/* The printed scenario reads back as the same ops. */
-	sb_init(&sb);
-	diff_fmt_scenario(&sb, &seq, -1);
-	f = fmemopen(sb.buf, sb.len, "r");
-	if (f) {
-		struct diff_seq back;
-		char err[256];
-
-		expect(!diff_parse_scenario(f, &back, base, err, sizeof(err)) &&
-		       back.nr_ops == seq.nr_ops &&
-		       !memcmp(back.ops, seq.ops, sizeof(ops)),
-		       "a scenario reads back as it was written");
-		fclose(f);
-		diff_seq_free(&back);
-	}
-	sb_free(&sb);
+	expect_round_trip(&seq, "a scenario reads back as it was written");
 out_ab:
 	diff_run_free(&a);
 	diff_run_free(&b);
+	self_test_fork(base);
 	printf("diff_maps_selftest: %d passed, %d failed\n", st_pass, st_fail);
 	return st_fail ? 1 : 0;
 }

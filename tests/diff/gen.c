@@ -13,6 +13,15 @@
  * addresses every call refuses before it looks at a VMA: an op that acted
  * outside it could damage the native child's own mappings (op_is_safe()
  * in scenario.c checks each op before the child runs it).
+ *
+ * A share of the sequences (--fork, half by default) fork once, somewhere
+ * in the middle: before the fork they poke bytes into a few pages and
+ * madvise some of those with MADV_WIPEONFORK, MADV_DONTFORK or
+ * MADV_DONTNEED, and after it both tasks, taking turns at random, peek at
+ * the poked bytes and poke new ones among the other ops, so that what
+ * copy-on-write, wipe-on-fork, dont-fork and dont-need leave in each of
+ * them is compared byte by byte.  The other sequences are exactly what the
+ * generator made before it knew of forks (--fork 0: all of them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +48,14 @@ uint64_t diff_rand(uint64_t *state)
 }
 
 #define NR_EDGES 16
+#define NR_HOT 16
 
 /* --no-grows: leave PROT_GROWSDOWN and PROT_GROWSUP out of mprotect. */
 bool diff_gen_no_grows;
 /* --focus N: the focus is N pages (0: random, 8 to 47, or the window). */
 unsigned long diff_gen_focus;
+/* --fork N: the percentage of sequences that fork. */
+unsigned int diff_gen_fork_pct = 50;
 
 struct gen {
 	uint64_t rng;
@@ -51,8 +63,18 @@ struct gen {
 	unsigned long focus_lo, focus_n;	/* pages */
 	unsigned long edges[NR_EDGES];		/* page numbers, 0..256 */
 	int nr_edges, next_edge;
-	/* Roughly what is mapped, as the generator's own ops would leave it. */
-	bool mapped[DIFF_WINDOW_PAGES];
+	/*
+	 * Roughly what is mapped, as the generator's own ops would leave it:
+	 * in each task, and @mapped for the one that new ops go to, @task.
+	 */
+	bool mapped_of[DIFF_NR_TASKS][DIFF_WINDOW_PAGES];
+	bool *mapped;
+	int task;
+	/* Pages init has madvised MADV_DONTFORK: not mapped in the child. */
+	bool dontfork[DIFF_WINDOW_PAGES];
+	/* Addresses poked, for peeks to look at again. */
+	unsigned long hot[NR_HOT];
+	int nr_hot, next_hot;
 	struct diff_seq *seq;
 	int max_ops;
 };
@@ -228,6 +250,7 @@ static struct diff_op *new_op(struct gen *g, enum diff_op_kind kind)
 
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
+	op->task = g->task;
 	return op;
 }
 
@@ -446,6 +469,21 @@ static void gen_far(struct gen *g)
 	op->addr = addr;
 }
 
+/* Keep track of MADV_DONTFORK and MADV_DOFORK, roughly (draws nothing). */
+static void note_advice(struct gen *g, const struct diff_op *op)
+{
+	unsigned long p, n;
+
+	if ((op->advice != MADV_DONTFORK && op->advice != MADV_DOFORK) ||
+	    op->addr < g->base || op->addr >= g->base + DIFF_WINDOW_SIZE ||
+	    op->len > DIFF_WINDOW_SIZE)
+		return;
+	p = (op->addr - g->base) / DIFF_PAGE_SIZE;
+	n = (op->len + DIFF_PAGE_SIZE - 1) / DIFF_PAGE_SIZE;
+	for (unsigned long i = p; i < p + n && i < DIFF_WINDOW_PAGES; i++)
+		g->dontfork[i] = op->advice == MADV_DONTFORK;
+}
+
 static void gen_one(struct gen *g)
 {
 	struct diff_op *op;
@@ -471,6 +509,7 @@ static void gen_one(struct gen *g)
 		op->advice = pick_advice(g);
 		if (chance(g, 6))
 			make_invalid(g, op);
+		note_advice(g, op);
 	} else {
 		op = range_op(g, DIFF_TOUCH);
 		op->write = chance(g, 60);
@@ -533,6 +572,219 @@ static void gen_burst_neighbour(struct gen *g)
 	}
 }
 
+/* One step of the plain mix: a scripted burst now and then, else one op. */
+static void gen_step(struct gen *g)
+{
+	unsigned int r = rnd(g, 100);
+
+	if (r < 6)
+		gen_burst_mprotect(g);
+	else if (r < 14)
+		gen_burst_neighbour(g);
+	else
+		gen_one(g);
+}
+
+/* --- fork sequences ----------------------------------------------------- */
+
+static void remember_hot(struct gen *g, unsigned long addr)
+{
+	g->hot[g->next_hot] = addr;
+	g->next_hot = (g->next_hot + 1) % NR_HOT;
+	if (g->nr_hot < NR_HOT)
+		g->nr_hot++;
+}
+
+/* A page of the window, mapped if one can be found soon. */
+static unsigned long pick_mapped_page(struct gen *g)
+{
+	unsigned long p, n;
+
+	if (pick_mapped_range(g, &p, &n))
+		return p + rnd(g, n);
+	return pick_page(g);
+}
+
+static void gen_poke_at(struct gen *g, unsigned long page)
+{
+	struct diff_op *op = new_op(g, DIFF_POKE);
+
+	op->addr = g->base + page * DIFF_PAGE_SIZE + rnd(g, DIFF_PAGE_SIZE);
+	op->byte = (unsigned char)(1 + rnd(g, 255));
+	remember_hot(g, op->addr);
+}
+
+/* A poke: often on a page poked before, to be copied on write again. */
+static void gen_poke(struct gen *g)
+{
+	if (g->nr_hot && chance(g, 40)) {
+		struct diff_op *op = new_op(g, DIFF_POKE);
+
+		op->addr = g->hot[rnd(g, g->nr_hot)];
+		op->byte = (unsigned char)(1 + rnd(g, 255));
+		return;
+	}
+	gen_poke_at(g, pick_mapped_page(g));
+}
+
+/* A peek: mostly at a byte poked before. */
+static void gen_peek(struct gen *g)
+{
+	struct diff_op *op = new_op(g, DIFF_PEEK);
+
+	if (g->nr_hot && chance(g, 80))
+		op->addr = g->hot[rnd(g, g->nr_hot)];
+	else
+		op->addr = g->base + pick_mapped_page(g) * DIFF_PAGE_SIZE +
+			   rnd(g, DIFF_PAGE_SIZE);
+}
+
+static int pick_fork_advice(struct gen *g)
+{
+	static const int advice[] = {
+		MADV_WIPEONFORK, MADV_WIPEONFORK, MADV_WIPEONFORK,
+		MADV_DONTFORK, MADV_DONTFORK, MADV_DONTFORK,
+		MADV_DONTNEED, MADV_DONTNEED, MADV_DONTNEED,
+		MADV_KEEPONFORK, MADV_DOFORK,
+	};
+
+	return advice[rnd(g, sizeof(advice) / sizeof(advice[0]))];
+}
+
+/* madvise, with the advice that matters to fork, around a poked byte. */
+static void gen_fork_advice(struct gen *g)
+{
+	struct diff_op *op = new_op(g, DIFF_MADVISE);
+	unsigned long p, n;
+
+	if (g->nr_hot && chance(g, 70)) {
+		p = (g->hot[rnd(g, g->nr_hot)] - g->base) / DIFF_PAGE_SIZE;
+		if (p && chance(g, 30))
+			p--;
+		n = 1 + rnd(g, 3);
+	} else if (!pick_mapped_range(g, &p, &n)) {
+		p = pick_page(g);
+		n = 1 + rnd(g, 4);
+	}
+	if (n > DIFF_WINDOW_PAGES - p)
+		n = DIFF_WINDOW_PAGES - p;
+	op->addr = g->base + p * DIFF_PAGE_SIZE;
+	op->len = make_len(g, n);
+	op->advice = g->task == DIFF_TASK_CHILD && chance(g, 50)
+		     ? MADV_DONTNEED : pick_fork_advice(g);
+	note_advice(g, op);
+	remember_edge(g, p);
+	remember_edge(g, p + n);
+}
+
+/*
+ * What comes just before the fork: bytes poked into a few pages of a
+ * mapping (made writable first, more often than not), and some of those
+ * pages madvised.  At most @room ops.
+ */
+static void gen_fork_script(struct gen *g, int room)
+{
+	unsigned long p, n;
+	int pokes = 2 + (int)rnd(g, 4), advs = 1 + (int)rnd(g, 2);
+
+	if (!pick_mapped_range(g, &p, &n)) {
+		p = g->focus_lo;
+		n = g->focus_n;
+	}
+	if (room > advs + 1 && chance(g, 60)) {
+		struct diff_op *op = new_op(g, DIFF_MPROTECT);
+
+		op->addr = g->base + p * DIFF_PAGE_SIZE;
+		op->len = n * DIFF_PAGE_SIZE;
+		op->prot = PROT_READ | PROT_WRITE;
+		room--;
+	}
+	for (int i = 0; i < pokes && room > advs; i++, room--)
+		gen_poke_at(g, p + rnd(g, n));
+	for (int i = 0; i < advs && room > 0; i++, room--)
+		gen_fork_advice(g);
+}
+
+/* One op after the fork, by either task. */
+static void gen_after_fork(struct gen *g)
+{
+	unsigned int r = rnd(g, 100);
+
+	if (r < 30)
+		gen_peek(g);
+	else if (r < 48)
+		gen_poke(g);
+	else if (r < 56)
+		gen_fork_advice(g);
+	else
+		gen_step(g);
+}
+
+/*
+ * A sequence with a fork: about a third of the ops before it, the rest
+ * shared out between init and the child, with runs of turns by one of
+ * them; sometimes the child exits before the end.
+ */
+static void gen_fork_seq(struct gen *g)
+{
+	int n = g->max_ops, fork_at, exit_at = -1;
+	bool scripted = false, child = false;
+
+	fork_at = 1 + (n - 2) * (20 + (int)rnd(g, 30)) / 100;
+	while (g->seq->nr_ops < fork_at) {
+		int room = fork_at - g->seq->nr_ops;
+		unsigned int r = rnd(g, 100);
+
+		if (!scripted && room <= 7 && chance(g, 80)) {
+			gen_fork_script(g, room);
+			scripted = true;
+		} else if (r < 18) {
+			gen_poke(g);
+		} else if (r < 26) {
+			gen_peek(g);
+		} else if (r < 36) {
+			gen_fork_advice(g);
+		} else if (room >= 3) {
+			gen_step(g);
+		} else {
+			gen_one(g);
+		}
+	}
+	if (full(g))
+		return;
+	new_op(g, DIFF_FORK);
+	for (unsigned long p = 0; p < DIFF_WINDOW_PAGES; p++)
+		g->mapped_of[DIFF_TASK_CHILD][p] =
+			g->mapped_of[DIFF_TASK_INIT][p] && !g->dontfork[p];
+	child = true;
+	if (chance(g, 20) && n - g->seq->nr_ops > 2)
+		exit_at = g->seq->nr_ops + 1 +
+			  (int)rnd(g, n - g->seq->nr_ops - 1);
+	while (!full(g)) {
+		if (g->seq->nr_ops == exit_at) {
+			g->task = DIFF_TASK_CHILD;
+			new_op(g, DIFF_EXIT);
+			child = false;
+			g->task = DIFF_TASK_INIT;
+			continue;
+		}
+		if (child && !chance(g, 60))
+			g->task = DIFF_TASK_CHILD - g->task;
+		g->mapped = g->mapped_of[g->task];
+		gen_after_fork(g);
+	}
+	g->task = DIFF_TASK_INIT;
+	g->mapped = g->mapped_of[DIFF_TASK_INIT];
+}
+
+/* Whether the sequence of @seed forks: its own stream, not the ops'. */
+static bool seed_forks(unsigned long seed)
+{
+	uint64_t s = seed ^ 0x6a09e667f3bcc909ULL;
+
+	return diff_rand(&s) % 100 < diff_gen_fork_pct;
+}
+
 /**
  * diff_gen - the sequence of @seed: @nr_ops ops in the window at @base
  */
@@ -552,6 +804,8 @@ void diff_gen(struct diff_seq *seq, unsigned long seed, unsigned long base,
 	g.base = base;
 	g.seq = seq;
 	g.max_ops = nr_ops;
+	g.task = DIFF_TASK_INIT;
+	g.mapped = g.mapped_of[DIFF_TASK_INIT];
 	g.focus_n = chance(&g, 85) ? 8 + rnd(&g, 40) : DIFF_WINDOW_PAGES;
 	if (diff_gen_focus)
 		g.focus_n = diff_gen_focus < DIFF_WINDOW_PAGES ? diff_gen_focus
@@ -568,16 +822,10 @@ void diff_gen(struct diff_seq *seq, unsigned long seed, unsigned long base,
 		}
 		gen_mmap(&g, p, n);
 	}
-	while (!full(&g)) {
-		unsigned int r = rnd(&g, 100);
-
-		if (r < 6)
-			gen_burst_mprotect(&g);
-		else if (r < 14)
-			gen_burst_neighbour(&g);
-		else
-			gen_one(&g);
-	}
+	if (nr_ops >= 4 && seed_forks(seed))
+		gen_fork_seq(&g);
+	while (!full(&g))
+		gen_step(&g);
 }
 
 void diff_seq_free(struct diff_seq *seq)

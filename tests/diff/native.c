@@ -12,24 +12,38 @@
  * nothing (a wrapper's own checks, a sanitizer's interceptors) stands
  * between the op and the kernel.
  *
- * Touches fault on purpose.  The SIGSEGV handler siglongjmp()s back to the
- * touch loop.  It runs on the ordinary stack (no SA_ONSTACK): ASan installs
- * an alternate signal stack of its own and warns about a longjmp off one.
- * SA_NODEFER, and sigsetjmp() saving the signal mask, make sure SIGSEGV is
- * never left blocked after the jump, where the next touch that faults
- * would kill the child instead of reaching the handler.
+ * A sequence's fork is a real fork() of that child.  From then on the two
+ * processes go through the ops together, in lockstep: for each op, the
+ * task it names runs it, then init and then the child each append their
+ * own window to the step.  Only the process whose turn it is runs or
+ * writes anything; it hands the turn to the other as a byte over a pipe,
+ * and both write to the one output pipe, so the output comes in the order
+ * of the ops.  A process that finds the token pipe broken knows the other
+ * is gone: init waits for the child and reports how it ended; the child,
+ * which also dies with init (PR_SET_PDEATHSIG), just goes.
+ *
+ * Touches, peeks and pokes fault on purpose.  The SIGSEGV handler
+ * siglongjmp()s back to the access.  It runs on the ordinary stack (no
+ * SA_ONSTACK): ASan installs an alternate signal stack of its own and
+ * warns about a longjmp off one.  SA_NODEFER, and sigsetjmp() saving the
+ * signal mask, make sure SIGSEGV is never left blocked after the jump,
+ * where the next access that faults would kill the child instead of
+ * reaching the handler.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diff.h"
@@ -104,30 +118,63 @@ static void touch_handler(int sig, siginfo_t *si, void *uc)
 	siglongjmp(touch_env, 1);
 }
 
+enum access_kind {
+	ACCESS_READ,	/* touch read: a load, the value dropped */
+	ACCESS_WRITE,	/* touch write: an atomic OR of 0, the bytes kept */
+	ACCESS_PEEK,	/* a load of *@byte */
+	ACCESS_POKE,	/* a store of *@byte */
+};
+
 /*
- * Not instrumented: the access is meant to fault, and the sanitizer's
- * shadow check in front of it would only get in the way.
+ * One access of one byte at @addr.  Not instrumented: the access is meant
+ * to fault, and the sanitizer's shadow check in front of it would only
+ * get in the way.
  */
 __attribute__((noinline, no_sanitize_address))
-static bool touch_page(unsigned long addr, bool write, unsigned long *fault)
+static bool access_byte(unsigned long addr, enum access_kind kind,
+			unsigned char *byte, unsigned long *fault)
 {
+	volatile unsigned char *p = (volatile unsigned char *)addr;
+
 	if (sigsetjmp(touch_env, 1)) {
 		*fault = (unsigned long)touch_fault;
 		return false;
 	}
 	touch_armed = 1;
-	if (write)
+	switch (kind) {
+	case ACCESS_READ:
+		(void)*p;
+		break;
+	case ACCESS_WRITE:
 		__atomic_fetch_or((unsigned char *)addr, 0, __ATOMIC_RELAXED);
-	else
-		(void)*(volatile unsigned char *)addr;
+		break;
+	case ACCESS_PEEK:
+		*byte = *p;
+		break;
+	case ACCESS_POKE:
+		*p = *byte;
+		break;
+	}
 	touch_armed = 0;
 	return true;
 }
 
+/*
+ * The process that runs a sequence's ops; after a fork, each of the two.
+ * @me: which of them this is (DIFF_TASK_INIT before the fork)
+ * @holder: which of them has the turn: only it runs ops and writes to
+ *	@fd, which both share, so that the output is in the order of the ops
+ * @pid: in init, the forked child while it is to be waited for, else 0
+ * @tok_in, @tok_out: the token pipes, after the fork: the turn arrives
+ *	as a byte on @tok_in and is handed over as one on @tok_out
+ */
 struct child {
 	int fd;
 	unsigned long base;
 	struct strbuf out;
+	int me, holder;
+	pid_t pid;
+	int tok_in, tok_out;
 };
 
 static char maps_buf[1 << 20];
@@ -214,7 +261,7 @@ struct native_vma {
 
 #define MAX_VMAS (DIFF_WINDOW_PAGES + 1)
 
-static void snapshot(struct child *c)
+static void snapshot(struct child *c, const char *prefix)
 {
 	static struct native_vma v[MAX_VMAS];
 	int nr = 0, cur = -1;
@@ -282,15 +329,102 @@ static void snapshot(struct child *c)
 			errno = ESTALE;
 			child_fail(c, "VMA in maps but not in smaps");
 		}
-		sb_puts(&c->out, "L ");
+		sb_printf(&c->out, "L %s", prefix);
 		diff_fmt_vma(&c->out, v[i].line, v[i].line_len, v[i].rss,
 			     v[i].anon, v[i].flags);
 	}
 }
 
+/*
+ * Wait for the forked child; an exit other than a clean one ends the run
+ * with an error.
+ */
+static void reap_child(struct child *c)
+{
+	int status;
+	pid_t pid = c->pid;
+
+	if (!pid)
+		return;
+	c->pid = 0;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			child_fail(c, "waitpid");
+	}
+	if (c->tok_in >= 0)
+		close(c->tok_in);
+	if (c->tok_out >= 0)
+		close(c->tok_out);
+	c->tok_in = c->tok_out = -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	sb_reset(&c->out);
+	if (WIFSIGNALED(status))
+		sb_printf(&c->out, "X the forked child was killed by signal "
+			  "%d\n", WTERMSIG(status));
+	else
+		sb_printf(&c->out, "X the forked child exited with %d\n",
+			  WEXITSTATUS(status));
+	child_flush(c);
+	_exit(2);
+}
+
+/*
+ * The token pipe broke: the other process is gone.  The child just goes
+ * (init tells); init finds out how the child ended.
+ */
+__attribute__((noreturn))
+static void other_died(struct child *c)
+{
+	if (c->me == DIFF_TASK_CHILD)
+		_exit(2);
+	reap_child(c);
+	sb_reset(&c->out);
+	sb_puts(&c->out, "X the forked child went away without a word\n");
+	child_flush(c);
+	_exit(2);
+}
+
+/*
+ * fork(): the child returns with c->me set and nothing to write for the
+ * op, which is init's; each keeps its own ends of the token pipes.  The
+ * child dies with init, so that nothing is left behind if init is killed.
+ */
+static void child_fork(struct child *c)
+{
+	int to_init[2], to_child[2];
+	pid_t pid, ppid = getpid();
+
+	if (pipe2(to_init, O_CLOEXEC))
+		child_fail(c, "pipe");
+	if (pipe2(to_child, O_CLOEXEC))
+		child_fail(c, "pipe");
+	pid = fork();
+	if (pid < 0)
+		child_fail(c, "fork");
+	if (pid == 0) {
+		sb_reset(&c->out);
+		c->me = DIFF_TASK_CHILD;
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != ppid)
+			_exit(2);
+		close(to_init[0]);
+		close(to_child[1]);
+		c->tok_in = to_child[0];
+		c->tok_out = to_init[1];
+		return;
+	}
+	c->pid = pid;
+	close(to_init[1]);
+	close(to_child[0]);
+	c->tok_in = to_init[0];
+	c->tok_out = to_child[1];
+}
+
+/* Op @op's result into c->out, as "S\nR <result>\n". */
 static void child_op(struct child *c, const struct diff_op *op)
 {
-	unsigned long faults[DIFF_WINDOW_PAGES];
+	unsigned long faults[DIFF_WINDOW_PAGES], fault;
+	unsigned char byte;
 	long ret;
 	int nf = 0;
 
@@ -323,25 +457,79 @@ static void child_op(struct child *c, const struct diff_op *op)
 	case DIFF_TOUCH:
 		for (unsigned long a = op->addr & DIFF_PAGE_MASK;
 		     a < op->addr + op->len; a += DIFF_PAGE_SIZE) {
-			unsigned long fault;
-
-			if (!touch_page(a, op->write, &fault) &&
+			if (!access_byte(a, op->write ? ACCESS_WRITE
+						      : ACCESS_READ,
+					 &byte, &fault) &&
 			    nf < (int)DIFF_WINDOW_PAGES)
 				faults[nf++] = fault;
 		}
 		diff_fmt_touch(&c->out, faults, nf);
 		break;
+	case DIFF_PEEK:
+		diff_fmt_peek(&c->out, access_byte(op->addr, ACCESS_PEEK,
+						   &byte, &fault) ? byte : -1);
+		break;
+	case DIFF_POKE:
+		byte = op->byte;
+		sb_puts(&c->out, access_byte(op->addr, ACCESS_POKE, &byte,
+					     &fault) ? "ok" : "segv");
+		break;
+	case DIFF_FORK:
+		child_fork(c);
+		if (c->me == DIFF_TASK_CHILD)
+			return;
+		sb_puts(&c->out, "ok");
+		break;
+	case DIFF_EXIT:
+		/* Its last turn: child_main() exits after handing it on. */
+		sb_puts(&c->out, "ok");
+		break;
 	}
 	sb_puts(&c->out, "\n");
-	snapshot(c);
-	child_flush(c);
 }
 
+/*
+ * Make sure the turn is @owner's: the holder writes out what it has and
+ * hands the token over; the other waits for it.  Both processes go
+ * through the same turns, so both know whose each one is.
+ */
+static void take_turn(struct child *c, int owner)
+{
+	char tok = 't';
+	ssize_t n;
+
+	if (owner == c->holder)
+		return;
+	if (c->me == c->holder) {
+		child_flush(c);
+		do
+			n = write(c->tok_out, &tok, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			other_died(c);
+	} else {
+		do
+			n = read(c->tok_in, &tok, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			other_died(c);
+	}
+	c->holder = owner;
+}
+
+/*
+ * The ops in turn: op i by its task, then a snapshot of init's window and,
+ * while there is a child, of the child's.  Before the fork all the turns
+ * are init's, and there is no one else to hand them to.
+ */
 __attribute__((noreturn))
 static void child_main(const struct diff_seq *seq, int fd)
 {
-	struct child c = { .fd = fd, .base = seq->base };
+	struct child c = { .fd = fd, .base = seq->base,
+			   .me = DIFF_TASK_INIT, .holder = DIFF_TASK_INIT,
+			   .tok_in = -1, .tok_out = -1 };
 	struct sigaction sa;
+	bool forked = false, alive = false;
 
 	sb_init(&c.out);
 	memset(&sa, 0, sizeof(sa));
@@ -350,12 +538,43 @@ static void child_main(const struct diff_seq *seq, int fd)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
 		child_fail(&c, "sigaction");
+	/* A token written to a process that has died is an EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	if (!window_free(seq->base)) {
 		errno = EEXIST;
 		child_fail(&c, "window not free in the child");
 	}
-	for (int i = 0; i < seq->nr_ops; i++)
-		child_op(&c, &seq->ops[i]);
+	for (int i = 0; i < seq->nr_ops; i++) {
+		const struct diff_op *op = &seq->ops[i];
+
+		take_turn(&c, op->task);
+		if (c.me == op->task)
+			child_op(&c, op);
+		if (op->kind == DIFF_FORK)
+			forked = alive = true;
+		else if (op->kind == DIFF_EXIT)
+			alive = false;
+		take_turn(&c, DIFF_TASK_INIT);
+		if (c.me == DIFF_TASK_CHILD && op->kind == DIFF_EXIT)
+			_exit(0);
+		if (c.me == DIFF_TASK_INIT) {
+			if (op->kind == DIFF_EXIT)
+				reap_child(&c);
+			snapshot(&c, diff_layout_prefix(forked,
+							DIFF_TASK_INIT));
+		}
+		if (alive) {
+			take_turn(&c, DIFF_TASK_CHILD);
+			if (c.me == DIFF_TASK_CHILD)
+				snapshot(&c, diff_layout_prefix(forked,
+							DIFF_TASK_CHILD));
+		}
+	}
+	child_flush(&c);
+	if (c.me == DIFF_TASK_CHILD)
+		_exit(0);
+	/* Init ends the output, once the child has written its last. */
+	reap_child(&c);
 	sb_puts(&c.out, "E\n");
 	child_flush(&c);
 	_exit(0);
@@ -363,7 +582,8 @@ static void child_main(const struct diff_seq *seq, int fd)
 
 /* --- the parent --------------------------------------------------------- */
 
-static void parse_output(char *text, struct diff_run *run, int nr_ops)
+/* Return: whether the output was complete, up to init's "E". */
+static bool parse_output(char *text, struct diff_run *run, int nr_ops)
 {
 	struct strbuf layout;
 	struct diff_step *st = NULL;
@@ -402,13 +622,11 @@ static void parse_output(char *text, struct diff_run *run, int nr_ops)
 			break;
 		}
 	}
-	if (!ended)
-		diff_run_set_error(run, "native: child stopped after %d steps",
-				   run->nr_steps);
 out:
 	if (st && !st->layout)
 		st->layout = sb_steal(&layout);
 	sb_free(&layout);
+	return ended;
 }
 
 /* Write all of @buf to @fd; false on a broken pipe or an error. */
@@ -427,6 +645,60 @@ static bool write_all(int fd, const char *buf, size_t len)
 	return true;
 }
 
+/* --timeout: seconds a native run may take before it is killed. */
+unsigned int diff_native_timeout = 60;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Read the child's output until it closes it (both processes, after a
+ * fork) or the time is up.  Return: false on a timeout.
+ */
+static bool read_output(int fd, struct strbuf *text)
+{
+	double deadline = now() + diff_native_timeout;
+	char buf[65536];
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		double left = deadline - now();
+		ssize_t n;
+		int r;
+
+		if (left <= 0)
+			return false;
+		r = poll(&pfd, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			return false;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return true;
+		sb_add(text, buf, (size_t)n);
+	}
+}
+
+/*
+ * Kill whatever is left of the process group @pgid (the native child's
+ * own, which a forked child of it shares) and wait for it.  As the
+ * subreaper, this process inherits a forked child whose parent is gone.
+ */
+static void kill_group(pid_t pgid)
+{
+	kill(-pgid, SIGKILL);
+	while (waitpid(-pgid, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
 /**
  * diff_native_run - run @seq on the host, into @run (diff_run_init()ed)
  *
@@ -436,18 +708,31 @@ static bool write_all(int fd, const char *buf, size_t len)
  * this process's page tables every time, and under ASan, whose quarantine
  * keeps freed memory resident, that grows with every sequence run until
  * forking dominates the test.  A fresh image also gives every sequence
- * the same address space to start from.
+ * the same address space to start from.  (The sequence's own fork is the
+ * child's, of that small fresh image.)
+ *
+ * The child leads a process group of its own, with its forked child in
+ * it: if the run takes longer than diff_native_timeout seconds, or ends
+ * badly, the whole group is killed and waited for.
  */
 void diff_native_run(const struct diff_seq *seq, struct diff_run *run)
 {
 	static char self_exe[4096];
+	static bool subreaper;
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	struct strbuf text, in;
-	char buf[65536], base_arg[32];
+	char base_arg[32];
 	char *argv[] = { "diff_maps", "--native-child", base_arg, NULL };
 	int to_child[2], from_child[2], status, err;
+	bool in_time, ended;
 	pid_t pid;
 
+	if (!subreaper) {
+		/* Not inherited: the native children are not subreapers. */
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		subreaper = true;
+	}
 	if (pipe2(to_child, O_CLOEXEC)) {
 		diff_run_set_error(run, "native: pipe: %s", strerror(errno));
 		return;
@@ -478,8 +763,12 @@ void diff_native_run(const struct diff_seq *seq, struct diff_run *run)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, to_child[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, from_child[1], 1);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
 	fflush(NULL);
-	err = posix_spawn(&pid, self_exe, &fa, NULL, argv, environ);
+	err = posix_spawn(&pid, self_exe, &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(to_child[0]);
 	close(from_child[1]);
@@ -502,30 +791,33 @@ void diff_native_run(const struct diff_seq *seq, struct diff_run *run)
 	sb_free(&in);
 
 	sb_init(&text);
-	for (;;) {
-		ssize_t n = read(from_child[0], buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		sb_add(&text, buf, (size_t)n);
-	}
+	in_time = read_output(from_child[0], &text);
 	close(from_child[0]);
+	if (!in_time)
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (text.buf)
-		parse_output(text.buf, run, seq->nr_ops);
-	if (!run->error && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		if (WIFSIGNALED(status))
-			diff_run_set_error(run, "native: child killed by "
-					   "signal %d", WTERMSIG(status));
-		else
-			diff_run_set_error(run, "native: child exit %d",
-					   WEXITSTATUS(status));
+	/* Only a clean exit of the child has waited for its own child. */
+	if (!in_time || !WIFEXITED(status) || WEXITSTATUS(status))
+		kill_group(pid);
+	ended = text.buf && parse_output(text.buf, run, seq->nr_ops);
+	if (run->error) {
+		/* The child's own word on what went wrong. */
+	} else if (!in_time) {
+		diff_run_set_error(run, "native: no end after %u s (%d steps):"
+				   " killed", diff_native_timeout,
+				   run->nr_steps);
+	} else if (WIFSIGNALED(status)) {
+		diff_run_set_error(run, "native: child killed by signal %d "
+				   "after %d steps", WTERMSIG(status),
+				   run->nr_steps);
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		diff_run_set_error(run, "native: child exit %d after %d steps",
+				   WEXITSTATUS(status), run->nr_steps);
+	} else if (!ended) {
+		diff_run_set_error(run, "native: child stopped after %d steps",
+				   run->nr_steps);
 	}
-	if (!text.buf && !run->error)
-		diff_run_set_error(run, "native: no output");
 	sb_free(&text);
 }
 

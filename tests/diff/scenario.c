@@ -26,6 +26,9 @@ struct name_val {
 	unsigned long val;
 };
 
+/* The names `mmsim run` knows the tasks by: the first one is "init". */
+const char *const diff_task_names[DIFF_NR_TASKS] = { "init", "child" };
+
 static const struct name_val errnos[] = {
 	{ "EPERM", EPERM },	{ "ENOENT", ENOENT },	{ "EINTR", EINTR },
 	{ "EIO", EIO },		{ "EBADF", EBADF },	{ "EAGAIN", EAGAIN },
@@ -157,7 +160,63 @@ void diff_fmt_op(struct strbuf *sb, const struct diff_op *op)
 		sb_printf(sb, "touch %#lx %#lx %s", op->addr, op->len,
 			  op->write ? "write" : "read");
 		break;
+	case DIFF_PEEK:
+		sb_printf(sb, "peek %#lx", op->addr);
+		break;
+	case DIFF_POKE:
+		sb_printf(sb, "poke %#lx %#x", op->addr, op->byte);
+		break;
+	case DIFF_FORK:
+		sb_printf(sb, "fork %s", diff_task_names[DIFF_TASK_CHILD]);
+		break;
+	case DIFF_EXIT:
+		sb_puts(sb, "exit");
+		break;
 	}
+}
+
+/** diff_fork_step - the index of @seq's fork, or -1 if it has none */
+int diff_fork_step(const struct diff_seq *seq)
+{
+	for (int i = 0; i < seq->nr_ops; i++)
+		if (seq->ops[i].kind == DIFF_FORK)
+			return i;
+	return -1;
+}
+
+/** diff_child_alive - whether the forked child exists after op @i */
+bool diff_child_alive(const struct diff_seq *seq, int i)
+{
+	bool alive = false;
+
+	for (int j = 0; j <= i && j < seq->nr_ops; j++) {
+		if (seq->ops[j].kind == DIFF_FORK)
+			alive = true;
+		else if (seq->ops[j].kind == DIFF_EXIT)
+			alive = false;
+	}
+	return alive;
+}
+
+/**
+ * diff_layout_prefix - what starts each of @task's layout lines: nothing
+ * before the fork (!@forked), then the task's name padded to one width
+ */
+const char *diff_layout_prefix(bool forked, int task)
+{
+	if (!forked)
+		return "";
+	return task == DIFF_TASK_CHILD ? "child " : "init  ";
+}
+
+/** diff_fmt_step - op @i for a report: "in child: poke 0x... 0x2a" */
+void diff_fmt_step(struct strbuf *sb, const struct diff_seq *seq, int i)
+{
+	int f = diff_fork_step(seq);
+
+	if (f >= 0 && i > f)
+		sb_printf(sb, "in %s: ", diff_task_names[seq->ops[i].task]);
+	diff_fmt_op(sb, &seq->ops[i]);
 }
 
 /**
@@ -168,16 +227,37 @@ void diff_fmt_scenario(struct strbuf *sb, const struct diff_seq *seq,
 		       int upto)
 {
 	int i, n = upto < 0 || upto >= seq->nr_ops ? seq->nr_ops : upto + 1;
+	int f = diff_fork_step(seq);
+	int cur = DIFF_TASK_INIT;
 
 	sb_printf(sb, "# diff_maps seed %lu, window %#lx-%#lx\n"
 		  "# diff_maps unmaps at once an mmap placed outside the "
 		  "window; mmsim run keeps it\n",
 		  seq->seed, seq->base, seq->base + DIFF_WINDOW_SIZE);
 	for (i = 0; i < n; i++) {
-		diff_fmt_op(sb, &seq->ops[i]);
+		const struct diff_op *op = &seq->ops[i];
+
+		/*
+		 * After a fork or an exit, the next op names its task
+		 * whichever it is: the scenario does not rely on which task
+		 * either leaves current.
+		 */
+		if (op->task != cur)
+			sb_printf(sb, "in %s\n", diff_task_names[op->task]);
+		cur = op->task;
+		diff_fmt_op(sb, op);
 		sb_puts(sb, "\n");
+		if (op->kind == DIFF_FORK || op->kind == DIFF_EXIT)
+			cur = -1;
 	}
-	sb_puts(sb, "maps\n");
+	if (f < 0 || f >= n) {
+		sb_puts(sb, "maps\n");
+		return;
+	}
+	sb_printf(sb, "in %s\nmaps\n", diff_task_names[DIFF_TASK_INIT]);
+	if (diff_child_alive(seq, n - 1))
+		sb_printf(sb, "in %s\nmaps\n",
+			  diff_task_names[DIFF_TASK_CHILD]);
 }
 
 /** diff_in_window - [@start, @end) overlaps the window at @base */
@@ -292,6 +372,12 @@ static bool op_is_safe(const struct diff_op *op, unsigned long base)
 	bool in_window = start >= base && start < wend;
 
 	switch (op->kind) {
+	case DIFF_FORK:
+	case DIFF_EXIT:
+		return true;
+	case DIFF_PEEK:
+	case DIFF_POKE:
+		return op->addr >= base && op->addr < wend;
 	case DIFF_TOUCH:
 		return in_window && len && start + len > start &&
 		       start + len <= wend;
@@ -340,17 +426,35 @@ static bool op_is_safe(const struct diff_op *op, unsigned long base)
 	return false;
 }
 
+/*
+ * Which task a name is, for `in NAME`: init, or the name the fork gave
+ * the child; -1 if neither.
+ */
+static int task_by_name(const char *name, const char *child)
+{
+	if (!strcmp(name, diff_task_names[DIFF_TASK_INIT]))
+		return DIFF_TASK_INIT;
+	if (child[0] && !strcmp(name, child))
+		return DIFF_TASK_CHILD;
+	return -1;
+}
+
 /**
  * diff_parse_scenario - read a scenario as diff_fmt_scenario() writes it
  * @base: the window the sequence is to run in; every address must be in
  *	it (or 0, for an mmap without a hint)
+ *
+ * Besides the calls and accesses: one `fork NAME` by init, `in NAME` to
+ * switch between init and the child, and `exit` of the child.  Commands
+ * that only print or check (maps, smaps, check) are skipped.
  * Return: 0, or -1 with a message in @err.
  */
 int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 			char *err, size_t errsz)
 {
-	char line[1024];
-	int cap = 64, lineno = 0;
+	char line[1024], child[64] = "";
+	int cap = 64, lineno = 0, cur = DIFF_TASK_INIT;
+	bool forked = false, child_alive = false;
 
 	seq->seed = 0;
 	seq->base = base;
@@ -362,6 +466,7 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 		char *tok[6] = { NULL };
 		char *save = NULL, *s = line;
 		struct diff_op op = { 0 };
+		unsigned long v;
 		int nt = 0;
 
 		lineno++;
@@ -372,11 +477,64 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 		for (char *t = strtok_r(s, " \t\n", &save); t && nt < 6;
 		     t = strtok_r(NULL, " \t\n", &save))
 			tok[nt++] = t;
-		if (!strcmp(tok[0], "maps"))
+		if (!strcmp(tok[0], "maps") || !strcmp(tok[0], "smaps") ||
+		    !strcmp(tok[0], "check"))
 			continue;
-		if (!parse_num(tok[1], &op.addr) || !parse_num(tok[2], &op.len))
+		if (!strcmp(tok[0], "in")) {
+			if (nt != 2)
+				goto bad;
+			cur = task_by_name(tok[1], child);
+			if (cur < 0 || (cur == DIFF_TASK_CHILD && !child_alive)) {
+				snprintf(err, errsz, "line %d: no task %s",
+					 lineno, tok[1]);
+				goto fail;
+			}
+			continue;
+		}
+		op.task = cur;
+		if (cur < 0) {
+			snprintf(err, errsz, "line %d: no current task (give "
+				 "`in NAME` after an exit)", lineno);
+			goto fail;
+		}
+		if (!strcmp(tok[0], "fork")) {
+			op.kind = DIFF_FORK;
+			if (nt != 2 || strlen(tok[1]) >= sizeof(child) ||
+			    !strcmp(tok[1], diff_task_names[DIFF_TASK_INIT]))
+				goto bad;
+			if (forked || cur != DIFF_TASK_INIT) {
+				snprintf(err, errsz, "line %d: diff_maps "
+					 "models one fork, by init", lineno);
+				goto fail;
+			}
+			snprintf(child, sizeof(child), "%s", tok[1]);
+			forked = child_alive = true;
+		} else if (!strcmp(tok[0], "exit")) {
+			op.kind = DIFF_EXIT;
+			if (nt != 1)
+				goto bad;
+			if (cur != DIFF_TASK_CHILD) {
+				snprintf(err, errsz, "line %d: diff_maps "
+					 "models only the child's exit",
+					 lineno);
+				goto fail;
+			}
+			child_alive = false;
+			cur = -1;
+		} else if (!strcmp(tok[0], "peek")) {
+			op.kind = DIFF_PEEK;
+			if (nt != 2 || !parse_num(tok[1], &op.addr))
+				goto bad;
+		} else if (!strcmp(tok[0], "poke")) {
+			op.kind = DIFF_POKE;
+			if (nt != 3 || !parse_num(tok[1], &op.addr) ||
+			    !parse_num(tok[2], &v) || v > 0xff)
+				goto bad;
+			op.byte = (unsigned char)v;
+		} else if (!parse_num(tok[1], &op.addr) ||
+			   !parse_num(tok[2], &op.len)) {
 			goto bad;
-		if (!strcmp(tok[0], "mmap")) {
+		} else if (!strcmp(tok[0], "mmap")) {
 			op.kind = DIFF_MMAP;
 			if (nt != 5 ||
 			    !parse_bits(tok[3], prots, "PROT_NONE", &op.prot) ||
@@ -412,7 +570,7 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 			snprintf(err, errsz, "line %d: could act outside the "
 				 "window %#lx-%#lx", lineno, base,
 				 base + DIFF_WINDOW_SIZE);
-			return -1;
+			goto fail;
 		}
 		if (seq->nr_ops == cap) {
 			cap *= 2;
@@ -424,9 +582,48 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 		continue;
 bad:
 		snprintf(err, errsz, "line %d: cannot parse", lineno);
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	diff_seq_free(seq);
+	return -1;
+}
+
+/**
+ * diff_seq_fixup - make @seq valid again after ops were taken out of it
+ * (by the shrinker): without its fork, or after the child's exit, the
+ * child's ops go too; so do a second fork and an exit that is not the
+ * child's
+ */
+void diff_seq_fixup(struct diff_seq *seq)
+{
+	bool forked = false, alive = false;
+	int n = 0;
+
+	for (int i = 0; i < seq->nr_ops; i++) {
+		struct diff_op *op = &seq->ops[i];
+		bool keep;
+
+		switch (op->kind) {
+		case DIFF_FORK:
+			keep = !forked && op->task == DIFF_TASK_INIT;
+			if (keep)
+				forked = alive = true;
+			break;
+		case DIFF_EXIT:
+			keep = alive && op->task == DIFF_TASK_CHILD;
+			if (keep)
+				alive = false;
+			break;
+		default:
+			keep = op->task == DIFF_TASK_INIT || alive;
+			break;
+		}
+		if (keep)
+			seq->ops[n++] = *op;
+	}
+	seq->nr_ops = n;
 }
 
 /**
@@ -442,6 +639,15 @@ void diff_fmt_mmap_result(struct strbuf *sb, unsigned long base, long ret)
 		sb_printf(sb, "%#lx", (unsigned long)ret);
 	else
 		sb_puts(sb, "outside");
+}
+
+/** diff_fmt_peek - a peek result: "byte 0x2a", or "segv" for @byte < 0 */
+void diff_fmt_peek(struct strbuf *sb, int byte)
+{
+	if (byte < 0)
+		sb_puts(sb, "segv");
+	else
+		sb_printf(sb, "byte 0x%02x", byte);
 }
 
 /**
