@@ -13,11 +13,6 @@
 #include <string.h>
 #include "internal.h"
 
-static bool is_cow_mapping(vm_flags_t flags)
-{
-	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
-}
-
 /*
  * The parent's page stays with the parent, writable and exclusive, so
  * that DMA into it is seen by the parent and only by it; the child gets a

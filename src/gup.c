@@ -6,11 +6,6 @@
  */
 #include "internal.h"
 
-static bool is_cow_mapping(vm_flags_t flags)
-{
-	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
-}
-
 /* check_vma_flags(): may GUP touch @vma this way at all? */
 static int check_vma_flags(const struct vm_area_struct *vma,
 			   unsigned int gup_flags)

@@ -15,6 +15,12 @@
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
+/* Private and potentially writable: written pages are copied, not shared. */
+static inline bool is_cow_mapping(vm_flags_t flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
 #define PAGE_SHIFT_OF(mm) ((mm)->arch->page_shift)
 #define PAGE_MASK_OF(mm) (~(mm_page_size(mm) - 1))
 

@@ -324,7 +324,7 @@ static inline struct tt *tt_create(const struct msim_arch *arch,
  */
 static inline void tt_destroy(struct tt *t)
 {
-	int i, kind;
+	int i;
 
 	msim_fail_nth(t->m, 0, 0);
 	msim_set_current(NULL);
@@ -332,13 +332,7 @@ static inline void tt_destroy(struct tt *t)
 		if (t->task[i])
 			tt_put(t, t->task[i]);
 	tt_check(t->m);
-	for (kind = 0; kind < MSIM_NR_ALLOC_KINDS; kind++)
-		if (msim_live(t->m, kind))
-			fail_msg("%ld %s objects leaked", msim_live(t->m, kind),
-				 mt_kind_name(kind));
-	assert_int_equal(msim_nr_free_frames(t->m), t->m->nr_frames - 1);
-	assert_int_equal(mt_committed(t->m), 0);
-	assert_int_equal(msim_machine_destroy(t->m), 0);
+	mt_destroy_empty_machine(t->m);
 	free(t);
 }
 

@@ -335,23 +335,32 @@ static inline struct mt *mt_create(const struct msim_arch *arch,
  * be back: no object of any kind alive, every frame but the zero page
  * free, no commit charge.
  */
-static inline void mt_destroy(struct mt *t)
+/*
+ * Everything the machine handed out must be back: no object of any kind,
+ * every frame but the zero page free, no commit charge.  Then destroy it.
+ */
+static inline void mt_destroy_empty_machine(struct msim_machine *m)
 {
 	int kind;
 
+	for (kind = 0; kind < MSIM_NR_ALLOC_KINDS; kind++)
+		if (msim_live(m, kind))
+			fail_msg("%ld %s objects leaked", msim_live(m, kind),
+				 mt_kind_name(kind));
+	assert_int_equal(msim_nr_free_frames(m), m->nr_frames - 1);
+	assert_int_equal(mt_committed(m), 0);
+	assert_int_equal(msim_machine_destroy(m), 0);
+}
+
+static inline void mt_destroy(struct mt *t)
+{
 	if (t->mm) {
 		check_all(t->mm);
 		mmput(t->mm);
 		t->mm = NULL;
 	}
 	check_machine(t->m);
-	for (kind = 0; kind < MSIM_NR_ALLOC_KINDS; kind++)
-		if (msim_live(t->m, kind))
-			fail_msg("%ld %s objects leaked", msim_live(t->m, kind),
-				 mt_kind_name(kind));
-	assert_int_equal(msim_nr_free_frames(t->m), t->m->nr_frames - 1);
-	assert_int_equal(mt_committed(t->m), 0);
-	assert_int_equal(msim_machine_destroy(t->m), 0);
+	mt_destroy_empty_machine(t->m);
 	free(t);
 }
 
