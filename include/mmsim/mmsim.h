@@ -14,16 +14,19 @@
 #include <mmsim/err.h>
 #include <mmsim/fault.h>
 #include <mmsim/gup.h>
+#include <mmsim/interval_tree.h>
 #include <mmsim/list.h>
 #include <mmsim/locking.h>
 #include <mmsim/machine.h>
 #include <mmsim/mm.h>
 #include <mmsim/mm_types.h>
+#include <mmsim/mmu_notifier.h>
 #include <mmsim/page.h>
 #include <mmsim/pgtable.h>
 #include <mmsim/proc.h>
 #include <mmsim/rmap.h>
 #include <mmsim/sched.h>
+#include <mmsim/srcu.h>
 
 #define MMSIM_VERSION "0.1.0"
 

@@ -1,0 +1,948 @@
+// SPDX-License-Identifier: MIT
+/*
+ * MMU notifiers (see mmu_notifier.h): the semantics of Linux 6.x's
+ * mm/mmu_notifier.c, written for the model.
+ *
+ * One SRCU domain covers every mm.  Classic callbacks run inside it, so
+ * that whoever takes a subscription off an mm's list can wait, with
+ * synchronize_srcu(), for the callbacks that may still be using it.
+ *
+ * The classic list is read under SRCU with no lock while subscriptions are
+ * unlinked under subscriptions->lock, so it is handled the way an RCU list
+ * is: a link is published with a release store and read with an acquire
+ * load, and an unlinked entry keeps its next pointer so that a reader
+ * standing on it walks on.  ->prev == NULL marks an entry that is on no
+ * list (the kernel's hlist_unhashed()); zeroed memory is such an entry.
+ *
+ * Interval subscriptions sit in an interval tree that is not changed
+ * while any invalidation that hit it is running: subscriptions->
+ * invalidate_seq is odd from the first such start to the last matching
+ * end, inserts and removes in that window are queued on deferred_list and
+ * applied when it closes, and the tree is walked without the lock inside
+ * it.  Waiters for the window to close (mmu_interval_read_begin(),
+ * mmu_interval_notifier_remove()) sleep on a condition variable.
+ */
+#include <errno.h>
+#include <limits.h>
+#include "internal.h"
+
+DEFINE_STATIC_SRCU(srcu);
+
+/**
+ * struct mmu_notifier_subscriptions - what an mm with notifiers keeps
+ * @list: classic subscriptions (struct mmu_notifier.hlist)
+ * @has_itree: interval subscriptions may exist; set once under
+ *	mm_take_all_locks(), never cleared
+ * @lock: protects @list changes, the fields below and the tree
+ * @invalidate_seq: odd while an invalidation that hit the tree runs
+ * @active_invalidate_ranges: invalidations between start and end
+ * @itree: the interval subscriptions
+ * @deferred_list: interval subscriptions to insert or remove when the
+ *	odd window closes (struct mmu_interval_notifier.deferred_item)
+ * @wq_lock, @wq: where the waiters for @invalidate_seq to move sleep
+ */
+struct mmu_notifier_subscriptions {
+	struct list_head list;
+	bool has_itree;
+	spinlock_t lock;
+	unsigned long invalidate_seq;
+	unsigned long active_invalidate_ranges;
+	struct msim_avl_root itree;
+	struct list_head deferred_list;
+	pthread_mutex_t wq_lock;
+	pthread_cond_t wq;
+};
+
+/*
+ * The fields read both under the lock and without it are accessed
+ * atomically everywhere, so that a race detector sees no plain access
+ * racing with another thread's.
+ */
+static inline unsigned long load_seq(const unsigned long *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void store_seq(unsigned long *p, unsigned long v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static inline struct mmu_notifier_subscriptions *
+mm_subscriptions(struct mm_struct *mm)
+{
+	return __atomic_load_n(&mm->notifier_subscriptions, __ATOMIC_ACQUIRE);
+}
+
+static inline bool has_itree(struct mmu_notifier_subscriptions *subs)
+{
+	return __atomic_load_n(&subs->has_itree, __ATOMIC_ACQUIRE);
+}
+
+/* The RCU-style list operations on the classic list. */
+
+static inline struct list_head *rcu_next(struct list_head *p)
+{
+	return __atomic_load_n(&p->next, __ATOMIC_ACQUIRE);
+}
+
+static inline bool rcu_list_empty(struct list_head *head)
+{
+	return rcu_next(head) == head;
+}
+
+/* Locked: the entry is complete before a reader can reach it. */
+static void rcu_list_add(struct list_head *entry, struct list_head *head)
+{
+	struct list_head *next = head->next;
+
+	__atomic_store_n(&entry->next, next, __ATOMIC_RELAXED);
+	entry->prev = head;
+	next->prev = entry;
+	__atomic_store_n(&head->next, entry, __ATOMIC_RELEASE);
+}
+
+/* Locked; a no-op for an entry already off the list. */
+static void rcu_list_del_init(struct list_head *entry)
+{
+	struct list_head *next = entry->next;
+
+	if (!entry->prev)
+		return;
+	next->prev = entry->prev;
+	__atomic_store_n(&entry->prev->next, next, __ATOMIC_RELEASE);
+	entry->prev = NULL;
+}
+
+/* Iterate the classic list; the caller is inside an SRCU read section. */
+#define for_each_subscription(sub, subs, pos)                                  \
+	for (pos = rcu_next(&(subs)->list);                                    \
+	     pos != &(subs)->list &&                                           \
+	     ((sub) = container_of(pos, struct mmu_notifier, hlist), true);    \
+	     pos = rcu_next(pos))
+
+/* mm_take_all_locks(): see the header for why this one lock is enough. */
+int mm_take_all_locks(struct mm_struct *mm)
+{
+	spin_lock(&mm->page_table_lock);
+	return 0;
+}
+
+void mm_drop_all_locks(struct mm_struct *mm)
+{
+	spin_unlock(&mm->page_table_lock);
+}
+
+/* The interval tree side. */
+
+static inline bool
+mn_itree_is_invalidating(struct mmu_notifier_subscriptions *subs)
+{
+	return subs->invalidate_seq & 1;
+}
+
+static inline struct mmu_interval_notifier *
+itree_sub(struct interval_tree_node *node)
+{
+	return node ? container_of(node, struct mmu_interval_notifier,
+				   interval_tree) :
+		      NULL;
+}
+
+/*
+ * Count a new invalidation and return the first subscription it hits.  A
+ * hit opens (or keeps open) the odd window, which freezes the tree until
+ * the last active invalidation ends; @seq gets the window's number.
+ */
+static struct mmu_interval_notifier *
+mn_itree_inv_start_range(struct mmu_notifier_subscriptions *subs,
+			 const struct mmu_notifier_range *range,
+			 unsigned long *seq)
+{
+	struct interval_tree_node *node;
+
+	spin_lock(&subs->lock);
+	subs->active_invalidate_ranges++;
+	node = interval_tree_iter_first(&subs->itree, range->start,
+					range->end - 1);
+	if (node)
+		store_seq(&subs->invalidate_seq, subs->invalidate_seq | 1);
+	*seq = subs->invalidate_seq;
+	spin_unlock(&subs->lock);
+	return itree_sub(node);
+}
+
+/* The tree is frozen: walking it needs no lock. */
+static struct mmu_interval_notifier *
+mn_itree_inv_next(struct mmu_interval_notifier *interval_sub,
+		  const struct mmu_notifier_range *range)
+{
+	return itree_sub(interval_tree_iter_next(&interval_sub->interval_tree,
+						 range->start,
+						 range->end - 1));
+}
+
+static void mn_itree_wake_up_all(struct mmu_notifier_subscriptions *subs)
+{
+	pthread_mutex_lock(&subs->wq_lock);
+	pthread_cond_broadcast(&subs->wq);
+	pthread_mutex_unlock(&subs->wq_lock);
+}
+
+/* Sleep until the odd window numbered @seq has been closed. */
+static void mn_itree_wait_seq(struct mmu_notifier_subscriptions *subs,
+			      unsigned long seq)
+{
+	/*
+	 * The sequence only moves under subs->lock and the waker broadcasts
+	 * under wq_lock afterwards, so testing it under wq_lock loses no
+	 * wakeup.
+	 */
+	pthread_mutex_lock(&subs->wq_lock);
+	while (load_seq(&subs->invalidate_seq) == seq)
+		pthread_cond_wait(&subs->wq, &subs->wq_lock);
+	pthread_mutex_unlock(&subs->wq_lock);
+}
+
+/*
+ * One invalidation ends.  The last one to end closes the odd window and
+ * applies the queued inserts and removes, all in one critical section:
+ * whoever sees the new sequence under the lock knows the tree and the
+ * deferred list no longer reference anything removed.
+ */
+static void mn_itree_inv_end(struct mmu_notifier_subscriptions *subs)
+{
+	struct mmu_interval_notifier *interval_sub, *next;
+
+	spin_lock(&subs->lock);
+	if (--subs->active_invalidate_ranges ||
+	    !mn_itree_is_invalidating(subs)) {
+		spin_unlock(&subs->lock);
+		return;
+	}
+
+	store_seq(&subs->invalidate_seq, subs->invalidate_seq + 1);
+
+	list_for_each_entry_safe(interval_sub, next, &subs->deferred_list,
+				 deferred_item) {
+		if (msim_interval_tree_node_empty(&interval_sub->interval_tree))
+			interval_tree_insert(&interval_sub->interval_tree,
+					     &subs->itree);
+		else
+			interval_tree_remove(&interval_sub->interval_tree,
+					     &subs->itree);
+		list_del_init(&interval_sub->deferred_item);
+	}
+	spin_unlock(&subs->lock);
+
+	mn_itree_wake_up_all(subs);
+}
+
+unsigned long
+mmu_interval_read_begin(struct mmu_interval_notifier *interval_sub)
+{
+	struct mmu_notifier_subscriptions *subs =
+		mm_subscriptions(interval_sub->mm);
+	unsigned long seq;
+	bool is_invalidating;
+
+	/*
+	 * The subscription's sequence equals the mm's only if the window
+	 * now open already hit it (its ->invalidate recorded the number), or
+	 * if it was inserted while invalidations were running; then its
+	 * mappings may be stale until the window closes.  Otherwise its
+	 * sequence is from an earlier window, odd, and unequal to the mm's,
+	 * which only ever grows: a later invalidation will change it.
+	 */
+	spin_lock(&subs->lock);
+	seq = load_seq(&interval_sub->invalidate_seq);
+	is_invalidating = seq == subs->invalidate_seq;
+	spin_unlock(&subs->lock);
+
+	if (is_invalidating)
+		mn_itree_wait_seq(subs, seq);
+	/*
+	 * mmu_interval_read_retry() may already be true: the caller finds
+	 * out at its retry, which bounds the wait here to one window.
+	 */
+	return seq;
+}
+
+/* exit_mmap: every interval subscription loses the whole address space. */
+static void mn_itree_release(struct mmu_notifier_subscriptions *subs,
+			     struct mm_struct *mm)
+{
+	struct mmu_notifier_range range = {
+		.flags = MMU_NOTIFIER_RANGE_BLOCKABLE,
+		.event = MMU_NOTIFY_RELEASE,
+		.mm = mm,
+		.start = 0,
+		.end = ULONG_MAX,
+	};
+	struct mmu_interval_notifier *interval_sub;
+	unsigned long cur_seq;
+
+	for (interval_sub = mn_itree_inv_start_range(subs, &range, &cur_seq);
+	     interval_sub;
+	     interval_sub = mn_itree_inv_next(interval_sub, &range))
+		/* Blockable: a false return would be the driver's bug. */
+		interval_sub->ops->invalidate(interval_sub, &range, cur_seq);
+
+	mn_itree_inv_end(subs);
+}
+
+/*
+ * exit_mmap: call ->release of every classic subscription.  It cannot race
+ * a registration (that needs mm_users, which is zero here), but it can race
+ * mmu_notifier_unregister() and mmu_notifier_put().  Whoever takes a
+ * subscription off the list under the lock is the one that calls its
+ * ->release, so it is called exactly once.
+ *
+ * Linux 6.x differs: it calls every ->release while the subscriptions are
+ * still listed and unlinks them afterwards, and unregister tests
+ * hlist_unhashed() without the lock, so in that race a driver's ->release
+ * can run twice.  The model keeps the once-only rule of the original
+ * design; a driver correct for either sees no difference otherwise.
+ */
+static void mn_hlist_release(struct mmu_notifier_subscriptions *subs,
+			     struct mm_struct *mm)
+{
+	struct mmu_notifier *subscription;
+	int id;
+
+	/*
+	 * Inside the read section, so that an unregister that finds its
+	 * subscription already gone waits in synchronize_srcu() until the
+	 * ->release made here has returned.
+	 */
+	id = srcu_read_lock(&srcu);
+	for (;;) {
+		spin_lock(&subs->lock);
+		if (list_empty(&subs->list)) {
+			spin_unlock(&subs->lock);
+			break;
+		}
+		subscription = list_first_entry(&subs->list,
+						struct mmu_notifier, hlist);
+		rcu_list_del_init(&subscription->hlist);
+		spin_unlock(&subs->lock);
+
+		/*
+		 * The only way for the driver to drop its secondary
+		 * mappings and stop making new ones before the pages are
+		 * freed.
+		 */
+		if (subscription->ops->release)
+			subscription->ops->release(subscription, mm);
+	}
+	srcu_read_unlock(&srcu, id);
+
+	/*
+	 * Do not return to exit_mmap(), which frees the pages, while a
+	 * ->release called by mmu_notifier_unregister() still runs.
+	 */
+	synchronize_srcu(&srcu);
+}
+
+void __mmu_notifier_release(struct mm_struct *mm)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+
+	if (has_itree(subs))
+		mn_itree_release(subs, mm);
+	/*
+	 * Even with an empty list: a racing unregister may have just taken
+	 * the last subscription off it and still be in ->release, which
+	 * must return before the pages go.  (Linux can test for an empty
+	 * list here because its unregister unlinks after ->release.)
+	 */
+	mn_hlist_release(subs, mm);
+}
+
+/* Aging: a page is young if any MMU saw it used. */
+
+int __mmu_notifier_clear_flush_young(struct mm_struct *mm, unsigned long start,
+				     unsigned long end)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	struct mmu_notifier *subscription;
+	struct list_head *pos;
+	int young = 0, id;
+
+	id = srcu_read_lock(&srcu);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->clear_flush_young)
+			young |= subscription->ops->clear_flush_young(
+				subscription, mm, start, end);
+	srcu_read_unlock(&srcu, id);
+	return young;
+}
+
+int __mmu_notifier_clear_young(struct mm_struct *mm, unsigned long start,
+			       unsigned long end)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	struct mmu_notifier *subscription;
+	struct list_head *pos;
+	int young = 0, id;
+
+	id = srcu_read_lock(&srcu);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->clear_young)
+			young |= subscription->ops->clear_young(subscription,
+								mm, start, end);
+	srcu_read_unlock(&srcu, id);
+	return young;
+}
+
+/* Nothing is cleared, so the first young answer settles it. */
+int __mmu_notifier_test_young(struct mm_struct *mm, unsigned long address)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	struct mmu_notifier *subscription;
+	struct list_head *pos;
+	int young = 0, id;
+
+	id = srcu_read_lock(&srcu);
+	for_each_subscription(subscription, subs, pos) {
+		if (subscription->ops->test_young) {
+			young = subscription->ops->test_young(subscription, mm,
+							      address);
+			if (young)
+				break;
+		}
+	}
+	srcu_read_unlock(&srcu, id);
+	return young;
+}
+
+void __mmu_notifier_change_pte(struct mm_struct *mm, unsigned long address,
+			       pte_t pte)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	struct mmu_notifier *subscription;
+	struct list_head *pos;
+	int id;
+
+	id = srcu_read_lock(&srcu);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->change_pte)
+			subscription->ops->change_pte(subscription, mm,
+						      address, pte);
+	srcu_read_unlock(&srcu, id);
+}
+
+/* Invalidation. */
+
+/*
+ * Call ->invalidate of every interval subscription the range hits.  When
+ * one cannot proceed without sleeping (non-blocking start), the whole
+ * start fails: the caller will not call the end, so end the tree's part
+ * here.  The subscriptions already invalidated saw their sequence move
+ * and retry, which is harmless.
+ */
+static int mn_itree_invalidate(struct mmu_notifier_subscriptions *subs,
+			       const struct mmu_notifier_range *range)
+{
+	struct mmu_interval_notifier *interval_sub;
+	unsigned long cur_seq;
+
+	for (interval_sub = mn_itree_inv_start_range(subs, range, &cur_seq);
+	     interval_sub;
+	     interval_sub = mn_itree_inv_next(interval_sub, range)) {
+		if (interval_sub->ops->invalidate(interval_sub, range, cur_seq))
+			continue;
+		/* Only a non-blocking invalidation may fail. */
+		if (mmu_notifier_range_blockable(range))
+			continue;
+		mn_itree_inv_end(subs);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/*
+ * Call every ->invalidate_range_start, even after one failed: a start
+ * cannot tell whether its own call counted, so on failure the end of every
+ * subscriber that has one is called here, and the caller calls none.  A
+ * subscriber that can fail its start may not have an end (the kernel
+ * warns), since that end would be called all the same.
+ */
+static int
+mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
+				struct mmu_notifier_range *range)
+{
+	struct mmu_notifier *subscription;
+	struct list_head *pos;
+	int ret = 0, id, err;
+
+	id = srcu_read_lock(&srcu);
+	for_each_subscription(subscription, subs, pos) {
+		const struct mmu_notifier_ops *ops = subscription->ops;
+
+		if (!ops->invalidate_range_start)
+			continue;
+		err = ops->invalidate_range_start(subscription, range);
+		if (err)
+			ret = err;
+	}
+
+	if (ret) {
+		for_each_subscription(subscription, subs, pos)
+			if (subscription->ops->invalidate_range_end)
+				subscription->ops->invalidate_range_end(
+					subscription, range);
+	}
+	srcu_read_unlock(&srcu, id);
+	return ret;
+}
+
+/*
+ * Interval subscriptions first: if one of them cannot proceed, the classic
+ * ones are not even started.
+ *
+ * When the interval part succeeded and a classic start fails, Linux 6.x
+ * returns -EAGAIN with the interval invalidation still counted as active;
+ * since the caller must not call the end, the odd window would then never
+ * close and mmu_interval_read_begin() and mmu_interval_notifier_remove()
+ * would wait forever.  The model ends it here instead.
+ */
+int __mmu_notifier_invalidate_range_start(struct mmu_notifier_range *range)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(range->mm);
+	bool itree = has_itree(subs);
+	int ret;
+
+	if (itree) {
+		ret = mn_itree_invalidate(subs, range);
+		if (ret)
+			return ret;
+	}
+	if (!rcu_list_empty(&subs->list)) {
+		ret = mn_hlist_invalidate_range_start(subs, range);
+		if (ret && itree)
+			mn_itree_inv_end(subs);
+		return ret;
+	}
+	return 0;
+}
+
+static void mn_hlist_invalidate_end(struct mmu_notifier_subscriptions *subs,
+				    struct mmu_notifier_range *range,
+				    bool only_end)
+{
+	struct mmu_notifier *subscription;
+	struct list_head *pos;
+	int id;
+
+	id = srcu_read_lock(&srcu);
+	for_each_subscription(subscription, subs, pos) {
+		/*
+		 * A subscriber with only ->invalidate_range gets its flush
+		 * here too, unless the caller already made it under the
+		 * page-table lock (only_end).
+		 */
+		if (!only_end && subscription->ops->invalidate_range)
+			subscription->ops->invalidate_range(
+				subscription, range->mm, range->start,
+				range->end);
+		if (subscription->ops->invalidate_range_end)
+			subscription->ops->invalidate_range_end(subscription,
+								range);
+	}
+	srcu_read_unlock(&srcu, id);
+}
+
+void __mmu_notifier_invalidate_range_end(struct mmu_notifier_range *range,
+					 bool only_end)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(range->mm);
+
+	if (has_itree(subs))
+		mn_itree_inv_end(subs);
+	if (!rcu_list_empty(&subs->list))
+		mn_hlist_invalidate_end(subs, range, only_end);
+}
+
+void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
+				     unsigned long end)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	struct mmu_notifier *subscription;
+	struct list_head *pos;
+	int id;
+
+	id = srcu_read_lock(&srcu);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->invalidate_range)
+			subscription->ops->invalidate_range(subscription, mm,
+							    start, end);
+	srcu_read_unlock(&srcu, id);
+}
+
+bool mmu_notifier_range_update_to_read_only(
+	const struct mmu_notifier_range *range)
+{
+	if (!range->vma || range->event != MMU_NOTIFY_PROTECTION_VMA)
+		return false;
+	/* mprotect() has already set the new flags. */
+	return range->vma->vm_flags & VM_READ;
+}
+
+/* Registration. */
+
+static struct mmu_notifier_subscriptions *
+subscriptions_alloc(struct mm_struct *mm)
+{
+	struct mmu_notifier_subscriptions *subs;
+
+	subs = msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*subs));
+	if (!subs)
+		return NULL;
+	INIT_LIST_HEAD(&subs->list);
+	spin_lock_init(&subs->lock);
+	subs->lock.name = "mmu_notifier";
+	/* Even (idle), and never equal to a new interval subscription's. */
+	subs->invalidate_seq = 2;
+	subs->itree = MSIM_AVL_ROOT;
+	INIT_LIST_HEAD(&subs->deferred_list);
+	pthread_mutex_init(&subs->wq_lock, NULL);
+	pthread_cond_init(&subs->wq, NULL);
+	return subs;
+}
+
+/* A NULL @subscription registers the mm for interval subscriptions. */
+int __mmu_notifier_register(struct mmu_notifier *subscription,
+			    struct mm_struct *mm)
+{
+	struct mmu_notifier_subscriptions *subs = NULL;
+	int ret;
+
+	/* Linux BUGs here: registration needs a live address space. */
+	if (atomic_load(&mm->mm_users) <= 0)
+		return -EINVAL;
+
+	/*
+	 * Allocate before taking the locks.  Nobody else can create the
+	 * structure meanwhile: that needs the mmap lock we hold for writing.
+	 */
+	if (!mm->notifier_subscriptions) {
+		subs = subscriptions_alloc(mm);
+		if (!subs)
+			return -ENOMEM;
+	}
+
+	ret = mm_take_all_locks(mm);
+	if (ret) {
+		if (subs)
+			msim_kfree(mm->machine, MSIM_ALLOC_OTHER, subs);
+		return ret;
+	}
+
+	/*
+	 * With every lock held no invalidation runs, so none can see the
+	 * structure half-made or a subscription on the list without having
+	 * seen its start.  The release store is for readers that hold no
+	 * lock (mm_has_notifiers()).
+	 */
+	if (subs)
+		__atomic_store_n(&mm->notifier_subscriptions, subs,
+				 __ATOMIC_RELEASE);
+	subs = mm->notifier_subscriptions;
+
+	if (subscription) {
+		/* Paired with the mmdrop() of unregister or of the free. */
+		mmgrab(mm);
+		subscription->mm = mm;
+		subscription->users = 1;
+
+		spin_lock(&subs->lock);
+		rcu_list_add(&subscription->hlist, &subs->list);
+		spin_unlock(&subs->lock);
+	} else {
+		__atomic_store_n(&subs->has_itree, true, __ATOMIC_RELEASE);
+	}
+
+	mm_drop_all_locks(mm);
+	return 0;
+}
+
+int mmu_notifier_register(struct mmu_notifier *subscription,
+			  struct mm_struct *mm)
+{
+	int ret;
+
+	mmap_write_lock(mm);
+	ret = __mmu_notifier_register(subscription, mm);
+	mmap_write_unlock(mm);
+	return ret;
+}
+
+/* A new reference to @ops' subscription on @mm, if there is one. */
+static struct mmu_notifier *
+find_get_mmu_notifier(struct mm_struct *mm, const struct mmu_notifier_ops *ops)
+{
+	struct mmu_notifier_subscriptions *subs = mm->notifier_subscriptions;
+	struct mmu_notifier *subscription;
+
+	spin_lock(&subs->lock);
+	list_for_each_entry(subscription, &subs->list, hlist) {
+		if (subscription->ops != ops)
+			continue;
+		if (subscription->users != UINT_MAX)
+			subscription->users++;
+		else
+			subscription = ERR_PTR(-EOVERFLOW);
+		spin_unlock(&subs->lock);
+		return subscription;
+	}
+	spin_unlock(&subs->lock);
+	return NULL;
+}
+
+struct mmu_notifier *mmu_notifier_get_locked(const struct mmu_notifier_ops *ops,
+					     struct mm_struct *mm)
+{
+	struct mmu_notifier *subscription;
+	int ret;
+
+	if (mm->notifier_subscriptions) {
+		subscription = find_get_mmu_notifier(mm, ops);
+		if (subscription)
+			return subscription;
+	}
+
+	subscription = ops->alloc_notifier(mm);
+	if (IS_ERR(subscription))
+		return subscription;
+	subscription->ops = ops;
+	ret = __mmu_notifier_register(subscription, mm);
+	if (ret) {
+		ops->free_notifier(subscription);
+		return ERR_PTR(ret);
+	}
+	return subscription;
+}
+
+void __mmu_notifier_subscriptions_destroy(struct mm_struct *mm)
+{
+	struct mmu_notifier_subscriptions *subs = mm->notifier_subscriptions;
+
+	/*
+	 * Every subscription pins mm_count, so by now all are gone: the
+	 * list and the tree are empty and no invalidation runs.
+	 */
+	pthread_cond_destroy(&subs->wq);
+	pthread_mutex_destroy(&subs->wq_lock);
+	spin_lock_destroy(&subs->lock);
+	msim_kfree(mm->machine, MSIM_ALLOC_OTHER, subs);
+	mm->notifier_subscriptions = NULL;
+}
+
+/*
+ * Unregistering while exit_mmap() runs mmu_notifier_release() is allowed;
+ * see mn_hlist_release() for who calls ->release.  Either way, this
+ * returns only after every callback of @subscription has returned.
+ */
+void mmu_notifier_unregister(struct mmu_notifier *subscription,
+			     struct mm_struct *mm)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	bool listed;
+	int id;
+
+	/*
+	 * Enter the read section before unlinking: a release that then
+	 * finds the list without us waits in its synchronize_srcu() for our
+	 * ->release to return before the pages are freed.
+	 */
+	id = srcu_read_lock(&srcu);
+	spin_lock(&subs->lock);
+	listed = subscription->hlist.prev != NULL;
+	rcu_list_del_init(&subscription->hlist);
+	spin_unlock(&subs->lock);
+	if (listed && subscription->ops->release)
+		subscription->ops->release(subscription, mm);
+	srcu_read_unlock(&srcu, id);
+
+	/* Wait for every callback still running, ->release included. */
+	synchronize_srcu(&srcu);
+
+	/* The registration's pin. */
+	mmdrop(mm);
+}
+
+static void mmu_notifier_free_rcu(struct rcu_head *rcu)
+{
+	struct mmu_notifier *subscription =
+		container_of(rcu, struct mmu_notifier, rcu);
+	struct mm_struct *mm = subscription->mm;
+
+	subscription->ops->free_notifier(subscription);
+	/* The registration's pin. */
+	mmdrop(mm);
+}
+
+void mmu_notifier_put(struct mmu_notifier *subscription)
+{
+	struct mm_struct *mm = subscription->mm;
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+
+	spin_lock(&subs->lock);
+	/* A put without a get is a driver bug; ignore it. */
+	if (!subscription->users || --subscription->users) {
+		spin_unlock(&subs->lock);
+		return;
+	}
+	/* Already off the list if exit_mmap() released it. */
+	rcu_list_del_init(&subscription->hlist);
+	spin_unlock(&subs->lock);
+
+	call_srcu(&srcu, &subscription->rcu, mmu_notifier_free_rcu);
+}
+
+/*
+ * Linux's only waits for a grace period, after which its SRCU machinery
+ * runs the queued frees by itself.  Here nothing runs them but a thread
+ * that waits for a grace period (see srcu.h), so wait for them too.
+ */
+void mmu_notifier_synchronize(void)
+{
+	srcu_barrier(&srcu);
+}
+
+/* Interval subscriptions. */
+
+static int __mmu_interval_notifier_insert(
+	struct mmu_interval_notifier *interval_sub, struct mm_struct *mm,
+	struct mmu_notifier_subscriptions *subs, unsigned long start,
+	unsigned long length, const struct mmu_interval_notifier_ops *ops)
+{
+	interval_sub->mm = mm;
+	interval_sub->ops = ops;
+	msim_interval_tree_clear_node(&interval_sub->interval_tree);
+	interval_sub->interval_tree.start = start;
+	/* The tree's intervals include their last address. */
+	if (length == 0 ||
+	    __builtin_add_overflow(start, length - 1,
+				   &interval_sub->interval_tree.last))
+		return -EOVERFLOW;
+
+	if (atomic_load(&mm->mm_users) <= 0)
+		return -EINVAL;
+
+	/* Paired with the mmdrop() in mmu_interval_notifier_remove(). */
+	mmgrab(mm);
+
+	/*
+	 * While invalidations run we cannot know which ranges they cover,
+	 * so the new range must count as invalidated: its sequence is the
+	 * mm's, odd, and read_begin() waits for the window to close.  If a
+	 * window is open the tree is frozen and the insert waits on the
+	 * deferred list; if none is (no running invalidation hit anything),
+	 * open one so that the invalidations that are running close it.
+	 *
+	 * With nothing running the new sequence is the mm's minus one: odd,
+	 * so that it never equals an idle mm's, and far from being reached
+	 * again.
+	 */
+	spin_lock(&subs->lock);
+	if (subs->active_invalidate_ranges) {
+		if (mn_itree_is_invalidating(subs)) {
+			list_add(&interval_sub->deferred_item,
+				 &subs->deferred_list);
+		} else {
+			store_seq(&subs->invalidate_seq,
+				  subs->invalidate_seq | 1);
+			interval_tree_insert(&interval_sub->interval_tree,
+					     &subs->itree);
+		}
+		store_seq(&interval_sub->invalidate_seq, subs->invalidate_seq);
+	} else {
+		store_seq(&interval_sub->invalidate_seq,
+			  subs->invalidate_seq - 1);
+		interval_tree_insert(&interval_sub->interval_tree,
+				     &subs->itree);
+	}
+	spin_unlock(&subs->lock);
+	return 0;
+}
+
+int mmu_interval_notifier_insert(struct mmu_interval_notifier *interval_sub,
+				 struct mm_struct *mm, unsigned long start,
+				 unsigned long length,
+				 const struct mmu_interval_notifier_ops *ops)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	int ret;
+
+	if (!subs || !has_itree(subs)) {
+		ret = mmu_notifier_register(NULL, mm);
+		if (ret)
+			return ret;
+		subs = mm_subscriptions(mm);
+	}
+	return __mmu_interval_notifier_insert(interval_sub, mm, subs, start,
+					      length, ops);
+}
+
+int mmu_interval_notifier_insert_locked(
+	struct mmu_interval_notifier *interval_sub, struct mm_struct *mm,
+	unsigned long start, unsigned long length,
+	const struct mmu_interval_notifier_ops *ops)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	int ret;
+
+	if (!subs || !has_itree(subs)) {
+		ret = __mmu_notifier_register(NULL, mm);
+		if (ret)
+			return ret;
+		subs = mm_subscriptions(mm);
+	}
+	return __mmu_interval_notifier_insert(interval_sub, mm, subs, start,
+					      length, ops);
+}
+
+void mmu_interval_notifier_remove(struct mmu_interval_notifier *interval_sub)
+{
+	struct mm_struct *mm = interval_sub->mm;
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	unsigned long seq = 0;
+
+	spin_lock(&subs->lock);
+	if (mn_itree_is_invalidating(subs)) {
+		struct interval_tree_node *node = &interval_sub->interval_tree;
+
+		if (msim_interval_tree_node_empty(node)) {
+			/* Its insert is still queued: cancel it. */
+			list_del_init(&interval_sub->deferred_item);
+		} else {
+			/* The tree is frozen: queue the removal, then wait. */
+			list_add(&interval_sub->deferred_item,
+				 &subs->deferred_list);
+			seq = subs->invalidate_seq;
+		}
+	} else {
+		interval_tree_remove(&interval_sub->interval_tree,
+				     &subs->itree);
+	}
+	spin_unlock(&subs->lock);
+
+	/*
+	 * A running invalidation may be calling our ->invalidate, and the
+	 * deferred list holds our node until the window closes.  Seeing
+	 * the sequence move is not enough: the closer moves it before it
+	 * walks the deferred list, so take the lock once more to wait for
+	 * the rest of its critical section (the race fixed in Linux in
+	 * 2022).  The caller must not hold a lock ->invalidate takes.
+	 */
+	if (seq) {
+		mn_itree_wait_seq(subs, seq);
+		spin_lock(&subs->lock);
+		spin_unlock(&subs->lock);
+	}
+
+	/* The insert's pin. */
+	mmdrop(mm);
+}
