@@ -9,6 +9,7 @@
  * fault that lost the race just returns (the access is retried).
  */
 #include <string.h>
+#include <mmsim/mmu_notifier.h>
 #include "internal.h"
 
 /*
@@ -89,6 +90,7 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
+	struct mmu_notifier_range range;
 	struct page *old, *new;
 	pte_t *ptep, entry;
 
@@ -136,10 +138,19 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	if (!unshare)
 		entry = maybe_mkwrite(a, pte_mkdirty(a, entry), vma);
 
+	/*
+	 * wp_page_copy(): the old translation is cleared and flushed from
+	 * every TLB, secondary ones included, before the new one goes in;
+	 * set_pte_at_notify() offers it to change_pte subscribers.
+	 */
+	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, vma, mm, addr,
+				addr + mm_page_size(mm));
+	mmu_notifier_invalidate_range_start(&range);
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_offset(mm, addr);
 	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
 		spin_unlock(&mm->page_table_lock);
+		mmu_notifier_invalidate_range_only_end(&range);
 		put_page(new);
 		if (old)
 			put_page(old);
@@ -152,8 +163,10 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	} else {
 		add_mm_counter(mm, MM_ANONPAGES, 1);
 	}
-	*ptep = entry;
+	ptep_clear_flush_notify(vma, addr, ptep);
+	set_pte_at_notify(mm, addr, ptep, entry);
 	spin_unlock(&mm->page_table_lock);
+	mmu_notifier_invalidate_range_only_end(&range);
 	if (old)
 		put_page(old); /* ours */
 	return 0;

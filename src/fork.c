@@ -11,6 +11,7 @@
  * copy-on-write (page_needs_cow_for_dma()).
  */
 #include <string.h>
+#include <mmsim/mmu_notifier.h>
 #include "internal.h"
 
 /*
@@ -119,10 +120,23 @@ static int copy_page_range(struct vm_area_struct *dst_vma,
 {
 	struct mm_struct *dst_mm = dst_vma->vm_mm, *src_mm = src_vma->vm_mm;
 	struct copy_walk w = { .dst_vma = dst_vma, .src_vma = src_vma };
+	struct mmu_notifier_range range;
+	bool is_cow = is_cow_mapping(src_vma->vm_flags);
 	int err;
 
 	if (!src_vma->anon_vma)
 		return 0;
+	/*
+	 * The parent's writable PTEs are about to lose their write bit:
+	 * secondary MMUs must not keep writable mappings of pages the child
+	 * will share (MMU_NOTIFY_PROTECTION_PAGE over the whole VMA).
+	 */
+	if (is_cow) {
+		mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_PAGE, 0,
+					src_vma, src_mm, src_vma->vm_start,
+					src_vma->vm_end);
+		mmu_notifier_invalidate_range_start(&range);
+	}
 	/* The child is not yet visible to anyone: its lock nests inside. */
 	spin_lock(&src_mm->page_table_lock);
 	spin_lock(&dst_mm->page_table_lock);
@@ -134,6 +148,8 @@ static int copy_page_range(struct vm_area_struct *dst_vma,
 				       dst_vma->vm_end);
 	spin_unlock(&dst_mm->page_table_lock);
 	spin_unlock(&src_mm->page_table_lock);
+	if (is_cow)
+		mmu_notifier_invalidate_range_end(&range);
 	return err;
 }
 

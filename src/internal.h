@@ -66,9 +66,27 @@ void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages);
 int security_vm_enough_memory_mm(struct mm_struct *mm, long pages);
 void vm_unacct_memory(struct mm_struct *mm, long pages);
 
+/* mmu_gather.c: pages freed only once the TLBs are flushed */
+#define MMU_GATHER_BUNDLE 64
+struct mmu_gather {
+	struct mm_struct *mm;
+	unsigned long start, end;	/* what the next flush covers */
+	unsigned long nr, max;
+	struct page **pages;
+	struct page *local[MMU_GATHER_BUNDLE];
+};
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
+void tlb_note_pte(struct mmu_gather *tlb, unsigned long addr);
+void tlb_remove_page(struct mmu_gather *tlb, struct page *page,
+		     unsigned long addr);
+void tlb_flush_mmu(struct mmu_gather *tlb);
+void tlb_finish_mmu(struct mmu_gather *tlb);
+
 /* memory.c */
-void unmap_page_range(struct vm_area_struct *vma, unsigned long start,
-		      unsigned long end);
+void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
+		      unsigned long start, unsigned long end);
+void unmap_vmas(struct mmu_gather *tlb, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end);
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
 			    pte_t pte);
 void update_hiwater_rss(struct mm_struct *mm);

@@ -3,6 +3,7 @@
  * Tearing down page ranges (mm/memory.c zap_*), the RSS high-water marks,
  * and MAP_POPULATE's pre-faulting.
  */
+#include <mmsim/mmu_notifier.h>
 #include "internal.h"
 
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
@@ -33,11 +34,12 @@ void update_hiwater_vm(struct mm_struct *mm)
 
 /*
  * Clear every PTE of [start, end) in @vma and drop what they held: the
- * page's mapping and reference, and the rss count.  Emptied tables are
- * left for the caller's msim_free_empty_tables().
+ * page's mapping and the rss count at once, the page's reference once
+ * @tlb has been flushed.  Emptied tables are left for the caller's
+ * msim_free_empty_tables().
  */
-void unmap_page_range(struct vm_area_struct *vma, unsigned long start,
-		      unsigned long end)
+void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
+		      unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
@@ -56,31 +58,65 @@ void unmap_page_range(struct vm_area_struct *vma, unsigned long start,
 				continue;
 			pte = ptep_get_and_clear(mm, addr, ptep);
 			page = vm_normal_page(vma, addr, pte);
-			if (!page)
+			if (!page) {
+				tlb_note_pte(tlb, addr);
 				continue;
+			}
 			add_mm_counter(mm, MM_ANONPAGES, -1);
 			page_remove_rmap(page, vma);
-			put_page(page);
+			tlb_remove_page(tlb, page, addr);
 		}
 	}
 	spin_unlock(&mm->page_table_lock);
 }
 
 /*
- * MADV_DONTNEED.  Linux 6.18 reclaims a PTE table only when the zap
- * covered all of it (CONFIG_PT_RECLAIM); mmsim frees any table the zap
- * left empty, its one rule for tables everywhere.
+ * unmap_vmas - zap [start, end) of the VMAs from @vma on, inside one
+ * MMU_NOTIFY_UNMAP invalidation: secondary MMUs drop their mappings at
+ * its start, before any PTE is cleared, and may map again only after
+ * its end.
+ */
+void unmap_vmas(struct mmu_gather *tlb, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end)
+{
+	struct mmu_notifier_range range;
+	unsigned long s, e;
+
+	mmu_notifier_range_init(&range, MMU_NOTIFY_UNMAP, 0, vma, vma->vm_mm,
+				start, end);
+	mmu_notifier_invalidate_range_start(&range);
+	for (; vma && vma->vm_start < end; vma = vma->vm_next) {
+		s = vma->vm_start > start ? vma->vm_start : start;
+		e = vma->vm_end < end ? vma->vm_end : end;
+		unmap_page_range(tlb, vma, s, e);
+	}
+	mmu_notifier_invalidate_range_end(&range);
+}
+
+/*
+ * MADV_DONTNEED: a MMU_NOTIFY_CLEAR invalidation of the range, the VMA
+ * stays.  Linux 6.18 reclaims a PTE table only when the zap covered all
+ * of it (CONFIG_PT_RECLAIM); mmsim frees any table the zap left empty,
+ * its one rule for tables everywhere.
  */
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long start,
 			   unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	struct mmu_notifier_range range;
+	struct mmu_gather tlb;
 
+	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, vma, mm, start,
+				end);
+	tlb_gather_mmu(&tlb, mm);
 	update_hiwater_rss(mm);
-	unmap_page_range(vma, start, end);
+	mmu_notifier_invalidate_range_start(&range);
+	unmap_page_range(&tlb, vma, start, end);
+	mmu_notifier_invalidate_range_end(&range);
 	spin_lock(&mm->page_table_lock);
 	msim_free_empty_tables(mm, start, end);
 	spin_unlock(&mm->page_table_lock);
+	tlb_finish_mmu(&tlb);
 }
 
 /*

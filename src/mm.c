@@ -6,6 +6,7 @@
  * users together hold one mm_count.
  */
 #include <stdlib.h>
+#include <mmsim/mmu_notifier.h>
 #include "internal.h"
 
 struct mm_struct *mm_alloc(struct msim_machine *m)
@@ -51,6 +52,7 @@ static void __mmdrop(struct mm_struct *mm)
 	spin_lock(&m->mmlist_lock);
 	list_del_init(&mm->mmlist);
 	spin_unlock(&m->mmlist_lock);
+	mmu_notifier_subscriptions_destroy(mm);
 	msim_pgd_free(mm);
 	spin_lock_destroy(&mm->page_table_lock);
 	rwsem_destroy(&mm->mmap_lock);
@@ -79,14 +81,24 @@ void exit_mmap(struct mm_struct *mm)
 	struct vm_area_struct *vma, *next;
 	long nr_accounted = 0;
 
+	struct mmu_gather tlb;
+
+	/*
+	 * Secondary MMUs let go of the whole address space first: after
+	 * this no subscriber keeps a mapping, and the zap below is theirs
+	 * to ignore.
+	 */
+	mmu_notifier_release(mm);
 	mmap_write_lock(mm);
+	tlb_gather_mmu(&tlb, mm);
 	update_hiwater_rss(mm);
 	update_hiwater_vm(mm);
-	for_each_vma(mm, vma)
-		unmap_page_range(vma, vma->vm_start, vma->vm_end);
+	if (mm->mmap)
+		unmap_vmas(&tlb, mm->mmap, 0, ~0UL);
 	spin_lock(&mm->page_table_lock);
 	msim_free_empty_tables(mm, 0, mm->task_size);
 	spin_unlock(&mm->page_table_lock);
+	tlb_finish_mmu(&tlb);
 	for (vma = mm->mmap; vma; vma = next) {
 		next = vma->vm_next;
 		if (vma->vm_flags & VM_ACCOUNT)

@@ -6,6 +6,7 @@
  * total_vm and its data/exec/stack parts, and the commit charge of
  * VM_ACCOUNT mappings.
  */
+#include <mmsim/mmu_notifier.h>
 #include "internal.h"
 
 int msim_split_vma_nocheck(struct vm_area_struct *vma, unsigned long addr,
@@ -338,16 +339,23 @@ long msim_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	return (long)ret;
 }
 
-/* Unmap and free what [start, end) of the VMAs from @vma on maps. */
+/*
+ * Unmap and free what [start, end) of the VMAs from @vma on maps: zap
+ * inside the notifier range, free the emptied tables, flush the TLBs,
+ * and only then free the pages (unmap_region()).
+ */
 static void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma,
 			 unsigned long start, unsigned long end)
 {
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
 	update_hiwater_rss(mm);
-	for (; vma && vma->vm_start < end; vma = vma->vm_next)
-		unmap_page_range(vma, vma->vm_start, vma->vm_end);
+	unmap_vmas(&tlb, vma, start, end);
 	spin_lock(&mm->page_table_lock);
 	msim_free_empty_tables(mm, start, end);
 	spin_unlock(&mm->page_table_lock);
+	tlb_finish_mmu(&tlb);
 }
 
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)

@@ -11,6 +11,7 @@
  * Because VM_ACCOUNT takes part in merging, RW -> R -> RW of an untouched
  * range merges back with its neighbours, and of a written one may not.
  */
+#include <mmsim/mmu_notifier.h>
 #include "internal.h"
 
 #define PROT_SEM_BIT 0x8
@@ -20,6 +21,11 @@
  * protection.  A private writable VMA gets the write bit back at once on
  * pages it owns exclusively (can_change_pte_writable()); shared pages and
  * the zero page stay write-protected for COW.
+ *
+ * Secondary MMUs hear of it as MMU_NOTIFY_PROTECTION_VMA, and only where
+ * there is something to change: as change_pmd_range() does, the range
+ * starts at the first page table met in [start, end) and runs to @end;
+ * a range with no page table raises no invalidation at all.
  */
 static void change_protection(struct vm_area_struct *vma, unsigned long start,
 			      unsigned long end)
@@ -28,15 +34,27 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 	const struct msim_arch *a = mm->arch;
 	unsigned long addr, step = mm_page_size(mm), tend;
 	bool try_writable = vma->vm_flags & VM_WRITE;
+	struct mmu_notifier_range range;
+	bool started = false;
 	pte_t *ptep, pte;
 	struct page *page;
 
-	spin_lock(&mm->page_table_lock);
 	for (addr = start; addr < end; addr = tend) {
 		tend = msim_pte_table_end(a, addr, end);
+		spin_lock(&mm->page_table_lock);
 		ptep = msim_pte_offset(mm, addr);
+		spin_unlock(&mm->page_table_lock);
 		if (!ptep)
 			continue;
+		if (!started) {
+			mmu_notifier_range_init(&range,
+						MMU_NOTIFY_PROTECTION_VMA, 0,
+						vma, mm, addr, end);
+			mmu_notifier_invalidate_range_start(&range);
+			started = true;
+		}
+		/* Tables cannot go away: the mmap lock is held for write. */
+		spin_lock(&mm->page_table_lock);
 		for (; addr < tend; addr += step, ptep++) {
 			pte = *ptep;
 			if (!pte_present(a, pte))
@@ -50,8 +68,10 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 			}
 			*ptep = pte;
 		}
+		spin_unlock(&mm->page_table_lock);
 	}
-	spin_unlock(&mm->page_table_lock);
+	if (started)
+		mmu_notifier_invalidate_range_end(&range);
 }
 
 static int mprotect_fixup(struct vm_area_struct *vma,

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Every mm operation's notifier traffic, callback by callback: which
+ * events, over which ranges, in which order relative to the TLB flush
+ * (->invalidate_range), as Linux issues them.  A recording subscriber
+ * logs everything; each test runs one operation and compares the log
+ * with the expected sequence.
+ */
+#include "mmsim_test.h"
+#include <mmsim/mmu_notifier.h>
+
+enum rec_kind { R_START, R_END, R_INV, R_CHANGE_PTE, R_RELEASE };
+
+struct rec {
+	enum rec_kind kind;
+	int event;		/* -1 where the callback has none */
+	unsigned long start, end;
+	bool blockable;
+};
+
+#define MAX_RECS 64
+
+struct recorder {
+	struct mmu_notifier mn;
+	struct rec log[MAX_RECS];
+	int n;
+};
+
+static void log_rec(struct mmu_notifier *mn, enum rec_kind kind, int event,
+		    unsigned long start, unsigned long end, bool blockable)
+{
+	struct recorder *r = container_of(mn, struct recorder, mn);
+
+	assert_true(r->n < MAX_RECS);
+	r->log[r->n++] = (struct rec){ kind, event, start, end, blockable };
+}
+
+static int rec_start(struct mmu_notifier *mn,
+		     const struct mmu_notifier_range *range)
+{
+	log_rec(mn, R_START, range->event, range->start, range->end,
+		mmu_notifier_range_blockable(range));
+	return 0;
+}
+
+static void rec_end(struct mmu_notifier *mn,
+		    const struct mmu_notifier_range *range)
+{
+	log_rec(mn, R_END, range->event, range->start, range->end,
+		mmu_notifier_range_blockable(range));
+}
+
+static void rec_inv(struct mmu_notifier *mn, struct mm_struct *mm,
+		    unsigned long start, unsigned long end)
+{
+	(void)mm;
+	log_rec(mn, R_INV, -1, start, end, false);
+}
+
+static void rec_change_pte(struct mmu_notifier *mn, struct mm_struct *mm,
+			   unsigned long address, pte_t pte)
+{
+	(void)mm;
+	(void)pte;
+	log_rec(mn, R_CHANGE_PTE, -1, address, address, false);
+}
+
+static void rec_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	(void)mm;
+	log_rec(mn, R_RELEASE, -1, 0, 0, false);
+}
+
+static const struct mmu_notifier_ops rec_ops = {
+	.invalidate_range_start = rec_start,
+	.invalidate_range_end = rec_end,
+	.invalidate_range = rec_inv,
+	.change_pte = rec_change_pte,
+	.release = rec_release,
+};
+
+static const char *kind_name(enum rec_kind k)
+{
+	static const char *const names[] = { "start", "end", "invalidate_range",
+					     "change_pte", "release" };
+	return names[k];
+}
+
+/* Compare the log with @want; print both on a difference. */
+static void assert_log(struct recorder *r, const struct rec *want, int n)
+{
+	bool same = r->n == n;
+	int i;
+
+	for (i = 0; same && i < n; i++)
+		same = r->log[i].kind == want[i].kind &&
+		       r->log[i].event == want[i].event &&
+		       r->log[i].start == want[i].start &&
+		       r->log[i].end == want[i].end &&
+		       r->log[i].blockable == want[i].blockable;
+	if (same)
+		return;
+	for (i = 0; i < r->n; i++)
+		print_message("got  %-16s ev %2d %#lx-%#lx%s\n",
+			      kind_name(r->log[i].kind), r->log[i].event,
+			      r->log[i].start, r->log[i].end,
+			      r->log[i].blockable ? " blockable" : "");
+	for (i = 0; i < n; i++)
+		print_message("want %-16s ev %2d %#lx-%#lx%s\n",
+			      kind_name(want[i].kind), want[i].event,
+			      want[i].start, want[i].end,
+			      want[i].blockable ? " blockable" : "");
+	fail_msg("notifier sequence differs");
+}
+
+#define START(ev, s, e) { R_START, ev, s, e, true }
+#define END(ev, s, e) { R_END, ev, s, e, true }
+#define INV(s, e) { R_INV, -1, s, e, false }
+
+static struct recorder *subscribe(struct mt *t)
+{
+	struct recorder *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	r->mn.ops = &rec_ops;
+	assert_int_equal(mmu_notifier_register(&r->mn, t->mm), 0);
+	return r;
+}
+
+static void unsubscribe(struct mt *t, struct recorder *r)
+{
+	mmu_notifier_unregister(&r->mn, t->mm);
+	free(r);
+}
+
+/* A 4-page RW mapping at BASE with pages 0 and 1 written. */
+static void setup_written(struct mt *t)
+{
+	mt_map_fixed(t->mm, BASE, 4 * t->page, PROT_RW);
+	mt_touch(t->mm, BASE, 2 * t->page, MSIM_ACCESS_WRITE);
+}
+
+static void test_munmap_is_unmap_then_flush(void **state)
+{
+	struct mt *t = *state;
+	struct recorder *r;
+	unsigned long p = t->page;
+
+	setup_written(t);
+	r = subscribe(t);
+	assert_int_equal(mt_munmap(t->mm, BASE, 3 * p), 0);
+	/*
+	 * One UNMAP over the whole request; the end carries a secondary TLB
+	 * flush of it; the gather's flush before the pages are freed covers
+	 * exactly the PTEs that were cleared.
+	 */
+	const struct rec want[] = {
+		START(MMU_NOTIFY_UNMAP, BASE, BASE + 3 * p),
+		INV(BASE, BASE + 3 * p),
+		END(MMU_NOTIFY_UNMAP, BASE, BASE + 3 * p),
+		INV(BASE, BASE + 2 * p),
+	};
+	assert_log(r, want, 4);
+	unsubscribe(t, r);
+}
+
+static void test_munmap_of_untouched_memory_flushes_nothing(void **state)
+{
+	struct mt *t = *state;
+	struct recorder *r;
+	unsigned long p = t->page;
+
+	mt_map_fixed(t->mm, BASE, 4 * p, PROT_RW);
+	r = subscribe(t);
+	assert_int_equal(mt_munmap(t->mm, BASE, 4 * p), 0);
+	const struct rec want[] = {
+		START(MMU_NOTIFY_UNMAP, BASE, BASE + 4 * p),
+		INV(BASE, BASE + 4 * p),
+		END(MMU_NOTIFY_UNMAP, BASE, BASE + 4 * p),
+	};
+	assert_log(r, want, 3);
+	unsubscribe(t, r);
+}
+
+static void test_dontneed_is_clear(void **state)
+{
+	struct mt *t = *state;
+	struct recorder *r;
+	unsigned long p = t->page;
+
+	setup_written(t);
+	r = subscribe(t);
+	assert_int_equal(mt_madvise(t->mm, BASE + p, 2 * p, MADV_DONTNEED), 0);
+	const struct rec want[] = {
+		START(MMU_NOTIFY_CLEAR, BASE + p, BASE + 3 * p),
+		INV(BASE + p, BASE + 3 * p),
+		END(MMU_NOTIFY_CLEAR, BASE + p, BASE + 3 * p),
+		INV(BASE + p, BASE + 2 * p),
+	};
+	assert_log(r, want, 4);
+	unsubscribe(t, r);
+}
+
+static void test_mprotect_is_protection_vma_from_the_first_table(void **state)
+{
+	struct mt *t = *state;
+	struct recorder *r;
+	unsigned long p = t->page;
+
+	setup_written(t);
+	r = subscribe(t);
+	assert_int_equal(mt_mprotect(t->mm, BASE, 4 * p, PROT_READ), 0);
+	const struct rec want[] = {
+		START(MMU_NOTIFY_PROTECTION_VMA, BASE, BASE + 4 * p),
+		INV(BASE, BASE + 4 * p),
+		END(MMU_NOTIFY_PROTECTION_VMA, BASE, BASE + 4 * p),
+	};
+	assert_log(r, want, 3);
+	unsubscribe(t, r);
+}
+
+static void test_mprotect_without_page_tables_is_silent(void **state)
+{
+	struct mt *t = *state;
+	struct recorder *r;
+
+	mt_map_fixed(t->mm, BASE, 4 * t->page, PROT_RW);
+	r = subscribe(t);
+	assert_int_equal(mt_mprotect(t->mm, BASE, 4 * t->page, PROT_READ), 0);
+	assert_log(r, NULL, 0);
+	unsubscribe(t, r);
+}
+
+static void test_fork_write_protects_the_parent(void **state)
+{
+	struct mt *t = *state;
+	struct task_struct *init, *child;
+	struct recorder *r;
+	unsigned long p = t->page;
+
+	init = calloc(1, sizeof(*init));
+	assert_non_null(init);
+	init->mm = t->mm;
+	init->machine = t->m;
+	setup_written(t);
+	/* A VMA with no anon_vma has no page tables to copy: silent. */
+	mt_map_fixed(t->mm, BASE + 16 * p, p, PROT_READ);
+	r = subscribe(t);
+	child = msim_fork(init, 0, "child");
+	assert_false(IS_ERR(child));
+	const struct rec want[] = {
+		START(MMU_NOTIFY_PROTECTION_PAGE, BASE, BASE + 4 * p),
+		INV(BASE, BASE + 4 * p),
+		END(MMU_NOTIFY_PROTECTION_PAGE, BASE, BASE + 4 * p),
+	};
+	assert_log(r, want, 3);
+	msim_exit(child);
+	msim_task_put(child);
+	free(init);
+	unsubscribe(t, r);
+}
+
+static void test_cow_fault_is_clear_flush_and_change_pte(void **state)
+{
+	struct mt *t = *state;
+	struct recorder *r;
+	unsigned long p = t->page;
+
+	mt_map_fixed(t->mm, BASE, 4 * p, PROT_RW);
+	mt_touch(t->mm, BASE + p, p, MSIM_ACCESS_READ);	/* zero page */
+	r = subscribe(t);
+	mt_touch(t->mm, BASE + p, p, MSIM_ACCESS_WRITE);
+	/*
+	 * wp_page_copy(): the old PTE is cleared and flushed under the lock
+	 * (ptep_clear_flush_notify), the new one offered to change_pte, and
+	 * the range ended without a second flush (only_end).
+	 */
+	const struct rec want[] = {
+		START(MMU_NOTIFY_CLEAR, BASE + p, BASE + 2 * p),
+		INV(BASE + p, BASE + 2 * p),
+		{ R_CHANGE_PTE, -1, BASE + p, BASE + p, false },
+		END(MMU_NOTIFY_CLEAR, BASE + p, BASE + 2 * p),
+	};
+	assert_log(r, want, 4);
+	unsubscribe(t, r);
+}
+
+static void test_first_write_fault_is_silent(void **state)
+{
+	struct mt *t = *state;
+	struct recorder *r;
+
+	mt_map_fixed(t->mm, BASE, 4 * t->page, PROT_RW);
+	r = subscribe(t);
+	/* Nothing was mapped: no secondary MMU can hold a translation. */
+	mt_touch(t->mm, BASE, 4 * t->page, MSIM_ACCESS_WRITE);
+	mt_touch(t->mm, BASE, 4 * t->page, MSIM_ACCESS_READ);
+	assert_log(r, NULL, 0);
+	unsubscribe(t, r);
+}
+
+static void test_exit_releases_before_unmapping(void **state)
+{
+	struct mt *t = *state;
+	struct recorder *r;
+
+	setup_written(t);
+	r = subscribe(t);
+	/*
+	 * exit_mmap(): ->release first; the subscription is off the list
+	 * after that, so the teardown's own UNMAP is not seen.
+	 */
+	mmgrab(t->mm);
+	mmput(t->mm);
+	const struct rec want[] = {
+		{ R_RELEASE, -1, 0, 0, false },
+	};
+	assert_log(r, want, 1);
+	mmu_notifier_unregister(&r->mn, t->mm);
+	assert_int_equal(r->n, 1);	/* no second ->release */
+	free(r);
+	mmdrop(t->mm);
+	t->mm = NULL;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		mt_test(test_munmap_is_unmap_then_flush),
+		mt_test(test_munmap_of_untouched_memory_flushes_nothing),
+		mt_test(test_dontneed_is_clear),
+		mt_test(test_mprotect_is_protection_vma_from_the_first_table),
+		mt_test(test_mprotect_without_page_tables_is_silent),
+		mt_test(test_fork_write_protects_the_parent),
+		mt_test(test_cow_fault_is_clear_flush_and_change_pte),
+		mt_test(test_first_write_fault_is_silent),
+		mt_test(test_exit_releases_before_unmapping),
+		mt_test_coldfire(test_munmap_is_unmap_then_flush),
+		mt_test_coldfire(test_cow_fault_is_clear_flush_and_change_pte),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
