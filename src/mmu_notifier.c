@@ -868,16 +868,23 @@ static int __mmu_interval_notifier_insert(
 	return 0;
 }
 
-int mmu_interval_notifier_insert(struct mmu_interval_notifier *interval_sub,
-				 struct mm_struct *mm, unsigned long start,
-				 unsigned long length,
-				 const struct mmu_interval_notifier_ops *ops)
+/*
+ * The mm's first interval notifier needs the subscriptions structure: a
+ * registration without a subscription, made with or without the mmap
+ * lock already held.
+ */
+static int interval_insert(struct mmu_interval_notifier *interval_sub,
+			   struct mm_struct *mm, unsigned long start,
+			   unsigned long length,
+			   const struct mmu_interval_notifier_ops *ops,
+			   bool locked)
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
 	int ret;
 
 	if (!subs || !has_itree(subs)) {
-		ret = mmu_notifier_register(NULL, mm);
+		ret = locked ? __mmu_notifier_register(NULL, mm) :
+			       mmu_notifier_register(NULL, mm);
 		if (ret)
 			return ret;
 		subs = mm_subscriptions(mm);
@@ -886,22 +893,20 @@ int mmu_interval_notifier_insert(struct mmu_interval_notifier *interval_sub,
 					      length, ops);
 }
 
+int mmu_interval_notifier_insert(struct mmu_interval_notifier *interval_sub,
+				 struct mm_struct *mm, unsigned long start,
+				 unsigned long length,
+				 const struct mmu_interval_notifier_ops *ops)
+{
+	return interval_insert(interval_sub, mm, start, length, ops, false);
+}
+
 int mmu_interval_notifier_insert_locked(
 	struct mmu_interval_notifier *interval_sub, struct mm_struct *mm,
 	unsigned long start, unsigned long length,
 	const struct mmu_interval_notifier_ops *ops)
 {
-	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
-	int ret;
-
-	if (!subs || !has_itree(subs)) {
-		ret = __mmu_notifier_register(NULL, mm);
-		if (ret)
-			return ret;
-		subs = mm_subscriptions(mm);
-	}
-	return __mmu_interval_notifier_insert(interval_sub, mm, subs, start,
-					      length, ops);
+	return interval_insert(interval_sub, mm, start, length, ops, true);
 }
 
 void mmu_interval_notifier_remove(struct mmu_interval_notifier *interval_sub)
