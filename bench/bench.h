@@ -7,6 +7,7 @@
 #ifndef MMSIM_BENCH_H
 #define MMSIM_BENCH_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include <mmsim/mmsim.h>
 
 #ifndef MMSIM_BUILD_TYPE
 #define MMSIM_BUILD_TYPE "unknown"
@@ -126,6 +128,39 @@ static inline void bench_print_header(const char *name, const char *params)
 		printf("# warning: not a Release build; figures are not the "
 		       "ones to record\n");
 	printf("\n");
+}
+
+/*
+ * Give up: @err is a negative errno from the library, or 0 for a host
+ * call that set errno.  Messages start with the program's name.
+ */
+static inline void bench_die(const char *what, long err)
+{
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
+		err ? msim_errno_name(err) : strerror(errno));
+	exit(1);
+}
+
+/*
+ * The free list is LIFO, so a cycle of allocating N frames and freeing
+ * them in address order hands out the next N in the opposite pfn order,
+ * and zeroing or copying frames in descending order costs the host about
+ * twice as much (prefetch and TLB).  An untimed cycle of allocating and
+ * freeing @len bytes after each timed phase keeps every timed phase on
+ * the ascending order a fresh machine gives.
+ */
+static inline void bench_flip_free_list(struct mm_struct *mm,
+					unsigned long len)
+{
+	long addr = msim_mmap(mm, 0, len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE);
+	int err;
+
+	if (IS_ERR_VALUE((unsigned long)addr))
+		bench_die("msim_mmap", addr);
+	err = msim_munmap(mm, (unsigned long)addr, len);
+	if (err)
+		bench_die("msim_munmap", err);
 }
 
 #endif /* MMSIM_BENCH_H */

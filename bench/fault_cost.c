@@ -40,20 +40,13 @@ static const char *const phase_name[NR_PHASES] = {
 /* Keeps the host's loads from being optimized away. */
 static volatile unsigned long sink;
 
-static void die(const char *what, long err)
-{
-	fprintf(stderr, "fault_cost: %s: %s\n", what,
-		err ? msim_errno_name(err) : strerror(errno));
-	exit(1);
-}
-
 static unsigned long sim_map(struct mm_struct *mm, unsigned long len)
 {
 	long addr = msim_mmap(mm, 0, len, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS);
 
 	if (IS_ERR_VALUE((unsigned long)addr))
-		die("msim_mmap", addr);
+		bench_die("msim_mmap", addr);
 	return (unsigned long)addr;
 }
 
@@ -69,7 +62,7 @@ static uint64_t sim_touch(struct mm_struct *mm, unsigned long addr,
 					   NULL);
 
 		if (err)
-			die("msim_user_access", err);
+			bench_die("msim_user_access", err);
 	}
 	return bench_now_ns() - t0;
 }
@@ -89,27 +82,6 @@ static void sim_expect_anon(struct mm_struct *mm, unsigned long want,
 			phase, got, want);
 }
 
-/*
- * The free list is LIFO, so each cycle of allocating N frames and freeing
- * them in address order hands out the next N in the opposite pfn order,
- * and zeroing frames in descending order costs the host about twice as
- * much (prefetch and TLB).  An untimed cycle after each timed one keeps
- * both timed phases on the same order: the ascending one a fresh machine
- * gives.
- */
-static void sim_flip_free_list(struct mm_struct *mm, unsigned long len)
-{
-	long addr = msim_mmap(mm, 0, len, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE);
-	int err;
-
-	if (IS_ERR_VALUE((unsigned long)addr))
-		die("msim_mmap", addr);
-	err = msim_munmap(mm, addr, len);
-	if (err)
-		die("msim_munmap", err);
-}
-
 static void sim_round(struct mm_struct *mm, unsigned long npages,
 		      double ns[NR_PHASES])
 {
@@ -124,8 +96,8 @@ static void sim_round(struct mm_struct *mm, unsigned long npages,
 	err = msim_munmap(mm, addr, len);
 	ns[PH_MUNMAP] = bench_now_ns() - t0;
 	if (err)
-		die("msim_munmap", err);
-	sim_flip_free_list(mm, len);
+		bench_die("msim_munmap", err);
+	bench_flip_free_list(mm, len);
 
 	addr = sim_map(mm, len);
 	ns[PH_READ] = sim_touch(mm, addr, npages, ps, MSIM_ACCESS_READ);
@@ -134,8 +106,8 @@ static void sim_round(struct mm_struct *mm, unsigned long npages,
 	sim_expect_anon(mm, npages, "cow");
 	err = msim_munmap(mm, addr, len);
 	if (err)
-		die("msim_munmap", err);
-	sim_flip_free_list(mm, len);
+		bench_die("msim_munmap", err);
+	bench_flip_free_list(mm, len);
 }
 
 static char *host_map(unsigned long len)
@@ -144,7 +116,7 @@ static char *host_map(unsigned long len)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
-		die("mmap", 0);
+		bench_die("mmap", 0);
 	/*
 	 * The sim has no THP: without this a host with THP "always" would
 	 * fault 2 MiB at a time and the comparison would be meaningless.
@@ -167,7 +139,7 @@ static void host_round(unsigned long npages, double ns[NR_PHASES])
 	ns[PH_WRITE] = bench_now_ns() - t0;
 	t0 = bench_now_ns();
 	if (munmap((void *)p, len))
-		die("munmap", 0);
+		bench_die("munmap", 0);
 	ns[PH_MUNMAP] = bench_now_ns() - t0;
 
 	p = host_map(len);
@@ -180,7 +152,7 @@ static void host_round(unsigned long npages, double ns[NR_PHASES])
 		p[i * ps] = 1;
 	ns[PH_COW] = bench_now_ns() - t0;
 	if (munmap((void *)p, len))
-		die("munmap", 0);
+		bench_die("munmap", 0);
 	sink += sum;
 }
 
@@ -227,16 +199,16 @@ int main(int argc, char **argv)
 		.ram_bytes = (npages + npages / 256 + 4096) * ps,
 	});
 	if (IS_ERR(m))
-		die("msim_machine_create", PTR_ERR(m));
+		bench_die("msim_machine_create", PTR_ERR(m));
 	mm = mm_alloc(m);
 	if (!mm)
-		die("mm_alloc", -ENOMEM);
+		bench_die("mm_alloc", -ENOMEM);
 
 	for (p = 0; p < NR_PHASES; p++) {
 		sim[p] = calloc(rounds, sizeof(double));
 		host[p] = calloc(rounds, sizeof(double));
 		if (!sim[p] || !host[p])
-			die("calloc", 0);
+			bench_die("calloc", 0);
 	}
 
 	snprintf(params, sizeof(params),

@@ -85,13 +85,6 @@ static struct {
 /* Keeps the lookups from being optimized away. */
 static volatile unsigned long sink;
 
-static void die(const char *what, long err)
-{
-	fprintf(stderr, "find_vma_scaling: %s: %s\n", what,
-		err ? msim_errno_name(err) : strerror(errno));
-	exit(1);
-}
-
 /* Page offset of VMA @i from the region's base: a hole after each pair. */
 static unsigned long vma_slot(unsigned long i)
 {
@@ -177,7 +170,7 @@ static void build(struct mm_struct *mm, struct region *rg, double *ns)
 				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
 
 		if (IS_ERR_VALUE((unsigned long)ret))
-			die("msim_mmap", ret);
+			bench_die("msim_mmap", ret);
 	}
 	*ns = (double)(bench_now_ns() - t0) / rg->n;
 	if ((unsigned long)mm->map_count < rg->n) {
@@ -197,7 +190,7 @@ static void make_queries(struct region *rg, unsigned long ps,
 	rg->seq = malloc(cfg.lookups * sizeof(*rg->seq));
 	rg->highs = malloc(cfg.lookups * sizeof(*rg->highs));
 	if (!rg->addrs || !rg->seq || !rg->highs)
-		die("malloc", 0);
+		bench_die("malloc", 0);
 	for (i = 0; i < cfg.lookups; i++) {
 		rg->addrs[i] = rg->base + bench_rng_below(rng, span * ps);
 		rg->seq[i] =
@@ -299,11 +292,11 @@ static struct mm_struct *new_mm(struct msim_machine **mp)
 		.ram_bytes = 256UL << 20,
 	});
 	if (IS_ERR(m))
-		die("msim_machine_create", PTR_ERR(m));
+		bench_die("msim_machine_create", PTR_ERR(m));
 	m->sysctl_max_map_count = 1 << 20;
 	mm = mm_alloc(m);
 	if (!mm)
-		die("mm_alloc", -ENOMEM);
+		bench_die("mm_alloc", -ENOMEM);
 	*mp = m;
 	return mm;
 }

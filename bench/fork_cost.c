@@ -59,13 +59,6 @@ struct host_result {
 	uint64_t ns[NR_PHASES];
 };
 
-static void die(const char *what, long err)
-{
-	fprintf(stderr, "fork_cost: %s: %s\n", what,
-		err ? msim_errno_name(err) : strerror(errno));
-	exit(1);
-}
-
 static void write_full(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -76,7 +69,7 @@ static void write_full(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			die("write to pipe", 0);
+			bench_die("write to pipe", 0);
 		p += n;
 		len -= (size_t)n;
 	}
@@ -93,7 +86,7 @@ static int read_full(int fd, void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die("read from pipe", 0);
+			bench_die("read from pipe", 0);
 		if (!n)
 			return -1;
 		p += n;
@@ -110,25 +103,6 @@ static void sim_expect(const char *what, unsigned long got, unsigned long want)
 		fprintf(stderr,
 			"fork_cost: warning: sim %s is %lu, expected %lu\n",
 			what, got, want);
-}
-
-/*
- * As in fault_cost: the free list is LIFO, so the child's exit hands the
- * next round its frames in descending pfn order.  An untimed cycle of
- * allocating and freeing as many again puts them back in the ascending
- * order of the first round, which zeroing and copying prefer.
- */
-static void sim_flip_free_list(struct mm_struct *mm, unsigned long len)
-{
-	long addr = msim_mmap(mm, 0, len, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE);
-	int err;
-
-	if (IS_ERR_VALUE((unsigned long)addr))
-		die("msim_mmap", addr);
-	err = msim_munmap(mm, addr, len);
-	if (err)
-		die("msim_munmap", err);
 }
 
 static unsigned long sim_pfn(struct mm_struct *mm, unsigned long addr)
@@ -152,7 +126,7 @@ static void sim_round(struct msim_machine *m, struct task_struct *init,
 	child = msim_fork(init, 0, "child");
 	ns[PH_FORK] = bench_now_ns() - t0;
 	if (IS_ERR(child))
-		die("msim_fork", PTR_ERR(child));
+		bench_die("msim_fork", PTR_ERR(child));
 	sim_expect("child's anon rss after fork",
 		   get_mm_counter(child->mm, MM_ANONPAGES), npages);
 	t0 = bench_now_ns();
@@ -165,7 +139,7 @@ static void sim_round(struct msim_machine *m, struct task_struct *init,
 	/* Child B: fork, write every page, exit. */
 	child = msim_fork(init, 0, "child");
 	if (IS_ERR(child))
-		die("msim_fork", PTR_ERR(child));
+		bench_die("msim_fork", PTR_ERR(child));
 	free1 = msim_nr_free_frames(m);
 	t0 = bench_now_ns();
 	for (i = 0; i < npages; i++) {
@@ -173,7 +147,7 @@ static void sim_round(struct msim_machine *m, struct task_struct *init,
 					   MSIM_ACCESS_WRITE, NULL);
 
 		if (err)
-			die("msim_user_access", err);
+			bench_die("msim_user_access", err);
 	}
 	ns[PH_COW] = bench_now_ns() - t0;
 	/* Every write must have copied: none may have reused the page. */
@@ -193,7 +167,7 @@ static void sim_round(struct msim_machine *m, struct task_struct *init,
 	sim_expect("parent's anon rss", get_mm_counter(init->mm, MM_ANONPAGES),
 		   npages);
 
-	sim_flip_free_list(init->mm, npages * ps);
+	bench_flip_free_list(init->mm, npages * ps);
 }
 
 /* ---- the host ---- */
@@ -203,12 +177,12 @@ static void host_reap(pid_t pid, int fd, uint64_t *ns, size_t n)
 	int status;
 
 	if (read_full(fd, ns, n * sizeof(*ns)))
-		die("host child died before reporting", -EIO);
+		bench_die("host child died before reporting", -EIO);
 	close(fd);
 	if (waitpid(pid, &status, 0) != pid)
-		die("waitpid", 0);
+		bench_die("waitpid", 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		die("host child failed", -EIO);
+		bench_die("host child failed", -EIO);
 }
 
 static void host_round(volatile char *p, unsigned long npages,
@@ -221,7 +195,7 @@ static void host_round(volatile char *p, unsigned long npages,
 
 	/* Child A: fork, then munmap at once. */
 	if (pipe(fds))
-		die("pipe", 0);
+		bench_die("pipe", 0);
 	t0 = bench_now_ns();
 	pid = fork();
 	if (!pid) {
@@ -235,7 +209,7 @@ static void host_round(volatile char *p, unsigned long npages,
 	}
 	t1 = bench_now_ns();
 	if (pid < 0)
-		die("fork", 0);
+		bench_die("fork", 0);
 	close(fds[1]);
 	res->ns[PH_FORK] = t1 - t0;
 	host_reap(pid, fds[0], ns, 1);
@@ -243,10 +217,10 @@ static void host_round(volatile char *p, unsigned long npages,
 
 	/* Child B: fork, write every page, munmap. */
 	if (pipe(fds))
-		die("pipe", 0);
+		bench_die("pipe", 0);
 	pid = fork();
 	if (pid < 0)
-		die("fork", 0);
+		bench_die("fork", 0);
 	if (!pid) {
 		close(fds[0]);
 		t1 = bench_now_ns();
@@ -281,10 +255,10 @@ static void host_helper(int cmd, int out, unsigned long npages)
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		die("mmap", 0);
+		bench_die("mmap", 0);
 	/* Per 4 KiB page, like the sim: no THP, on either side of the fork. */
 	if (madvise((void *)p, len, MADV_NOHUGEPAGE))
-		die("madvise(MADV_NOHUGEPAGE)", 0);
+		bench_die("madvise(MADV_NOHUGEPAGE)", 0);
 	for (i = 0; i < npages; i++)
 		p[i * ps] = 1;
 	while (read_full(cmd, &c, 1) == 0) {
@@ -305,11 +279,11 @@ static void host_start(struct host *h, unsigned long npages)
 	int cmd[2], out[2];
 
 	if (pipe(cmd) || pipe(out))
-		die("pipe", 0);
+		bench_die("pipe", 0);
 	fflush(NULL);
 	h->pid = fork();
 	if (h->pid < 0)
-		die("fork", 0);
+		bench_die("fork", 0);
 	if (!h->pid) {
 		close(cmd[1]);
 		close(out[0]);
@@ -325,7 +299,7 @@ static void host_run_round(struct host *h, struct host_result *res)
 {
 	write_full(h->cmd, "r", 1);
 	if (read_full(h->out, res, sizeof(*res)))
-		die("host helper died", -EIO);
+		bench_die("host helper died", -EIO);
 }
 
 static void host_stop(struct host *h)
@@ -335,7 +309,7 @@ static void host_stop(struct host *h)
 	close(h->cmd);
 	close(h->out);
 	if (waitpid(h->pid, &status, 0) != h->pid)
-		die("waitpid", 0);
+		bench_die("waitpid", 0);
 }
 
 static void usage(void)
@@ -378,7 +352,7 @@ int main(int argc, char **argv)
 		sim[p] = calloc(rounds, sizeof(double));
 		host[p] = calloc(rounds, sizeof(double));
 		if (!sim[p] || !host[p])
-			die("calloc", 0);
+			bench_die("calloc", 0);
 	}
 
 	snprintf(params, sizeof(params),
@@ -404,22 +378,22 @@ int main(int argc, char **argv)
 		.ram_bytes = ram,
 	});
 	if (IS_ERR(m))
-		die("msim_machine_create", PTR_ERR(m));
+		bench_die("msim_machine_create", PTR_ERR(m));
 	init = msim_task_create(m, "init");
 	if (IS_ERR(init))
-		die("msim_task_create", PTR_ERR(init));
+		bench_die("msim_task_create", PTR_ERR(init));
 	msim_set_current(init);
 	ret = msim_mmap(init->mm, 0, npages * ps, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS);
 	if (IS_ERR_VALUE((unsigned long)ret))
-		die("msim_mmap", ret);
+		bench_die("msim_mmap", ret);
 	addr = (unsigned long)ret;
 	for (i = 0; i < npages; i++) {
 		int err = msim_user_access(init->mm, addr + i * ps, NULL, 1,
 					   MSIM_ACCESS_WRITE, NULL);
 
 		if (err)
-			die("msim_user_access", err);
+			bench_die("msim_user_access", err);
 	}
 	sim_expect("parent's anon rss", get_mm_counter(init->mm, MM_ANONPAGES),
 		   npages);

@@ -83,13 +83,6 @@ static struct {
 	.seed = 1,
 };
 
-static void die(const char *what, long err)
-{
-	fprintf(stderr, "mmap_churn: %s: %s\n", what,
-		err ? msim_errno_name(err) : strerror(errno));
-	exit(1);
-}
-
 static struct op *make_ops(void)
 {
 	struct op *ops = calloc(cfg.nops, sizeof(*ops));
@@ -97,7 +90,7 @@ static struct op *make_ops(void)
 	unsigned long i;
 
 	if (!ops)
-		die("calloc", 0);
+		bench_die("calloc", 0);
 	bench_rng_seed(&rng, cfg.seed);
 	for (i = 0; i < cfg.nops; i++) {
 		unsigned int pick = bench_rng_below(&rng, 100);
@@ -143,12 +136,12 @@ static result_t sim_op(struct mm_struct *mm, const struct op *op)
 				     op->prot & PROT_WRITE ? MSIM_ACCESS_WRITE
 							   : MSIM_ACCESS_READ,
 				     NULL))
-			die("msim_user_access", -EFAULT);
+			bench_die("msim_user_access", -EFAULT);
 		if ((unsigned long)ret != op->addr) {
 			int err = msim_munmap(mm, ret, len);
 
 			if (err)
-				die("msim_munmap of a missed hint", err);
+				bench_die("msim_munmap of a missed hint", err);
 			return 1;
 		}
 		return 0;
@@ -186,7 +179,7 @@ static result_t host_op(const struct op *op)
 		}
 		if ((unsigned long)p != op->addr) {
 			if (munmap(p, len))
-				die("munmap of a missed hint", 0);
+				bench_die("munmap of a missed hint", 0);
 			return 1;
 		}
 		return 0;
@@ -256,7 +249,7 @@ static size_t host_layout(struct layout_entry *out, size_t max)
 	size_t n = 0;
 
 	if (!f)
-		die("/proc/self/maps", 0);
+		bench_die("/proc/self/maps", 0);
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long s, e;
 		char perms[5];
@@ -287,7 +280,7 @@ static bool compare_layouts(struct mm_struct *mm, size_t *nsim, size_t *nhost)
 	bool same;
 
 	if (!a || !b)
-		die("calloc", 0);
+		bench_die("calloc", 0);
 	*nsim = sim_layout(mm, a, max);
 	*nhost = host_layout(b, max);
 	same = *nsim == *nhost;
@@ -331,9 +324,9 @@ static void window_reset(struct mm_struct *mm)
 	int err = msim_munmap(mm, WINDOW_BASE, len);
 
 	if (err)
-		die("msim_munmap of the window", err);
+		bench_die("msim_munmap of the window", err);
 	if (munmap((void *)WINDOW_BASE, len))
-		die("munmap of the window", 0);
+		bench_die("munmap of the window", 0);
 }
 
 /*
@@ -415,7 +408,7 @@ int main(int argc, char **argv)
 		.ram_bytes = (cfg.window_pages + 4096) * cfg.ps,
 	});
 	if (IS_ERR(m))
-		die("msim_machine_create", PTR_ERR(m));
+		bench_die("msim_machine_create", PTR_ERR(m));
 	if (msim_page_size(m->arch) != cfg.ps) {
 		fprintf(stderr, "mmap_churn: host page size %lu, sim %lu\n",
 			cfg.ps, msim_page_size(m->arch));
@@ -423,7 +416,7 @@ int main(int argc, char **argv)
 	}
 	mm = mm_alloc(m);
 	if (!mm)
-		die("mm_alloc", -ENOMEM);
+		bench_die("mm_alloc", -ENOMEM);
 	host_claim_window();
 
 	ops = make_ops();
@@ -432,7 +425,7 @@ int main(int argc, char **argv)
 	sim_runs = calloc(cfg.rounds, sizeof(*sim_runs));
 	host_runs = calloc(cfg.rounds, sizeof(*host_runs));
 	if (!sres || !hres || !sim_runs || !host_runs)
-		die("calloc", 0);
+		bench_die("calloc", 0);
 
 	snprintf(params, sizeof(params),
 		 "%lu ops a round, window %lu pages at %#lx, ranges 1-%lu pages, seed %" PRIu64 ", %s, %lu rounds, median",
