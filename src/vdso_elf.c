@@ -224,7 +224,11 @@ static int check_note(struct vdso_parse *p, const Elf32_Phdr *note,
 			*version = be32(p->buf + off);
 			return 0;
 		}
-		if (descsz > end - off)
+		/*
+		 * The padded size, not the bare one: off must never pass
+		 * end, or end - off wraps and the walk leaves the segment.
+		 */
+		if (((descsz + 3ULL) & ~3ULL) > end - off)
 			break;
 		off += (descsz + 3ULL) & ~3ULL;
 	}

@@ -232,6 +232,20 @@ static void note_past_end(struct blob *x)
 	put32(x, phdr_of_type(x, PT_NOTE) + 4, (uint32_t)x->len - 8);
 }
 
+/*
+ * A note whose descriptor fits in PT_NOTE but whose padding does not:
+ * the walk must stop there, not step past the segment's end (found by
+ * the fuzzer).
+ */
+static void note_padding_past_end(struct blob *x)
+{
+	size_t ph = phdr_of_type(x, PT_NOTE), note = get32(x, ph + 4);
+
+	put32(x, note + 4, 2);
+	put32(x, note + 8, 4);
+	put32(x, ph + 16, 12 + 8 + 2);
+}
+
 static void missing_symbol(struct blob *x)
 {
 	replace_string(x, "__kernel_atomic_barrier", "__kernel_atomic_barrieR");
@@ -340,6 +354,8 @@ static const struct {
 	{"note type", note_type, 0, "type 0"},
 	{"note descsz", note_descsz, 0, "want 4"},
 	{"note past the end", note_past_end, 0, "PT_NOTE"},
+	{"note padding past the end", note_padding_past_end, 0,
+	 "no \"Linux\" note"},
 	{"missing symbol", missing_symbol, 0,
 	 "__kernel_atomic_barrier missing"},
 	{"wrong version", wrong_version, 0, "not LINUX_2.6"},
