@@ -11,6 +11,7 @@
 #include <mmsim/arch.h>
 #include <mmsim/avl.h>
 #include <mmsim/check.h>
+#include <mmsim/coherence.h>
 #include <mmsim/err.h>
 #include <mmsim/fault.h>
 #include <mmsim/gup.h>

@@ -39,6 +39,12 @@ struct page {
 	unsigned int pt_used;		/* page tables: non-none entries */
 	struct list_head lru;		/* the free list */
 	struct msim_machine *machine;
+	/*
+	 * Bumped at every allocation of the frame, so that whoever kept a
+	 * pfn without a reference (a secondary MMU) can tell a frame freed
+	 * and reused since from the one it saw.
+	 */
+	unsigned long msim_alloc_gen;
 };
 
 static inline bool msim_test_page_flag(const struct page *p, enum pageflags f)
