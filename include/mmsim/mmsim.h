@@ -12,10 +12,14 @@
 #include <mmsim/avl.h>
 #include <mmsim/check.h>
 #include <mmsim/coherence.h>
+#include <mmsim/dev_tlb.h>
+#include <mmsim/dmirror.h>
 #include <mmsim/err.h>
 #include <mmsim/fault.h>
 #include <mmsim/gup.h>
+#include <mmsim/hmm.h>
 #include <mmsim/interval_tree.h>
+#include <mmsim/kvm.h>
 #include <mmsim/list.h>
 #include <mmsim/locking.h>
 #include <mmsim/machine.h>
@@ -27,6 +31,7 @@
 #include <mmsim/proc.h>
 #include <mmsim/rmap.h>
 #include <mmsim/sched.h>
+#include <mmsim/skeleton_rmap.h>
 #include <mmsim/srcu.h>
 
 #define MMSIM_VERSION "0.1.0"
