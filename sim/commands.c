@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers.h"
 #include "scenario.h"
 
 /* Only for SCN_CMD_TASK commands: the runner made sure there is one. */
@@ -245,7 +246,19 @@ const struct scn_command scn_commands[] = {
 	{ "exit", { SCN_ARG_NONE }, "", "the current task exits", cmd_exit,
 	  TASK },
 	{ "check", { SCN_ARG_NONE }, "",
-	  "cross-check every mm and the machine", cmd_check, 0 },
+	  "cross-check the mms, machine and drivers", cmd_check, 0 },
+	{ "attach", { SCN_ARG_NAME, SCN_ARG_NAME }, "DRIVER NAME",
+	  "attach kvm, dmirror, dev_tlb or my_mmu", scn_cmd_attach, TASK },
+	{ "detach", { SCN_ARG_NAME }, "NAME", "detach a secondary MMU",
+	  scn_cmd_detach, 0 },
+	{ "dpeek", { SCN_ARG_NAME, SCN_ARG_NUMBER }, "NAME ADDR",
+	  "the device reads one byte and prints it", scn_cmd_dpeek, 0 },
+	{ "dpoke", { SCN_ARG_NAME, SCN_ARG_NUMBER, SCN_ARG_BYTE },
+	  "NAME ADDR BYTE", "the device writes one byte", scn_cmd_dpoke, 0 },
+	{ "mappings", { SCN_ARG_NAME }, "NAME",
+	  "print a secondary MMU's mappings", scn_cmd_mappings, 0 },
+	{ "coherence", { SCN_ARG_NONE }, "",
+	  "check the secondary MMUs' mappings", scn_cmd_coherence, 0 },
 	{ NULL }
 };
 

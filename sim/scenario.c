@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers.h"
 #include "scenario.h"
 
 static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
@@ -109,9 +110,11 @@ int scn_check(struct scn_state *st, const char *what)
 	list_for_each_entry(t, &st->tasks, node)
 		if (t != st->current && check_task(st, t, what))
 			goto failed;
-	if (!msim_machine_check(st->machine, msg, sizeof(msg)))
-		return 0;
-	scn_report(st, "%s: %s", what, msg);
+	if (msim_machine_check(st->machine, msg, sizeof(msg))) {
+		scn_report(st, "%s: %s", what, msg);
+		goto failed;
+	}
+	return scn_coherence_check(st, what);
 failed:
 	st->status = SCN_EXIT_FAILED;
 	return -EUCLEAN;
@@ -272,6 +275,7 @@ static void teardown(struct scn_state *st)
 			msim_exit(t->tsk);
 	st->current = NULL;
 	msim_set_current(NULL);
+	scn_drivers_teardown(st);
 	list_for_each_entry_safe(t, n, &st->tasks, node) {
 		list_del_init(&t->node);
 		msim_task_put(t->tsk);
@@ -311,6 +315,8 @@ int scn_run_file(const char *path, const struct scn_options *opt)
 		st.file = "<stdin>";
 	}
 	INIT_LIST_HEAD(&st.tasks);
+	INIT_LIST_HEAD(&st.drivers);
+	INIT_LIST_HEAD(&st.checkers);
 
 	ret = setup(&st);
 	if (!ret)

@@ -69,7 +69,8 @@ kvm_mmu_notifier_invalidate_range_start(struct mmu_notifier *mn,
 		if (range->end > kvm->mmu_invalidate_range_end)
 			kvm->mmu_invalidate_range_end = range->end;
 	}
-	kvm_zap_range(kvm, range->start, range->end);
+	if (!(kvm->msim_bugs & MSIM_KVM_BUG_NO_ZAP))
+		kvm_zap_range(kvm, range->start, range->end);
 	spin_unlock(&kvm->mmu_lock);
 	return 0;
 }

@@ -38,6 +38,7 @@
 
 /* msim_bugs: the mistakes a test can make the driver commit. */
 #define MSIM_KVM_BUG_NO_RETRY (1U << 0) /* install whatever was looked up */
+#define MSIM_KVM_BUG_NO_ZAP (1U << 1)	/* start leaves the sptes alone */
 
 /**
  * struct kvm - one guest's shadow MMU over one mm
