@@ -21,6 +21,7 @@ static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
 	[MSIM_ALLOC_MM] = "mm_struct",
 	[MSIM_ALLOC_TASK] = "task_struct",
 	[MSIM_ALLOC_OTHER] = "other object",
+	[MSIM_ALLOC_SWAP] = "swap slot",
 };
 
 static void vreport(struct scn_state *st, const char *fmt, va_list ap)

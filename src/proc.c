@@ -5,6 +5,7 @@
  * name, and a nameless line keeps the space after the inode column.
  */
 #include <string.h>
+#include <mmsim/swapops.h>
 #include "internal.h"
 
 static const char *vma_name(const struct vm_area_struct *vma)
@@ -49,28 +50,55 @@ void msim_show_maps(struct mm_struct *mm, FILE *out)
 
 struct rss_walk {
 	struct vm_area_struct *vma;
-	unsigned long rss;
+	unsigned long rss, swap;
 };
 
+/*
+ * As smaps_pte_entry(): a migration entry's page is still resident; a
+ * swap entry counts as swap.
+ */
 static int count_rss(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		     void *arg)
 {
 	struct rss_walk *w = arg;
+	swp_entry_t entry;
 
-	if (pte_present(mm->arch, *ptep) && vm_normal_page(w->vma, addr, *ptep))
+	if (pte_present(mm->arch, *ptep)) {
+		if (vm_normal_page(w->vma, addr, *ptep))
+			w->rss++;
+		return 0;
+	}
+	entry = pte_to_swp_entry(mm->arch, *ptep);
+	if (is_migration_entry(entry))
 		w->rss++;
+	else if (!non_swap_entry(entry))
+		w->swap++;
 	return 0;
+}
+
+static void vma_rss_walk(struct vm_area_struct *vma, struct rss_walk *w)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	spin_lock(&mm->page_table_lock);
+	msim_walk_ptes(mm, vma->vm_start, vma->vm_end, count_rss, w);
+	spin_unlock(&mm->page_table_lock);
 }
 
 unsigned long msim_vma_rss(struct vm_area_struct *vma)
 {
-	struct mm_struct *mm = vma->vm_mm;
 	struct rss_walk w = { .vma = vma };
 
-	spin_lock(&mm->page_table_lock);
-	msim_walk_ptes(mm, vma->vm_start, vma->vm_end, count_rss, &w);
-	spin_unlock(&mm->page_table_lock);
+	vma_rss_walk(vma, &w);
 	return w.rss;
+}
+
+unsigned long msim_vma_swap(struct vm_area_struct *vma)
+{
+	struct rss_walk w = { .vma = vma };
+
+	vma_rss_walk(vma, &w);
+	return w.swap;
 }
 
 /* Indexed by bit number, as show_smap_vma_flags() has them. */
@@ -107,13 +135,16 @@ void msim_show_smaps(struct mm_struct *mm, FILE *out)
 {
 	struct vm_area_struct *vma;
 	unsigned long kb = mm_page_size(mm) >> 10, rss;
+	struct rss_walk w;
 	char line[256], flags[128];
 
 	mmap_read_lock(mm);
 	for_each_vma(mm, vma) {
 		msim_maps_line(vma, line, sizeof(line));
 		fputs(line, out);
-		rss = msim_vma_rss(vma) * kb;
+		w = (struct rss_walk){ .vma = vma };
+		vma_rss_walk(vma, &w);
+		rss = w.rss * kb;
 		fprintf(out, "%-16s%8lu kB\n", "Size:",
 			(vma->vm_end - vma->vm_start) >> 10);
 		fprintf(out, "%-16s%8lu kB\n", "KernelPageSize:", kb);
@@ -121,6 +152,7 @@ void msim_show_smaps(struct mm_struct *mm, FILE *out)
 		fprintf(out, "%-16s%8lu kB\n", "Rss:", rss);
 		fprintf(out, "%-16s%8lu kB\n", "Anonymous:",
 			vma_is_anonymous(vma) ? rss : 0);
+		fprintf(out, "%-16s%8lu kB\n", "Swap:", w.swap * kb);
 		fprintf(out, "VmFlags: %s\n",
 			msim_vm_flags_string(vma->vm_flags, flags,
 					     sizeof(flags)));
