@@ -3,7 +3,8 @@
  * The four secondary-MMU drivers stay coherent through everything the mm
  * does: the coherence checker runs after every step and must find no
  * stale mapping, while the driver must really hold mappings at that step
- * (else the check would prove nothing).  Device accesses after an
+ * (else the check would prove nothing); reclaim to swap and migration
+ * too, and aging leaves the mappings.  Device accesses after an
  * invalidation must fault again and see the data and frames the CPU sees.
  * Then what is particular to each driver: KVM's aging and retry, the
  * mirror's owner and non-blockable handling, the device TLB's flushes,
@@ -180,6 +181,124 @@ static void test_dev_tlb_coherent(void **state)
 static void test_skeleton_coherent(void **state)
 {
 	coherent_through_everything(*state, DT_SKELETON);
+}
+
+/*
+ * Reclaim to swap, migration and aging: each invalidates (or asks) the
+ * secondary MMUs through its own path (try_to_unmap()'s CLEAR ranges,
+ * migrate_vma's MIGRATE range, page_referenced()'s ->clear_flush_young,
+ * idle tracking's ->clear_young).  The device then faults the data back
+ * from swap and from the new frames.
+ */
+static void coherent_through_reclaim_and_migration(struct tt *t,
+						   enum dt_kind kind)
+{
+	struct mm_struct *mm = t->task[0]->mm;
+	struct msim_coherence *c = msim_coherence_create(mm);
+	unsigned long old_pfn[NPAGES];
+	struct dt_driver d;
+	int i;
+
+	assert_false(IS_ERR(c));
+	assert_int_equal(msim_swapon(t->m, 64), 0);
+	dt_attach(&d, kind, mm, c);
+	tt_map(mm, BASE, NPAGES * t->page, PROT_RW);
+	for (i = 0; i < NPAGES; i++) {
+		cpu_write(mm, pg(t, i), (unsigned char)(0x60 + i));
+		assert_int_equal(dev_read(&d, pg(t, i)), 0x60 + i);
+		old_pfn[i] = tt_pfn(mm, pg(t, i));
+	}
+	assert_int_equal(msim_coherence_nr_mappings_of(c, d.name), NPAGES);
+	dt_coherent(c);
+
+	/* Aging asks, and leaves every mapping in place. */
+	for (i = 0; i < 2; i++)
+		assert_true(msim_page_referenced(mm, pg(t, 6)) >= 0);
+	assert_int_equal(msim_page_idle_set(t->m, old_pfn[7]), 0);
+	assert_true(msim_page_idle_get(t->m, old_pfn[7]) >= 0);
+	assert_true(msim_test_young(mm, pg(t, 7)) >= 0);
+	assert_int_equal(msim_coherence_nr_mappings_of(c, d.name), NPAGES);
+	dt_coherent(c);
+
+	/* Reclaim: the frames go, the device faults the bytes back. */
+	assert_int_equal(msim_reclaim_range(mm, BASE, 4 * t->page), 4);
+	assert_int_equal(msim_coherence_nr_mappings_of(c, d.name), NPAGES - 4);
+	dt_coherent(c);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(dev_read(&d, pg(t, i)), 0x60 + i);
+		assert_same_frame(&d, mm, pg(t, i));
+	}
+	dt_coherent(c);
+
+	/* Migration: new frames, the same bytes. */
+	assert_int_equal(msim_migrate_range(mm, pg(t, 4), 4 * t->page), 4);
+	dt_coherent(c);
+	for (i = 4; i < NPAGES; i++) {
+		assert_int_not_equal(tt_pfn(mm, pg(t, i)), old_pfn[i]);
+		assert_int_equal(dev_read(&d, pg(t, i)), 0x60 + i);
+		assert_same_frame(&d, mm, pg(t, i));
+	}
+	dt_coherent(c);
+
+	dt_detach(&d);
+	msim_coherence_destroy(c);
+}
+
+static void test_kvm_reclaim_migration(void **state)
+{
+	coherent_through_reclaim_and_migration(*state, DT_KVM);
+}
+
+static void test_dmirror_reclaim_migration(void **state)
+{
+	coherent_through_reclaim_and_migration(*state, DT_DMIRROR);
+}
+
+static void test_dev_tlb_reclaim_migration(void **state)
+{
+	coherent_through_reclaim_and_migration(*state, DT_DEV_TLB);
+}
+
+static void test_skeleton_reclaim_migration(void **state)
+{
+	coherent_through_reclaim_and_migration(*state, DT_SKELETON);
+}
+
+/* vmscan's and khugepaged's aging see the shadow MMU's accessed bits. */
+static void test_kvm_aging_through_rmap(void **state)
+{
+	struct tt *t = *state;
+	struct mm_struct *mm = t->task[0]->mm;
+	struct kvm *kvm = msim_kvm_create(mm, "kvm", NULL);
+	unsigned char b;
+	bool young;
+
+	assert_false(IS_ERR(kvm));
+	tt_map(mm, BASE, 2 * t->page, PROT_RW);
+	cpu_write(mm, BASE, 1);
+	/* Clear the CPU's accessed bit; the guest's was set by its fault. */
+	assert_int_equal(msim_kvm_access(kvm, BASE, &b, 1, false), 0);
+	assert_true(msim_page_referenced(mm, BASE) >= 1);
+	assert_int_equal(msim_page_referenced(mm, BASE), 0);
+	assert_int_equal(msim_test_young(mm, BASE), 0);
+	/* Only the guest uses it now: the rmap walk still sees it. */
+	assert_int_equal(msim_kvm_access(kvm, BASE, &b, 1, false), 0);
+	assert_int_equal(msim_test_young(mm, BASE), 1);
+	assert_int_equal(msim_page_referenced(mm, BASE), 1);
+	assert_non_null(msim_kvm_spte_page(kvm, BASE, NULL, &young));
+	assert_false(young);
+	/*
+	 * Idle tracking clears it without the flush; a guest access after
+	 * that makes the page not idle.
+	 */
+	assert_int_equal(msim_kvm_access(kvm, BASE, &b, 1, false), 0);
+	assert_int_equal(msim_page_idle_set(t->m, tt_pfn(mm, BASE)), 0);
+	assert_non_null(msim_kvm_spte_page(kvm, BASE, NULL, &young));
+	assert_false(young);
+	assert_int_equal(msim_page_idle_get(t->m, tt_pfn(mm, BASE)), 1);
+	assert_int_equal(msim_kvm_access(kvm, BASE, &b, 1, false), 0);
+	assert_int_equal(msim_page_idle_get(t->m, tt_pfn(mm, BASE)), 0);
+	msim_kvm_destroy(kvm);
 }
 
 /* A driver detached before the mm goes leaves nothing recorded. */
@@ -387,6 +506,13 @@ int main(void)
 		tt_test_coldfire(test_dmirror_coherent),
 		tt_test_coldfire(test_dev_tlb_coherent),
 		tt_test_coldfire(test_skeleton_coherent),
+		tt_test(test_kvm_reclaim_migration),
+		tt_test(test_dmirror_reclaim_migration),
+		tt_test(test_dev_tlb_reclaim_migration),
+		tt_test(test_skeleton_reclaim_migration),
+		tt_test_coldfire(test_kvm_reclaim_migration),
+		tt_test_coldfire(test_dev_tlb_reclaim_migration),
+		tt_test(test_kvm_aging_through_rmap),
 		tt_test(test_detach_before_exit),
 		tt_test(test_kvm_aging),
 		tt_test(test_kvm_invalidate_bookkeeping),
