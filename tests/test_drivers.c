@@ -10,6 +10,7 @@
  * mirror's owner and non-blockable handling, the device TLB's flushes,
  * the skeleton's -EAGAIN.
  */
+#include <pthread.h>
 #include "mmsim_driver_test.h"
 
 #define NPAGES 8
@@ -301,6 +302,129 @@ static void test_kvm_aging_through_rmap(void **state)
 	msim_kvm_destroy(kvm);
 }
 
+/*
+ * Concurrency: a device thread accesses random pages while the mm thread
+ * unmaps and remaps them, zaps them, changes their protection and writes
+ * them.  Nothing is asserted inside the threads (a cmocka failure cannot
+ * leave a thread); the device's errors must be the expected ones, and
+ * once both are done the mappings must be coherent.  Under
+ * ThreadSanitizer this is the race test of each driver's locking.
+ */
+#define CONC_PAGES 16
+
+struct conc {
+	struct tt *t;
+	struct mm_struct *mm;
+	struct dt_driver *d;
+	uint64_t seed;
+	unsigned long ops;
+	unsigned long unexpected; /* errors a correct run cannot give */
+	unsigned long ok;
+};
+
+static void *conc_device(void *arg)
+{
+	struct conc *cc = arg;
+	struct mt_rng rng = {cc->seed};
+	unsigned long i, addr;
+	unsigned char b;
+	bool write;
+	int ret;
+
+	for (i = 0; i < cc->ops; i++) {
+		addr = pg(cc->t, (int)mt_rand_below(&rng, CONC_PAGES));
+		write = mt_rand_below(&rng, 2);
+		b = (unsigned char)i;
+		ret = dt_access(cc->d, addr, &b, 1, write);
+		if (!ret)
+			cc->ok++;
+		else if (ret != -EFAULT && ret != -EPERM)
+			cc->unexpected++;
+	}
+	return NULL;
+}
+
+static void *conc_mm(void *arg)
+{
+	struct conc *cc = arg;
+	struct mt_rng rng = {cc->seed ^ 0x5555};
+	struct mm_struct *mm = cc->mm;
+	unsigned long i, addr, page = cc->t->page;
+	unsigned char b = 0;
+	long ret;
+
+	for (i = 0; i < cc->ops / 4; i++) {
+		addr = pg(cc->t, (int)mt_rand_below(&rng, CONC_PAGES));
+		switch (mt_rand_below(&rng, 5)) {
+		case 0:
+			ret = msim_munmap(mm, addr, page);
+			if (!ret)
+				ret = msim_mmap(mm, addr, page, PROT_RW,
+						ANON_PRIVATE | MAP_FIXED);
+			break;
+		case 1:
+			ret = msim_madvise(mm, addr, page, MADV_DONTNEED);
+			break;
+		case 2:
+			ret = msim_mprotect(mm, addr, page,
+					    mt_rand_below(&rng, 2) ? PROT_READ
+								   : PROT_RW);
+			break;
+		default:
+			ret = msim_user_write(mm, addr, &b, 1);
+			if (ret == -EFAULT) /* read-only just now */
+				ret = 0;
+			break;
+		}
+		if (IS_ERR_VALUE((unsigned long)ret))
+			cc->unexpected++;
+	}
+	return NULL;
+}
+
+static void concurrent_accesses(struct tt *t, enum dt_kind kind)
+{
+	struct mm_struct *mm = t->task[0]->mm;
+	struct msim_coherence *c = msim_coherence_create(mm);
+	struct conc cc = {t, mm, NULL, mt_seed(__func__), 4000, 0, 0};
+	struct dt_driver d;
+	pthread_t dev, mmt;
+
+	assert_false(IS_ERR(c));
+	dt_attach(&d, kind, mm, c);
+	cc.d = &d;
+	tt_map(mm, BASE, CONC_PAGES * t->page, PROT_RW);
+	assert_int_equal(pthread_create(&dev, NULL, conc_device, &cc), 0);
+	assert_int_equal(pthread_create(&mmt, NULL, conc_mm, &cc), 0);
+	assert_int_equal(pthread_join(dev, NULL), 0);
+	assert_int_equal(pthread_join(mmt, NULL), 0);
+	assert_int_equal(cc.unexpected, 0);
+	assert_true(cc.ok > 0);
+	dt_coherent(c);
+	dt_detach(&d);
+	msim_coherence_destroy(c);
+}
+
+static void test_kvm_concurrent(void **state)
+{
+	concurrent_accesses(*state, DT_KVM);
+}
+
+static void test_dmirror_concurrent(void **state)
+{
+	concurrent_accesses(*state, DT_DMIRROR);
+}
+
+static void test_dev_tlb_concurrent(void **state)
+{
+	concurrent_accesses(*state, DT_DEV_TLB);
+}
+
+static void test_skeleton_concurrent(void **state)
+{
+	concurrent_accesses(*state, DT_SKELETON);
+}
+
 /* A driver detached before the mm goes leaves nothing recorded. */
 static void test_detach_before_exit(void **state)
 {
@@ -513,6 +637,10 @@ int main(void)
 		tt_test_coldfire(test_kvm_reclaim_migration),
 		tt_test_coldfire(test_dev_tlb_reclaim_migration),
 		tt_test(test_kvm_aging_through_rmap),
+		tt_test(test_kvm_concurrent),
+		tt_test(test_dmirror_concurrent),
+		tt_test(test_dev_tlb_concurrent),
+		tt_test(test_skeleton_concurrent),
 		tt_test(test_detach_before_exit),
 		tt_test(test_kvm_aging),
 		tt_test(test_kvm_invalidate_bookkeeping),
