@@ -188,31 +188,6 @@ int scn_cmd_detach(struct scn_state *st, const struct scn_call *c)
 	return 0;
 }
 
-/*
- * The skeleton driver retries its populate while it answers -EAGAIN, as
- * its callers would; with nothing running concurrently that ends soon.
- */
-static int my_mmu_access(struct my_mmu *m, unsigned long addr,
-			 unsigned char *byte, bool write)
-{
-	struct page *page;
-	unsigned char *p;
-	int tries = 0;
-
-	do
-		page = my_mmu_populate_page(m, addr, write);
-	while (IS_ERR(page) && PTR_ERR(page) == -EAGAIN && ++tries < 100);
-	if (IS_ERR(page))
-		return (int)PTR_ERR(page);
-	p = (unsigned char *)page_address(page) +
-	    (addr & (mm_page_size(m->mm) - 1));
-	if (write)
-		*p = *byte;
-	else
-		*byte = *p;
-	return 0;
-}
-
 static int driver_access(struct scn_driver *d, unsigned long addr,
 			 unsigned char *byte, bool write)
 {
@@ -225,7 +200,7 @@ static int driver_access(struct scn_driver *d, unsigned long addr,
 	case DRV_DEV_TLB:
 		return msim_dev_tlb_access(d->tlb, addr, byte, 1, write);
 	default:
-		return my_mmu_access(d->my_mmu, addr, byte, write);
+		return msim_my_mmu_access(d->my_mmu, addr, byte, 1, write);
 	}
 }
 

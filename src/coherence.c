@@ -197,7 +197,7 @@ void msim_secondary_mapping_init(struct msim_secondary_mapping *sm,
 	sm->driver = driver;
 	sm->address = address;
 	sm->page = page;
-	sm->gen = page->msim_alloc_gen;
+	sm->gen = __atomic_load_n(&page->msim_alloc_gen, __ATOMIC_RELAXED);
 	sm->writable = writable;
 	sm->seen = seen;
 	sm->established = 0;
@@ -302,7 +302,8 @@ static bool mapping_violation(struct msim_coherence *c,
 	if (msim_test_page_flag(page, PG_free)) {
 		report_add(what, "frame freed");
 		bad = true;
-	} else if (page->msim_alloc_gen != sm->gen) {
+	} else if (__atomic_load_n(&page->msim_alloc_gen, __ATOMIC_RELAXED) !=
+		   sm->gen) {
 		report_add(what, "frame freed and reused");
 		bad = true;
 	}

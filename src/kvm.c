@@ -192,7 +192,7 @@ static void kvm_mmu_notifier_release(struct mmu_notifier *mn,
 	(void)mm;
 	spin_lock(&kvm->mmu_lock);
 	kvm_zap_range(kvm, 0, ULONG_MAX);
-	kvm->released = true;
+	__atomic_store_n(&kvm->released, true, __ATOMIC_RELEASE);
 	spin_unlock(&kvm->mmu_lock);
 }
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <string.h>
 #include "internal.h"
 #include <mmsim/gup.h>
 #include <mmsim/skeleton_rmap.h>
@@ -216,6 +217,38 @@ struct page *my_mmu_populate_page(struct my_mmu *m, unsigned long address,
 	if (map)
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, map);
 	return page;
+}
+
+int msim_my_mmu_access(struct my_mmu *m, unsigned long address, void *buf,
+		       size_t len, bool write)
+{
+	unsigned long off = address & (mm_page_size(m->mm) - 1);
+	unsigned long base = address - off;
+	struct my_mmu_map *map;
+	struct page *page;
+	unsigned char *p;
+
+	if (len > mm_page_size(m->mm) - off)
+		return -EINVAL;
+	for (;;) {
+		spin_lock(&m->lock);
+		list_for_each_entry(map, &m->list, node)
+		{
+			if (map->address != base || (write && !map->writable))
+				continue;
+			p = (unsigned char *)page_address(map->page) + off;
+			if (write)
+				memcpy(p, buf, len);
+			else
+				memcpy(buf, p, len);
+			spin_unlock(&m->lock);
+			return 0;
+		}
+		spin_unlock(&m->lock);
+		page = my_mmu_populate_page(m, base, write);
+		if (IS_ERR(page) && PTR_ERR(page) != -EAGAIN)
+			return (int)PTR_ERR(page);
+	}
 }
 
 unsigned long my_mmu_find_addr(struct my_mmu *m, struct page *page)

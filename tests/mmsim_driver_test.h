@@ -80,17 +80,10 @@ static inline void dt_detach(struct dt_driver *d)
 	}
 }
 
-/*
- * The device reads or writes @len bytes at @addr, within one page.  The
- * skeleton driver has no device of its own: it populates (retrying while
- * invalidations run) and the bytes go through the page it mapped.
- */
+/* The device reads or writes @len bytes at @addr, within one page. */
 static inline int dt_access(struct dt_driver *d, unsigned long addr, void *buf,
 			    size_t len, bool write)
 {
-	struct page *page;
-	unsigned long off;
-
 	switch (d->kind) {
 	case DT_KVM:
 		return msim_kvm_access(d->kvm, addr, buf, len, write);
@@ -99,17 +92,7 @@ static inline int dt_access(struct dt_driver *d, unsigned long addr, void *buf,
 	case DT_DEV_TLB:
 		return msim_dev_tlb_access(d->tlb, addr, buf, len, write);
 	default:
-		do
-			page = my_mmu_populate_page(d->my_mmu, addr, write);
-		while (IS_ERR(page) && PTR_ERR(page) == -EAGAIN);
-		if (IS_ERR(page))
-			return (int)PTR_ERR(page);
-		off = addr & (mm_page_size(d->my_mmu->mm) - 1);
-		if (write)
-			memcpy((char *)page_address(page) + off, buf, len);
-		else
-			memcpy(buf, (char *)page_address(page) + off, len);
-		return 0;
+		return msim_my_mmu_access(d->my_mmu, addr, buf, len, write);
 	}
 }
 

@@ -332,7 +332,12 @@ static void *conc_device(void *arg)
 	int ret;
 
 	for (i = 0; i < cc->ops; i++) {
-		addr = pg(cc->t, (int)mt_rand_below(&rng, CONC_PAGES));
+		/*
+		 * Not the byte the CPU writes: a device and a CPU writing one
+		 * byte at once is allowed to hardware, but the simulated RAM
+		 * is plain host memory.
+		 */
+		addr = pg(cc->t, (int)mt_rand_below(&rng, CONC_PAGES)) + 8;
 		write = mt_rand_below(&rng, 2);
 		b = (unsigned char)i;
 		ret = dt_access(cc->d, addr, &b, 1, write);

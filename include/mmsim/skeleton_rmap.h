@@ -103,6 +103,16 @@ struct page *my_mmu_populate_page(struct my_mmu *m, unsigned long address,
 				  int write);
 
 /**
+ * msim_my_mmu_access - the device reads or writes @len bytes at @address
+ * (within one page) through the driver's mapping, populating it (and
+ * retrying -EAGAIN) as needed; the bytes move under m->lock, so that no
+ * invalidation can free the page meanwhile
+ * Return: 0, -EINVAL for a range crossing a page, or the populate's error.
+ */
+int msim_my_mmu_access(struct my_mmu *m, unsigned long address, void *buf,
+		       size_t len, bool write);
+
+/**
  * my_mmu_find_addr - the address at which @page is mapped, or -EFAULT
  * (as an unsigned long) if it is not (the reverse-map lookup).
  */
