@@ -430,6 +430,48 @@ static void test_skeleton_concurrent(void **state)
 	concurrent_accesses(*state, DT_SKELETON);
 }
 
+/*
+ * Allocation failures: of the driver's own entry, and of the frame the
+ * primary fault needs.  The device access fails with -ENOMEM, nothing is
+ * half-installed, and the next try succeeds.
+ */
+static void test_allocation_failures(void **state)
+{
+	struct tt *t = *state;
+	struct mm_struct *mm = t->task[0]->mm;
+	struct msim_coherence *c = msim_coherence_create(mm);
+	unsigned long before;
+	struct dt_driver d;
+	unsigned char b = 0x21;
+	int kind;
+
+	assert_false(IS_ERR(c));
+	tt_map(mm, BASE, NPAGES * t->page, PROT_RW);
+	cpu_write(mm, BASE, 0x21);
+	for (kind = 0; kind < DT_NR_KINDS; kind++) {
+		dt_attach(&d, kind, mm, c);
+		before = msim_live(t->m, MSIM_ALLOC_OTHER);
+		msim_fail_nth(t->m, 1U << MSIM_ALLOC_OTHER, 1);
+		assert_int_equal(dt_access(&d, BASE, &b, 1, false), -ENOMEM);
+		assert_int_equal(msim_live(t->m, MSIM_ALLOC_OTHER), before);
+		assert_int_equal(msim_coherence_nr_mappings_of(c, d.name), 0);
+		assert_int_equal(dev_read(&d, BASE), 0x21);
+
+		msim_fail_nth(t->m, 1U << MSIM_ALLOC_FRAME, 1);
+		assert_int_equal(dt_access(&d, pg(t, 1 + kind), &b, 1, true),
+				 -ENOMEM);
+		msim_fail_nth(t->m, 0, 0);
+		assert_null(dt_page(&d, pg(t, 1 + kind), NULL));
+		dt_coherent(c);
+		assert_int_equal(dt_access(&d, pg(t, 1 + kind), &b, 1, true),
+				 0);
+		assert_int_equal(cpu_read(mm, pg(t, 1 + kind)), 0x21);
+		dt_coherent(c);
+		dt_detach(&d);
+	}
+	msim_coherence_destroy(c);
+}
+
 /* A driver detached before the mm goes leaves nothing recorded. */
 static void test_detach_before_exit(void **state)
 {
@@ -646,6 +688,7 @@ int main(void)
 		tt_test(test_dmirror_concurrent),
 		tt_test(test_dev_tlb_concurrent),
 		tt_test(test_skeleton_concurrent),
+		tt_test(test_allocation_failures),
 		tt_test(test_detach_before_exit),
 		tt_test(test_kvm_aging),
 		tt_test(test_kvm_invalidate_bookkeeping),
