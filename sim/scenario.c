@@ -222,6 +222,7 @@ static int setup(struct scn_state *st)
 	struct msim_machine_config cfg = {
 		.arch = st->opt->arch,
 		.ram_bytes = st->opt->ram_bytes,
+		.swap_bytes = st->opt->swap_bytes,
 	};
 	struct msim_machine *m = msim_machine_create(&cfg);
 	struct task_struct *tsk;
@@ -229,7 +230,12 @@ static int setup(struct scn_state *st)
 	if (IS_ERR(m)) {
 		const char *err = msim_errno_name(PTR_ERR(m));
 
-		if (cfg.ram_bytes)
+		if (cfg.swap_bytes)
+			fprintf(stderr,
+				"mmsim: cannot create a machine with %lu bytes "
+				"of RAM and %lu bytes of swap: %s\n",
+				cfg.ram_bytes, cfg.swap_bytes, err);
+		else if (cfg.ram_bytes)
 			fprintf(stderr,
 				"mmsim: cannot create a machine with %lu bytes "
 				"of RAM: %s\n",

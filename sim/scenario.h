@@ -34,11 +34,13 @@
  * struct scn_options - how to run a scenario
  * @arch: the machine's architecture (NULL: x86_64)
  * @ram_bytes: simulated RAM (0: the library's default)
+ * @swap_bytes: the swap device (0: none)
  * @check_each: check the invariants after every command
  */
 struct scn_options {
 	const struct msim_arch *arch;
 	unsigned long ram_bytes;
+	unsigned long swap_bytes;
 	bool check_each;
 };
 

@@ -56,8 +56,9 @@ struct mem_cgroup;
  * the PTE's accessed bit with ptep_clear_flush_young_notify(), so that
  * secondary MMUs (->clear_flush_young) age their mappings too, as vmscan
  * does when it decides what to reclaim.  A mapping counts once if either
- * side was young; a PG_young page (idle tracking took its access away)
- * counts one more.  Takes the rmap lock and each mm's page-table lock.
+ * side was young; on a PG_young page (idle tracking took an access
+ * away) the first mapping found counts in any case, and PG_young is
+ * cleared.  Takes the rmap lock and each mm's page-table lock.
  * Return: the number of mappings that had referenced the page.
  */
 int page_referenced(struct page *page, int is_locked, struct mem_cgroup *memcg,
