@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers.h"
 #include "scenario.h"
 
 /* Only for SCN_CMD_TASK commands: the runner made sure there is one. */
@@ -208,6 +209,106 @@ static int cmd_exit(struct scn_state *st, const struct scn_call *c)
 	return 0;
 }
 
+/*
+ * The pages of [ADDR, ADDR + LEN), one value each, as "CMD ADDR: v v v":
+ * @one gives a page's value, or a negative errno where there is no page
+ * to speak of (printed '-').  A range that wraps cannot be walked.
+ */
+static int per_page(struct scn_state *st, const struct scn_call *c,
+		    long (*one)(struct scn_state *st, unsigned long addr))
+{
+	struct mm_struct *mm = current_mm(st);
+	unsigned long psize = mm_page_size(mm), mask = ~(psize - 1);
+	unsigned long addr = c->arg[0] & mask, len = c->arg[1], last;
+	long v;
+
+	if (!len)
+		return 0;
+	if (len - 1 > ULONG_MAX - c->arg[0])
+		return scn_malformed(st, "%s: range wraps around", c->argv[0]);
+	last = (c->arg[0] + len - 1) & mask;
+	printf("%s 0x%lx:", c->argv[0], addr);
+	for (;; addr += psize) {
+		v = one(st, addr);
+		if (v < 0)
+			printf(" -");
+		else
+			printf(" %ld", v);
+		if (addr == last)
+			break;
+	}
+	printf("\n");
+	return 0;
+}
+
+static long age_one(struct scn_state *st, unsigned long addr)
+{
+	return msim_page_referenced(current_mm(st), addr);
+}
+
+/* vmscan's aging: how many mappings had used each page since last time. */
+static int cmd_age(struct scn_state *st, const struct scn_call *c)
+{
+	return per_page(st, c, age_one);
+}
+
+/*
+ * Idle page tracking as a tool uses it: read the bitmap bits of the
+ * range's frames (1: not accessed since the last idle over it), then
+ * mark them all idle again.
+ */
+static long idle_one(struct scn_state *st, unsigned long addr)
+{
+	long pfn = msim_pagemap_pfn(current_mm(st), addr);
+	int idle;
+
+	if (pfn < 0)
+		return pfn;
+	idle = msim_page_idle_get(st->machine, (unsigned long)pfn);
+	if (idle >= 0)
+		msim_page_idle_set(st->machine, (unsigned long)pfn);
+	return idle;
+}
+
+static int cmd_idle(struct scn_state *st, const struct scn_call *c)
+{
+	return per_page(st, c, idle_one);
+}
+
+/* khugepaged's test of one PTE; it clears nothing. */
+static int cmd_young(struct scn_state *st, const struct scn_call *c)
+{
+	int ret = msim_test_young(current_mm(st), c->arg[0]);
+
+	if (ret < 0)
+		printf("young 0x%lx = -\n", c->arg[0]);
+	else
+		printf("young 0x%lx = %d\n", c->arg[0], ret);
+	return 0;
+}
+
+static int cmd_reclaim(struct scn_state *st, const struct scn_call *c)
+{
+	long ret = msim_reclaim_range(current_mm(st), c->arg[0], c->arg[1]);
+
+	if (ret < 0)
+		scn_call_failed(st, c, ret);
+	else
+		printf("reclaim 0x%lx: %ld pages\n", c->arg[0], ret);
+	return 0;
+}
+
+static int cmd_migrate(struct scn_state *st, const struct scn_call *c)
+{
+	long ret = msim_migrate_range(current_mm(st), c->arg[0], c->arg[1]);
+
+	if (ret < 0)
+		scn_call_failed(st, c, ret);
+	else
+		printf("migrate 0x%lx: %ld pages\n", c->arg[0], ret);
+	return 0;
+}
+
 /* A violation is a failure of the run, but the lines after it still run. */
 static int cmd_check(struct scn_state *st, const struct scn_call *c)
 {
@@ -285,8 +386,30 @@ const struct scn_command scn_commands[] = {
 	  "map the vDSO as exec does (coldfire)", cmd_vdso, TASK },
 	{ "settp", { SCN_ARG_NUMBER }, "TP",
 	  "store TP in the vDSO's kuser_vdso_tp", cmd_settp, 0 },
+	{ "age", { ADDR_LEN }, "ADDR LEN",
+	  "age each page: the mappings that used it", cmd_age, TASK },
+	{ "idle", { ADDR_LEN }, "ADDR LEN",
+	  "print which pages stayed idle, mark all idle", cmd_idle, TASK },
+	{ "young", { SCN_ARG_NUMBER }, "ADDR",
+	  "test the page's accessed bits (1 or 0)", cmd_young, TASK },
+	{ "reclaim", { ADDR_LEN }, "ADDR LEN",
+	  "reclaim the range's pages to swap", cmd_reclaim, TASK },
+	{ "migrate", { ADDR_LEN }, "ADDR LEN",
+	  "move the range's pages to new frames", cmd_migrate, TASK },
 	{ "check", { SCN_ARG_NONE }, "",
-	  "cross-check every mm and the machine", cmd_check, 0 },
+	  "cross-check the mms, machine and drivers", cmd_check, 0 },
+	{ "attach", { SCN_ARG_NAME, SCN_ARG_NAME }, "DRIVER NAME",
+	  "attach kvm, dmirror, dev_tlb or my_mmu", scn_cmd_attach, TASK },
+	{ "detach", { SCN_ARG_NAME }, "NAME", "detach a secondary MMU",
+	  scn_cmd_detach, 0 },
+	{ "dpeek", { SCN_ARG_NAME, SCN_ARG_NUMBER }, "NAME ADDR",
+	  "the device reads one byte and prints it", scn_cmd_dpeek, 0 },
+	{ "dpoke", { SCN_ARG_NAME, SCN_ARG_NUMBER, SCN_ARG_BYTE },
+	  "NAME ADDR BYTE", "the device writes one byte", scn_cmd_dpoke, 0 },
+	{ "mappings", { SCN_ARG_NAME }, "NAME",
+	  "print a secondary MMU's mappings", scn_cmd_mappings, 0 },
+	{ "coherence", { SCN_ARG_NONE }, "",
+	  "check the secondary MMUs' mappings", scn_cmd_coherence, 0 },
 	{ NULL }
 };
 

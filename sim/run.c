@@ -11,7 +11,8 @@
 
 void run_help(FILE *out)
 {
-	fputs("usage: mmsim run [--arch NAME] [--ram BYTES] [--check] FILE\n"
+	fputs("usage: mmsim run [--arch NAME] [--ram BYTES] [--swap BYTES] "
+	      "[--check] FILE\n"
 	      "\n"
 	      "Run the scenario in FILE ('-' for standard input) on one "
 	      "simulated\n"
@@ -22,6 +23,10 @@ void run_help(FILE *out)
 	      "  --ram BYTES   simulated RAM, with an optional K, M or G "
 	      "suffix\n"
 	      "                (default 1G)\n"
+	      "  --swap BYTES  a swap device of that size, suffixes as for "
+	      "--ram\n"
+	      "                (default none: reclaim leaves anonymous "
+	      "memory be)\n"
 	      "  --check       check the invariants after every command and "
 	      "stop\n"
 	      "                at the first violation\n"
@@ -42,6 +47,10 @@ void run_help(FILE *out)
 	      "After\n"
 	      "exit no task is current until 'in' names a live one.  BYTE is "
 	      "0 to 255.\n"
+	      "age, idle and young print per page a count or a flag, or '-' "
+	      "where\n"
+	      "no page is mapped; reclaim and migrate print how many pages "
+	      "went.\n"
 	      "\n"
 	      "A call that fails is reported on standard error as the line "
 	      "and its\n"
@@ -78,6 +87,7 @@ int run_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "arch", required_argument, NULL, 'a' },
 		{ "ram", required_argument, NULL, 'r' },
+		{ "swap", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -98,6 +108,11 @@ int run_main(int argc, char **argv)
 		case 'r':
 			if (scn_parse_size(optarg, &opt.ram_bytes))
 				return usage_error("bad RAM size '%s'", optarg);
+			break;
+		case 's':
+			if (scn_parse_size(optarg, &opt.swap_bytes))
+				return usage_error("bad swap size '%s'",
+						   optarg);
 			break;
 		case 'c':
 			opt.check_each = true;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers.h"
 #include "scenario.h"
 
 static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
@@ -20,6 +21,7 @@ static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
 	[MSIM_ALLOC_MM] = "mm_struct",
 	[MSIM_ALLOC_TASK] = "task_struct",
 	[MSIM_ALLOC_OTHER] = "other object",
+	[MSIM_ALLOC_SWAP] = "swap slot",
 };
 
 static void vreport(struct scn_state *st, const char *fmt, va_list ap)
@@ -109,9 +111,11 @@ int scn_check(struct scn_state *st, const char *what)
 	list_for_each_entry(t, &st->tasks, node)
 		if (t != st->current && check_task(st, t, what))
 			goto failed;
-	if (!msim_machine_check(st->machine, msg, sizeof(msg)))
-		return 0;
-	scn_report(st, "%s: %s", what, msg);
+	if (msim_machine_check(st->machine, msg, sizeof(msg))) {
+		scn_report(st, "%s: %s", what, msg);
+		goto failed;
+	}
+	return scn_coherence_check(st, what);
 failed:
 	st->status = SCN_EXIT_FAILED;
 	return -EUCLEAN;
@@ -218,6 +222,7 @@ static int setup(struct scn_state *st)
 	struct msim_machine_config cfg = {
 		.arch = st->opt->arch,
 		.ram_bytes = st->opt->ram_bytes,
+		.swap_bytes = st->opt->swap_bytes,
 	};
 	struct msim_machine *m = msim_machine_create(&cfg);
 	struct task_struct *tsk;
@@ -225,7 +230,12 @@ static int setup(struct scn_state *st)
 	if (IS_ERR(m)) {
 		const char *err = msim_errno_name(PTR_ERR(m));
 
-		if (cfg.ram_bytes)
+		if (cfg.swap_bytes)
+			fprintf(stderr,
+				"mmsim: cannot create a machine with %lu bytes "
+				"of RAM and %lu bytes of swap: %s\n",
+				cfg.ram_bytes, cfg.swap_bytes, err);
+		else if (cfg.ram_bytes)
 			fprintf(stderr,
 				"mmsim: cannot create a machine with %lu bytes "
 				"of RAM: %s\n",
@@ -272,6 +282,7 @@ static void teardown(struct scn_state *st)
 			msim_exit(t->tsk);
 	st->current = NULL;
 	msim_set_current(NULL);
+	scn_drivers_teardown(st);
 	list_for_each_entry_safe(t, n, &st->tasks, node) {
 		list_del_init(&t->node);
 		msim_task_put(t->tsk);
@@ -311,6 +322,8 @@ int scn_run_file(const char *path, const struct scn_options *opt)
 		st.file = "<stdin>";
 	}
 	INIT_LIST_HEAD(&st.tasks);
+	INIT_LIST_HEAD(&st.drivers);
+	INIT_LIST_HEAD(&st.checkers);
 
 	ret = setup(&st);
 	if (!ret)

@@ -34,11 +34,13 @@
  * struct scn_options - how to run a scenario
  * @arch: the machine's architecture (NULL: x86_64)
  * @ram_bytes: simulated RAM (0: the library's default)
+ * @swap_bytes: the swap device (0: none)
  * @check_each: check the invariants after every command
  */
 struct scn_options {
 	const struct msim_arch *arch;
 	unsigned long ram_bytes;
+	unsigned long swap_bytes;
 	bool check_each;
 };
 
@@ -71,6 +73,8 @@ static inline bool scn_task_exited(const struct scn_task *t)
  * @tasks: every task, exited ones included
  * @current: the task commands act on; NULL after it exits, until 'in'
  * @status: the exit status so far
+ * @drivers: the secondary MMUs attached (drivers.c)
+ * @checkers: their coherence checkers, one an mm (drivers.c)
  */
 struct scn_state {
 	const char *file;
@@ -80,6 +84,8 @@ struct scn_state {
 	struct list_head tasks;
 	struct scn_task *current;
 	int status;
+	struct list_head drivers;
+	struct list_head checkers;
 };
 
 /**
@@ -181,7 +187,8 @@ void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 
 /**
  * scn_check - run the invariant checkers on every live task's mm, the
- * current one's first, and then msim_machine_check() on the machine;
+ * current one's first, then msim_machine_check() on the machine, then the
+ * coherence checkers of the attached drivers (scn_coherence_check());
  * report a violation as "@what: description" ("@what: NAME: description"
  * for a task's mm once the run has more than one task).
  * Return: 0, or -EUCLEAN (and @st->status is SCN_EXIT_FAILED).

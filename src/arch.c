@@ -48,6 +48,17 @@ const struct msim_arch msim_arch_x86_64 = {
 		.pfn_mask = 0x000ffffffffff000ULL,
 		.table = X86_PRESENT | X86_RW | X86_USER | X86_ACCESSED |
 			 X86_DIRTY,
+		/*
+		 * Type in bits 59-63, offset from bit 9, above protnone, so
+		 * that a swap PTE is neither present nor protnone; the
+		 * exclusive marker is _PAGE_PSE.  Linux stores the offset
+		 * inverted (the L1TF mitigation); the model does not.
+		 */
+		.swp_type_shift = 59,
+		.swp_type_bits = 5,
+		.swp_offset_shift = 9,
+		.swp_offset_bits = 50,
+		.swp_exclusive = 1ULL << 7,
 	},
 };
 
@@ -90,6 +101,17 @@ const struct msim_arch msim_arch_coldfire = {
 		.pfn_shift = 13,
 		.pfn_mask = 0xffffe000ULL,
 		.table = 0,
+		/*
+		 * Type in bits 0-6 and the exclusive marker CF_PAGE_NOCACHE
+		 * (0x80), as Linux has them.  Linux starts the offset at
+		 * bit 11, which is CF_PAGE_VALID: an odd offset would read
+		 * as a present PTE.  The model starts it at bit 12.
+		 */
+		.swp_type_shift = 0,
+		.swp_type_bits = 7,
+		.swp_offset_shift = 12,
+		.swp_offset_bits = 20,
+		.swp_exclusive = 0x80ULL,
 	},
 };
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <mmsim/swap.h>
 #include "internal.h"
 
 struct checker {
@@ -16,6 +17,8 @@ struct checker {
 	unsigned long rss, file_rss;
 	unsigned int *maps;		/* mappings per pfn, or NULL */
 	unsigned long tables;
+	unsigned long swapents;
+	unsigned int *swaps;		/* swap PTEs per slot, or NULL */
 };
 
 static int fail(struct checker *c, const char *fmt, ...)
@@ -182,6 +185,54 @@ static int check_file_pte(struct checker *c, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * A swap PTE names a slot in use; a migration entry a page isolated for
+ * migration, still counted in rss, with no mapping of it counted.
+ */
+static int check_swap_pte(struct checker *c, struct vm_area_struct *vma,
+			  unsigned long addr, pte_t pte)
+{
+	struct mm_struct *mm = c->mm;
+	struct swap_info_struct *si = mm->machine->swap;
+	swp_entry_t entry = pte_to_swp_entry(mm->arch, pte);
+	unsigned long off = swp_offset(entry);
+	struct page *page;
+
+	if (is_migration_entry(entry)) {
+		page = pfn_to_page(mm->machine, swp_offset_pfn(entry));
+		if (!page || msim_test_page_flag(page, PG_free) ||
+		    PageTable(page) || !PageAnon(page))
+			return fail(c, "PTE at %#lx: migration entry for pfn "
+				       "%#lx, not an anonymous page", addr, off);
+		if (!PageLocked(page))
+			return fail(c, "PTE at %#lx: migration entry for pfn "
+				       "%#lx, which is not isolated", addr, off);
+		if (!chained_to(vma, page->mapping))
+			return fail(c, "PTE at %#lx: migrating page's anon_vma "
+				       "not on the VMA's chain", addr);
+		if (is_writable_migration_entry(entry) &&
+		    !(vma->vm_flags & VM_WRITE))
+			return fail(c, "PTE at %#lx: writable migration entry "
+				       "in a VMA without VM_WRITE", addr);
+		c->rss++;
+		return 0;
+	}
+	if (non_swap_entry(entry) || swp_type(entry) || !si || !off ||
+	    off >= si->max)
+		return fail(c, "PTE at %#lx: swap entry %#lx names no slot",
+			    addr, entry.val);
+	if (!(si->swap_map[off] & ~SWAP_HAS_CACHE))
+		return fail(c, "PTE at %#lx: swap slot %#lx has count 0", addr,
+			    off);
+	if (!vma->anon_vma)
+		return fail(c, "PTE at %#lx: swap entry in a VMA without an "
+			       "anon_vma", addr);
+	if (c->swaps)
+		c->swaps[off]++;
+	c->swapents++;
+	return 0;
+}
+
 static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		     void *arg)
 {
@@ -195,7 +246,7 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	if (!vma)
 		return fail(c, "PTE at %#lx outside every VMA", addr);
 	if (!pte_present(a, pte))
-		return fail(c, "PTE at %#lx is neither none nor present", addr);
+		return check_swap_pte(c, vma, addr, pte);
 	if (msim_pte_allows(a, pte, true, false) && !(vma->vm_flags & VM_WRITE))
 		return fail(c, "PTE at %#lx writable in a VMA without VM_WRITE",
 			    addr);
@@ -289,6 +340,7 @@ static int check_mm(struct checker *c)
 	spin_lock(&mm->page_table_lock);
 	c->rss = 0;
 	c->file_rss = 0;
+	c->swapents = 0;
 	c->tables = 0;
 	err = check_tables(c, mm->pgd, 0);
 	if (!err)
@@ -302,6 +354,9 @@ static int check_mm(struct checker *c)
 	if (c->file_rss != get_mm_counter(mm, MM_FILEPAGES))
 		return fail(c, "rss MM_FILEPAGES %lu, PTEs map %lu",
 			    get_mm_counter(mm, MM_FILEPAGES), c->file_rss);
+	if (c->swapents != get_mm_counter(mm, MM_SWAPENTS))
+		return fail(c, "rss MM_SWAPENTS %lu, swap PTEs %lu",
+			    get_mm_counter(mm, MM_SWAPENTS), c->swapents);
 	/* Every table but the pgd counts (mm_pgtables_bytes). */
 	if (c->tables > 1)
 		bytes = (long)(c->tables - 1) *
@@ -335,6 +390,43 @@ int msim_mm_check(struct mm_struct *mm)
 	return err;
 }
 
+/*
+ * Every slot's count is the number of swap PTEs naming it, in all mms
+ * together; a slot is in use exactly when it has a count or is being
+ * written by reclaim, and each in use is one live MSIM_ALLOC_SWAP object.
+ */
+static int check_swap(struct checker *c, struct msim_machine *m)
+{
+	struct swap_info_struct *si = m->swap;
+	unsigned long off, inuse = 0;
+	unsigned int count;
+	int err = 0;
+
+	if (!si)
+		return msim_live(m, MSIM_ALLOC_SWAP) ?
+			       fail(c, "swap slots live without swap") :
+			       0;
+	spin_lock(&si->lock);
+	if (si->swap_map[0])
+		err = fail(c, "swap header slot 0 in use");
+	for (off = 1; off < si->max && !err; off++) {
+		count = si->swap_map[off] & ~SWAP_HAS_CACHE;
+		if (si->swap_map[off])
+			inuse++;
+		if (count != c->swaps[off])
+			err = fail(c, "swap slot %#lx: count %u, swap PTEs %u",
+				   off, count, c->swaps[off]);
+	}
+	if (!err && inuse != si->inuse_pages)
+		err = fail(c, "%lu swap slots in use, counter says %lu", inuse,
+			   si->inuse_pages);
+	spin_unlock(&si->lock);
+	if (!err && (long)inuse != msim_live(m, MSIM_ALLOC_SWAP))
+		err = fail(c, "%lu swap slots in use, %ld allocated", inuse,
+			   msim_live(m, MSIM_ALLOC_SWAP));
+	return err;
+}
+
 int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 {
 	struct checker c = { .msg = msg, .size = size };
@@ -349,6 +441,13 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 	c.maps = calloc(m->nr_frames, sizeof(*c.maps));
 	if (!c.maps)
 		return -ENOMEM;
+	if (m->swap) {
+		c.swaps = calloc(m->swap->max, sizeof(*c.swaps));
+		if (!c.swaps) {
+			free(c.maps);
+			return -ENOMEM;
+		}
+	}
 	spin_lock(&m->mmlist_lock);
 	list_for_each_entry(mm, &m->mmlist, mmlist) {
 		c.mm = mm;
@@ -401,7 +500,10 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 	if (!err && (long)accounted != atomic_load(&m->vm_committed_as))
 		err = fail(&c, "commit charge %ld, VM_ACCOUNT VMAs hold %lu",
 			   atomic_load(&m->vm_committed_as), accounted);
+	if (!err)
+		err = check_swap(&c, m);
 out:
 	free(c.maps);
+	free(c.swaps);
 	return err;
 }

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include <mmsim/mmu_notifier.h>
+#include <mmsim/swap.h>
 #include "internal.h"
 
 /*
@@ -250,6 +251,64 @@ oom:
 	return VM_FAULT_OOM;
 }
 
+/*
+ * A fault on a swap PTE (mm/memory.c do_swap_page()).  There is no swap
+ * cache: the slot is read into a page of our own.  The page is exclusive
+ * if the PTE says it was when it went out, or if no other PTE holds the
+ * slot (Linux: the swap cache page freed from its slot and referenced
+ * once); only then may a write map it writable at once.  A shared one is
+ * mapped read-only and a write goes on to do_wp_page().
+ */
+static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
+			       unsigned int flags, pte_t orig)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct msim_arch *a = mm->arch;
+	swp_entry_t entry = pte_to_swp_entry(a, orig);
+	struct page *page;
+	bool exclusive;
+	pte_t *ptep, pte;
+
+	if (non_swap_entry(entry)) {
+		if (!is_migration_entry(entry))
+			return VM_FAULT_SIGBUS;
+		migration_entry_wait(mm, addr, orig);
+		return 0;
+	}
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	page = __msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME, false);
+	if (!page)
+		return VM_FAULT_OOM;
+	swap_readpage(page, entry);
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(page);
+		return 0;
+	}
+	exclusive = pte_swp_exclusive(a, orig) ||
+		    __swap_count(mm->machine, entry) == 1;
+	swap_free(mm->machine, entry);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	page_add_new_anon_rmap(page, vma, addr);
+	if (!exclusive)
+		ClearPageAnonExclusive(page);
+	pte = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
+	if ((flags & FAULT_FLAG_WRITE) && exclusive) {
+		pte = maybe_mkwrite(a, pte_mkdirty(a, pte), vma);
+		flags &= ~FAULT_FLAG_WRITE;
+	}
+	*ptep = pte;
+	spin_unlock(&mm->page_table_lock);
+	if (flags & FAULT_FLAG_WRITE)
+		return do_wp_page(vma, addr, pte, false) | VM_FAULT_MAJOR;
+	return VM_FAULT_MAJOR;
+}
+
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags, struct pt_regs *regs)
 {
@@ -272,6 +331,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			free_tables_after_failure(mm, addr);
 		return ret;
 	}
+	if (!pte_present(a, pte))
+		return do_swap_page(vma, addr, flags, pte);
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(a, pte))
 		return do_wp_page(vma, addr, pte, false);
 	if (flags & FAULT_FLAG_UNSHARE)

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 #include <mmsim/mmu_notifier.h>
+#include <mmsim/swap.h>
 #include "internal.h"
 
 /*
@@ -73,6 +74,43 @@ static pte_t *dst_pte_alloc(struct copy_walk *w, unsigned long addr)
 	return ptep;
 }
 
+/*
+ * copy_nonpresent_pte(): a swap PTE gets one more holder of its slot and
+ * is no longer exclusive in either process; a migration entry is copied
+ * (its page counts in the child's rss, and is mapped in the child too
+ * when the migration ends), made read-only in a COW mapping.
+ */
+static int copy_nonpresent_pte(struct copy_walk *w, unsigned long addr,
+			       pte_t *src_pte, pte_t *dst_pte)
+{
+	struct mm_struct *dst_mm = w->dst_vma->vm_mm;
+	struct mm_struct *src_mm = w->src_vma->vm_mm;
+	const struct msim_arch *a = src_mm->arch;
+	pte_t pte = *src_pte;
+	swp_entry_t entry = pte_to_swp_entry(a, pte);
+
+	if (!non_swap_entry(entry)) {
+		if (swap_duplicate(src_mm->machine, entry) < 0)
+			return -EIO;
+		if (pte_swp_exclusive(a, pte)) {
+			pte = pte_swp_clear_exclusive(a, pte);
+			*src_pte = pte;
+		}
+		add_mm_counter(dst_mm, MM_SWAPENTS, 1);
+	} else if (is_migration_entry(entry)) {
+		add_mm_counter(dst_mm, MM_ANONPAGES, 1);
+		if (!is_readable_migration_entry(entry) &&
+		    is_cow_mapping(w->src_vma->vm_flags)) {
+			entry = make_readable_migration_entry(
+				swp_offset_pfn(entry));
+			pte = swp_entry_to_pte(a, entry);
+			*src_pte = pte;
+		}
+	}
+	set_pte_at(dst_mm, addr, dst_pte, pte);
+	return 0;
+}
+
 static int copy_pte(struct copy_walk *w, unsigned long addr, pte_t *src_pte)
 {
 	struct vm_area_struct *dst_vma = w->dst_vma, *src_vma = w->src_vma;
@@ -85,6 +123,8 @@ static int copy_pte(struct copy_walk *w, unsigned long addr, pte_t *src_pte)
 	dst_pte = dst_pte_alloc(w, addr);
 	if (!dst_pte)
 		return -ENOMEM;
+	if (!pte_present(a, pte))
+		return copy_nonpresent_pte(w, addr, src_pte, dst_pte);
 	page = vm_normal_page(src_vma, addr, pte);
 	if (page) {
 		if (PageAnonExclusive(page) && page_maybe_dma_pinned(page) &&

@@ -109,6 +109,50 @@ void msim_pgd_free(struct mm_struct *mm);
 /* vdso.c: what the machine keeps of the vDSO */
 long msim_vdso_kept(struct msim_machine *m, enum msim_alloc_kind kind);
 void msim_vdso_release(struct msim_machine *m);
+/*
+ * rmap_walk.c: rmap_one() is called for every VMA that may map the page,
+ * with the rmap lock held and no other; false stops the walk, as does
+ * done() returning true.
+ */
+struct rmap_walk_control {
+	void *arg;
+	bool (*rmap_one)(struct page *page, struct vm_area_struct *vma,
+			 unsigned long addr, void *arg);
+	bool (*done)(struct page *page);
+};
+void rmap_walk(struct page *page, const struct rmap_walk_control *rwc,
+	       bool locked);
+/* Where @vma would map @page, or -EFAULT if outside it. */
+unsigned long vma_address(const struct page *page,
+			  const struct vm_area_struct *vma);
+
+/*
+ * The page lock, as isolation: whoever holds it (reclaim, migration) is
+ * the only one moving the page; idle tracking and reclaim skip it.
+ */
+static inline bool trylock_page(struct page *page)
+{
+	return !(__atomic_fetch_or(&page->flags, 1UL << PG_locked,
+				   __ATOMIC_ACQUIRE) &
+		 (1UL << PG_locked));
+}
+
+static inline void unlock_page(struct page *page)
+{
+	__atomic_fetch_and(&page->flags, ~(1UL << PG_locked),
+			   __ATOMIC_RELEASE);
+}
+
+/* migrate.c: wait until the migration entry @pte at @addr is gone. */
+void migration_entry_wait(struct mm_struct *mm, unsigned long addr,
+			  pte_t pte);
+
+/* vmscan.c */
+int madvise_pageout(struct vm_area_struct *vma, unsigned long start,
+		    unsigned long end);
+
+/* swapfile.c */
+void msim_swap_destroy(struct msim_machine *m);
 
 /* page_alloc.c */
 struct page *__msim_alloc_page(struct msim_machine *m,

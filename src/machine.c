@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <mmsim/swap.h>
 #include "internal.h"
 
 #define DEFAULT_RAM (1UL << 30)
@@ -61,8 +62,18 @@ struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 	spin_lock_init(&m->mmlist_lock);
 	m->mmlist_lock.name = "mmlist_lock";
 	INIT_LIST_HEAD(&m->mmlist);
+	init_rwsem(&m->rmap_lock);
+	m->rmap_lock.name = "rmap_lock";
 	m->sysctl_max_map_count = 65530;
 	m->sysctl_overcommit_memory = OVERCOMMIT_GUESS;
+	if (cfg && cfg->swap_bytes >> arch->page_shift) {
+		int err = msim_swapon(m, cfg->swap_bytes >> arch->page_shift);
+
+		if (err) {
+			msim_machine_destroy(m);
+			return ERR_PTR(err);
+		}
+	}
 	return m;
 }
 
@@ -73,8 +84,10 @@ int msim_machine_destroy(struct msim_machine *m)
 	if (!list_empty(&m->mmlist))
 		return -EBUSY;
 	msim_vdso_release(m);
+	msim_swap_destroy(m);
 	spin_lock_destroy(&m->zone_lock);
 	spin_lock_destroy(&m->mmlist_lock);
+	rwsem_destroy(&m->rmap_lock);
 	munmap(m->ram, m->nr_frames << m->arch->page_shift);
 	free(m->mem_map);
 	free(m);

@@ -2,7 +2,8 @@
 /*
  * madvise (mm/madvise.c): the advice that changes VMA flags goes through
  * vma_modify_flags(), so it splits and merges as mprotect does (and does
- * nothing at all when the flags would not change); MADV_DONTNEED zaps.
+ * nothing at all when the flags would not change); MADV_DONTNEED zaps;
+ * MADV_PAGEOUT reclaims to swap (vmscan.c).
  * A range with holes gets the advice on its mapped parts and -ENOMEM.
  */
 #include "internal.h"
@@ -36,6 +37,7 @@ static bool madvise_behavior_valid(struct mm_struct *mm, int behavior)
 	case MADV_KEEPONFORK:
 	case MADV_DONTDUMP:
 	case MADV_DODUMP:
+	case MADV_PAGEOUT:
 		return true;
 	}
 	return false;
@@ -50,7 +52,6 @@ static bool madvise_behavior_unmodelled(int behavior)
 	case MADV_MERGEABLE:
 	case MADV_UNMERGEABLE:
 	case MADV_COLD:
-	case MADV_PAGEOUT:
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 	case MADV_HWPOISON:
@@ -66,7 +67,7 @@ static bool madvise_behavior_unmodelled(int behavior)
 static bool madvise_need_mmap_write(int behavior)
 {
 	return behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED &&
-	       behavior != MADV_WILLNEED;
+	       behavior != MADV_WILLNEED && behavior != MADV_PAGEOUT;
 }
 
 static int madvise_update_vma(struct vm_area_struct *vma,
@@ -110,6 +111,9 @@ static int madvise_vma_behavior(struct vm_area_struct *vma,
 			return -EINVAL;
 		zap_page_range_single(vma, start, end);
 		return 0;
+	case MADV_PAGEOUT:
+		*pprev = vma;
+		return madvise_pageout(vma, start, end);
 	case MADV_NORMAL:
 		new_flags &= ~(VM_RAND_READ | VM_SEQ_READ);
 		break;

@@ -4,6 +4,7 @@
  * and MAP_POPULATE's pre-faulting.
  */
 #include <mmsim/mmu_notifier.h>
+#include <mmsim/swap.h>
 #include "internal.h"
 
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
@@ -33,6 +34,22 @@ void update_hiwater_vm(struct mm_struct *mm)
 }
 
 /*
+ * A swap PTE gives back its hold on the slot; a migration entry only its
+ * rss count, the migration holds the page.  Neither was ever in a TLB.
+ */
+static void zap_nonpresent_pte(struct mm_struct *mm, pte_t pte)
+{
+	swp_entry_t entry = pte_to_swp_entry(mm->arch, pte);
+
+	if (is_migration_entry(entry)) {
+		add_mm_counter(mm, MM_ANONPAGES, -1);
+	} else {
+		free_swap_and_cache(mm->machine, entry);
+		add_mm_counter(mm, MM_SWAPENTS, -1);
+	}
+}
+
+/*
  * Clear every PTE of [start, end) in @vma and drop what they held: the
  * page's mapping and the rss count at once, the page's reference once
  * @tlb has been flushed.  Emptied tables are left for the caller's
@@ -57,6 +74,10 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 			if (pte_none(*ptep))
 				continue;
 			pte = ptep_get_and_clear(mm, addr, ptep);
+			if (!pte_present(a, pte)) {
+				zap_nonpresent_pte(mm, pte);
+				continue;
+			}
 			page = vm_normal_page(vma, addr, pte);
 			if (!page) {
 				tlb_note_pte(tlb, addr);
@@ -140,7 +161,7 @@ static void populate_vma(struct vm_area_struct *vma, unsigned long start,
 	for (addr = start; addr < end; addr += mm_page_size(mm)) {
 		spin_lock(&mm->page_table_lock);
 		ptep = msim_pte_offset(mm, addr);
-		need = !ptep || pte_none(*ptep) ||
+		need = !ptep || !pte_present(a, *ptep) ||
 		       (write && !pte_write(a, *ptep));
 		spin_unlock(&mm->page_table_lock);
 		if (need && (handle_mm_fault(vma, addr,

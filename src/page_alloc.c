@@ -44,6 +44,7 @@ struct page *__msim_alloc_page(struct msim_machine *m,
 	page->mapping = NULL;
 	page->index = 0;
 	page->pt_used = 0;
+	__atomic_fetch_add(&page->msim_alloc_gen, 1, __ATOMIC_RELAXED);
 	atomic_fetch_add(&m->live[kind], 1);
 	return page;
 }

@@ -5,6 +5,7 @@
  * name, and a nameless line keeps the space after the inode column.
  */
 #include <string.h>
+#include <mmsim/swapops.h>
 #include "internal.h"
 
 static const char *vma_name(const struct vm_area_struct *vma)
@@ -53,31 +54,44 @@ void msim_show_maps(struct mm_struct *mm, FILE *out)
 
 struct rss_walk {
 	struct vm_area_struct *vma;
-	unsigned long rss, anon;
+	unsigned long rss, anon, swap;
 };
 
+/*
+ * As smaps_pte_entry(): a migration entry's page is still resident; a
+ * swap entry counts as swap.
+ */
 static int count_rss(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		     void *arg)
 {
 	struct rss_walk *w = arg;
+	swp_entry_t entry;
 	struct page *page;
 
-	if (!pte_present(mm->arch, *ptep))
+	if (pte_present(mm->arch, *ptep)) {
+		page = vm_normal_page(w->vma, addr, *ptep);
+		if (page) {
+			w->rss++;
+			w->anon += PageAnon(page);
+		}
 		return 0;
-	page = vm_normal_page(w->vma, addr, *ptep);
-	if (page) {
+	}
+	entry = pte_to_swp_entry(mm->arch, *ptep);
+	if (is_migration_entry(entry)) {
+		/* Only anonymous pages migrate. */
 		w->rss++;
-		w->anon += PageAnon(page);
+		w->anon++;
+	} else if (!non_swap_entry(entry)) {
+		w->swap++;
 	}
 	return 0;
 }
 
-/* Resident pages of @vma, and how many of them are anonymous. */
-static void vma_rss(struct vm_area_struct *vma, struct rss_walk *w)
+/* Resident pages of @vma, how many of them are anonymous, and swapped. */
+static void vma_rss_walk(struct vm_area_struct *vma, struct rss_walk *w)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
-	w->vma = vma;
 	spin_lock(&mm->page_table_lock);
 	msim_walk_ptes(mm, vma->vm_start, vma->vm_end, count_rss, w);
 	spin_unlock(&mm->page_table_lock);
@@ -85,10 +99,18 @@ static void vma_rss(struct vm_area_struct *vma, struct rss_walk *w)
 
 unsigned long msim_vma_rss(struct vm_area_struct *vma)
 {
-	struct rss_walk w = { 0 };
+	struct rss_walk w = { .vma = vma };
 
-	vma_rss(vma, &w);
+	vma_rss_walk(vma, &w);
 	return w.rss;
+}
+
+unsigned long msim_vma_swap(struct vm_area_struct *vma)
+{
+	struct rss_walk w = { .vma = vma };
+
+	vma_rss_walk(vma, &w);
+	return w.swap;
 }
 
 /* Indexed by bit number, as show_smap_vma_flags() has them. */
@@ -132,8 +154,8 @@ void msim_show_smaps(struct mm_struct *mm, FILE *out)
 	for_each_vma(mm, vma) {
 		msim_maps_line(vma, line, sizeof(line));
 		fputs(line, out);
-		w = (struct rss_walk){ 0 };
-		vma_rss(vma, &w);
+		w = (struct rss_walk){ .vma = vma };
+		vma_rss_walk(vma, &w);
 		fprintf(out, "%-16s%8lu kB\n", "Size:",
 			(vma->vm_end - vma->vm_start) >> 10);
 		fprintf(out, "%-16s%8lu kB\n", "KernelPageSize:", kb);
@@ -141,6 +163,7 @@ void msim_show_smaps(struct mm_struct *mm, FILE *out)
 		fprintf(out, "%-16s%8lu kB\n", "Rss:", w.rss * kb);
 		/* Per page, as Linux counts: a COWed vDSO page is anon. */
 		fprintf(out, "%-16s%8lu kB\n", "Anonymous:", w.anon * kb);
+		fprintf(out, "%-16s%8lu kB\n", "Swap:", w.swap * kb);
 		fprintf(out, "VmFlags: %s\n",
 			msim_vm_flags_string(vma->vm_flags, flags,
 					     sizeof(flags)));

@@ -126,6 +126,8 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 		}
 	}
 
+	/* The rmap lock before the page-table lock, as rmap walks take them. */
+	down_write(&m->rmap_lock);
 	spin_lock(&mm->page_table_lock);
 	if (!vma->anon_vma) {
 		anon_vma = find_mergeable_anon_vma(vma);
@@ -142,6 +144,7 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 		avc = NULL;
 	}
 	spin_unlock(&mm->page_table_lock);
+	up_write(&m->rmap_lock);
 	if (allocated)
 		put_anon_vma(allocated);
 	if (avc)
@@ -154,9 +157,11 @@ int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 	struct msim_machine *m = dst->vm_mm->machine;
 	struct anon_vma_chain *avc, *pavc;
 
+	down_write(&m->rmap_lock);
 	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
 		avc = anon_vma_chain_alloc(m);
 		if (!avc) {
+			up_write(&m->rmap_lock);
 			/* dst keeps no half-built chain. */
 			dst->anon_vma = NULL;
 			unlink_anon_vmas(dst);
@@ -180,6 +185,7 @@ int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 	}
 	if (dst->anon_vma)
 		dst->anon_vma->num_active_vmas++;
+	up_write(&m->rmap_lock);
 	return 0;
 }
 
@@ -207,6 +213,7 @@ int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 		unlink_anon_vmas(vma);
 		return -ENOMEM;
 	}
+	down_write(&m->rmap_lock);
 	anon_vma->num_active_vmas++;
 	anon_vma->root = pvma->anon_vma->root;
 	anon_vma->parent = pvma->anon_vma;
@@ -214,6 +221,7 @@ int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	vma->anon_vma = anon_vma;
 	anon_vma_chain_link(vma, avc, anon_vma);
 	anon_vma->parent->num_children++;
+	up_write(&m->rmap_lock);
 	return 0;
 }
 
@@ -222,6 +230,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 	struct msim_machine *m = vma->vm_mm->machine;
 	struct anon_vma_chain *avc, *next;
 
+	down_write(&m->rmap_lock);
 	/* Before the chain goes: it may hold the last reference. */
 	if (vma->anon_vma) {
 		vma->anon_vma->num_active_vmas--;
@@ -237,6 +246,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 		msim_kfree(m, MSIM_ALLOC_AVC, avc);
 		put_anon_vma(anon_vma);
 	}
+	up_write(&m->rmap_lock);
 }
 
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,

@@ -69,6 +69,7 @@ static inline const char *mt_kind_name(int kind)
 		[MSIM_ALLOC_MM] = "mm",
 		[MSIM_ALLOC_TASK] = "task",
 		[MSIM_ALLOC_OTHER] = "other",
+		[MSIM_ALLOC_SWAP] = "swap slot",
 	};
 
 	return kind >= 0 && kind < MSIM_NR_ALLOC_KINDS ? names[kind] : "?";

@@ -627,6 +627,87 @@ static void exit_verify(struct fi *f, long ret, bool injected)
 	assert_int_equal(msim_live(f->t->m, MSIM_ALLOC_FRAME), 4);
 }
 
+/*
+ * Reclaim of four written pages: a swap slot each.  A slot that cannot
+ * be had keeps its page in memory; the others still go.
+ */
+static void reclaim_setup(struct fi *f)
+{
+	assert_int_equal(msim_swapon(f->t->m, 8), 0);
+	tt_map(f->mm, BASE, 4 * f->p, PROT_RW);
+	fill(f->mm, BASE, 4 * f->p, 0x30);
+}
+
+static long reclaim_run(struct fi *f)
+{
+	return msim_reclaim_range(f->mm, BASE, 4 * f->p);
+}
+
+static void reclaim_verify(struct fi *f, long ret, bool injected)
+{
+	assert_int_equal(ret, injected ? 3 : 4);
+	assert_int_equal(mt_rss(f->mm), injected ? 1 : 0);
+	assert_int_equal(get_mm_counter(f->mm, MM_SWAPENTS), ret);
+	assert_filled(f->mm, BASE, 4 * f->p, 0x30);
+	assert_int_equal(msim_live(f->t->m, MSIM_ALLOC_SWAP), 0);
+}
+
+/* Swap-in of two pages by one write across them. */
+static void swapin_setup(struct fi *f)
+{
+	reclaim_setup(f);
+	assert_int_equal(msim_reclaim_range(f->mm, BASE, 2 * f->p), 2);
+}
+
+static long swapin_run(struct fi *f)
+{
+	return msim_user_write(f->mm, BASE + f->p - 2, "swap", 4);
+}
+
+static void swapin_verify(struct fi *f, long ret, bool injected)
+{
+	char buf[4];
+
+	assert_result(ret, injected, -ENOMEM);
+	if (injected) {
+		/* The page that failed is still out, its slot held. */
+		assert_true(get_mm_counter(f->mm, MM_SWAPENTS) >= 1);
+		assert_filled(f->mm, BASE + f->p, f->p, 0x31);
+		return;
+	}
+	assert_int_equal(get_mm_counter(f->mm, MM_SWAPENTS), 0);
+	assert_int_equal(tt_read(f->mm, BASE + f->p - 2, buf, 4), 0);
+	assert_memory_equal(buf, "swap", 4);
+	assert_filled(f->mm, BASE + 2 * f->p, 2 * f->p, 0x32);
+}
+
+/* msim_migrate_range() of two pages: its arrays, then a frame each. */
+static void migrate_setup(struct fi *f)
+{
+	tt_map(f->mm, BASE, 2 * f->p, PROT_RW);
+	fill(f->mm, BASE, 2 * f->p, 0x40);
+	f->pages[0] = tt_page(f->mm, BASE);
+	f->pages[1] = tt_page(f->mm, BASE + f->p);
+}
+
+static long migrate_run(struct fi *f)
+{
+	return msim_migrate_range(f->mm, BASE, 2 * f->p);
+}
+
+static void migrate_verify(struct fi *f, long ret, bool injected)
+{
+	int moved = (tt_page(f->mm, BASE) != f->pages[0]) +
+		    (tt_page(f->mm, BASE + f->p) != f->pages[1]);
+
+	assert_int_equal(ret, injected ? -ENOMEM : 2);
+	assert_int_equal(moved, injected ? moved : 2);
+	assert_true(moved < 2 || !injected);
+	assert_int_equal(mt_rss(f->mm), 2);
+	assert_filled(f->mm, BASE, 2 * f->p, 0x40);
+	assert_int_equal(msim_live(f->t->m, MSIM_ALLOC_FRAME), 2);
+}
+
 static const struct fi_op op_fork = {
 	"fork", fork_setup, fork_run, fork_verify, 23, 0,
 };
@@ -663,6 +744,34 @@ static const struct fi_op op_gup = {
 static const struct fi_op op_exit = {
 	"exit", exit_setup, exit_run, exit_verify, 0, 0,
 };
+
+static const struct fi_op op_reclaim = {
+	"reclaim", reclaim_setup, reclaim_run, reclaim_verify, 4, 4,
+};
+static const struct fi_op op_swapin = {
+	"swap-in", swapin_setup, swapin_run, swapin_verify, 2, 2,
+};
+static const struct fi_op op_migrate = {
+	"migrate", migrate_setup, migrate_run, migrate_verify, 4, 4,
+};
+
+static void test_reclaim_sweep(void **state)
+{
+	(void)state;
+	sweep(&op_reclaim, 0);
+}
+
+static void test_swapin_sweep(void **state)
+{
+	(void)state;
+	sweep(&op_swapin, 0);
+}
+
+static void test_migrate_sweep(void **state)
+{
+	(void)state;
+	sweep(&op_migrate, 0);
+}
 
 static void test_fork_sweep(void **state)
 {
@@ -780,6 +889,9 @@ int main(void)
 		cmocka_unit_test(test_cow_fault_sweep),
 		cmocka_unit_test(test_gup_pin_sweep),
 		cmocka_unit_test(test_exit_sweep),
+		cmocka_unit_test(test_reclaim_sweep),
+		cmocka_unit_test(test_swapin_sweep),
+		cmocka_unit_test(test_migrate_sweep),
 		cmocka_unit_test(test_fork_sweep_by_kind),
 	};
 

@@ -216,6 +216,7 @@ static void test_smaps_fields_and_vmflags(void **state)
 				  "MMUPageSize:           4 kB\n"
 				  "Rss:                   8 kB\n"
 				  "Anonymous:             8 kB\n"
+				  "Swap:                  0 kB\n"
 				  "VmFlags: rd wr mr mw me ac \n"
 				  "10008000-10009000 r--p 00000000 00:00 0 \n"
 				  "Size:                  4 kB\n"
@@ -223,6 +224,7 @@ static void test_smaps_fields_and_vmflags(void **state)
 				  "MMUPageSize:           4 kB\n"
 				  "Rss:                   0 kB\n"
 				  "Anonymous:             0 kB\n"
+				  "Swap:                  0 kB\n"
 				  "VmFlags: rd mr mw me \n");
 	free(text);
 }
@@ -241,6 +243,7 @@ static void test_smaps_on_coldfire_uses_8k_pages(void **state)
 				  "MMUPageSize:           8 kB\n"
 				  "Rss:                   8 kB\n"
 				  "Anonymous:             8 kB\n"
+				  "Swap:                  0 kB\n"
 				  "VmFlags: rd wr mr mw me ac \n");
 	free(text);
 }

@@ -138,6 +138,7 @@ static void test_vdso_smaps(void **state)
 		     "MMUPageSize:           8 kB\n"
 		     "Rss:                   8 kB\n"
 		     "Anonymous:             0 kB\n"
+		     "Swap:                  0 kB\n"
 		     "VmFlags: rd ex mr mw me de \n");
 }
 

@@ -46,6 +46,12 @@ typedef struct {
  * @pfn_shift: where the frame number starts
  * @pfn_mask: the frame number's bits, in place
  * @table: the bits an upper-level entry carries besides the frame number
+ * @swp_type_shift: where a swap PTE keeps the entry's type
+ * @swp_type_bits: its width
+ * @swp_offset_shift: where a swap PTE keeps the entry's offset
+ * @swp_offset_bits: its width
+ * @swp_exclusive: the swap PTE's PageAnonExclusive marker
+ *	(_PAGE_SWP_EXCLUSIVE)
  */
 struct msim_pte_bits {
 	uint64_t present, protnone, read, write, user, young, dirty, special;
@@ -53,6 +59,9 @@ struct msim_pte_bits {
 	unsigned int pfn_shift;
 	uint64_t pfn_mask;
 	uint64_t table;
+	unsigned int swp_type_shift, swp_type_bits;
+	unsigned int swp_offset_shift, swp_offset_bits;
+	uint64_t swp_exclusive;
 };
 
 /**

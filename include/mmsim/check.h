@@ -17,7 +17,11 @@
  * its refcount at least that plus GUP_PIN_COUNTING_BIAS per pin (GUP's
  * FOLL_GET references are not counted anywhere, so an extra reference
  * shows only as a frame still allocated at teardown), and that a pinned
- * page is mapped by one mm only, exclusively.
+ * page is mapped by one mm only, exclusively.  Swap PTEs must name a
+ * slot in use and MM_SWAPENTS count them; each slot's count must equal
+ * the swap PTEs naming it in all mms, and the slots in use the live
+ * MSIM_ALLOC_SWAP objects.  Migration entries must name an isolated
+ * anonymous page and count in MM_ANONPAGES.
  */
 #ifndef MMSIM_CHECK_H
 #define MMSIM_CHECK_H

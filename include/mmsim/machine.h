@@ -18,6 +18,7 @@
 
 struct page;
 struct msim_vdso;
+struct swap_info_struct;
 
 /** enum msim_alloc_kind - what an allocation is for (failure injection) */
 enum msim_alloc_kind {
@@ -29,6 +30,7 @@ enum msim_alloc_kind {
 	MSIM_ALLOC_MM,		/* struct mm_struct */
 	MSIM_ALLOC_TASK,	/* struct task_struct */
 	MSIM_ALLOC_OTHER,	/* anything else the model keeps */
+	MSIM_ALLOC_SWAP,	/* a swap slot */
 	MSIM_NR_ALLOC_KINDS
 };
 
@@ -40,10 +42,13 @@ enum msim_alloc_kind {
  * struct msim_machine_config - what msim_machine_create() builds
  * @arch: the architecture (NULL: x86_64)
  * @ram_bytes: simulated RAM (0: 1 GiB); rounded down to whole pages
+ * @swap_bytes: a swap device of this size (0: none), rounded down to
+ *	whole pages; see swap.h
  */
 struct msim_machine_config {
 	const struct msim_arch *arch;
 	unsigned long ram_bytes;
+	unsigned long swap_bytes;
 };
 
 /**
@@ -60,6 +65,10 @@ struct msim_machine_config {
  * @mmlist: every live mm of the machine (struct mm_struct.mmlist)
  * @vdso: the vDSO page and its special mapping, made on first use and
  *	kept until the machine is destroyed (vdso.h)
+ * @swap: the swap device, or NULL (swap.h)
+ * @rmap_lock: the anon_vma lock: held for writing where anon_vma chains
+ *	change, for reading by rmap walks (one for the machine, where Linux
+ *	has one per anon_vma hierarchy)
  */
 struct msim_machine {
 	const struct msim_arch *arch;
@@ -78,6 +87,9 @@ struct msim_machine {
 
 	spinlock_t mmlist_lock;
 	struct list_head mmlist;
+
+	struct swap_info_struct *swap;
+	struct rw_semaphore rmap_lock;
 
 	atomic_int last_pid;
 	atomic_ulong nr_foll_pin_acquired;

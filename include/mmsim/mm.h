@@ -235,11 +235,12 @@ int msim_madvise(struct mm_struct *mm, unsigned long start,
  * do_madvise - the kernel's entry for madvise on @mm (it takes the lock)
  * Modelled: MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED,
  * MADV_DONTNEED, MADV_DONTFORK, MADV_DOFORK, MADV_WIPEONFORK,
- * MADV_KEEPONFORK, MADV_DONTDUMP, MADV_DODUMP, MADV_HUGEPAGE and
- * MADV_NOHUGEPAGE.  Advice Linux knows but the model does not (MADV_FREE,
- * MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_*, ...) is -EOPNOTSUPP; unknown
- * advice is -EINVAL.  Holes in the range: the advice is applied to the
- * mapped parts and the call returns -ENOMEM.
+ * MADV_KEEPONFORK, MADV_DONTDUMP, MADV_DODUMP, MADV_HUGEPAGE,
+ * MADV_NOHUGEPAGE and MADV_PAGEOUT (reclaim to swap, see vmscan.h; pages
+ * other processes also map are left alone).  Advice Linux knows but the
+ * model does not (MADV_FREE, MADV_COLD, MADV_POPULATE_*, ...) is
+ * -EOPNOTSUPP; unknown advice is -EINVAL.  Holes in the range: the advice
+ * is applied to the mapped parts and the call returns -ENOMEM.
  */
 int do_madvise(struct mm_struct *mm, unsigned long start, size_t len_in,
 	       int behavior);

@@ -25,6 +25,10 @@ enum pageflags {
 	PG_dirty,
 	PG_referenced,
 	PG_free,		/* on the machine's free list */
+	PG_swapcache,		/* reclaim gave it a swap slot: see private */
+	PG_locked,		/* isolated for migration */
+	PG_idle,		/* idle page tracking: not accessed since marked */
+	PG_young,		/* idle page tracking: an access was found */
 };
 
 struct anon_vma;
@@ -36,9 +40,16 @@ struct page {
 	atomic_int _pincount;
 	struct anon_vma *mapping;	/* anon pages only */
 	unsigned long index;		/* pgoff of the page in its anon_vma */
+	unsigned long private;		/* PG_swapcache: its swp_entry_t */
 	unsigned int pt_used;		/* page tables: non-none entries */
 	struct list_head lru;		/* the free list */
 	struct msim_machine *machine;
+	/*
+	 * Bumped at every allocation of the frame, so that whoever kept a
+	 * pfn without a reference (a secondary MMU) can tell a frame freed
+	 * and reused since from the one it saw.
+	 */
+	unsigned long msim_alloc_gen;
 };
 
 static inline bool msim_test_page_flag(const struct page *p, enum pageflags f)
@@ -62,6 +73,13 @@ static inline void msim_clear_page_flag(struct page *p, enum pageflags f)
 #define PageAnonExclusive(p) msim_test_page_flag(p, PG_anon_exclusive)
 #define SetPageAnonExclusive(p) msim_set_page_flag(p, PG_anon_exclusive)
 #define ClearPageAnonExclusive(p) msim_clear_page_flag(p, PG_anon_exclusive)
+#define PageSwapCache(p) msim_test_page_flag(p, PG_swapcache)
+#define PageDirty(p) msim_test_page_flag(p, PG_dirty)
+#define SetPageDirty(p) msim_set_page_flag(p, PG_dirty)
+#define PageReferenced(p) msim_test_page_flag(p, PG_referenced)
+#define SetPageReferenced(p) msim_set_page_flag(p, PG_referenced)
+#define ClearPageReferenced(p) msim_clear_page_flag(p, PG_referenced)
+#define PageLocked(p) msim_test_page_flag(p, PG_locked)
 
 static inline unsigned long page_to_pfn(const struct page *page)
 {

@@ -24,15 +24,19 @@ void msim_show_maps(struct mm_struct *mm, FILE *out);
 
 /**
  * msim_show_smaps - per VMA: the maps line, then Size, KernelPageSize,
- * MMUPageSize, Rss, Anonymous (kB, as smaps) and VmFlags.
+ * MMUPageSize, Rss, Anonymous, Swap (kB, as smaps) and VmFlags.
  */
 void msim_show_smaps(struct mm_struct *mm, FILE *out);
 
 /**
  * msim_vma_rss - resident pages of @vma: present PTEs that map a normal
- * (not special, so not the zero page) frame, as smaps counts Rss.
+ * (not special, so not the zero page) frame, and migration entries (their
+ * page is still in memory), as smaps counts Rss.
  */
 unsigned long msim_vma_rss(struct vm_area_struct *vma);
+
+/** msim_vma_swap - pages of @vma out on swap (swap PTEs). */
+unsigned long msim_vma_swap(struct vm_area_struct *vma);
 
 /** msim_vm_flags_string - the VmFlags mnemonics of @flags, into @buf. */
 const char *msim_vm_flags_string(vm_flags_t flags, char *buf, size_t size);

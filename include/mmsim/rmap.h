@@ -44,4 +44,65 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,
 /** page_remove_rmap - one mapping of @page is gone. */
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma);
 
+struct mem_cgroup;
+
+/**
+ * page_referenced - age @page through every mapping of it
+ * @is_locked: the caller holds the page lock (ignored: no page lock here)
+ * @memcg: only mappings of this memory cgroup (must be NULL: none here)
+ * @vm_flags: if not NULL, gets the VM_* flags of the referencing VMAs
+ *
+ * Walks the page's anon_vma and, in every VMA that maps it, test-and-clears
+ * the PTE's accessed bit with ptep_clear_flush_young_notify(), so that
+ * secondary MMUs (->clear_flush_young) age their mappings too, as vmscan
+ * does when it decides what to reclaim.  A mapping counts once if either
+ * side was young; on a PG_young page (idle tracking took an access
+ * away) the first mapping found counts in any case, and PG_young is
+ * cleared.  Takes the rmap lock and each mm's page-table lock.
+ * Return: the number of mappings that had referenced the page.
+ */
+int page_referenced(struct page *page, int is_locked, struct mem_cgroup *memcg,
+		    unsigned long *vm_flags);
+
+/* enum ttu_flags: the kernel's values; none changes anything here. */
+enum ttu_flags {
+	TTU_SPLIT_HUGE_PMD = 0x4,
+	TTU_IGNORE_MLOCK = 0x8,
+	TTU_SYNC = 0x10,
+	TTU_HWPOISON = 0x20,
+	TTU_BATCH_FLUSH = 0x40,
+	TTU_RMAP_LOCKED = 0x80,
+};
+
+/**
+ * try_to_unmap - replace every mapping of @page, which reclaim gave a
+ * swap slot (PageSwapCache, the entry in page->private), by a swap PTE
+ *
+ * Per mapping, as try_to_unmap_one(): a MMU_NOTIFY_CLEAR invalidation of
+ * that page's range in that mm; inside it the PTE is cleared and flushed,
+ * the slot's count raised, the swap PTE (with the exclusive marker if the
+ * page was PageAnonExclusive) installed, the secondary TLBs flushed
+ * (->invalidate_range) and the mapping's reference dropped.  A page that
+ * may be pinned for DMA gets its PTE back (an exclusive page cannot be
+ * shared with the swap slot while pinned).
+ * Return: true if no mapping is left.
+ */
+bool try_to_unmap(struct page *page, enum ttu_flags flags);
+
+/**
+ * try_to_migrate - as try_to_unmap(), but install migration entries
+ * naming @page's frame (try_to_migrate_one(), MMU_NOTIFY_CLEAR per
+ * mapping); the mappings' references stay with the caller's isolation.
+ * Return: true if no mapping is left.
+ */
+bool try_to_migrate(struct page *page, enum ttu_flags flags);
+
+/**
+ * remove_migration_ptes - in every mapping of @src, replace a migration
+ * entry naming @src's frame by a PTE of @dst (which may be @src, to undo
+ * a migration), with a reference and a mapping of @dst for each
+ * @locked: the caller holds the rmap lock already
+ */
+void remove_migration_ptes(struct page *src, struct page *dst, bool locked);
+
 #endif /* MMSIM_RMAP_H */

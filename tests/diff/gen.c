@@ -16,11 +16,12 @@
  *
  * A share of the sequences (--fork, half by default) fork once, somewhere
  * in the middle: before the fork they poke bytes into a few pages and
- * madvise some of those with MADV_WIPEONFORK, MADV_DONTFORK or
- * MADV_DONTNEED, and after it both tasks, taking turns at random, peek at
- * the poked bytes and poke new ones among the other ops, so that what
- * copy-on-write, wipe-on-fork, dont-fork and dont-need leave in each of
- * them is compared byte by byte.  The other sequences are exactly what the
+ * madvise some of those with MADV_WIPEONFORK, MADV_DONTFORK,
+ * MADV_DONTNEED or MADV_PAGEOUT, and after it both tasks, taking turns at
+ * random, peek at the poked bytes and poke new ones among the other ops,
+ * so that what copy-on-write, wipe-on-fork, dont-fork, dont-need and
+ * pageout (which, with no swap on either side, keeps the pages) leave in
+ * each of them is compared byte by byte.  The other sequences are exactly what the
  * generator made before it knew of forks (--fork 0: all of them).
  */
 #include <stdlib.h>
@@ -209,6 +210,7 @@ static int pick_advice(struct gen *g)
 		MADV_SEQUENTIAL, MADV_SEQUENTIAL,
 		MADV_WILLNEED, MADV_DONTDUMP, MADV_DODUMP,
 		MADV_HUGEPAGE, MADV_NOHUGEPAGE,
+		MADV_PAGEOUT, MADV_PAGEOUT,
 	};
 
 	return advice[rnd(g, sizeof(advice) / sizeof(advice[0]))];
@@ -646,6 +648,7 @@ static int pick_fork_advice(struct gen *g)
 		MADV_DONTFORK, MADV_DONTFORK, MADV_DONTFORK,
 		MADV_DONTNEED, MADV_DONTNEED, MADV_DONTNEED,
 		MADV_KEEPONFORK, MADV_DOFORK,
+		MADV_PAGEOUT, MADV_PAGEOUT,
 	};
 
 	return advice[rnd(g, sizeof(advice) / sizeof(advice[0]))];

@@ -76,6 +76,7 @@ static const struct name_val advices[] = {
 	{ "MADV_DODUMP", MADV_DODUMP },
 	{ "MADV_HUGEPAGE", MADV_HUGEPAGE },
 	{ "MADV_NOHUGEPAGE", MADV_NOHUGEPAGE },
+	{ "MADV_PAGEOUT", MADV_PAGEOUT },
 	{ NULL, 0 }
 };
 

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scenario commands for secondary MMUs (see drivers.h).  A driver
+ * stays until the end of the run, also after its process exits (then
+ * every access fails with EFAULT, its mm released); names, like task
+ * names, are never reused.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers.h"
+
+/*
+ * broken_kvm is kvm with MSIM_KVM_BUG_NO_ZAP: what the coherence checker
+ * reports, shown without a test program.
+ */
+enum scn_driver_kind {
+	DRV_KVM,
+	DRV_DMIRROR,
+	DRV_DEV_TLB,
+	DRV_MY_MMU,
+	DRV_BROKEN_KVM
+};
+
+static const char *const kind_names[] = {
+	"kvm", "dmirror", "dev_tlb", "my_mmu", "broken_kvm",
+};
+
+/* One checker an mm; the mm is pinned by the checker's subscription. */
+struct scn_checker {
+	struct list_head node;
+	struct mm_struct *mm;
+	struct msim_coherence *c;
+};
+
+struct scn_driver {
+	struct list_head node;
+	char *name;
+	enum scn_driver_kind kind;
+	bool detached;
+	struct mm_struct *mm;
+	union {
+		struct kvm *kvm;
+		struct dmirror *dmirror;
+		struct msim_dev_tlb *tlb;
+		struct my_mmu *my_mmu;
+	};
+};
+
+/* The mirror's owner cookie: no scenario command migrates. */
+static int dmirror_owner;
+
+static struct scn_driver *driver_lookup(struct scn_state *st, const char *name)
+{
+	struct scn_driver *d;
+
+	list_for_each_entry(d, &st->drivers,
+			    node) if (!strcmp(d->name, name)) return d;
+	return NULL;
+}
+
+static struct msim_coherence *checker_for(struct scn_state *st,
+					  struct mm_struct *mm)
+{
+	struct scn_checker *k;
+	struct msim_coherence *c;
+
+	list_for_each_entry(k, &st->checkers,
+			    node) if (k->mm == mm) return k->c;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return ERR_PTR(-ENOMEM);
+	c = msim_coherence_create(mm);
+	if (IS_ERR(c)) {
+		free(k);
+		return c;
+	}
+	k->mm = mm;
+	k->c = c;
+	list_add_tail(&k->node, &st->checkers);
+	return c;
+}
+
+static void driver_destroy(struct scn_driver *d)
+{
+	switch (d->kind) {
+	case DRV_KVM:
+	case DRV_BROKEN_KVM:
+		msim_kvm_destroy(d->kvm);
+		break;
+	case DRV_DMIRROR:
+		msim_dmirror_destroy(d->dmirror);
+		break;
+	case DRV_DEV_TLB:
+		msim_dev_tlb_destroy(d->tlb);
+		break;
+	case DRV_MY_MMU:
+		my_mmu_detach(d->my_mmu);
+		break;
+	}
+	d->detached = true;
+}
+
+int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
+{
+	struct mm_struct *mm = st->current->tsk->mm;
+	const char *kind = c->argv[1], *name = c->argv[2];
+	struct msim_coherence *coh;
+	struct scn_driver *d;
+	void *p = NULL;
+	size_t k;
+
+	for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
+		if (!strcmp(kind, kind_names[k]))
+			break;
+	if (k == sizeof(kind_names) / sizeof(kind_names[0]))
+		return scn_malformed(st,
+				     "attach: unknown driver '%s' (kvm, "
+				     "dmirror, dev_tlb, my_mmu or broken_kvm)",
+				     kind);
+	if (driver_lookup(st, name)) {
+		scn_call_failed(st, c, -EEXIST);
+		return 0;
+	}
+	coh = checker_for(st, mm);
+	if (IS_ERR(coh)) {
+		scn_call_failed(st, c, PTR_ERR(coh));
+		return 0;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d || !(d->name = strdup(name))) {
+		free(d);
+		scn_internal_error(st, "out of memory");
+		return SCN_EXIT_FAILED;
+	}
+	d->kind = (enum scn_driver_kind)k;
+	d->mm = mm;
+	switch (d->kind) {
+	case DRV_KVM:
+	case DRV_BROKEN_KVM:
+		p = d->kvm = msim_kvm_create(mm, d->name, coh);
+		if (!IS_ERR(p) && d->kind == DRV_BROKEN_KVM)
+			d->kvm->msim_bugs = MSIM_KVM_BUG_NO_ZAP;
+		break;
+	case DRV_DMIRROR:
+		p = d->dmirror = msim_dmirror_create(
+			mm, 0, ULONG_MAX & ~(mm_page_size(mm) - 1),
+			&dmirror_owner, d->name, coh);
+		break;
+	case DRV_DEV_TLB:
+		p = d->tlb = msim_dev_tlb_create(mm, d->name, coh);
+		break;
+	case DRV_MY_MMU:
+		p = d->my_mmu = my_mmu_attach_to_process(mm, d->name, coh);
+		break;
+	}
+	if (IS_ERR(p)) {
+		scn_call_failed(st, c, PTR_ERR(p));
+		free(d->name);
+		free(d);
+		return 0;
+	}
+	list_add_tail(&d->node, &st->drivers);
+	return 0;
+}
+
+/* The driver called argv[1], or NULL after reporting ENODEV. */
+static struct scn_driver *driver_arg(struct scn_state *st,
+				     const struct scn_call *c)
+{
+	struct scn_driver *d = driver_lookup(st, c->argv[1]);
+
+	if (!d || d->detached) {
+		scn_call_failed(st, c, -ENODEV);
+		return NULL;
+	}
+	return d;
+}
+
+int scn_cmd_detach(struct scn_state *st, const struct scn_call *c)
+{
+	struct scn_driver *d = driver_arg(st, c);
+
+	if (d)
+		driver_destroy(d);
+	return 0;
+}
+
+static int driver_access(struct scn_driver *d, unsigned long addr,
+			 unsigned char *byte, bool write)
+{
+	switch (d->kind) {
+	case DRV_KVM:
+	case DRV_BROKEN_KVM:
+		return msim_kvm_access(d->kvm, addr, byte, 1, write);
+	case DRV_DMIRROR:
+		return msim_dmirror_access(d->dmirror, addr, byte, 1, write);
+	case DRV_DEV_TLB:
+		return msim_dev_tlb_access(d->tlb, addr, byte, 1, write);
+	default:
+		return msim_my_mmu_access(d->my_mmu, addr, byte, 1, write);
+	}
+}
+
+int scn_cmd_dpeek(struct scn_state *st, const struct scn_call *c)
+{
+	struct scn_driver *d = driver_arg(st, c);
+	unsigned char byte;
+	int ret;
+
+	if (!d)
+		return 0;
+	ret = driver_access(d, c->arg[1], &byte, false);
+	if (ret)
+		scn_call_failed(st, c, ret);
+	else
+		printf("dpeek %s 0x%lx = 0x%02x\n", d->name, c->arg[1], byte);
+	return 0;
+}
+
+int scn_cmd_dpoke(struct scn_state *st, const struct scn_call *c)
+{
+	struct scn_driver *d = driver_arg(st, c);
+	unsigned char byte = (unsigned char)c->arg[2];
+	int ret;
+
+	if (!d)
+		return 0;
+	ret = driver_access(d, c->arg[1], &byte, true);
+	if (ret)
+		scn_call_failed(st, c, ret);
+	return 0;
+}
+
+int scn_cmd_mappings(struct scn_state *st, const struct scn_call *c)
+{
+	struct scn_driver *d = driver_arg(st, c);
+
+	if (!d)
+		return 0;
+	switch (d->kind) {
+	case DRV_KVM:
+	case DRV_BROKEN_KVM:
+		msim_kvm_show(d->kvm, stdout);
+		break;
+	case DRV_DMIRROR:
+		msim_dmirror_show(d->dmirror, stdout);
+		break;
+	case DRV_DEV_TLB:
+		msim_dev_tlb_show(d->tlb, stdout);
+		break;
+	case DRV_MY_MMU:
+		my_mmu_show(d->my_mmu, stdout);
+		break;
+	}
+	return 0;
+}
+
+int scn_coherence_check(struct scn_state *st, const char *what)
+{
+	struct scn_checker *k;
+	char report[4096], *line, *save;
+	bool bad = false;
+
+	list_for_each_entry(k, &st->checkers, node)
+	{
+		if (!msim_coherence_check(k->c, report, sizeof(report)))
+			continue;
+		bad = true;
+		for (line = strtok_r(report, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			scn_report(st, "%s: %s", what, line);
+	}
+	if (!bad)
+		return 0;
+	st->status = SCN_EXIT_FAILED;
+	return -EUCLEAN;
+}
+
+int scn_cmd_coherence(struct scn_state *st, const struct scn_call *c)
+{
+	(void)c;
+	scn_coherence_check(st, "coherence");
+	return 0;
+}
+
+void scn_drivers_teardown(struct scn_state *st)
+{
+	struct scn_driver *d, *dn;
+	struct scn_checker *k, *kn;
+
+	list_for_each_entry_safe(d, dn, &st->drivers, node)
+	{
+		if (!d->detached)
+			driver_destroy(d);
+		list_del_init(&d->node);
+		free(d->name);
+		free(d);
+	}
+	list_for_each_entry_safe(k, kn, &st->checkers, node)
+	{
+		list_del_init(&k->node);
+		msim_coherence_destroy(k->c);
+		free(k);
+	}
+}

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/*
+ * An HMM mirror (see dmirror.h): the interval-notifier protocol of
+ * lib/test_hmm.c, written for the model.
+ *
+ * Lock order: the mm's locks, then the device lock, then the checker's.
+ * The fault path holds the mmap lock only around hmm_range_fault() and
+ * never together with the device lock.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include "internal.h"
+#include <mmsim/dmirror.h>
+
+static struct dmirror_entry *entry_lookup(struct dmirror *dmirror,
+					  unsigned long addr)
+{
+	struct interval_tree_node *node =
+		interval_tree_iter_first(&dmirror->pt, addr, addr);
+
+	return node ? container_of(node, struct dmirror_entry, node) : NULL;
+}
+
+/* Under the device lock. */
+static void entry_drop(struct dmirror *dmirror, struct dmirror_entry *e)
+{
+	interval_tree_remove(&e->node, &dmirror->pt);
+	msim_coherence_unmap(dmirror->coherence, &e->sm);
+	dmirror->nr_entries--;
+	msim_kfree(dmirror->mm->machine, MSIM_ALLOC_OTHER, e);
+}
+
+/* dmirror_do_update(): the device forgets [@start, @end). */
+static void dmirror_do_update(struct dmirror *dmirror, unsigned long start,
+			      unsigned long end)
+{
+	struct interval_tree_node *node;
+
+	if (start >= end)
+		return;
+	while ((node = interval_tree_iter_first(&dmirror->pt, start, end - 1)))
+		entry_drop(dmirror,
+			   container_of(node, struct dmirror_entry, node));
+}
+
+static bool dmirror_interval_invalidate(struct mmu_interval_notifier *mni,
+					const struct mmu_notifier_range *range,
+					unsigned long cur_seq)
+{
+	struct dmirror *dmirror = container_of(mni, struct dmirror, notifier);
+
+	/* Our own migration: the device already has what it needs. */
+	if (range->event == MMU_NOTIFY_MIGRATE &&
+	    range->owner == dmirror->owner && dmirror->owner) {
+		dmirror->nr_skipped++;
+		return true;
+	}
+
+	if (mmu_notifier_range_blockable(range))
+		down_write(&dmirror->mutex);
+	else if (!down_write_trylock(&dmirror->mutex))
+		return false;
+
+	mmu_interval_set_seq(mni, cur_seq);
+	dmirror->nr_invalidates++;
+	dmirror_do_update(dmirror, range->start, range->end);
+	up_write(&dmirror->mutex);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops dmirror_min_ops = {
+	.invalidate = dmirror_interval_invalidate,
+};
+
+struct dmirror *msim_dmirror_create(struct mm_struct *mm, unsigned long start,
+				    unsigned long length, void *owner,
+				    const char *name,
+				    struct msim_coherence *coherence)
+{
+	struct dmirror *dmirror =
+		msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*dmirror));
+	int ret;
+
+	if (!dmirror)
+		return ERR_PTR(-ENOMEM);
+	dmirror->mm = mm;
+	dmirror->owner = owner;
+	dmirror->name = name;
+	dmirror->coherence = coherence;
+	dmirror->pt = MSIM_AVL_ROOT;
+	init_rwsem(&dmirror->mutex);
+	dmirror->mutex.name = "dmirror->mutex";
+	ret = mmu_interval_notifier_insert(&dmirror->notifier, mm, start,
+					   length, &dmirror_min_ops);
+	if (ret) {
+		rwsem_destroy(&dmirror->mutex);
+		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, dmirror);
+		return ERR_PTR(ret);
+	}
+	return dmirror;
+}
+
+void msim_dmirror_destroy(struct dmirror *dmirror)
+{
+	struct msim_machine *m = dmirror->mm->machine;
+
+	/* Waits for a running ->invalidate: take the lock only after. */
+	mmu_interval_notifier_remove(&dmirror->notifier);
+	down_write(&dmirror->mutex);
+	dmirror_do_update(dmirror, 0, ULONG_MAX);
+	up_write(&dmirror->mutex);
+	rwsem_destroy(&dmirror->mutex);
+	msim_kfree(m, MSIM_ALLOC_OTHER, dmirror);
+}
+
+/*
+ * dmirror_do_fault(): install the snapshot.  Under the device lock, after
+ * mmu_interval_read_retry() said it is current.
+ */
+static int dmirror_do_fault(struct dmirror *dmirror, struct hmm_range *range,
+			    unsigned long seen)
+{
+	struct mm_struct *mm = dmirror->mm;
+	struct dmirror_entry *e, *old;
+	unsigned long addr, i;
+	struct page *page;
+
+	for (addr = range->start, i = 0; addr < range->end;
+	     addr += mm_page_size(mm), i++) {
+		if (!(range->hmm_pfns[i] & HMM_PFN_VALID))
+			continue;
+		page = hmm_pfn_to_page(mm->machine, range->hmm_pfns[i]);
+		if (!page)
+			return -EFAULT;
+		e = msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		old = entry_lookup(dmirror, addr);
+		if (old)
+			entry_drop(dmirror, old);
+		e->node.start = addr;
+		e->node.last = addr + mm_page_size(mm) - 1;
+		e->page = page;
+		e->writable = range->hmm_pfns[i] & HMM_PFN_WRITE;
+		interval_tree_insert(&e->node, &dmirror->pt);
+		dmirror->nr_entries++;
+		msim_secondary_mapping_init(&e->sm, dmirror->name, addr, page,
+					    e->writable, seen);
+		msim_coherence_map(dmirror->coherence, &e->sm);
+	}
+	return 0;
+}
+
+/* dmirror_range_fault(): the read_begin / fault / read_retry loop. */
+int msim_dmirror_fault(struct dmirror *dmirror, unsigned long start,
+		       unsigned long end, bool write)
+{
+	struct mm_struct *mm = dmirror->mm;
+	unsigned long npages, seen;
+	struct hmm_range range = {
+		.notifier = &dmirror->notifier,
+		.default_flags =
+			HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0),
+		.dev_private_owner = dmirror->owner,
+	};
+	int ret;
+
+	start &= PAGE_MASK_OF(mm);
+	end = mm_page_align(mm, end);
+	if (start >= end)
+		return -EINVAL;
+	npages = (end - start) >> PAGE_SHIFT_OF(mm);
+	range.start = start;
+	range.end = end;
+	range.hmm_pfns = msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER,
+				      npages * sizeof(*range.hmm_pfns));
+	if (!range.hmm_pfns)
+		return -ENOMEM;
+
+	dmirror->nr_faults++;
+	for (;;) {
+		range.notifier_seq = mmu_interval_read_begin(range.notifier);
+		seen = msim_coherence_now(dmirror->coherence);
+		memset(range.hmm_pfns, 0, npages * sizeof(*range.hmm_pfns));
+		mmap_read_lock(mm);
+		ret = hmm_range_fault(&range);
+		mmap_read_unlock(mm);
+		if (ret == -EBUSY) {
+			dmirror->nr_retries++;
+			continue;
+		}
+		if (ret)
+			break;
+
+		if (dmirror->msim_fault_hook)
+			dmirror->msim_fault_hook(dmirror, start,
+						 dmirror->msim_fault_hook_arg);
+
+		down_write(&dmirror->mutex);
+		if (mmu_interval_read_retry(range.notifier,
+					    range.notifier_seq)) {
+			up_write(&dmirror->mutex);
+			dmirror->nr_retries++;
+			continue;
+		}
+		ret = dmirror_do_fault(dmirror, &range, seen);
+		up_write(&dmirror->mutex);
+		break;
+	}
+	msim_kfree(mm->machine, MSIM_ALLOC_OTHER, range.hmm_pfns);
+	return ret;
+}
+
+int msim_dmirror_access(struct dmirror *dmirror, unsigned long addr, void *buf,
+			size_t len, bool write)
+{
+	struct mm_struct *mm = dmirror->mm;
+	unsigned long off = addr & (mm_page_size(mm) - 1);
+	unsigned long base = addr - off;
+	struct dmirror_entry *e;
+	unsigned char *p;
+	int ret;
+
+	if (len > mm_page_size(mm) - off)
+		return -EINVAL;
+	for (;;) {
+		down_write(&dmirror->mutex);
+		e = entry_lookup(dmirror, base);
+		if (e && (!write || e->writable)) {
+			p = (unsigned char *)page_address(e->page) + off;
+			if (write)
+				memcpy(p, buf, len);
+			else
+				memcpy(buf, p, len);
+			up_write(&dmirror->mutex);
+			return 0;
+		}
+		up_write(&dmirror->mutex);
+		ret = msim_dmirror_fault(dmirror, base, base + mm_page_size(mm),
+					 write);
+		if (ret)
+			return ret;
+	}
+}
+
+struct page *msim_dmirror_entry_page(struct dmirror *dmirror,
+				     unsigned long addr, bool *writable)
+{
+	struct dmirror_entry *e;
+	struct page *page = NULL;
+
+	down_write(&dmirror->mutex);
+	e = entry_lookup(dmirror, addr & PAGE_MASK_OF(dmirror->mm));
+	if (e) {
+		page = e->page;
+		if (writable)
+			*writable = e->writable;
+	}
+	up_write(&dmirror->mutex);
+	return page;
+}
+
+void msim_dmirror_show(struct dmirror *dmirror, FILE *out)
+{
+	struct interval_tree_node *node;
+	struct dmirror_entry *e;
+
+	down_write(&dmirror->mutex);
+	for (node = interval_tree_iter_first(&dmirror->pt, 0, ULONG_MAX); node;
+	     node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		e = container_of(node, struct dmirror_entry, node);
+		fprintf(out, "%s 0x%lx pfn 0x%lx %s\n", dmirror->name,
+			e->node.start, page_to_pfn(e->page),
+			e->writable ? "rw" : "ro");
+	}
+	up_write(&dmirror->mutex);
+}
