@@ -15,8 +15,7 @@ void msim_set_sync_ops(const struct msim_sync_ops *ops)
 	atomic_store(&sync_ops, ops);
 }
 
-static inline void point(void *lock, enum msim_sync_event ev,
-			 const char *name)
+static inline void point(void *lock, enum msim_sync_event ev, const char *name)
 {
 	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
 
@@ -25,7 +24,7 @@ static inline void point(void *lock, enum msim_sync_event ev,
 }
 
 /* Wait for a change of @lock's state; called with @mutex held. */
-static void wait_on(void *lock, pthread_mutex_t *mutex, pthread_cond_t *cond,
+void msim_sync_wait(void *lock, pthread_mutex_t *mutex, pthread_cond_t *cond,
 		    const char *name)
 {
 	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
@@ -39,7 +38,7 @@ static void wait_on(void *lock, pthread_mutex_t *mutex, pthread_cond_t *cond,
 	}
 }
 
-static void wake(void *lock, pthread_cond_t *cond, const char *name)
+void msim_sync_wake(void *lock, pthread_cond_t *cond, const char *name)
 {
 	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
 
@@ -67,7 +66,7 @@ void spin_lock(spinlock_t *lock)
 	point(lock, MSIM_SYNC_SPIN_LOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
 	while (lock->locked)
-		wait_on(lock, &lock->mutex, &lock->cond, lock->name);
+		msim_sync_wait(lock, &lock->mutex, &lock->cond, lock->name);
 	lock->locked = true;
 	pthread_mutex_unlock(&lock->mutex);
 }
@@ -77,7 +76,7 @@ void spin_unlock(spinlock_t *lock)
 	pthread_mutex_lock(&lock->mutex);
 	lock->locked = false;
 	pthread_mutex_unlock(&lock->mutex);
-	wake(lock, &lock->cond, lock->name);
+	msim_sync_wake(lock, &lock->cond, lock->name);
 	point(lock, MSIM_SYNC_SPIN_UNLOCK, lock->name);
 }
 
@@ -112,7 +111,7 @@ void down_read(struct rw_semaphore *sem)
 	point(sem, MSIM_SYNC_DOWN_READ, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	while (sem->writer || sem->writers_waiting)
-		wait_on(sem, &sem->mutex, &sem->cond, sem->name);
+		msim_sync_wait(sem, &sem->mutex, &sem->cond, sem->name);
 	sem->readers++;
 	pthread_mutex_unlock(&sem->mutex);
 }
@@ -138,7 +137,7 @@ void up_read(struct rw_semaphore *sem)
 	last = --sem->readers == 0;
 	pthread_mutex_unlock(&sem->mutex);
 	if (last)
-		wake(sem, &sem->cond, sem->name);
+		msim_sync_wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_UP_READ, sem->name);
 }
 
@@ -148,7 +147,7 @@ void down_write(struct rw_semaphore *sem)
 	pthread_mutex_lock(&sem->mutex);
 	sem->writers_waiting++;
 	while (sem->writer || sem->readers)
-		wait_on(sem, &sem->mutex, &sem->cond, sem->name);
+		msim_sync_wait(sem, &sem->mutex, &sem->cond, sem->name);
 	sem->writers_waiting--;
 	sem->writer = true;
 	pthread_mutex_unlock(&sem->mutex);
@@ -172,7 +171,7 @@ void up_write(struct rw_semaphore *sem)
 	pthread_mutex_lock(&sem->mutex);
 	sem->writer = false;
 	pthread_mutex_unlock(&sem->mutex);
-	wake(sem, &sem->cond, sem->name);
+	msim_sync_wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_UP_WRITE, sem->name);
 }
 
@@ -182,7 +181,7 @@ void downgrade_write(struct rw_semaphore *sem)
 	sem->writer = false;
 	sem->readers++;
 	pthread_mutex_unlock(&sem->mutex);
-	wake(sem, &sem->cond, sem->name);
+	msim_sync_wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_DOWNGRADE, sem->name);
 }
 

@@ -145,8 +145,8 @@ static inline struct mmu_interval_notifier *
 itree_sub(struct interval_tree_node *node)
 {
 	return node ? container_of(node, struct mmu_interval_notifier,
-				   interval_tree) :
-		      NULL;
+				   interval_tree)
+		    : NULL;
 }
 
 /*
@@ -178,14 +178,13 @@ mn_itree_inv_next(struct mmu_interval_notifier *interval_sub,
 		  const struct mmu_notifier_range *range)
 {
 	return itree_sub(interval_tree_iter_next(&interval_sub->interval_tree,
-						 range->start,
-						 range->end - 1));
+						 range->start, range->end - 1));
 }
 
 static void mn_itree_wake_up_all(struct mmu_notifier_subscriptions *subs)
 {
 	pthread_mutex_lock(&subs->wq_lock);
-	pthread_cond_broadcast(&subs->wq);
+	msim_sync_wake(&subs->wq, &subs->wq, "invalidate_seq");
 	pthread_mutex_unlock(&subs->wq_lock);
 }
 
@@ -200,7 +199,8 @@ static void mn_itree_wait_seq(struct mmu_notifier_subscriptions *subs,
 	 */
 	pthread_mutex_lock(&subs->wq_lock);
 	while (load_seq(&subs->invalidate_seq) == seq)
-		pthread_cond_wait(&subs->wq, &subs->wq_lock);
+		msim_sync_wait(&subs->wq, &subs->wq_lock, &subs->wq,
+			       "invalidate_seq");
 	pthread_mutex_unlock(&subs->wq_lock);
 }
 
@@ -224,7 +224,8 @@ static void mn_itree_inv_end(struct mmu_notifier_subscriptions *subs)
 	store_seq(&subs->invalidate_seq, subs->invalidate_seq + 1);
 
 	list_for_each_entry_safe(interval_sub, next, &subs->deferred_list,
-				 deferred_item) {
+				 deferred_item)
+	{
 		if (msim_interval_tree_node_empty(&interval_sub->interval_tree))
 			interval_tree_insert(&interval_sub->interval_tree,
 					     &subs->itree);
@@ -370,10 +371,10 @@ int __mmu_notifier_clear_flush_young(struct mm_struct *mm, unsigned long start,
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->clear_flush_young)
-			young |= subscription->ops->clear_flush_young(
-				subscription, mm, start, end);
+	for_each_subscription(subscription, subs,
+			      pos) if (subscription->ops->clear_flush_young)
+		young |= subscription->ops->clear_flush_young(subscription, mm,
+							      start, end);
 	srcu_read_unlock(&srcu, id);
 	return young;
 }
@@ -387,10 +388,9 @@ int __mmu_notifier_clear_young(struct mm_struct *mm, unsigned long start,
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->clear_young)
-			young |= subscription->ops->clear_young(subscription,
-								mm, start, end);
+	for_each_subscription(subscription, subs,
+			      pos) if (subscription->ops->clear_young) young |=
+		subscription->ops->clear_young(subscription, mm, start, end);
 	srcu_read_unlock(&srcu, id);
 	return young;
 }
@@ -404,7 +404,8 @@ int __mmu_notifier_test_young(struct mm_struct *mm, unsigned long address)
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos) {
+	for_each_subscription(subscription, subs, pos)
+	{
 		if (subscription->ops->test_young) {
 			young = subscription->ops->test_young(subscription, mm,
 							      address);
@@ -425,10 +426,9 @@ void __mmu_notifier_change_pte(struct mm_struct *mm, unsigned long address,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->change_pte)
-			subscription->ops->change_pte(subscription, mm,
-						      address, pte);
+	for_each_subscription(subscription, subs,
+			      pos) if (subscription->ops->change_pte)
+		subscription->ops->change_pte(subscription, mm, address, pte);
 	srcu_read_unlock(&srcu, id);
 }
 
@@ -477,7 +477,8 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
 	int ret = 0, id, err;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos) {
+	for_each_subscription(subscription, subs, pos)
+	{
 		const struct mmu_notifier_ops *ops = subscription->ops;
 
 		if (!ops->invalidate_range_start)
@@ -488,10 +489,11 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
 	}
 
 	if (ret) {
-		for_each_subscription(subscription, subs, pos)
-			if (subscription->ops->invalidate_range_end)
-				subscription->ops->invalidate_range_end(
-					subscription, range);
+		for_each_subscription(
+			subscription, subs,
+			pos) if (subscription->ops->invalidate_range_end)
+			subscription->ops->invalidate_range_end(subscription,
+								range);
 	}
 	srcu_read_unlock(&srcu, id);
 	return ret;
@@ -536,7 +538,8 @@ static void mn_hlist_invalidate_end(struct mmu_notifier_subscriptions *subs,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos) {
+	for_each_subscription(subscription, subs, pos)
+	{
 		/*
 		 * A subscriber with only ->invalidate_range gets its flush
 		 * here too, unless the caller already made it under the
@@ -573,10 +576,10 @@ void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->invalidate_range)
-			subscription->ops->invalidate_range(subscription, mm,
-							    start, end);
+	for_each_subscription(subscription, subs,
+			      pos) if (subscription->ops->invalidate_range)
+		subscription->ops->invalidate_range(subscription, mm, start,
+						    end);
 	srcu_read_unlock(&srcu, id);
 }
 
@@ -686,7 +689,8 @@ find_get_mmu_notifier(struct mm_struct *mm, const struct mmu_notifier_ops *ops)
 	struct mmu_notifier *subscription;
 
 	spin_lock(&subs->lock);
-	list_for_each_entry(subscription, &subs->list, hlist) {
+	list_for_each_entry(subscription, &subs->list, hlist)
+	{
 		if (subscription->ops != ops)
 			continue;
 		if (subscription->users != UINT_MAX)
@@ -883,8 +887,8 @@ static int interval_insert(struct mmu_interval_notifier *interval_sub,
 	int ret;
 
 	if (!subs || !has_itree(subs)) {
-		ret = locked ? __mmu_notifier_register(NULL, mm) :
-			       mmu_notifier_register(NULL, mm);
+		ret = locked ? __mmu_notifier_register(NULL, mm)
+			     : mmu_notifier_register(NULL, mm);
 		if (ret)
 			return ret;
 		subs = mm_subscriptions(mm);

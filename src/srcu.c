@@ -25,6 +25,7 @@
  * callback thread of our own would be closer still, but would run outside
  * the control of a deterministic scheduler.
  */
+#include <mmsim/locking.h>
 #include <mmsim/srcu.h>
 
 int init_srcu_struct(struct srcu_struct *ssp)
@@ -91,7 +92,7 @@ static void run_ready(struct srcu_struct *ssp)
 		}
 		pthread_mutex_lock(&ssp->lock);
 		ssp->cbs_done += n;
-		pthread_cond_broadcast(&ssp->cond);
+		msim_sync_wake(ssp, &ssp->cond, "srcu");
 	}
 	ssp->cbs_running = false;
 }
@@ -111,7 +112,7 @@ void srcu_read_unlock(struct srcu_struct *ssp, int idx)
 {
 	pthread_mutex_lock(&ssp->lock);
 	if (!--ssp->readers[idx])
-		pthread_cond_broadcast(&ssp->cond);
+		msim_sync_wake(ssp, &ssp->cond, "srcu");
 	pthread_mutex_unlock(&ssp->lock);
 }
 
@@ -122,15 +123,15 @@ void synchronize_srcu(struct srcu_struct *ssp)
 
 	pthread_mutex_lock(&ssp->lock);
 	while (ssp->gp_running)
-		pthread_cond_wait(&ssp->cond, &ssp->lock);
+		msim_sync_wait(ssp, &ssp->lock, &ssp->cond, "srcu");
 	ssp->gp_running = true;
 	upto = ssp->cbs_queued;
 	old = ssp->idx;
 	ssp->idx = old ^ 1;
 	while (ssp->readers[old])
-		pthread_cond_wait(&ssp->cond, &ssp->lock);
+		msim_sync_wait(ssp, &ssp->lock, &ssp->cond, "srcu");
 	ssp->gp_running = false;
-	pthread_cond_broadcast(&ssp->cond);
+	msim_sync_wake(ssp, &ssp->cond, "srcu");
 	make_ready(ssp, upto);
 	run_ready(ssp);
 	pthread_mutex_unlock(&ssp->lock);
@@ -160,6 +161,6 @@ void srcu_barrier(struct srcu_struct *ssp)
 
 	pthread_mutex_lock(&ssp->lock);
 	while (ssp->cbs_done < upto)
-		pthread_cond_wait(&ssp->cond, &ssp->lock);
+		msim_sync_wait(ssp, &ssp->lock, &ssp->cond, "srcu");
 	pthread_mutex_unlock(&ssp->lock);
 }

@@ -57,10 +57,66 @@ static void gate_wait(struct gate *g, int step)
 	pthread_mutex_unlock(&g->lock);
 }
 
-/* Long enough for a thread that is not blocked to get somewhere. */
-static void settle(void)
+/*
+ * Every wait of the library parks in these hooks, which count the parkings
+ * by the wait's name and nap, so that a test knows for certain that a
+ * thread it started is waiting where it should, instead of guessing with a
+ * sleep.  A parked thread looks at its condition again after each nap, so
+ * the count keeps growing while it waits.
+ */
+static atomic_int parks_srcu, parks_seq;
+
+static atomic_int *parks(const char *name)
 {
-	usleep(20 * 1000);
+	if (!strcmp(name, "srcu"))
+		return &parks_srcu;
+	if (!strcmp(name, "invalidate_seq"))
+		return &parks_seq;
+	return NULL;
+}
+
+static void park_block(void *lock, const char *name)
+{
+	struct timespec nap = {0, 100 * 1000};
+	atomic_int *count = parks(name);
+
+	(void)lock;
+	if (count)
+		atomic_fetch_add(count, 1);
+	nanosleep(&nap, NULL);
+}
+
+static const struct msim_sync_ops park_hooks = {.block = park_block};
+
+/* How many times threads have parked in waits called @name so far. */
+static int parked(const char *name)
+{
+	return atomic_load(parks(name));
+}
+
+/* Wait until a thread parks in a wait called @name after @mark. */
+static void settle(const char *name, int mark)
+{
+	struct timespec ms = {0, 1000 * 1000};
+	int i;
+
+	for (i = 0; i < 60 * 1000 && parked(name) <= mark; i++)
+		nanosleep(&ms, NULL);
+	assert_true(parked(name) > mark);
+}
+
+static int install_park_hooks(void **state)
+{
+	(void)state;
+	msim_set_sync_ops(&park_hooks);
+	return 0;
+}
+
+static int remove_park_hooks(void **state)
+{
+	(void)state;
+	msim_set_sync_ops(NULL);
+	return 0;
 }
 
 static int mm_count(struct mm_struct *mm)
@@ -88,9 +144,9 @@ struct counter {
 	struct mmu_notifier mn;
 	atomic_int release, start, end, inv_range, change_pte;
 	atomic_int clear_flush_young, clear_young, test_young;
-	int start_ret;		/* what ->invalidate_range_start says */
-	int young;		/* what the aging callbacks return */
-	unsigned long start_addr, end_addr;	/* of the last call */
+	int start_ret; /* what ->invalidate_range_start says */
+	int young;     /* what the aging callbacks return */
+	unsigned long start_addr, end_addr; /* of the last call */
 	enum mmu_notifier_event event;
 	unsigned flags;
 	pte_t pte;
@@ -507,7 +563,7 @@ static void test_put_after_exit_frees_without_release(void **state)
 	mn = mmu_notifier_get(&gp_ops, mm);
 	assert_false(IS_ERR(mn));
 	c = to_counter(mn);
-	mmput(mm);	/* the get pins the struct */
+	mmput(mm); /* the get pins the struct */
 	t->mm = NULL;
 	assert_int_equal(atomic_load(&c->release), 1);
 	mmu_notifier_put(mn);
@@ -614,13 +670,11 @@ static void test_young_hooks_aggregate(void **state)
 	assert_int_equal(mmu_notifier_register(&a.mn, t->mm), 0);
 	assert_int_equal(mmu_notifier_register(&b.mn, t->mm), 0);
 
-	assert_int_equal(mmu_notifier_clear_flush_young(t->mm, BASE,
-							BASE + t->page),
-			 0);
+	assert_int_equal(
+		mmu_notifier_clear_flush_young(t->mm, BASE, BASE + t->page), 0);
 	a.young = 1;
-	assert_int_equal(mmu_notifier_clear_flush_young(t->mm, BASE,
-							BASE + t->page),
-			 1);
+	assert_int_equal(
+		mmu_notifier_clear_flush_young(t->mm, BASE, BASE + t->page), 1);
 	/* Every subscriber is aged, whatever the others answered. */
 	assert_int_equal(atomic_load(&a.clear_flush_young), 2);
 	assert_int_equal(atomic_load(&b.clear_flush_young), 2);
@@ -734,7 +788,7 @@ static void test_update_to_read_only(void **state)
 
 struct mirror {
 	struct mmu_interval_notifier sub;
-	pthread_mutex_t lock;	/* the driver lock around set_seq/retry */
+	pthread_mutex_t lock; /* the driver lock around set_seq/retry */
 	atomic_int calls;
 	unsigned long cur_seq;
 	enum mmu_notifier_event event;
@@ -842,14 +896,13 @@ static void test_interval_only_overlapping_ranges_are_called(void **state)
 						      4 * p, &mirror_ops),
 			 0);
 	mmap_write_lock(t->mm);
-	assert_int_equal(mmu_interval_notifier_insert_locked(
-				 &b.sub, t->mm, BASE + 2 * p, 4 * p,
-				 &mirror_ops),
-			 0);
+	assert_int_equal(
+		mmu_interval_notifier_insert_locked(&b.sub, t->mm, BASE + 2 * p,
+						    4 * p, &mirror_ops),
+		0);
 	mmap_write_unlock(t->mm);
-	assert_int_equal(mmu_interval_notifier_insert(&c.sub, t->mm,
-						      BASE + 10 * p, p,
-						      &mirror_ops),
+	assert_int_equal(mmu_interval_notifier_insert(
+				 &c.sub, t->mm, BASE + 10 * p, p, &mirror_ops),
 			 0);
 	assert_int_equal(mm_count(t->mm), count + 3);
 
@@ -975,6 +1028,7 @@ static void end_open_range(struct mmu_notifier_range *range)
 
 static void test_read_begin_waits_while_a_hit_is_running(void **state)
 {
+	int mark;
 	struct mt *t = *state;
 	unsigned long p = t->page;
 	struct mmu_notifier_range range;
@@ -986,9 +1040,8 @@ static void test_read_begin_waits_while_a_hit_is_running(void **state)
 	assert_int_equal(mmu_interval_notifier_insert(&a.sub, t->mm, BASE, p,
 						      &mirror_ops),
 			 0);
-	assert_int_equal(mmu_interval_notifier_insert(&b.sub, t->mm,
-						      BASE + 4 * p, p,
-						      &mirror_ops),
+	assert_int_equal(mmu_interval_notifier_insert(
+				 &b.sub, t->mm, BASE + 4 * p, p, &mirror_ops),
 			 0);
 
 	start_open_range(t->mm, &range, BASE, BASE + p);
@@ -999,8 +1052,9 @@ static void test_read_begin_waits_while_a_hit_is_running(void **state)
 	/* b was not hit; its read side may run during the window. */
 	assert_false(mirror_retry(&b, mmu_interval_read_begin(&b.sub)));
 
+	mark = parked("invalidate_seq");
 	reader_start(&r, &a);
-	settle();
+	settle("invalidate_seq", mark);
 	assert_false(atomic_load(&r.done));
 	end_open_range(&range);
 	reader_join(&r);
@@ -1016,6 +1070,7 @@ static void test_read_begin_waits_while_a_hit_is_running(void **state)
 
 static void test_insert_during_a_hit_is_deferred(void **state)
 {
+	int mark;
 	struct mt *t = *state;
 	unsigned long p = t->page;
 	struct mmu_notifier_range range, inner;
@@ -1042,8 +1097,9 @@ static void test_insert_during_a_hit_is_deferred(void **state)
 	assert_int_equal(atomic_load(&a.calls), 2);
 	assert_int_equal(atomic_load(&b.calls), 0);
 
+	mark = parked("invalidate_seq");
 	reader_start(&r, &b);
-	settle();
+	settle("invalidate_seq", mark);
 	assert_false(atomic_load(&r.done));
 	end_open_range(&range);
 	reader_join(&r);
@@ -1062,6 +1118,7 @@ static void test_insert_during_a_hit_is_deferred(void **state)
 
 static void test_insert_during_a_miss_waits_for_it(void **state)
 {
+	int mark;
 	struct mt *t = *state;
 	unsigned long p = t->page;
 	struct mmu_notifier_range range;
@@ -1070,9 +1127,8 @@ static void test_insert_during_a_miss_waits_for_it(void **state)
 
 	mirror_init(&b);
 	/* An mm with interval subscriptions but nothing in the range. */
-	assert_int_equal(mmu_interval_notifier_insert(&b.sub, t->mm,
-						      BASE + 8 * p, p,
-						      &mirror_ops),
+	assert_int_equal(mmu_interval_notifier_insert(
+				 &b.sub, t->mm, BASE + 8 * p, p, &mirror_ops),
 			 0);
 	mmu_interval_notifier_remove(&b.sub);
 
@@ -1084,8 +1140,9 @@ static void test_insert_during_a_miss_waits_for_it(void **state)
 	assert_int_equal(mmu_interval_notifier_insert(&b.sub, t->mm, BASE, p,
 						      &mirror_ops),
 			 0);
+	mark = parked("invalidate_seq");
 	reader_start(&r, &b);
-	settle();
+	settle("invalidate_seq", mark);
 	assert_false(atomic_load(&r.done));
 	end_open_range(&range);
 	reader_join(&r);
@@ -1128,6 +1185,7 @@ static void remover_join(struct remover *rm)
 
 static void test_remove_during_a_hit_waits_for_it(void **state)
 {
+	int mark;
 	struct mt *t = *state;
 	unsigned long p = t->page;
 	struct mmu_notifier_range range;
@@ -1140,14 +1198,14 @@ static void test_remove_during_a_hit_waits_for_it(void **state)
 	assert_int_equal(mmu_interval_notifier_insert(&a.sub, t->mm, BASE, p,
 						      &mirror_ops),
 			 0);
-	assert_int_equal(mmu_interval_notifier_insert(&b.sub, t->mm,
-						      BASE + 2 * p, p,
-						      &mirror_ops),
+	assert_int_equal(mmu_interval_notifier_insert(
+				 &b.sub, t->mm, BASE + 2 * p, p, &mirror_ops),
 			 0);
 
 	start_open_range(t->mm, &range, BASE, BASE + p);
+	mark = parked("invalidate_seq");
 	remover_start(&rm, &b);
-	settle();
+	settle("invalidate_seq", mark);
 	assert_false(atomic_load(&rm.done));
 	end_open_range(&range);
 	remover_join(&rm);
@@ -1212,6 +1270,7 @@ static void *invalidator_fn(void *arg)
 /* The 2022 race: remove must not return while a callback still runs. */
 static void test_remove_waits_for_a_running_callback(void **state)
 {
+	int mark;
 	struct mt *t = *state;
 	unsigned long p = t->page;
 	struct invalidator iv = {.mm = t->mm, .start = BASE, .end = BASE + p};
@@ -1230,9 +1289,10 @@ static void test_remove_waits_for_a_running_callback(void **state)
 
 	assert_int_equal(pthread_create(&iv.thread, NULL, invalidator_fn, &iv),
 			 0);
-	gate_wait(&gate, 1);	/* a's ->invalidate is running */
+	gate_wait(&gate, 1); /* a's ->invalidate is running */
+	mark = parked("invalidate_seq");
 	remover_start(&rm, &a);
-	settle();
+	settle("invalidate_seq", mark);
 	assert_false(atomic_load(&rm.done));
 	assert_false(atomic_load(&iv.done));
 
@@ -1261,9 +1321,8 @@ static void test_interval_nonblock_failure(void **state)
 	assert_int_equal(mmu_interval_notifier_insert(&b.sub, t->mm, BASE, p,
 						      &mirror_ops),
 			 0);
-	assert_int_equal(mmu_interval_notifier_insert(&a.sub, t->mm,
-						      BASE + p, p,
-						      &mirror_ops),
+	assert_int_equal(mmu_interval_notifier_insert(&a.sub, t->mm, BASE + p,
+						      p, &mirror_ops),
 			 0);
 	a.fail_nonblock = true;
 
@@ -1339,12 +1398,11 @@ static void test_exit_invalidates_every_interval(void **state)
 	mirror_init(&b);
 	c.mn.ops = &counter_ops;
 	assert_int_equal(mmu_notifier_register(&c.mn, mm), 0);
-	assert_int_equal(mmu_interval_notifier_insert(&a.sub, mm, BASE, p,
-						      &mirror_ops),
-			 0);
-	assert_int_equal(mmu_interval_notifier_insert(&b.sub, mm,
-						      0x7f0000000000UL, p,
-						      &mirror_ops),
+	assert_int_equal(
+		mmu_interval_notifier_insert(&a.sub, mm, BASE, p, &mirror_ops),
+		0);
+	assert_int_equal(mmu_interval_notifier_insert(
+				 &b.sub, mm, 0x7f0000000000UL, p, &mirror_ops),
 			 0);
 	mt_map_fixed(mm, BASE, 4 * p, PROT_RW);
 	mt_touch(mm, BASE, 4 * p, MSIM_ACCESS_WRITE);
@@ -1471,6 +1529,7 @@ static void srcu_cb(struct rcu_head *head)
 
 static void test_srcu_waits_for_earlier_readers_only(void **state)
 {
+	int mark;
 	struct srcu_struct ss;
 	struct gate gate;
 	struct srcu_reader r = {.ssp = &ss, .gate = &gate};
@@ -1483,9 +1542,10 @@ static void test_srcu_waits_for_earlier_readers_only(void **state)
 	assert_int_equal(pthread_create(&r.thread, NULL, srcu_reader_fn, &r),
 			 0);
 	gate_wait(&gate, 1);
+	mark = parked("srcu");
 	assert_int_equal(pthread_create(&s.thread, NULL, srcu_syncer_fn, &s),
 			 0);
-	settle();
+	settle("srcu", mark);
 	assert_false(atomic_load(&s.done));
 	/* A reader from after the grace period began is not waited for. */
 	idx = srcu_read_lock(&ss);
@@ -1591,10 +1651,9 @@ static void *stress_invalidator(void *arg)
 	for (round = 0; round < STRESS_ROUNDS || !atomic_load(&s->stop);
 	     round++) {
 		start = BASE + mt_rand_below(&rng, 16) * s->page;
-		mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, NULL,
-					s->mm, start,
-					start + (1 + mt_rand_below(&rng, 4)) *
-							s->page);
+		mmu_notifier_range_init(
+			&range, MMU_NOTIFY_CLEAR, 0, NULL, s->mm, start,
+			start + (1 + mt_rand_below(&rng, 4)) * s->page);
 		mmap_read_lock(s->mm);
 		if (round & 1) {
 			if (mmu_notifier_invalidate_range_start_nonblock(
@@ -1715,9 +1774,9 @@ static void test_stress_everything_at_once(void **state)
 		s->mirrors[i].s = s;
 	}
 	for (i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&inv[i], NULL,
-						stress_invalidator, s),
-				 0);
+		assert_int_equal(
+			pthread_create(&inv[i], NULL, stress_invalidator, s),
+			0);
 	for (i = 0; i < STRESS_MIRRORS; i++)
 		assert_int_equal(pthread_create(&mir[i], NULL, stress_mirror,
 						&s->mirrors[i]),
@@ -1775,5 +1834,6 @@ int main(void)
 			test_srcu_callbacks_run_after_readers_in_order),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, install_park_hooks,
+				      remove_park_hooks);
 }

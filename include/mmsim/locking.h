@@ -44,6 +44,33 @@ struct msim_sync_ops {
 /** msim_set_sync_ops - install (or with NULL remove) the lock hooks. */
 void msim_set_sync_ops(const struct msim_sync_ops *ops);
 
+/**
+ * msim_sync_wait - sleep until @cond is signalled, or park in the scheduler
+ * @lock: what is waited for, as the hooks name it (any stable address)
+ * @mutex: held by the caller, dropped while waiting, held again on return
+ * @cond: signalled by msim_sync_wake()
+ * @name: what the hooks are told it is
+ *
+ * For every wait of the library, not only the locks' own (SRCU grace
+ * periods, the interval notifiers' sequence): with msim_sync_ops installed
+ * the thread parks in ->block instead of on @cond, so that a scheduler
+ * sees it.  Like pthread_cond_wait(), it may return early: callers wait in
+ * a loop that tests their condition under @mutex.
+ */
+void msim_sync_wait(void *lock, pthread_mutex_t *mutex, pthread_cond_t *cond,
+		    const char *name);
+
+/**
+ * msim_sync_wake - wake the waiters of @lock, then tell the scheduler
+ * @lock: as given to msim_sync_wait()
+ * @cond: their condition variable
+ * @name: as given to msim_sync_wait()
+ *
+ * Called after the state waited for has changed, with or without the
+ * waiters' mutex held.
+ */
+void msim_sync_wake(void *lock, pthread_cond_t *cond, const char *name);
+
 typedef struct {
 	pthread_mutex_t mutex;
 	pthread_cond_t cond;

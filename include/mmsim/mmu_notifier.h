@@ -321,7 +321,9 @@ void mmu_notifier_unregister(struct mmu_notifier *subscription,
 /**
  * mmu_interval_read_begin - start a read side against the subscription's
  * range: wait for an invalidation that hit it to end, then return the
- * sequence number to pass to mmu_interval_read_retry().
+ * sequence number to pass to mmu_interval_read_retry().  It waits, as
+ * mmu_interval_notifier_remove() does, in msim_sync_wait() under the name
+ * "invalidate_seq", where a scheduler's hooks see it.
  */
 unsigned long
 mmu_interval_read_begin(struct mmu_interval_notifier *interval_sub);

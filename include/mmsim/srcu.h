@@ -23,8 +23,9 @@
  * not sleep, and must not call synchronize_srcu() on the same
  * srcu_struct.
  *
- * Waiting uses pthread condition variables, which the msim_sync_ops
- * scheduler hooks do not see.
+ * Grace-period waits go through msim_sync_wait() under the name "srcu",
+ * so that a scheduler installed with msim_set_sync_ops() sees a thread
+ * waiting for readers, as it sees one waiting for a lock.
  */
 #ifndef MMSIM_SRCU_H
 #define MMSIM_SRCU_H
