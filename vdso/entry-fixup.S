@@ -4,8 +4,10 @@
  * Freescale 2011 patch "Add vDSO support for Coldfire platform": the
  * routine that buserr, trap and inthandler call right after SAVE_ALL_INT
  * (under CONFIG_VDSO), unchanged.  It runs on the kernel stack with the
- * interrupted context's struct pt_regs just above the return address,
- * hence %sp@(PT_OFF_PC) reads the interrupted pc as the patch wrote it.
+ * interrupted context's struct pt_regs just above the return address that
+ * the jsr pushed, so pt_regs starts at 4(%sp) and %sp@(PT_OFF_PC), as the
+ * patch wrote it, reads the format/vector and sr words rather than the
+ * saved pc (vdso/README.md and README.md say what that does).
  * The rest of entry.S is not needed here; ENTRY and PT_OFF_PC come from
  * the local vdso/include/.
  */
