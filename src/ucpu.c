@@ -26,7 +26,11 @@
  *    write hook logs what each store overwrites; an interrupt or fault in
  *    the middle of a block puts the context and memory back as they were
  *    at its start and runs the block again with until at the stopping
- *    instruction (see replay_to()).
+ *    instruction (see replay_to()), on the kernel engine so that the
+ *    user engine's blocks are never translated for another until.
+ *  - uc_mem_protect() costs 15-35 us, growing with use: the kernel area
+ *    lives in a second engine (kuc) rather than being hidden from user
+ *    code between kernel runs.  Both engines map the user pages.
  *  - Without a UC_HOOK_CODE hook the PC is not stored per instruction and
  *    a fault reports the start of the block: the code hook is always on.
  */
@@ -125,7 +129,9 @@ struct msim_ucpu {
 	struct mm_struct *mm;
 	struct msim_machine *m;
 	unsigned long psize;
-	uc_engine *uc;
+	uc_engine *uc;	  /* user mode: user pages only */
+	uc_engine *kuc;	  /* kernel mode: the same, and the kernel area */
+	uc_context *xfer; /* moves a context from one to the other */
 	unsigned char *kmem;
 	uint32_t fixup_entry;
 	unsigned long insn_limit;
@@ -212,7 +218,7 @@ static const int reg_ids[17] = {
 	UC_M68K_REG_PC,
 };
 
-static void read_regs(struct msim_ucpu *cpu, struct msim_m68k_regs *r)
+static void read_regs(uc_engine *uc, struct msim_m68k_regs *r)
 {
 	uint32_t v[17];
 	void *p[17];
@@ -220,7 +226,7 @@ static void read_regs(struct msim_ucpu *cpu, struct msim_m68k_regs *r)
 
 	for (i = 0; i < 17; i++)
 		p[i] = &v[i];
-	uc_reg_read_batch(cpu->uc, (int *)reg_ids, p, 17);
+	uc_reg_read_batch(uc, (int *)reg_ids, p, 17);
 	memcpy(r->d, v, sizeof(r->d));
 	memcpy(r->a, v + 8, sizeof(r->a));
 	r->pc = v[16];
@@ -228,7 +234,7 @@ static void read_regs(struct msim_ucpu *cpu, struct msim_m68k_regs *r)
 }
 
 /* User mode: only the condition codes of @r->sr reach the CPU. */
-static void write_regs(struct msim_ucpu *cpu, const struct msim_m68k_regs *r)
+static void write_regs(uc_engine *uc, const struct msim_m68k_regs *r)
 {
 	uint32_t v[17], sr = r->sr & SR_CCR;
 	void *p[17];
@@ -239,20 +245,20 @@ static void write_regs(struct msim_ucpu *cpu, const struct msim_m68k_regs *r)
 	v[16] = r->pc;
 	for (i = 0; i < 17; i++)
 		p[i] = &v[i];
-	uc_reg_write(cpu->uc, UC_M68K_REG_SR, &sr);
-	uc_reg_write_batch(cpu->uc, (int *)reg_ids, p, 17);
+	uc_reg_write(uc, UC_M68K_REG_SR, &sr);
+	uc_reg_write_batch(uc, (int *)reg_ids, p, 17);
 }
 
-static void write_reg(struct msim_ucpu *cpu, int reg, uint32_t v)
+static void write_reg(uc_engine *uc, int reg, uint32_t v)
 {
-	uc_reg_write(cpu->uc, reg, &v);
+	uc_reg_write(uc, reg, &v);
 }
 
-static uint32_t read_reg(struct msim_ucpu *cpu, int reg)
+static uint32_t read_reg(uc_engine *uc, int reg)
 {
 	uint32_t v = 0;
 
-	uc_reg_read(cpu->uc, reg, &v);
+	uc_reg_read(uc, reg, &v);
 	return v;
 }
 
@@ -263,8 +269,10 @@ static void tlb_remove(struct msim_ucpu *cpu, struct ucpu_page *pg)
 	uint32_t va = pg->vpn * cpu->psize;
 
 	uc_mem_unmap(cpu->uc, va, cpu->psize);
+	uc_mem_unmap(cpu->kuc, va, cpu->psize);
 	/* Translations are keyed by host memory, which gets reused. */
 	uc_ctl_remove_cache(cpu->uc, va, va + cpu->psize);
+	uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
 	HASH_DEL(cpu->pages, pg);
 	free(pg);
 	cpu->stats.tlb_flushes++;
@@ -314,7 +322,8 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	HASH_FIND(hh, cpu->pages, &key, sizeof(key), pg);
 	if (pg && pg->pfn == pfn) {
 		if (pg->prot != prot &&
-		    uc_mem_protect(cpu->uc, va, cpu->psize, prot))
+		    (uc_mem_protect(cpu->uc, va, cpu->psize, prot) ||
+		     uc_mem_protect(cpu->kuc, va, cpu->psize, prot)))
 			return -ENOMEM;
 		pg->prot = prot;
 		return 0;
@@ -325,6 +334,11 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	if (!pg)
 		return -ENOMEM;
 	if (uc_mem_map_ptr(cpu->uc, va, cpu->psize, prot, host)) {
+		free(pg);
+		return -ENOMEM;
+	}
+	if (uc_mem_map_ptr(cpu->kuc, va, cpu->psize, prot, host)) {
+		uc_mem_unmap(cpu->uc, va, cpu->psize);
 		free(pg);
 		return -ENOMEM;
 	}
@@ -601,14 +615,14 @@ static const char *access_name(enum msim_access a)
 }
 
 /* One bounded run, with @lock held around the engine. */
-static uc_err emu(struct msim_ucpu *cpu, uint32_t pc, uint32_t until,
-		  uint64_t count)
+static uc_err emu(struct msim_ucpu *cpu, uc_engine *uc, uint32_t pc,
+		  uint32_t until, uint64_t count)
 {
 	uc_err e;
 
 	pthread_mutex_lock(&cpu->lock);
 	cpu->ev = EV_NONE;
-	e = uc_emu_start(cpu->uc, pc, until, 0, count);
+	e = uc_emu_start(uc, pc, until, 0, count);
 	pthread_mutex_unlock(&cpu->lock);
 	return e;
 }
@@ -703,10 +717,19 @@ static int resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 	}
 }
 
+/* The user engine's context, stopped exactly, into the kernel engine. */
+static void enter_kernel_engine(struct msim_ucpu *cpu)
+{
+	pthread_mutex_lock(&cpu->lock);
+	uc_context_save(cpu->uc, cpu->xfer);
+	uc_context_restore(cpu->kuc, cpu->xfer);
+	pthread_mutex_unlock(&cpu->lock);
+}
+
 /*
- * Kernel code (stub, fixup) from @start until it reaches @until.  It may
- * touch user memory; a miss there is filled without a nested entry, and
- * anything the mm cannot resolve is an oops.
+ * Kernel code (stub, fixup) on the kernel engine from @start until it
+ * reaches @until.  It may touch user memory; a miss there is filled
+ * without a nested entry, and anything the mm cannot resolve is an oops.
  */
 static int kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
 {
@@ -714,13 +737,10 @@ static int kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
 	int ret = 0, faults = 0;
 	uc_err e;
 
-	pthread_mutex_lock(&cpu->lock);
-	uc_mem_protect(cpu->uc, KBASE, KAREA_SIZE, UC_PROT_ALL);
-	pthread_mutex_unlock(&cpu->lock);
 	cpu->in_kernel = true;
 	for (;;) {
-		e = emu(cpu, pc, until, KERNEL_INSN_LIMIT);
-		pc = read_reg(cpu, UC_M68K_REG_PC);
+		e = emu(cpu, cpu->kuc, pc, until, KERNEL_INSN_LIMIT);
+		pc = read_reg(cpu->kuc, UC_M68K_REG_PC);
 		if (e == UC_ERR_OK) {
 			if (pc != until)
 				ret = fail(cpu, -ELOOP,
@@ -745,9 +765,6 @@ static int kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
 		break;
 	}
 	cpu->in_kernel = false;
-	pthread_mutex_lock(&cpu->lock);
-	uc_mem_protect(cpu->uc, KBASE, KAREA_SIZE, UC_PROT_NONE);
-	pthread_mutex_unlock(&cpu->lock);
 	return ret;
 }
 
@@ -774,8 +791,9 @@ static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
 	put16(f + PT_OFF_FORMATVEC, formatvec);
 	put16(f + PT_OFF_SR, 0); /* user mode; the stub adds the CCR */
 	put32(f + PT_OFF_PC, ctx->pc);
+	enter_kernel_engine(cpu);
 	pthread_mutex_lock(&cpu->lock);
-	write_reg(cpu, UC_M68K_REG_A7, frame);
+	write_reg(cpu->kuc, UC_M68K_REG_A7, frame);
 	pthread_mutex_unlock(&cpu->lock);
 	ret = kernel_run(cpu, KENTRY, KHALT);
 	if (!ret && get32(f + PT_OFF_PC) != ctx->pc)
@@ -824,7 +842,7 @@ static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
 			    "user mode untraced",
 			    r.sr);
 	pthread_mutex_lock(&cpu->lock);
-	write_regs(cpu, &r);
+	write_regs(cpu->uc, &r);
 	pthread_mutex_unlock(&cpu->lock);
 	return 0;
 }
@@ -832,7 +850,7 @@ static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
 static void get_context(struct msim_ucpu *cpu, struct msim_m68k_regs *r)
 {
 	pthread_mutex_lock(&cpu->lock);
-	read_regs(cpu, r);
+	read_regs(cpu->uc, r);
 	pthread_mutex_unlock(&cpu->lock);
 }
 
@@ -900,17 +918,11 @@ static int access_error(struct msim_ucpu *cpu, struct ucpu_run *run,
 /* The condition codes, by guest code: SR reads do not include them. */
 static int read_ccr(struct msim_ucpu *cpu, uint16_t *ccr)
 {
-	uint32_t d0;
 	int ret;
 
-	pthread_mutex_lock(&cpu->lock);
-	d0 = read_reg(cpu, UC_M68K_REG_D0);
-	pthread_mutex_unlock(&cpu->lock);
+	enter_kernel_engine(cpu);
 	ret = kernel_run(cpu, KCCR, KCCR_END);
-	pthread_mutex_lock(&cpu->lock);
-	*ccr = read_reg(cpu, UC_M68K_REG_D0) & SR_CCR;
-	write_reg(cpu, UC_M68K_REG_D0, d0);
-	pthread_mutex_unlock(&cpu->lock);
+	*ccr = read_reg(cpu->kuc, UC_M68K_REG_D0) & SR_CCR;
 	return ret;
 }
 
@@ -938,28 +950,30 @@ static int replay_to(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 	if (cpu->undo_lost)
 		return fail(cpu, -ENOMEM, "out of host memory");
 	pthread_mutex_lock(&cpu->lock);
-	uc_context_restore(cpu->uc, cpu->tb_ctx);
+	uc_context_restore(cpu->kuc, cpu->tb_ctx);
 	for (i = cpu->nr_undo; i-- > 0;)
 		*cpu->undo[i].host = cpu->undo[i].old;
 	/*
 	 * The until address is compiled into the blocks translated while it
-	 * holds, and a new one does not retire the old blocks: the block is
-	 * translated again for the replay, and once more after it.
+	 * holds, and a new one retires only the blocks holding the old one:
+	 * the block is translated again for the replay.
 	 */
-	uc_ctl_remove_cache(cpu->uc, cpu->tb_pc, pc + 2);
+	uc_ctl_remove_cache(cpu->kuc, cpu->tb_pc, pc + 2);
 	pthread_mutex_unlock(&cpu->lock);
 	cpu->replaying = true;
-	e = emu(cpu, cpu->tb_pc, pc, cpu->insn_limit + 2);
+	e = emu(cpu, cpu->kuc, cpu->tb_pc, pc, cpu->insn_limit + 2);
 	cpu->replaying = false;
-	pthread_mutex_lock(&cpu->lock);
-	uc_ctl_remove_cache(cpu->uc, cpu->tb_pc, pc + 2);
-	pthread_mutex_unlock(&cpu->lock);
-	stop = read_reg(cpu, UC_M68K_REG_PC);
+	stop = read_reg(cpu->kuc, UC_M68K_REG_PC);
 	if (e != UC_ERR_OK || stop != pc || cpu->ev != EV_NONE)
 		return fail(cpu, -EILSEQ,
 			    "replay of the block at %#x stopped at %#x, not "
 			    "%#x (%s)",
 			    cpu->tb_pc, stop, pc, uc_strerror(e));
+	/* Exact now: back to the user engine. */
+	pthread_mutex_lock(&cpu->lock);
+	uc_context_save(cpu->kuc, cpu->xfer);
+	uc_context_restore(cpu->uc, cpu->xfer);
+	pthread_mutex_unlock(&cpu->lock);
 	cpu->stats.replays++;
 	cpu->ev = ev;
 	cpu->ev_type = type;
@@ -976,9 +990,9 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 	for (;;) {
 		n0 = run->n;
 		/* The hook enforces the limit; the count only has to be > 0. */
-		e = emu(cpu, pc, MSIM_UCPU_RETURN_ADDR,
+		e = emu(cpu, cpu->uc, pc, MSIM_UCPU_RETURN_ADDR,
 			cpu->insn_limit - run->n + 2);
-		pc = read_reg(cpu, UC_M68K_REG_PC);
+		pc = read_reg(cpu->uc, UC_M68K_REG_PC);
 		if (e == UC_ERR_OK && cpu->ev == EV_NONE &&
 		    pc == MSIM_UCPU_RETURN_ADDR) {
 			cpu->stats.insns += run->n - n0;
@@ -1012,7 +1026,7 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 					   cpu->ev_addr);
 		if (ret)
 			return ret;
-		pc = read_reg(cpu, UC_M68K_REG_PC);
+		pc = read_reg(cpu->uc, UC_M68K_REG_PC);
 	}
 }
 
@@ -1068,7 +1082,7 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	r.a[7] = sp;
 	r.pc = entry;
 	pthread_mutex_lock(&cpu->lock);
-	write_regs(cpu, &r);
+	write_regs(cpu->uc, &r);
 	pthread_mutex_unlock(&cpu->lock);
 
 	ret = run_user(cpu, &run, entry);
@@ -1136,8 +1150,12 @@ static void ucpu_free(struct msim_ucpu *cpu)
 	}
 	if (cpu->tb_ctx)
 		uc_context_free(cpu->tb_ctx);
+	if (cpu->xfer)
+		uc_context_free(cpu->xfer);
 	if (cpu->uc)
 		uc_close(cpu->uc);
+	if (cpu->kuc)
+		uc_close(cpu->kuc);
 	free(cpu->undo);
 	free(cpu->kmem);
 	pthread_mutex_destroy(&cpu->lock);
@@ -1187,10 +1205,13 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 	put32(kaddr(cpu, KENTRY_JSR + 2), cpu->fixup_entry);
 
 	if (uc_open(UC_ARCH_M68K, UC_MODE_BIG_ENDIAN, &cpu->uc) ||
+	    uc_open(UC_ARCH_M68K, UC_MODE_BIG_ENDIAN, &cpu->kuc) ||
 	    uc_ctl_set_cpu_model(cpu->uc, UC_CPU_M68K_CFV4E) ||
-	    uc_mem_map_ptr(cpu->uc, KBASE, KAREA_SIZE, UC_PROT_NONE,
+	    uc_ctl_set_cpu_model(cpu->kuc, UC_CPU_M68K_CFV4E) ||
+	    uc_mem_map_ptr(cpu->kuc, KBASE, KAREA_SIZE, UC_PROT_ALL,
 			   cpu->kmem) ||
 	    uc_context_alloc(cpu->uc, &cpu->tb_ctx) ||
+	    uc_context_alloc(cpu->uc, &cpu->xfer) ||
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1,
 			0) ||
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_BLOCK, ucpu_block_hook, cpu, 1,
@@ -1198,12 +1219,18 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_WRITE, ucpu_write_hook, cpu,
 			1, 0) ||
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
-			ucpu_mem_hook, cpu, 1, 0)) {
+			ucpu_mem_hook, cpu, 1, 0) ||
+	    uc_hook_add(cpu->kuc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1,
+			0) ||
+	    uc_hook_add(cpu->kuc, &hook,
+			UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, ucpu_mem_hook,
+			cpu, 1, 0)) {
 		ucpu_free(cpu);
 		return create_fail(-ENOMEM, "cannot set up Unicorn");
 	}
 	/* User mode from the start, so that SR writes never switch stacks. */
 	uc_reg_write(cpu->uc, UC_M68K_REG_SR, &sr);
+	uc_reg_write(cpu->kuc, UC_M68K_REG_SR, &sr);
 
 	mmgrab(mm);
 	cpu->mn.ops = &ucpu_mn_ops;
@@ -1258,6 +1285,7 @@ void msim_ucpu_flush_icache(struct msim_ucpu *cpu, uint32_t start, uint32_t end)
 {
 	pthread_mutex_lock(&cpu->lock);
 	uc_ctl_remove_cache(cpu->uc, start, end);
+	uc_ctl_remove_cache(cpu->kuc, start, end);
 	pthread_mutex_unlock(&cpu->lock);
 }
 
