@@ -730,6 +730,8 @@ static void enter_kernel_engine(struct msim_ucpu *cpu)
  * Kernel code (stub, fixup) on the kernel engine from @start until it
  * reaches @until.  It may touch user memory; a miss there is filled
  * without a nested entry, and anything the mm cannot resolve is an oops.
+ * Kernel code is not replayed: after such a miss in the middle of a
+ * block the condition codes may be stale (see the notes at the top).
  */
 static int kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
 {
@@ -951,8 +953,10 @@ static int replay_to(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 		return fail(cpu, -ENOMEM, "out of host memory");
 	pthread_mutex_lock(&cpu->lock);
 	uc_context_restore(cpu->kuc, cpu->tb_ctx);
+	/* Bytes a faulting store never changed are left alone (zero page). */
 	for (i = cpu->nr_undo; i-- > 0;)
-		*cpu->undo[i].host = cpu->undo[i].old;
+		if (*cpu->undo[i].host != cpu->undo[i].old)
+			*cpu->undo[i].host = cpu->undo[i].old;
 	/*
 	 * The until address is compiled into the blocks translated while it
 	 * holds, and a new one retires only the blocks holding the old one:
@@ -1278,7 +1282,10 @@ uint32_t msim_ucpu_fixup_entry(const struct msim_ucpu *cpu)
 void msim_ucpu_get_stats(const struct msim_ucpu *cpu,
 			 struct msim_ucpu_stats *stats)
 {
+	/* tlb_flushes moves under the lock, from notifier callbacks. */
+	pthread_mutex_lock((pthread_mutex_t *)&cpu->lock);
 	*stats = cpu->stats;
+	pthread_mutex_unlock((pthread_mutex_t *)&cpu->lock);
 }
 
 void msim_ucpu_flush_icache(struct msim_ucpu *cpu, uint32_t start, uint32_t end)

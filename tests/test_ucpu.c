@@ -6,6 +6,8 @@
  * area out of user reach; the condition codes, registers and thread
  * pointer across interrupts at every boundary; the limits.
  */
+#include <pthread.h>
+
 #include "mmsim_ucpu_test.h"
 
 static int call(struct ut *u, struct msim_ucpu_thread *t, unsigned long off,
@@ -657,6 +659,154 @@ static void test_new_code_same_address(void **state)
 	assert_int_equal(t.regs.d[0], 3);
 }
 
+/*
+ * Invalidations from another thread while the CPU runs: the notifier
+ * takes the CPU's lock and waits for the run in progress.  The program
+ * only reads, and the other thread only changes what reads may see.
+ */
+struct churn {
+	struct mm_struct *mm;
+	atomic_bool stop;
+	unsigned long rounds;
+};
+
+static void *churn_thread(void *arg)
+{
+	struct churn *c = arg;
+
+	while (!atomic_load(&c->stop)) {
+		msim_madvise(c->mm, UT_DATA, UT_DATA_LEN, MADV_DONTNEED);
+		msim_mprotect(c->mm, UT_DATA, UT_DATA_LEN, PROT_READ);
+		msim_mprotect(c->mm, UT_DATA, UT_DATA_LEN, PROT_RW);
+		c->rounds++;
+	}
+	return NULL;
+}
+
+static void test_invalidate_from_other_thread(void **state)
+{
+	struct ut *u = *state;
+	struct churn c = {.mm = u->mm};
+	struct msim_ucpu_thread t;
+	pthread_t thr;
+	int i, ret = 0;
+
+	ut_cpu(u, NULL);
+	ut_thread(&t, 0, 0);
+	assert_int_equal(pthread_create(&thr, NULL, churn_thread, &c), 0);
+	for (i = 0; i < 300 && !ret; i++) {
+		t.regs.a[0] = UT_DATA;
+		t.regs.d[1] = UT_DATA_LEN / 4;
+		ret = msim_ucpu_call(u->cpu, &t, UT_CODE + P_SUM, NULL, NULL,
+				     0);
+		/* Nothing but zeros was ever there. */
+		if (!ret && t.regs.d[0])
+			ret = -EIO;
+	}
+	atomic_store(&c.stop, true);
+	pthread_join(thr, NULL);
+	assert_int_equal(ret, 0);
+	ut_check(u);
+	printf("test_invalidate_from_other_thread: %lu rounds, %lu pages "
+	       "dropped\n",
+	       c.rounds, stats(u).tlb_flushes);
+}
+
+/*
+ * Interrupts anywhere change nothing a program can see: random plans
+ * against the same calls without interrupts, with a handler that runs
+ * another thread (other registers, other condition codes) in between.
+ * p_count branches on compares; p_rmw adds into memory, so that a store
+ * done twice by a replay would show.
+ */
+struct diff_plan {
+	struct mt_rng rng;
+	unsigned int percent;
+	struct msim_ucpu_thread other;
+	int bad;
+};
+
+static bool want_diff(void *arg, struct msim_ucpu *cpu,
+		      struct msim_ucpu_thread *t, uint32_t pc, unsigned int n,
+		      unsigned int depth)
+{
+	struct diff_plan *p = arg;
+
+	(void)cpu;
+	(void)t;
+	(void)pc;
+	(void)n;
+	return depth == 0 && mt_rand_below(&p->rng, 100) < p->percent;
+}
+
+static void diff_handler(void *arg, struct msim_ucpu *cpu,
+			 struct msim_ucpu_thread *t, uint32_t irq_pc,
+			 uint32_t resume_pc, unsigned int depth)
+{
+	struct diff_plan *p = arg;
+
+	(void)t;
+	(void)irq_pc;
+	(void)resume_pc;
+	memset(p->other.regs.d, 0xff, sizeof(p->other.regs.d));
+	p->other.regs.d[1] = 3;
+	p->other.regs.a[7] = UT_STACK + UT_STACK_LEN - 0x400;
+	if (msim_ucpu_call(cpu, &p->other, UT_CODE + P_COUNT, NULL, NULL,
+			   depth + 1) ||
+	    p->other.regs.d[2] != 6)
+		p->bad++;
+}
+
+static const struct msim_ucpu_irq_ops diff_ops = {
+	.want_irq = want_diff,
+	.handler = diff_handler,
+};
+
+static void test_irq_invisible(void **state)
+{
+	struct ut *u = *state;
+	struct diff_plan p;
+	struct msim_ucpu_thread a, b;
+	uint32_t mem_a[16], mem_b[16];
+	unsigned int round, i, n;
+	unsigned long entry;
+
+	memset(&p, 0, sizeof(p));
+	p.rng.s = mt_seed("test_irq_invisible");
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&p.other, 1, 0);
+	for (round = 0; round < 200; round++) {
+		n = 1 + mt_rand_below(&p.rng, 16);
+		entry = UT_CODE + (round & 1 ? P_RMW : P_COUNT);
+		p.percent = mt_rand_below(&p.rng, 101);
+		ut_thread(&a, 0, 0);
+		for (i = 0; i < 8; i++)
+			a.regs.d[i] = (uint32_t)mt_rand(&p.rng);
+		a.regs.d[1] = n;
+		a.regs.a[0] = UT_DATA;
+		a.regs.sr = mt_rand_below(&p.rng, 32);
+		b = a;
+		for (i = 0; i < 16; i++)
+			ut_poke(u->mm, UT_DATA + 4 * i, i * 0x01010101);
+		assert_int_equal(
+			msim_ucpu_call(u->cpu, &a, entry, NULL, NULL, 0), 0);
+		for (i = 0; i < 16; i++) {
+			mem_a[i] = ut_peek(u->mm, UT_DATA + 4 * i);
+			ut_poke(u->mm, UT_DATA + 4 * i, i * 0x01010101);
+		}
+		assert_int_equal(
+			msim_ucpu_call(u->cpu, &b, entry, &diff_ops, &p, 0), 0);
+		for (i = 0; i < 16; i++)
+			mem_b[i] = ut_peek(u->mm, UT_DATA + 4 * i);
+		assert_int_equal(p.bad, 0);
+		assert_memory_equal(&a.regs, &b.regs, sizeof(a.regs));
+		assert_memory_equal(mem_a, mem_b, sizeof(mem_a));
+	}
+	ut_check(u);
+	printf("test_irq_invisible: %lu interrupts, %lu replays\n",
+	       stats(u).irqs, stats(u).replays);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +820,7 @@ int main(void)
 		ut_test(test_kernel_area),
 		ut_test(test_ccr_across_irq),
 		ut_test(test_irq_every_boundary),
+		ut_test(test_irq_invisible),
 		ut_test(test_tp_switching),
 		ut_test(test_runaway),
 		ut_test(test_bad_args),
@@ -677,6 +828,7 @@ int main(void)
 		tt_test(test_create_other_arch),
 		ut_test(test_mm_exit),
 		ut_test(test_new_code_same_address),
+		ut_test(test_invalidate_from_other_thread),
 	};
 
 	if (getenv("UT_FILTER"))

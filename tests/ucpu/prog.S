@@ -73,3 +73,10 @@ p_count:
 	cmpl	%d1,%d3
 	bnes	1b
 	rts
+	.org	0x1a0
+/* %d1 longs from %a0 each get %d2 added, and %d2 grows by %d3 each time */
+p_rmw:	addl	%d2,%a0@+
+	addl	%d3,%d2
+	subql	#1,%d1
+	bnes	p_rmw
+	rts
