@@ -216,6 +216,43 @@ static int cmd_check(struct scn_state *st, const struct scn_call *c)
 	return 0;
 }
 
+/*
+ * What exec does for a coldfire program: map the machine's vDSO page into
+ * the current mm (arch_setup_additional_pages()), and print where, the
+ * AT_SYSINFO_EHDR value the program would get.  Other arches have no
+ * vDSO in mmsim: EINVAL.
+ */
+static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
+{
+	struct linux_binprm bprm = { .mm = current_mm(st) };
+	int ret = arch_setup_additional_pages(&bprm, 0);
+
+	if (ret) {
+		scn_call_failed(st, c, ret);
+		return 0;
+	}
+	printf("vdso 0x%lx\n", bprm.mm->context.vdso);
+	if (msim_vdso_misplaced(bprm.mm))
+		scn_report(st, "vdso: at 0x%lx, not where it is prelinked "
+			       "(0x%lx)",
+			   bprm.mm->context.vdso,
+			   (unsigned long)msim_vdso_seed()->link_base);
+	return 0;
+}
+
+/*
+ * The kernel switches to a thread whose TLS pointer is TP: resume()
+ * stores it in kuser_vdso_tp, in the vDSO page every mm shares.
+ */
+static int cmd_settp(struct scn_state *st, const struct scn_call *c)
+{
+	if (c->arg[0] > UINT32_MAX)
+		return scn_malformed(st, "settp: %s does not fit in 32 bits",
+				     c->argv[1]);
+	msim_vdso_set_tp(st->machine, (uint32_t)c->arg[0]);
+	return 0;
+}
+
 #define ADDR_LEN SCN_ARG_NUMBER, SCN_ARG_NUMBER
 #define TASK SCN_CMD_TASK
 
@@ -244,6 +281,10 @@ const struct scn_command scn_commands[] = {
 	  0 },
 	{ "exit", { SCN_ARG_NONE }, "", "the current task exits", cmd_exit,
 	  TASK },
+	{ "vdso", { SCN_ARG_NONE }, "",
+	  "map the vDSO as exec does (coldfire)", cmd_vdso, TASK },
+	{ "settp", { SCN_ARG_NUMBER }, "TP",
+	  "store TP in the vDSO's kuser_vdso_tp", cmd_settp, 0 },
 	{ "check", { SCN_ARG_NONE }, "",
 	  "cross-check every mm and the machine", cmd_check, 0 },
 	{ NULL }

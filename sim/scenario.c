@@ -281,7 +281,7 @@ static void teardown(struct scn_state *st)
 	if (msim_machine_check(m, msg, sizeof(msg)))
 		scn_internal_error(st, "at exit: %s", msg);
 	for (k = 0; k < MSIM_NR_ALLOC_KINDS; k++) {
-		live = msim_live(m, k);
+		live = msim_live(m, k) - msim_machine_kept(m, k);
 		if (live)
 			scn_internal_error(st, "at exit: %ld %s%s leaked",
 					   live, alloc_kind_names[k],

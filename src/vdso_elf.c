@@ -213,17 +213,23 @@ static int check_note(struct vdso_parse *p, const Elf32_Phdr *note,
 			break;
 		b = p->buf + off;
 		off += (namesz + 3ULL) & ~3ULL;
-		if (descsz > end - off)
-			break;
 		if (namesz == 6 && !memcmp(b, "Linux", 6) && type == 0) {
-			if (descsz != 4)
+			if (descsz != 4 || descsz > end - off)
 				return reject(p,
 					      "Linux note descriptor of %u "
-					      "bytes, want 4",
-					      descsz);
+					      "bytes (%u left in PT_NOTE), "
+					      "want 4",
+					      descsz,
+					      (unsigned int)(end - off));
 			*version = be32(p->buf + off);
 			return 0;
 		}
+		/*
+		 * The padded size, not the bare one: off must never pass
+		 * end, or end - off wraps and the walk leaves the segment.
+		 */
+		if (((descsz + 3ULL) & ~3ULL) > end - off)
+			break;
 		off += (descsz + 3ULL) & ~3ULL;
 	}
 	return reject(p, "no \"Linux\" note of type 0 in PT_NOTE");

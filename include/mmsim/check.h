@@ -7,8 +7,11 @@
  * VMAs do not overlap and map_count, total_vm, data_vm, exec_vm and
  * stack_vm match them; that every PTE lies inside a VMA and gives no more
  * access than the VMA's flags; that every table's entry count is right and
- * no table is empty; that rss counters match the PTEs; and that every
- * anonymous frame's mapcount and refcount equal the mappings of it.
+ * no table is empty; that rss counters match the PTEs (MM_ANONPAGES, and
+ * MM_FILEPAGES for the pages of special mappings such as the vDSO, which
+ * must be the mapping's own page at that offset, mapped read-only); and
+ * that every anonymous frame's mapcount and refcount equal the mappings
+ * of it.
  * msim_machine_check() adds the machine-wide view: free frames, commit
  * charge, each frame's mapcount against the mappings of all mms together,
  * its refcount at least that plus GUP_PIN_COUNTING_BIAS per pin (GUP's
