@@ -11,6 +11,8 @@
  *  - The fixup objects and the program are read from the source tree
  *    (MMSIM_SOURCE_DIR); tests/ucpu/build.sh rebuilds them.
  *  - Checks of the mm, the machine and the CPU's secondary MMU together.
+ *
+ * UT_FILTER=test_name in the environment runs only the tests it matches.
  */
 #ifndef MMSIM_UCPU_TEST_H
 #define MMSIM_UCPU_TEST_H

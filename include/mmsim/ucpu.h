@@ -115,9 +115,14 @@ struct msim_ucpu_irq_ops {
  *	global check_vdso_atomic_cmpxchg_32, or NULL for the seed's
  * @fixup_len: its length in bytes
  *
+ * The fixup is laid out in the kernel area above TASK_SIZE and its RELA
+ * relocations applied (R_68K_32, R_68K_16, R_68K_8 and their PC-relative
+ * forms); it may not call anything outside itself.  The CPU subscribes to
+ * @mm's notifiers and pins the mm_struct (mmgrab()) until destroyed.
+ *
  * Return: the CPU, or an ERR_PTR(): -EINVAL for an mm of another arch or
  * without a vDSO, -ENOEXEC for a fixup object that cannot be loaded,
- * -ENOMEM.
+ * -ENOMEM; msim_ucpu_last_error(NULL) says why.
  */
 struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 				   size_t fixup_len);
