@@ -37,6 +37,7 @@
 #include <mmsim/srcu.h>
 #include <mmsim/swap.h>
 #include <mmsim/swapops.h>
+#include <mmsim/ucpu.h>
 #include <mmsim/vdso.h>
 #include <mmsim/vmscan.h>
 
