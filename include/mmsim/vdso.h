@@ -10,10 +10,19 @@
  *
  * This header loads and validates such a blob (msim_vdso_parse()) and maps
  * it into a coldfire mm as Linux's arch_setup_additional_pages() does.
+ *
+ * The machine has one vDSO page, allocated zeroed on first use and filled
+ * with the seed's blob (vdso_init()); every coldfire mm that execs maps it
+ * as a special mapping (mm.h _install_special_mapping()) named [vdso].
+ * The blob's code addresses kuser_vdso_tp absolutely (0x5ffff000), so
+ * it only works where it is prelinked: arch_setup_additional_pages()
+ * asks for 0x5fffe000 (VDSO_MBASE) and warns when it gets another
+ * address (msim_vdso_misplaced()).
  */
 #ifndef MMSIM_VDSO_H
 #define MMSIM_VDSO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,18 +64,41 @@ struct msim_machine;
  * @whylen: size of @why
  *
  * Checks what the kernel and the C library rely on: ELF32, big-endian,
- * EM_68K, ET_DYN, one PT_LOAD that fits in the vDSO page below the data
- * area, the three exported symbols with version LINUX_2.6, and the
- * kernel-version note.
+ * EM_68K, ET_DYN; a file no longer than VDSO_VAR_OFFSET (vdso_init()
+ * copies all of it into the page); exactly one PT_LOAD, at file offset 0,
+ * linked at a page-aligned base, whose file and memory sizes stay below
+ * the data area at +VDSO_VAR_OFFSET; the three symbols __kernel_read_tp,
+ * __kernel_atomic_cmpxchg_32 and __kernel_atomic_barrier in .dynsym,
+ * defined, inside the PT_LOAD, each with the default version LINUX_2.6
+ * (.gnu.version, .gnu.version_d); and a PT_NOTE holding a "Linux" note
+ * of type 0 with a 4-byte descriptor, the kernel version.
  *
- * Return: 0, or -ENOEXEC with @why saying what is wrong.
+ * Never reads outside [@buf, @buf + @len), whatever the bytes; @buf is not
+ * modified.
+ *
+ * Return: 0, -ENOEXEC with @why saying in one line what is wrong, or
+ * -ENOMEM.
  */
 int msim_vdso_parse(const void *buf, size_t len, struct msim_vdso_image *img,
 		    char *why, size_t whylen);
 
-/** msim_vdso_seed - the seed's blob, built from vdso/ (or its committed copy)
+/**
+ * msim_vdso_seed - the seed's blob, built from vdso/ (or its committed copy)
+ *
+ * Compiled into the library; parsed once.  Return: the image, or NULL if
+ * the built-in blob does not pass msim_vdso_parse() (a build error).
  */
 const struct msim_vdso_image *msim_vdso_seed(void);
+
+/**
+ * msim_vdso_seed_fixup - the seed's check_vdso_atomic_cmpxchg_32, the
+ * interrupt-entry fixup, as the relocatable ELF object assembled from
+ * vdso/entry-fixup.S (m68k, -mcpu=5475)
+ * @len: set to its length
+ *
+ * Return: the object's bytes, compiled into the library.
+ */
+const void *msim_vdso_seed_fixup(size_t *len);
 
 /**
  * struct linux_binprm - what an exec passes to arch_setup_additional_pages()
@@ -84,15 +116,39 @@ struct linux_binprm {
  * For a coldfire mm: get_unmapped_area() with hint VDSO_MBASE, a special
  * VMA named [vdso], and mm->context.vdso (the AT_SYSINFO_EHDR value).
  *
- * Return: 0 or a negative errno; -EINVAL for an mm of another arch.
+ * Takes the mmap lock for writing.  If VDSO_MBASE is taken, the page
+ * goes wherever get_unmapped_area() puts it, as in the seed; the blob
+ * then runs at an address it was not linked for, so this prints a
+ * warning naming both addresses on stderr and msim_vdso_misplaced()
+ * becomes true for @bprm->mm.
+ *
+ * Return: 0 or a negative errno; -EINVAL for an mm of another arch,
+ * -ENOMEM when the page, the VMA or address space cannot be had.
  */
 int arch_setup_additional_pages(struct linux_binprm *bprm,
 				int executable_stack);
 
-/** msim_vdso_set_tp - the kernel's resume: store @tp in kuser_vdso_tp */
+/**
+ * msim_vdso_misplaced - @mm's vDSO is mapped, but not where the blob is
+ * prelinked: its absolute references (kuser_vdso_tp) point elsewhere
+ */
+bool msim_vdso_misplaced(struct mm_struct *mm);
+
+/**
+ * vdso_init - the machine's vDSO page: allocated zeroed and filled with
+ * the seed's blob on the first call, the same page afterwards
+ * Return: the page, or NULL if it cannot be allocated.
+ */
+struct page *vdso_init(struct msim_machine *m);
+
+/**
+ * msim_vdso_set_tp - the kernel's resume(): store @tp in kuser_vdso_tp,
+ * big-endian as the m68k kernel writes it, in the machine's vDSO page
+ * (made first if need be; nothing happens if it cannot be)
+ */
 void msim_vdso_set_tp(struct msim_machine *m, uint32_t tp);
 
-/** msim_vdso_get_tp - what kuser_vdso_tp holds now */
+/** msim_vdso_get_tp - what kuser_vdso_tp holds now (0 before any vDSO) */
 uint32_t msim_vdso_get_tp(struct msim_machine *m);
 
 #endif /* MMSIM_VDSO_H */
