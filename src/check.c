@@ -13,7 +13,7 @@ struct checker {
 	char *msg;
 	size_t size;
 	int failed;
-	unsigned long rss;
+	unsigned long rss, file_rss;
 	unsigned int *maps;		/* mappings per pfn, or NULL */
 	unsigned long tables;
 };
@@ -150,6 +150,38 @@ static bool chained_to(struct vm_area_struct *vma, struct anon_vma *anon_vma)
 	return false;
 }
 
+/*
+ * A page that is not anonymous is only ever the page a special mapping
+ * (the vDSO) offers at that offset, mapped read-only: a write must have
+ * copied it into an anonymous page first.
+ */
+static int check_file_pte(struct checker *c, struct vm_area_struct *vma,
+			  unsigned long addr, pte_t pte, struct page *page)
+{
+	const struct msim_arch *a = c->mm->arch;
+	const struct vm_special_mapping *sm = vma->vm_private_data;
+	unsigned long pgoff = ((addr - vma->vm_start) >> a->page_shift) +
+			      vma->vm_pgoff;
+
+	if (vma_is_anonymous(vma) || !sm || !vma_is_special_mapping(vma, sm))
+		return fail(c, "PTE at %#lx: page %#lx not anonymous", addr,
+			    page_to_pfn(page));
+	if (!sm->pages || pgoff >= vma_pages(vma) || sm->pages[pgoff] != page)
+		return fail(c, "PTE at %#lx: page %#lx is not the special "
+			       "mapping's page %lu", addr, page_to_pfn(page),
+			    pgoff);
+	if (pte_write(a, pte))
+		return fail(c, "PTE at %#lx maps a special mapping's page "
+			       "writable", addr);
+	if (page_mapcount(page) < 1)
+		return fail(c, "PTE at %#lx: page %#lx mapcount %d", addr,
+			    page_to_pfn(page), page_mapcount(page));
+	if (c->maps)
+		c->maps[page_to_pfn(page)]++;
+	c->file_rss++;
+	return 0;
+}
+
 static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		     void *arg)
 {
@@ -191,7 +223,7 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		return fail(c, "PTE at %#lx maps pfn %#lx, which is %s", addr,
 			    pfn, PageTable(page) ? "a page table" : "free");
 	if (!PageAnon(page))
-		return fail(c, "PTE at %#lx: page %#lx not anonymous", addr, pfn);
+		return check_file_pte(c, vma, addr, pte, page);
 	if (!chained_to(vma, page->mapping))
 		return fail(c, "PTE at %#lx: page's anon_vma not on the VMA's "
 			       "chain", addr);
@@ -256,6 +288,7 @@ static int check_mm(struct checker *c)
 		return err;
 	spin_lock(&mm->page_table_lock);
 	c->rss = 0;
+	c->file_rss = 0;
 	c->tables = 0;
 	err = check_tables(c, mm->pgd, 0);
 	if (!err)
@@ -266,6 +299,9 @@ static int check_mm(struct checker *c)
 	if (c->rss != get_mm_counter(mm, MM_ANONPAGES))
 		return fail(c, "rss MM_ANONPAGES %lu, PTEs map %lu",
 			    get_mm_counter(mm, MM_ANONPAGES), c->rss);
+	if (c->file_rss != get_mm_counter(mm, MM_FILEPAGES))
+		return fail(c, "rss MM_FILEPAGES %lu, PTEs map %lu",
+			    get_mm_counter(mm, MM_FILEPAGES), c->file_rss);
 	/* Every table but the pgd counts (mm_pgtables_bytes). */
 	if (c->tables > 1)
 		bytes = (long)(c->tables - 1) *

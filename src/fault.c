@@ -77,6 +77,75 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma,
 }
 
 /*
+ * An empty PTE in a VMA whose pages come from its vm_ops (a special
+ * mapping such as the vDSO): do_read_fault() maps the page itself,
+ * accounted as a file page; do_cow_fault() maps a private anonymous copy
+ * for a write (possible after mprotect() thanks to VM_MAYWRITE).  Shared
+ * writable special mappings do not exist in mmsim.
+ */
+static vm_fault_t do_fault(struct vm_area_struct *vma, unsigned long addr,
+			   unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct msim_arch *a = mm->arch;
+	bool cow = flags & FAULT_FLAG_WRITE;
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = addr,
+		.pgoff = ((addr - vma->vm_start) >> a->page_shift) +
+			 vma->vm_pgoff,
+		.flags = flags,
+	};
+	struct page *page, *new = NULL;
+	pte_t *ptep, entry;
+	vm_fault_t ret;
+
+	if (!vma->vm_ops->fault || (cow && (vma->vm_flags & VM_SHARED)))
+		return VM_FAULT_SIGBUS;
+	if (cow) {
+		if (anon_vma_prepare(vma))
+			return VM_FAULT_OOM;
+		new = __msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME, false);
+		if (!new)
+			return VM_FAULT_OOM;
+	}
+	ret = vma->vm_ops->fault(&vmf);
+	if (ret & VM_FAULT_ERROR) {
+		if (new)
+			put_page(new);
+		return ret;
+	}
+	page = vmf.page;
+	if (new) {
+		copy_user_highpage(new, page);
+		put_page(page);
+		page = new;
+		entry = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
+		entry = maybe_mkwrite(a, pte_mkdirty(a, entry), vma);
+	} else {
+		entry = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
+	}
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_alloc(mm, addr);
+	if (!ptep || !pte_none(*ptep)) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(page);
+		return ptep ? 0 : VM_FAULT_OOM;
+	}
+	if (new) {
+		page_add_new_anon_rmap(page, vma, addr);
+	} else {
+		/* page_add_file_rmap(): the fault's reference is the PTE's. */
+		atomic_fetch_add(&page->_mapcount, 1);
+	}
+	add_mm_counter(mm, mm_counter(page), 1);
+	set_pte_at(mm, addr, ptep, entry);
+	spin_unlock(&mm->page_table_lock);
+	return 0;
+}
+
+/*
  * A write to a present, write-protected PTE, or an unshare request (GUP
  * wants to pin a page read-only and needs it exclusive first).  Today's
  * rule for reuse is PageAnonExclusive, or being the only reference, which
@@ -158,6 +227,11 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	}
 	page_add_new_anon_rmap(new, vma, addr);
 	if (old) {
+		/* A file page (the vDSO's) gives way to an anonymous one. */
+		if (!PageAnon(old)) {
+			add_mm_counter(mm, MM_FILEPAGES, -1);
+			add_mm_counter(mm, MM_ANONPAGES, 1);
+		}
 		page_remove_rmap(old, vma);
 		put_page(old); /* the mapping's reference */
 	} else {
@@ -192,7 +266,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	spin_unlock(&mm->page_table_lock);
 
 	if (pte_none(pte)) {
-		ret = do_anonymous_page(vma, addr, flags);
+		ret = vma_is_anonymous(vma) ? do_anonymous_page(vma, addr, flags) :
+					      do_fault(vma, addr, flags);
 		if (ret & VM_FAULT_ERROR)
 			free_tables_after_failure(mm, addr);
 		return ret;

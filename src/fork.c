@@ -93,7 +93,7 @@ static int copy_pte(struct copy_walk *w, unsigned long addr, pte_t *src_pte)
 		get_page(page);
 		atomic_fetch_add(&page->_mapcount, 1);
 		ClearPageAnonExclusive(page);
-		add_mm_counter(dst_mm, MM_ANONPAGES, 1);
+		add_mm_counter(dst_mm, mm_counter(page), 1);
 	}
 	if (is_cow_mapping(src_vma->vm_flags) && pte_write(a, pte)) {
 		*src_pte = pte_wrprotect(a, pte);
@@ -233,6 +233,8 @@ static struct mm_struct *dup_mm(struct task_struct *tsk,
 	mm = mm_alloc(oldmm->machine);
 	if (!mm)
 		return NULL;
+	/* Linux copies the whole mm_struct: the vDSO stays where it was. */
+	mm->context = oldmm->context;
 	if (dup_mmap(mm, oldmm)) {
 		mmput(mm);
 		return NULL;

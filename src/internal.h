@@ -21,6 +21,12 @@ static inline bool is_cow_mapping(vm_flags_t flags)
 	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
 }
 
+/* The rss counter a mapped page is charged to (mm_counter()). */
+static inline int mm_counter(const struct page *page)
+{
+	return PageAnon(page) ? MM_ANONPAGES : MM_FILEPAGES;
+}
+
 #define PAGE_SHIFT_OF(mm) ((mm)->arch->page_shift)
 #define PAGE_MASK_OF(mm) (~(mm_page_size(mm) - 1))
 
@@ -99,6 +105,10 @@ int copy_mm(unsigned long clone_flags, struct task_struct *tsk,
 /* pgtable.c */
 int msim_pgd_alloc(struct mm_struct *mm);
 void msim_pgd_free(struct mm_struct *mm);
+
+/* vdso.c: what the machine keeps of the vDSO */
+long msim_vdso_kept(struct msim_machine *m, enum msim_alloc_kind kind);
+void msim_vdso_release(struct msim_machine *m);
 
 /* page_alloc.c */
 struct page *__msim_alloc_page(struct msim_machine *m,

@@ -72,6 +72,7 @@ int msim_machine_destroy(struct msim_machine *m)
 		return 0;
 	if (!list_empty(&m->mmlist))
 		return -EBUSY;
+	msim_vdso_release(m);
 	spin_lock_destroy(&m->zone_lock);
 	spin_lock_destroy(&m->mmlist_lock);
 	munmap(m->ram, m->nr_frames << m->arch->page_shift);
@@ -103,6 +104,11 @@ bool msim_should_fail(struct msim_machine *m, enum msim_alloc_kind kind)
 	}
 	spin_unlock(&m->zone_lock);
 	return fail;
+}
+
+long msim_machine_kept(struct msim_machine *m, enum msim_alloc_kind kind)
+{
+	return msim_vdso_kept(m, kind);
 }
 
 long msim_live(struct msim_machine *m, enum msim_alloc_kind kind)

@@ -62,7 +62,7 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 				tlb_note_pte(tlb, addr);
 				continue;
 			}
-			add_mm_counter(mm, MM_ANONPAGES, -1);
+			add_mm_counter(mm, mm_counter(page), -1);
 			page_remove_rmap(page, vma);
 			tlb_remove_page(tlb, page, addr);
 		}

@@ -9,9 +9,13 @@
 
 static const char *vma_name(const struct vm_area_struct *vma)
 {
+	const char *name = NULL;
+
 	if (vma->vm_ops && vma->vm_ops->name)
-		return vma->vm_ops->name((struct vm_area_struct *)vma);
-	return NULL;
+		name = vma->vm_ops->name((struct vm_area_struct *)vma);
+	if (!name)
+		name = arch_vma_name((struct vm_area_struct *)vma);
+	return name;
 }
 
 int msim_maps_line(const struct vm_area_struct *vma, char *buf, size_t size)
@@ -49,27 +53,41 @@ void msim_show_maps(struct mm_struct *mm, FILE *out)
 
 struct rss_walk {
 	struct vm_area_struct *vma;
-	unsigned long rss;
+	unsigned long rss, anon;
 };
 
 static int count_rss(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		     void *arg)
 {
 	struct rss_walk *w = arg;
+	struct page *page;
 
-	if (pte_present(mm->arch, *ptep) && vm_normal_page(w->vma, addr, *ptep))
+	if (!pte_present(mm->arch, *ptep))
+		return 0;
+	page = vm_normal_page(w->vma, addr, *ptep);
+	if (page) {
 		w->rss++;
+		w->anon += PageAnon(page);
+	}
 	return 0;
+}
+
+/* Resident pages of @vma, and how many of them are anonymous. */
+static void vma_rss(struct vm_area_struct *vma, struct rss_walk *w)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	w->vma = vma;
+	spin_lock(&mm->page_table_lock);
+	msim_walk_ptes(mm, vma->vm_start, vma->vm_end, count_rss, w);
+	spin_unlock(&mm->page_table_lock);
 }
 
 unsigned long msim_vma_rss(struct vm_area_struct *vma)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	struct rss_walk w = { .vma = vma };
+	struct rss_walk w = { 0 };
 
-	spin_lock(&mm->page_table_lock);
-	msim_walk_ptes(mm, vma->vm_start, vma->vm_end, count_rss, &w);
-	spin_unlock(&mm->page_table_lock);
+	vma_rss(vma, &w);
 	return w.rss;
 }
 
@@ -106,21 +124,23 @@ const char *msim_vm_flags_string(vm_flags_t flags, char *buf, size_t size)
 void msim_show_smaps(struct mm_struct *mm, FILE *out)
 {
 	struct vm_area_struct *vma;
-	unsigned long kb = mm_page_size(mm) >> 10, rss;
+	unsigned long kb = mm_page_size(mm) >> 10;
 	char line[256], flags[128];
+	struct rss_walk w;
 
 	mmap_read_lock(mm);
 	for_each_vma(mm, vma) {
 		msim_maps_line(vma, line, sizeof(line));
 		fputs(line, out);
-		rss = msim_vma_rss(vma) * kb;
+		w = (struct rss_walk){ 0 };
+		vma_rss(vma, &w);
 		fprintf(out, "%-16s%8lu kB\n", "Size:",
 			(vma->vm_end - vma->vm_start) >> 10);
 		fprintf(out, "%-16s%8lu kB\n", "KernelPageSize:", kb);
 		fprintf(out, "%-16s%8lu kB\n", "MMUPageSize:", kb);
-		fprintf(out, "%-16s%8lu kB\n", "Rss:", rss);
-		fprintf(out, "%-16s%8lu kB\n", "Anonymous:",
-			vma_is_anonymous(vma) ? rss : 0);
+		fprintf(out, "%-16s%8lu kB\n", "Rss:", w.rss * kb);
+		/* Per page, as Linux counts: a COWed vDSO page is anon. */
+		fprintf(out, "%-16s%8lu kB\n", "Anonymous:", w.anon * kb);
 		fprintf(out, "VmFlags: %s\n",
 			msim_vm_flags_string(vma->vm_flags, flags,
 					     sizeof(flags)));

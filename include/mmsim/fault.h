@@ -16,6 +16,22 @@
 
 typedef unsigned int vm_fault_t;
 
+/**
+ * struct vm_fault - what a vm_operations_struct.fault handler is given
+ * @vma: the faulting VMA
+ * @address: the faulting address, page-aligned
+ * @pgoff: its page offset in the mapping: vm_pgoff plus the page index
+ * @flags: FAULT_FLAG_*
+ * @page: set by the handler: the page to map, its reference taken
+ */
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned long address;
+	unsigned long pgoff;
+	unsigned int flags;
+	struct page *page;
+};
+
 /* The kernel's enum vm_fault_reason values. */
 #define VM_FAULT_OOM 0x000001
 #define VM_FAULT_SIGBUS 0x000002

@@ -17,6 +17,7 @@
 #include <mmsim/locking.h>
 
 struct page;
+struct msim_vdso;
 
 /** enum msim_alloc_kind - what an allocation is for (failure injection) */
 enum msim_alloc_kind {
@@ -57,6 +58,8 @@ struct msim_machine_config {
  * @sysctl_max_map_count: vm.max_map_count
  * @sysctl_overcommit_memory: vm.overcommit_memory
  * @mmlist: every live mm of the machine (struct mm_struct.mmlist)
+ * @vdso: the vDSO page and its special mapping, made on first use and
+ *	kept until the machine is destroyed (vdso.h)
  */
 struct msim_machine {
 	const struct msim_arch *arch;
@@ -86,6 +89,8 @@ struct msim_machine {
 	unsigned long fail_nth;
 	unsigned int fail_kinds;
 	unsigned long nr_failed;
+
+	struct msim_vdso *_Atomic vdso;
 };
 
 /**
@@ -111,6 +116,13 @@ void msim_fail_nth(struct msim_machine *m, unsigned int kinds,
 
 /** msim_live - objects of @kind allocated and not yet freed */
 long msim_live(struct msim_machine *m, enum msim_alloc_kind kind);
+
+/**
+ * msim_machine_kept - objects of @kind the machine itself holds until it
+ * is destroyed (the vDSO page and its descriptor), which a leak check
+ * must not count as leaked
+ */
+long msim_machine_kept(struct msim_machine *m, enum msim_alloc_kind kind);
 
 /** msim_nr_free_frames - frames not in use */
 unsigned long msim_nr_free_frames(struct msim_machine *m);

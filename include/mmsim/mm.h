@@ -265,4 +265,47 @@ void mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len);
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long start,
 			   unsigned long end);
 
+/**
+ * struct vm_special_mapping - the pages behind a kernel-provided mapping
+ * @name: the name in /proc/PID/maps; NULL leaves it to arch_vma_name()
+ * @pages: the pages, one per page of the mapping, in order
+ * @fault: if set, used instead of @pages
+ */
+struct vm_special_mapping {
+	const char *name;
+	struct page **pages;
+	vm_fault_t (*fault)(const struct vm_special_mapping *sm,
+			    struct vm_area_struct *vma, struct vm_fault *vmf);
+};
+
+/**
+ * _install_special_mapping - map kernel pages (the vDSO) into @mm
+ * @addr: where; [@addr, @addr + @len) must be free and page-aligned
+ * @vm_flags: VM_* bits; VM_DONTEXPAND (and VM_SOFTDIRTY where the arch
+ *	has it) are added as Linux adds them
+ * @spec: the pages; must outlive every VMA made from it
+ *
+ * The caller holds the mmap lock for writing.  The VMA is not anonymous:
+ * its PTEs map @spec's pages themselves, and a write after mprotect()
+ * copies the page into an anonymous one (VM_MAYWRITE).  No page is
+ * mapped until it is faulted.
+ * Return: the VMA, or ERR_PTR(-ENOMEM) (no memory, the range is taken,
+ * or vm.max_map_count is reached).
+ */
+struct vm_area_struct *
+_install_special_mapping(struct mm_struct *mm, unsigned long addr,
+			 unsigned long len, vm_flags_t vm_flags,
+			 const struct vm_special_mapping *spec);
+
+/** vma_is_special_mapping - @vma was made from @sm */
+bool vma_is_special_mapping(const struct vm_area_struct *vma,
+			    const struct vm_special_mapping *sm);
+
+/**
+ * arch_vma_name - the arch's name for @vma in /proc/PID/maps, asked when
+ * the VMA's vm_ops give none: "[vdso]" for a coldfire mm's vDSO (the
+ * VMA starting at mm->context.vdso); NULL otherwise.
+ */
+const char *arch_vma_name(struct vm_area_struct *vma);
+
 #endif /* MMSIM_MM_H */

@@ -56,11 +56,21 @@ typedef unsigned long vm_flags_t;
 
 struct mm_struct;
 struct vm_area_struct;
+struct vm_fault;
 
-/** struct vm_operations_struct - what a special mapping adds to a VMA */
+typedef unsigned int vm_fault_t;
+
+/**
+ * struct vm_operations_struct - what a special mapping adds to a VMA
+ * @name: the name /proc/PID/maps shows
+ * @close: the VMA is going away
+ * @fault: find the page for an empty PTE of a VMA that is not anonymous;
+ *	store it in vmf->page with a reference taken for the caller
+ */
 struct vm_operations_struct {
 	const char *(*name)(struct vm_area_struct *vma);
 	void (*close)(struct vm_area_struct *vma);
+	vm_fault_t (*fault)(struct vm_fault *vmf);
 };
 
 /**
