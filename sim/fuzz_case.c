@@ -387,3 +387,84 @@ void vf_case_decode(const uint8_t *data, size_t len, struct vf_case *c)
 	vf_case_init(c, fn, w, e, n);
 	decode_call(&r, c, 0);
 }
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+struct randgen {
+	uint64_t *rng;
+	int per_call, depth;
+	unsigned int max_at;
+	uint32_t pool[4];
+};
+
+static uint32_t rnd_value(struct randgen *g)
+{
+	return g->pool[rnd(g->rng) % 4];
+}
+
+static void random_call(struct randgen *g, struct vf_case *c, int idx)
+{
+	struct vf_call *k = &c->call[idx];
+	int n = (int)(rnd(g->rng) % (uint64_t)(g->per_call + 1)), i;
+	unsigned int at = 0;
+
+	for (i = 0; i < n && i < VF_MAX_PLAN; i++) {
+		struct vf_irq *q = &k->irq[k->nr_irqs];
+		unsigned int left = g->max_at - at;
+		int sub;
+
+		if (!left)
+			break;
+		at += (unsigned int)(rnd(g->rng) % (left < 4 ? left : 4));
+		memset(q, 0, sizeof(*q));
+		q->at = at++;
+		q->effect = (enum vf_effect)(rnd(g->rng) % 3);
+		if (q->effect == VF_EFF_CALL && k->depth < g->depth) {
+			enum vf_fn fn =
+				rnd(g->rng) % 4 ? VF_FN_CMPXCHG : VF_FN_READ_TP;
+			uint32_t e = fn == VF_FN_CMPXCHG ? rnd_value(g) : 0;
+			uint32_t nv = fn == VF_FN_CMPXCHG ? rnd_value(g) : 0;
+
+			sub = vf_case_add_call(c, fn, e, nv, k->depth + 1);
+			if (sub >= 0) {
+				q->call = sub;
+				k->nr_irqs++;
+				random_call(g, c, sub);
+				continue;
+			}
+		}
+		if (q->effect == VF_EFF_CALL)
+			q->effect = VF_EFF_STORE;
+		if (q->effect == VF_EFF_STORE)
+			q->value = rnd_value(g);
+		k->nr_irqs++;
+	}
+}
+
+void vf_case_random(uint64_t *rng, int irqs_per_call, int depth,
+		    unsigned int max_at, struct vf_case *c)
+{
+	struct randgen g = {rng,
+			    irqs_per_call,
+			    depth,
+			    max_at < VF_MAX_AT ? max_at : VF_MAX_AT,
+			    {0}};
+	enum vf_fn fn;
+	int i;
+
+	if (g.depth > VF_MAX_DEPTH)
+		g.depth = VF_MAX_DEPTH;
+	for (i = 0; i < 4; i++)
+		g.pool[i] = (uint32_t)(rnd(rng) >> 32);
+	fn = rnd(rng) % 8 ? VF_FN_CMPXCHG : VF_FN_READ_TP;
+	vf_case_init(c, fn, rnd_value(&g),
+		     fn == VF_FN_CMPXCHG ? rnd_value(&g) : 0,
+		     fn == VF_FN_CMPXCHG ? rnd_value(&g) : 0);
+	random_call(&g, c, 0);
+}

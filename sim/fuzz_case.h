@@ -93,6 +93,15 @@ int vf_case_parse(const char *s, struct vf_case *c, char *why, size_t whylen);
 /* Decodes any byte string into a case within the bounds. */
 void vf_case_decode(const uint8_t *data, size_t len, struct vf_case *c);
 
+/*
+ * A random case: up to @irqs_per_call interrupts per call at indexes
+ * below @max_at, calls nested up to @depth deep, values from a small pool
+ * of random words so that equal values are common.  @rng is the state of
+ * an xorshift64* generator (not 0).
+ */
+void vf_case_random(uint64_t *rng, int irqs_per_call, int depth,
+		    unsigned int max_at, struct vf_case *c);
+
 /* Number of interrupts in the whole case. */
 int vf_case_nr_irqs(const struct vf_case *c);
 

@@ -138,6 +138,39 @@ static void test_decode_any_bytes(void **state)
 	}
 }
 
+/* Random cases stay in their bounds and are the same for the same seed. */
+static void test_random_cases(void **state)
+{
+	uint64_t seed = (uint64_t)time(NULL) | 1, a = seed, b = seed;
+	int round, i;
+
+	(void)state;
+	printf("seed %llu\n", (unsigned long long)seed);
+	for (round = 0; round < 5000; round++) {
+		char ta[VF_CASE_TEXT_MAX], tb[VF_CASE_TEXT_MAX];
+		struct vf_case c, d;
+
+		vf_case_random(&a, 3, 2, 12, &c);
+		vf_case_random(&b, 3, 2, 12, &d);
+		vf_case_format(&c, ta, sizeof(ta));
+		vf_case_format(&d, tb, sizeof(tb));
+		assert_string_equal(ta, tb);
+		for (i = 0; i < c.nr_calls; i++) {
+			const struct vf_call *k = &c.call[i];
+			int j;
+
+			assert_in_range(k->depth, 0, 2);
+			assert_in_range(k->nr_irqs, 0, 3);
+			for (j = 0; j < k->nr_irqs; j++) {
+				assert_in_range(k->irq[j].at, 0, 11);
+				if (j)
+					assert_true(k->irq[j].at >
+						    k->irq[j - 1].at);
+			}
+		}
+	}
+}
+
 /* The explorer visits each partition of n values once: Bell(n) paths. */
 static void test_explore_partitions(void **state)
 {
@@ -206,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_text_structure),
 		cmocka_unit_test(test_text_errors),
 		cmocka_unit_test(test_decode_any_bytes),
+		cmocka_unit_test(test_random_cases),
 		cmocka_unit_test(test_explore_partitions),
 		cmocka_unit_test(test_explore_tree),
 	};
