@@ -27,6 +27,7 @@
 #include <mmsim/rmap.h>
 #include <mmsim/sched.h>
 #include <mmsim/srcu.h>
+#include <mmsim/ucpu.h>
 #include <mmsim/vdso.h>
 
 #define MMSIM_VERSION "0.1.0"

@@ -17,6 +17,18 @@
  * and calls the entry fixup (check_vdso_atomic_cmpxchg_32) by jsr with %sp
  * pointing at the frame; the fixup runs as m68k code.  The thread later
  * resumes from the frame's (possibly rewound) PC and registers.
+ *
+ * Guest memory above TASK_SIZE is the kernel's: the loaded fixup, the entry
+ * stub and one 8 KiB supervisor stack per nesting depth.  User code that
+ * touches it faults (SIGSEGV), as it would through the ColdFire MMU.
+ *
+ * Unicorn's page mappings play the part of ColdFire's software-loaded TLB:
+ * an access to a page Unicorn does not map is a TLB miss, which enters the
+ * kernel through the access-error vector (running the fixup, as the seed's
+ * buserr does) and then either loads the entry from the PTE or calls the
+ * fault handler.  A page is mapped writable only when its PTE is writable
+ * and dirty, so that the first write through a clean PTE traps and dirties
+ * it, and accessed pages are marked young.
  */
 #ifndef MMSIM_UCPU_H
 #define MMSIM_UCPU_H
@@ -27,6 +39,22 @@
 
 struct mm_struct;
 struct msim_ucpu;
+
+/** MSIM_UCPU_KERNEL_BASE - the kernel area starts at ColdFire's TASK_SIZE */
+#define MSIM_UCPU_KERNEL_BASE 0xc0000000U
+/**
+ * MSIM_UCPU_RETURN_ADDR - the return address msim_ucpu_call() pushes: a
+ * kernel address the call stops at; @regs.pc holds it after a return
+ */
+#define MSIM_UCPU_RETURN_ADDR (MSIM_UCPU_KERNEL_BASE + 0x40)
+/** MSIM_UCPU_MAX_DEPTH - nesting levels of msim_ucpu_call(), one kernel
+ * stack each */
+#define MSIM_UCPU_MAX_DEPTH 16
+/** MSIM_UCPU_IRQ_VECTOR - the vector interrupts are delivered at (the first
+ * interrupt-controller vector, as a ColdFire timer's) */
+#define MSIM_UCPU_IRQ_VECTOR 64
+/** MSIM_UCPU_ACCESS_VECTOR - ColdFire's access-error vector */
+#define MSIM_UCPU_ACCESS_VECTOR 2
 
 /**
  * struct msim_m68k_regs - the user-visible state of one m68k thread
@@ -58,8 +86,13 @@ struct msim_ucpu_thread {
  * struct msim_ucpu_irq_ops - when interrupts arrive and what they do
  * @want_irq: asked at every instruction boundary of a call before the
  *	instruction at @pc runs; @n counts the instructions this call has run
- *	so far (0 at the entry point) and @depth is the nesting level (0 for
- *	the outermost call).  Return true to interrupt the thread there.
+ *	to completion so far (0 at the entry point) and @depth is the nesting
+ *	level (0 for the outermost call).  Return true to interrupt the
+ *	thread there.  Each @n is asked once: not again when an interrupt
+ *	returns to that boundary or a TLB miss or page fault restarts the
+ *	instruction there, so that a plan cannot livelock (the CPU always
+ *	runs one instruction between two interrupts).  Called from inside
+ *	the emulator: it must not call into the CPU or the mm.
  * @handler: the interrupt's effect, run after kernel entry and the fixup,
  *	while @t is interrupted.  @irq_pc is where @t was interrupted and
  *	@resume_pc where it will resume (after the fixup).  It may call
@@ -106,11 +139,91 @@ void msim_ucpu_destroy(struct msim_ucpu *cpu);
  * return address on @t's user stack and runs until it returns.  A nested
  * call switches back to the interrupted thread when it is done.
  *
+ * On return @t->regs.pc is MSIM_UCPU_RETURN_ADDR and @t->regs.sr holds
+ * the condition codes the function left.  After an error @t->regs holds
+ * the context where the thread stopped.
+ *
  * Return: 0, or -EFAULT when the code touches memory the mm cannot fault
- * in, -ELOOP when it runs too long, -EINVAL for a bad argument.
+ * in (or the fixup faults, or leaves a frame that does not return to user
+ * mode), -ELOOP when the call runs more instructions than the limit (see
+ * msim_ucpu_set_insn_limit()) or the fixup more than 65536, -EILSEQ when
+ * the CPU takes an exception the model does not handle (illegal
+ * instruction, trap, address error: a SIGILL or SIGBUS), -ENOMEM when the
+ * mm runs out of memory, -EINVAL for a bad argument (a @depth that is not
+ * one more than the caller's, a nested call outside a handler, a thread
+ * already on the CPU, an odd or kernel @entry).  msim_ucpu_last_error()
+ * says more.
  */
 int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 		   uint32_t entry, const struct msim_ucpu_irq_ops *ops,
 		   void *arg, unsigned int depth);
+
+/**
+ * msim_ucpu_last_error - why the last failing call on @cpu failed, or, for
+ * @cpu NULL, why the calling thread's last msim_ucpu_create() failed
+ *
+ * Return: a one-line message ("" if nothing failed yet), valid until the
+ * next call on the same CPU (or thread).
+ */
+const char *msim_ucpu_last_error(const struct msim_ucpu *cpu);
+
+/**
+ * msim_ucpu_fault_address - the address of the access a -EFAULT return
+ * was about
+ */
+uint32_t msim_ucpu_fault_address(const struct msim_ucpu *cpu);
+
+/**
+ * msim_ucpu_set_insn_limit - instructions one call may run before it
+ * fails with -ELOOP (default 1 << 20), nested calls not included
+ */
+void msim_ucpu_set_insn_limit(struct msim_ucpu *cpu, unsigned long limit);
+
+/**
+ * msim_ucpu_fixup_entry - where check_vdso_atomic_cmpxchg_32 was loaded
+ */
+uint32_t msim_ucpu_fixup_entry(const struct msim_ucpu *cpu);
+
+/**
+ * struct msim_ucpu_stats - what the CPU has done since it was created
+ * @calls: msim_ucpu_call()s, nested ones included
+ * @insns: user instructions run to completion
+ * @irqs: interrupts delivered
+ * @access_errors: kernel entries through the access-error vector (TLB
+ *	misses and permission faults)
+ * @page_faults: of those, the ones that needed the mm's fault handler
+ * @tlb_fills: pages mapped into the emulator
+ * @tlb_flushes: pages removed from it by notifier callbacks
+ * @fixup_rewinds: kernel entries after which the frame's PC had changed
+ * @replays: stops in the middle of a translation block made exact by
+ *	running the block again (see the notes in src/ucpu.c)
+ */
+struct msim_ucpu_stats {
+	unsigned long calls, insns, irqs, access_errors, page_faults;
+	unsigned long tlb_fills, tlb_flushes, fixup_rewinds, replays;
+};
+
+/** msim_ucpu_get_stats - a copy of @cpu's counters */
+void msim_ucpu_get_stats(const struct msim_ucpu *cpu,
+			 struct msim_ucpu_stats *stats);
+
+/**
+ * msim_ucpu_check - the secondary MMU agrees with the primary: every page
+ * the emulator maps is mapped by a present PTE of the mm to the same
+ * frame, and is writable in the emulator only if the PTE is writable and
+ * dirty.  Caller holds no lock of the mm.
+ *
+ * Return: 0, or -EUCLEAN with the first disagreement described in @msg
+ * (if not NULL).
+ */
+int msim_ucpu_check(struct msim_ucpu *cpu, char *msg, size_t size);
+
+/**
+ * msim_ucpu_flush_icache - forget translated code for [@start, @end), as
+ * the cacheflush system call does: needed after the host (not the CPU)
+ * stores instructions into a page the CPU already ran code from
+ */
+void msim_ucpu_flush_icache(struct msim_ucpu *cpu, uint32_t start,
+			    uint32_t end);
 
 #endif /* MMSIM_UCPU_H */

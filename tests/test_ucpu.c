@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The Unicorn CPU as a secondary MMU of its mm, and its interrupts: what
+ * the program sees after munmap, mprotect, fork's COW and MADV_DONTNEED
+ * done to the mm between calls and from interrupt handlers; the kernel
+ * area out of user reach; the condition codes, registers and thread
+ * pointer across interrupts at every boundary; the limits.
+ */
+#include "mmsim_ucpu_test.h"
+
+static int call(struct ut *u, struct msim_ucpu_thread *t, unsigned long off,
+		const struct msim_ucpu_irq_ops *ops, void *arg)
+{
+	int ret = msim_ucpu_call(u->cpu, t, UT_CODE + off, ops, arg, 0);
+
+	if (ret)
+		printf("call at %#lx: %s\n", UT_CODE + off,
+		       msim_ucpu_last_error(u->cpu));
+	ut_check(u);
+	return ret;
+}
+
+static struct msim_ucpu_stats stats(struct ut *u)
+{
+	struct msim_ucpu_stats s;
+
+	msim_ucpu_get_stats(u->cpu, &s);
+	return s;
+}
+
+static void test_call(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+	struct msim_ucpu_stats s1, s2;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	ut_poke(u->mm, UT_DATA, 0x11223344);
+	t.regs.a[0] = UT_DATA;
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 0x11223344);
+	assert_int_equal(t.regs.pc, MSIM_UCPU_RETURN_ADDR);
+	assert_int_equal(t.regs.a[7], UT_STACK + UT_STACK_LEN);
+	s1 = stats(u);
+	/* Code, stack and data pages: each a TLB miss the first time. */
+	assert_int_equal(s1.access_errors, 3);
+	assert_int_equal(s1.tlb_fills, 3);
+	assert_int_equal(s1.insns, 2);
+
+	/* The host's write left the PTE dirty: mapped writable at once. */
+	t.regs.d[1] = 0xdeadbeef;
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), 0);
+	assert_int_equal(ut_peek(u->mm, UT_DATA), 0xdeadbeef);
+	assert_int_equal(stats(u).access_errors, s1.access_errors);
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 0xdeadbeef);
+
+	/*
+	 * A page first read maps the zero page, read-only; the store traps
+	 * and faults in a frame of its own, dirty.
+	 */
+	t.regs.a[0] = UT_DATA + u->tt->page;
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 0);
+	assert_true(is_zero_pfn(tt_pfn(u->mm, UT_DATA + u->tt->page)));
+	s2 = stats(u);
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), 0);
+	assert_int_equal(stats(u).access_errors - s2.access_errors, 1);
+	assert_int_equal(stats(u).page_faults - s2.page_faults, 1);
+	assert_true(
+		pte_dirty(u->mm->arch, mt_pte(u->mm, UT_DATA + u->tt->page)));
+	assert_int_equal(ut_peek(u->mm, UT_DATA + u->tt->page), 0xdeadbeef);
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 0xdeadbeef);
+	assert_int_equal(stats(u).access_errors - s2.access_errors, 1);
+	assert_int_equal(stats(u).calls, 6);
+}
+
+/* The condition codes a function returns with are in regs.sr. */
+static void test_call_ccr(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	t.regs.a[0] = UT_DATA;
+	ut_poke(u->mm, UT_DATA, 0);
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.sr, 0x4); /* Z */
+	ut_poke(u->mm, UT_DATA, 0x80000000);
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.sr, 0x8); /* N */
+}
+
+static void test_munmap(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	t.regs.a[0] = UT_DATA + u->tt->page;
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	tt_munmap(u->mm, UT_DATA + u->tt->page, u->tt->page);
+	ut_check(u);
+	assert_true(stats(u).tlb_flushes >= 1);
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), -EFAULT);
+	assert_int_equal(msim_ucpu_fault_address(u->cpu),
+			 UT_DATA + u->tt->page);
+	/* The context is where the load faulted. */
+	assert_int_equal(t.regs.pc, UT_CODE + P_LOAD);
+	assert_non_null(strstr(msim_ucpu_last_error(u->cpu), "SIGSEGV"));
+	/* The neighbour is still there. */
+	t.regs.a[0] = UT_DATA;
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+}
+
+/* Handlers that change the mm while the thread is interrupted. */
+struct mm_plan {
+	struct ut *u;
+	unsigned int at; /* interrupt before this instruction */
+	int action;
+	int irqs;
+};
+
+enum { DO_MUNMAP, DO_MPROTECT, DO_DONTNEED };
+
+static bool want_at(void *arg, struct msim_ucpu *cpu,
+		    struct msim_ucpu_thread *t, uint32_t pc, unsigned int n,
+		    unsigned int depth)
+{
+	struct mm_plan *p = arg;
+
+	(void)cpu;
+	(void)t;
+	(void)pc;
+	return depth == 0 && n == p->at;
+}
+
+static void mm_handler(void *arg, struct msim_ucpu *cpu,
+		       struct msim_ucpu_thread *t, uint32_t irq_pc,
+		       uint32_t resume_pc, unsigned int depth)
+{
+	struct mm_plan *p = arg;
+	struct mm_struct *mm = p->u->mm;
+
+	(void)cpu;
+	(void)t;
+	(void)irq_pc;
+	(void)resume_pc;
+	(void)depth;
+	p->irqs++;
+	switch (p->action) {
+	case DO_MUNMAP:
+		msim_munmap(mm, UT_DATA, UT_DATA_LEN);
+		break;
+	case DO_MPROTECT:
+		msim_mprotect(mm, UT_DATA, UT_DATA_LEN, PROT_READ);
+		break;
+	case DO_DONTNEED:
+		msim_madvise(mm, UT_DATA, UT_DATA_LEN, MADV_DONTNEED);
+		break;
+	}
+}
+
+static const struct msim_ucpu_irq_ops mm_ops = {
+	.want_irq = want_at,
+	.handler = mm_handler,
+};
+
+/* The handler unmaps what the interrupted code goes on to read. */
+static void test_munmap_in_handler(void **state)
+{
+	struct ut *u = *state;
+	struct mm_plan p = {.u = u, .at = 3, .action = DO_MUNMAP};
+	struct msim_ucpu_thread t;
+	unsigned int i;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	for (i = 0; i < 4; i++)
+		ut_poke(u->mm, UT_DATA + 4 * i, i + 1);
+	/* Once without: the pages are in the CPU. */
+	t.regs.a[0] = UT_DATA;
+	t.regs.d[1] = 4;
+	assert_int_equal(call(u, &t, P_SUM, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 10);
+	t.regs.a[0] = UT_DATA;
+	t.regs.d[1] = 4;
+	/* p_sum: moveq, then the first addl is instruction 1... */
+	assert_int_equal(call(u, &t, P_SUM, &mm_ops, &p), -EFAULT);
+	assert_int_equal(p.irqs, 1);
+	/* ...and the second one's read (n = 4) is the first to fault. */
+	assert_int_equal(msim_ucpu_fault_address(u->cpu), UT_DATA + 4);
+	assert_int_equal(t.regs.pc, UT_CODE + P_SUM + 2);
+	assert_int_equal(t.regs.d[0], 1);
+}
+
+static void test_mprotect(void **state)
+{
+	struct ut *u = *state;
+	struct mm_plan p = {.u = u, .at = 0, .action = DO_MPROTECT};
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	t.regs.a[0] = UT_DATA;
+	t.regs.d[1] = 0x1234;
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), 0);
+	tt_mprotect(u->mm, UT_DATA, UT_DATA_LEN, PROT_READ);
+	ut_check(u);
+	t.regs.d[1] = 0x5678;
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), -EFAULT);
+	assert_int_equal(msim_ucpu_fault_address(u->cpu), UT_DATA);
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 0x1234);
+	tt_mprotect(u->mm, UT_DATA, UT_DATA_LEN, PROT_RW);
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), 0);
+	assert_int_equal(ut_peek(u->mm, UT_DATA), 0x5678);
+
+	/* The same from a handler, between two instructions. */
+	t.regs.d[1] = 0x9abc;
+	assert_int_equal(call(u, &t, P_STORE, &mm_ops, &p), -EFAULT);
+	assert_int_equal(p.irqs, 1);
+	assert_int_equal(ut_peek(u->mm, UT_DATA), 0x5678);
+}
+
+/*
+ * fork() write-protects the parent's pages; the CPU must drop its
+ * writable mapping, or its next store would land in the frame the child
+ * now shares.
+ */
+static void test_cow_fork(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+	struct task_struct *child;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	t.regs.a[0] = UT_DATA;
+	t.regs.d[1] = 0xaaaa;
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), 0);
+	child = tt_fork(u->tt, u->init, 0);
+	ut_check(u);
+	/* Reading is fine: the shared frame holds the parent's bytes. */
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 0xaaaa);
+	t.regs.d[1] = 0xbbbb;
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), 0);
+	assert_int_equal(ut_peek(child->mm, UT_DATA), 0xaaaa);
+	assert_int_equal(ut_peek(u->mm, UT_DATA), 0xbbbb);
+	assert_int_not_equal(tt_pfn(child->mm, UT_DATA),
+			     tt_pfn(u->mm, UT_DATA));
+	/* And the stack, written by every call, was copied too. */
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 0xbbbb);
+	tt_exit(u->tt, child);
+	ut_check(u);
+}
+
+static void test_dontneed(void **state)
+{
+	struct ut *u = *state;
+	struct mm_plan p = {.u = u, .at = 0, .action = DO_DONTNEED};
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	t.regs.a[0] = UT_DATA;
+	t.regs.d[1] = 0x7777;
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), 0);
+	tt_madvise(u->mm, UT_DATA, UT_DATA_LEN, MADV_DONTNEED);
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 0);
+
+	assert_int_equal(call(u, &t, P_STORE, NULL, NULL), 0);
+	assert_int_equal(call(u, &t, P_LOAD, &mm_ops, &p), 0);
+	assert_int_equal(p.irqs, 1);
+	assert_int_equal(t.regs.d[0], 0);
+}
+
+/* Above TASK_SIZE is the kernel's, even right after a kernel entry. */
+static void test_kernel_area(void **state)
+{
+	struct ut *u = *state;
+	struct mm_plan p = {.u = u, .at = 0, .action = -1};
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	assert_int_equal(call(u, &t, P_KREAD, NULL, NULL), -EFAULT);
+	assert_int_equal(msim_ucpu_fault_address(u->cpu),
+			 MSIM_UCPU_KERNEL_BASE);
+	assert_int_equal(call(u, &t, P_KREAD, &mm_ops, &p), -EFAULT);
+	assert_int_equal(p.irqs, 1);
+	assert_int_equal(msim_ucpu_fault_address(u->cpu),
+			 MSIM_UCPU_KERNEL_BASE);
+	assert_int_equal(msim_ucpu_call(u->cpu, &t, MSIM_UCPU_KERNEL_BASE, NULL,
+					NULL, 0),
+			 -EINVAL);
+}
+
+/*
+ * An interrupt between a compare and its branch: the kernel entry and the
+ * handler's nested call change the flags; the return must bring back the
+ * interrupted ones, or the branch goes the other way.
+ */
+struct ccr_plan {
+	struct ut *u;
+	struct msim_ucpu_thread other;
+	uint32_t irq_pc;
+	int nested;
+};
+
+static bool want_after_cmp(void *arg, struct msim_ucpu *cpu,
+			   struct msim_ucpu_thread *t, uint32_t pc,
+			   unsigned int n, unsigned int depth)
+{
+	(void)arg;
+	(void)cpu;
+	(void)t;
+	(void)pc;
+	return depth == 0 && n == 1;
+}
+
+static void ccr_handler(void *arg, struct msim_ucpu *cpu,
+			struct msim_ucpu_thread *t, uint32_t irq_pc,
+			uint32_t resume_pc, unsigned int depth)
+{
+	struct ccr_plan *p = arg;
+
+	p->irq_pc = irq_pc;
+	assert_int_equal(resume_pc, irq_pc);
+	/* The other thread compares the opposite way. */
+	p->other.regs.d[0] = 1;
+	p->other.regs.d[1] = t->regs.d[0] == t->regs.d[1] ? 2 : 1;
+	p->nested = msim_ucpu_call(cpu, &p->other, UT_CODE + P_CMP, NULL, NULL,
+				   depth + 1);
+}
+
+static const struct msim_ucpu_irq_ops ccr_ops = {
+	.want_irq = want_after_cmp,
+	.handler = ccr_handler,
+};
+
+static void test_ccr_across_irq(void **state)
+{
+	struct ut *u = *state;
+	struct ccr_plan p = {.u = u};
+	struct msim_ucpu_thread t;
+	int equal;
+
+	ut_cpu(u, NULL);
+	ut_thread(&p.other, 1, 0);
+	for (equal = 0; equal < 2; equal++) {
+		ut_thread(&t, 0, 0);
+		t.regs.d[0] = 5;
+		t.regs.d[1] = equal ? 5 : 6;
+		assert_int_equal(call(u, &t, P_CMP, &ccr_ops, &p), 0);
+		assert_int_equal(p.nested, 0);
+		assert_int_equal(p.irq_pc, UT_CODE + P_CMP + 2);
+		assert_int_equal(p.other.regs.d[2], equal ? 2 : 1);
+		assert_int_equal(t.regs.d[2], equal ? 1 : 2);
+	}
+}
+
+/* Every boundary: each n asked once, in order; the sum comes out right. */
+struct every_plan {
+	unsigned int next_n;
+	unsigned int asked, irqs;
+	bool bad_n;
+};
+
+static bool want_every(void *arg, struct msim_ucpu *cpu,
+		       struct msim_ucpu_thread *t, uint32_t pc, unsigned int n,
+		       unsigned int depth)
+{
+	struct every_plan *p = arg;
+
+	(void)cpu;
+	(void)t;
+	(void)pc;
+	(void)depth;
+	if (n != p->next_n)
+		p->bad_n = true;
+	p->next_n = n + 1;
+	p->asked++;
+	return true;
+}
+
+static void count_irq(void *arg, struct msim_ucpu *cpu,
+		      struct msim_ucpu_thread *t, uint32_t irq_pc,
+		      uint32_t resume_pc, unsigned int depth)
+{
+	struct every_plan *p = arg;
+
+	(void)cpu;
+	(void)t;
+	(void)irq_pc;
+	(void)resume_pc;
+	(void)depth;
+	p->irqs++;
+}
+
+static const struct msim_ucpu_irq_ops every_ops = {
+	.want_irq = want_every,
+	.handler = count_irq,
+};
+
+static void test_irq_every_boundary(void **state)
+{
+	struct ut *u = *state;
+	struct every_plan p = {0};
+	struct msim_ucpu_thread t;
+	unsigned long insns;
+
+	ut_cpu(u, NULL);
+	ut_thread(&t, 0, 0);
+	t.regs.d[1] = 100;
+	assert_int_equal(call(u, &t, P_COUNT, &every_ops, &p), 0);
+	assert_int_equal(t.regs.d[2], 5050);
+	assert_false(p.bad_n);
+	insns = stats(u).insns;
+	/* moveq, moveq, 100 times four, rts */
+	assert_int_equal(insns, 2 + 400 + 1);
+	assert_int_equal(p.irqs, insns);
+	assert_int_equal(p.asked, insns);
+	assert_int_equal(stats(u).irqs, insns);
+}
+
+/*
+ * Thread pointers: each thread reads its own through __kernel_read_tp,
+ * interrupted anywhere, with other threads run in between at up to three
+ * levels.
+ */
+struct tp_plan {
+	struct ut *u;
+	struct msim_ucpu_thread th[3];
+	struct mt_rng rng;
+	unsigned int percent;
+	int bad;
+	unsigned int nested;
+};
+
+static bool want_random(void *arg, struct msim_ucpu *cpu,
+			struct msim_ucpu_thread *t, uint32_t pc, unsigned int n,
+			unsigned int depth)
+{
+	struct tp_plan *p = arg;
+
+	(void)cpu;
+	(void)t;
+	(void)pc;
+	(void)n;
+	return depth < 2 && mt_rand_below(&p->rng, 100) < p->percent;
+}
+
+static void tp_handler(void *arg, struct msim_ucpu *cpu,
+		       struct msim_ucpu_thread *t, uint32_t irq_pc,
+		       uint32_t resume_pc, unsigned int depth);
+
+static const struct msim_ucpu_irq_ops tp_ops = {
+	.want_irq = want_random,
+	.handler = tp_handler,
+};
+
+static void tp_handler(void *arg, struct msim_ucpu *cpu,
+		       struct msim_ucpu_thread *t, uint32_t irq_pc,
+		       uint32_t resume_pc, unsigned int depth)
+{
+	struct tp_plan *p = arg;
+	struct msim_ucpu_thread *next = &p->th[depth + 1];
+	struct msim_m68k_regs saved = next->regs;
+	int ret;
+
+	(void)t;
+	(void)irq_pc;
+	(void)resume_pc;
+	/* The interrupted thread's pointer is the current one. */
+	if (msim_vdso_get_tp(p->u->tt->m) != p->th[depth].tp)
+		p->bad++;
+	next->regs.d[6] = 2;
+	next->regs.d[7] = next->tp;
+	ret = msim_ucpu_call(cpu, next, UT_CODE + P_TP, &tp_ops, p, depth + 1);
+	if (ret || next->regs.d[0])
+		p->bad++;
+	p->nested++;
+	next->regs = saved;
+	if (msim_vdso_get_tp(p->u->tt->m) != p->th[depth].tp)
+		p->bad++;
+}
+
+static void test_tp_switching(void **state)
+{
+	struct ut *u = *state;
+	struct tp_plan p = {.u = u};
+	int i, round;
+
+	p.rng.s = mt_seed("test_tp_switching");
+	ut_cpu(u, NULL);
+	for (i = 0; i < 3; i++)
+		ut_thread(&p.th[i], i, 0x1000000 * (i + 1) + 0xabc0 + i);
+	for (round = 0; round < 4; round++) {
+		p.percent = round == 0 ? 100 : 5 + 30 * round;
+		p.th[0].regs.d[6] = 40;
+		p.th[0].regs.d[7] = p.th[0].tp;
+		assert_int_equal(call(u, &p.th[0], P_TP, &tp_ops, &p), 0);
+		assert_int_equal(p.th[0].regs.d[0], 0);
+		assert_int_equal(p.bad, 0);
+		assert_int_equal(msim_vdso_get_tp(u->tt->m), p.th[0].tp);
+	}
+	assert_true(p.nested > 40);
+	printf("test_tp_switching: %u nested calls, %lu interrupts\n", p.nested,
+	       stats(u).irqs);
+}
+
+static void test_runaway(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, NULL);
+	ut_thread(&t, 0, 0);
+	msim_ucpu_set_insn_limit(u->cpu, 1000);
+	assert_int_equal(call(u, &t, P_LOOP, NULL, NULL), -ELOOP);
+	assert_non_null(strstr(msim_ucpu_last_error(u->cpu), "1000"));
+	assert_int_equal(t.regs.pc, UT_CODE + P_LOOP);
+	/* A call within the limit still works afterwards. */
+	t.regs.d[1] = 10;
+	assert_int_equal(call(u, &t, P_COUNT, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[2], 55);
+}
+
+/* Nested calls that break the rules, and other bad arguments. */
+struct bad_plan {
+	struct msim_ucpu_thread *self;
+	int same, depth0, depth2;
+};
+
+static void bad_handler(void *arg, struct msim_ucpu *cpu,
+			struct msim_ucpu_thread *t, uint32_t irq_pc,
+			uint32_t resume_pc, unsigned int depth)
+{
+	struct bad_plan *p = arg;
+
+	(void)irq_pc;
+	(void)resume_pc;
+	p->same =
+		msim_ucpu_call(cpu, t, UT_CODE + P_NOPS, NULL, NULL, depth + 1);
+	p->depth0 = msim_ucpu_call(cpu, p->self, UT_CODE + P_NOPS, NULL, NULL,
+				   depth);
+	p->depth2 = msim_ucpu_call(cpu, p->self, UT_CODE + P_NOPS, NULL, NULL,
+				   depth + 2);
+}
+
+static const struct msim_ucpu_irq_ops bad_ops = {
+	.want_irq = want_after_cmp,
+	.handler = bad_handler,
+};
+
+static void test_bad_args(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t, other;
+	struct bad_plan p = {.self = &other};
+	struct msim_ucpu *cpu;
+
+	ut_cpu(u, NULL);
+	ut_thread(&t, 0, 0);
+	ut_thread(&other, 1, 0);
+	assert_int_equal(msim_ucpu_call(u->cpu, NULL, UT_CODE, NULL, NULL, 0),
+			 -EINVAL);
+	assert_int_equal(msim_ucpu_call(u->cpu, &t, UT_CODE, NULL, NULL, 1),
+			 -EINVAL);
+	assert_int_equal(msim_ucpu_call(u->cpu, &t, UT_CODE + 1, NULL, NULL, 0),
+			 -EINVAL);
+	assert_int_equal(call(u, &t, P_NOPS, &bad_ops, &p), 0);
+	assert_int_equal(p.same, -EINVAL);
+	assert_int_equal(p.depth0, -EINVAL);
+	assert_int_equal(p.depth2, -EINVAL);
+	assert_int_equal(t.regs.d[3], 3);
+	/* A stack the mm does not map: the return address cannot go. */
+	t.regs.a[7] = 0x20000000;
+	assert_int_equal(call(u, &t, P_NOPS, NULL, NULL), -EFAULT);
+
+	cpu = msim_ucpu_create(NULL, NULL, 0);
+	assert_int_equal(PTR_ERR(cpu), -EINVAL);
+	assert_non_null(strstr(msim_ucpu_last_error(NULL), "coldfire"));
+}
+
+static void test_create_needs_vdso(void **state)
+{
+	struct tt *t = *state;
+	struct msim_ucpu *cpu = msim_ucpu_create(t->task[0]->mm, NULL, 0);
+
+	assert_int_equal(PTR_ERR(cpu), -EINVAL);
+	assert_non_null(strstr(msim_ucpu_last_error(NULL), "vDSO"));
+}
+
+static void test_create_other_arch(void **state)
+{
+	struct tt *t = *state;
+	struct msim_ucpu *cpu = msim_ucpu_create(t->task[0]->mm, NULL, 0);
+
+	assert_int_equal(PTR_ERR(cpu), -EINVAL);
+}
+
+/* The mm goes away under the CPU: ->release empties it. */
+static void test_mm_exit(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+	struct mm_struct *mm = u->mm;
+
+	ut_cpu(u, NULL);
+	ut_thread(&t, 0, 0);
+	t.regs.a[0] = UT_DATA;
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	tt_exit(u->tt, u->init);
+	assert_int_equal(msim_ucpu_check(u->cpu, NULL, 0), 0);
+	assert_int_equal(
+		msim_ucpu_call(u->cpu, &t, UT_CODE + P_LOAD, NULL, NULL, 0),
+		-EFAULT);
+	(void)mm;
+}
+
+/* Code replaced under the same address is what runs next. */
+static void test_new_code_same_address(void **state)
+{
+	struct ut *u = *state;
+	const unsigned long code = UT_DATA;
+	unsigned char insn[4] = {0x70, 0x01, 0x4e, 0x75}; /* moveq #1; rts */
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, NULL);
+	ut_thread(&t, 0, 0);
+	tt_munmap(u->mm, code, u->tt->page);
+	tt_map(u->mm, code, u->tt->page, PROT_RW | PROT_EXEC);
+	tt_write(u->mm, code, insn, 4);
+	assert_int_equal(msim_ucpu_call(u->cpu, &t, code, NULL, NULL, 0), 0);
+	assert_int_equal(t.regs.d[0], 1);
+	/* munmap and a new mapping: a new frame with other code. */
+	tt_munmap(u->mm, code, u->tt->page);
+	tt_map(u->mm, code, u->tt->page, PROT_RW | PROT_EXEC);
+	insn[1] = 2;
+	tt_write(u->mm, code, insn, 4);
+	assert_int_equal(msim_ucpu_call(u->cpu, &t, code, NULL, NULL, 0), 0);
+	assert_int_equal(t.regs.d[0], 2);
+	/* The same frame rewritten from outside: cacheflush() first. */
+	insn[1] = 3;
+	tt_write(u->mm, code, insn, 4);
+	msim_ucpu_flush_icache(u->cpu, code, code + 4);
+	assert_int_equal(msim_ucpu_call(u->cpu, &t, code, NULL, NULL, 0), 0);
+	assert_int_equal(t.regs.d[0], 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		ut_test(test_call),
+		ut_test(test_call_ccr),
+		ut_test(test_munmap),
+		ut_test(test_munmap_in_handler),
+		ut_test(test_mprotect),
+		ut_test(test_cow_fork),
+		ut_test(test_dontneed),
+		ut_test(test_kernel_area),
+		ut_test(test_ccr_across_irq),
+		ut_test(test_irq_every_boundary),
+		ut_test(test_tp_switching),
+		ut_test(test_runaway),
+		ut_test(test_bad_args),
+		tt_test_coldfire(test_create_needs_vdso),
+		tt_test(test_create_other_arch),
+		ut_test(test_mm_exit),
+		ut_test(test_new_code_same_address),
+	};
+
+	if (getenv("UT_FILTER"))
+		cmocka_set_test_filter(getenv("UT_FILTER"));
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
