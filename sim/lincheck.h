@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 /* Largest history vf_linearizable() takes. */
-#define VF_LIN_MAX_OPS 32
+#define VF_LIN_MAX_OPS 192
 
 enum vf_lin_kind {
 	/* cmpxchg(expected, new) returning the previous value */

@@ -87,7 +87,7 @@ struct vf_violation {
 	char detail[160];
 };
 
-#define VF_MAX_EVENTS (VF_MAX_CALLS * (VF_MAX_PLAN * 3 + 2))
+#define VF_MAX_EVENTS (VF_MAX_CALLS * (VF_MAX_PLAN * 4 + 2))
 #define VF_MAX_VIOLATIONS 8
 
 struct vf_call_result {

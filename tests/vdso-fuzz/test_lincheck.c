@@ -131,8 +131,49 @@ static void test_nested(void **state)
 	/* Outer returning 8 and failing is the witness order. */
 	h[0].ret = 8;
 	assert_true(vf_linearizable(h, 4, 1, 8, NULL));
-	/* Too many operations are refused. */
+	/* Too many operations are refused (before reading any). */
 	assert_false(vf_linearizable(h, VF_LIN_MAX_OPS + 1, 1, 8, NULL));
+}
+
+/*
+ * A large history: six calls nested in each other, each interrupted by
+ * twenty stores, the innermost first.  Every call is correct (it saw the
+ * last store before it and succeeded or failed accordingly), so the whole
+ * is linearizable; one call claiming a value no store left is not.  With
+ * some 130 operations a search without memory would not end.
+ */
+static void test_large(void **state)
+{
+	struct vf_lin_op h[VF_LIN_MAX_OPS];
+	unsigned int n = 0, t = 0, depth, i, calls[6];
+	uint32_t word = 1;
+
+	(void)state;
+	/* Invocations outermost first; each call's stores come before its
+	 * nested call, which returns first. */
+	for (depth = 0; depth < 6; depth++) {
+		calls[depth] = n;
+		h[n++] = cas(0, 0, 0, t++, 0);
+		for (i = 0; i < 20; i++) {
+			word = 100 * depth + i + 2;
+			h[n++] = store(word, t++);
+		}
+	}
+	/* Returns, innermost first: each sees the word and swaps in +1000. */
+	for (depth = 6; depth-- > 0;) {
+		struct vf_lin_op *c = &h[calls[depth]];
+
+		c->expected = word;
+		c->new = word + 1000;
+		c->ret = word;
+		c->res = t++;
+		word += 1000;
+	}
+	assert_true(n > 120);
+	assert_true(vf_linearizable(h, n, 1, word, NULL));
+	/* The outermost one claims a value the word never held. */
+	h[calls[0]].ret = 77;
+	assert_false(vf_linearizable(h, n, 1, word, NULL));
 }
 
 int main(void)
@@ -143,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_stale_success),
 		cmocka_unit_test(test_real_time),
 		cmocka_unit_test(test_nested),
+		cmocka_unit_test(test_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
