@@ -17,4 +17,8 @@
 int run_main(int argc, char **argv);
 void run_help(FILE *out);
 
+/* mmsim vdso-fuzz [OPTIONS]: argv[0] is "vdso-fuzz". */
+int vdso_fuzz_main(int argc, char **argv);
+void vdso_fuzz_help(FILE *out);
+
 #endif /* MMSIM_SIM_SUBCMD_H */

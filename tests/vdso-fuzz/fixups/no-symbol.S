@@ -1,0 +1,3 @@
+/* A routine under another name. */
+ENTRY(check_something_else)
+	rts
