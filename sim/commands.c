@@ -410,7 +410,7 @@ const struct scn_command scn_commands[] = {
 	  "print a secondary MMU's mappings", scn_cmd_mappings, 0 },
 	{ "coherence", { SCN_ARG_NONE }, "",
 	  "check the secondary MMUs' mappings", scn_cmd_coherence, 0 },
-	{ NULL }
+	{ .name = NULL }
 };
 
 #undef TASK

@@ -374,7 +374,7 @@ static void decode_call(struct reader *r, struct vf_case *c, int idx)
 
 void vf_case_decode(const uint8_t *data, size_t len, struct vf_case *c)
 {
-	struct reader r = {data, data + len};
+	struct reader r = {data, len ? data + len : data};
 	uint8_t b = rd8(&r);
 	enum vf_fn fn = b & 1 ? VF_FN_READ_TP : VF_FN_CMPXCHG;
 	uint32_t w, e = 0, n = 0;

@@ -25,7 +25,7 @@ static const struct subcmd subcmds[] = {
 	{ "vdso-fuzz", "fuzz the ColdFire vDSO cmpxchg with interrupts",
 	  vdso_fuzz_main, vdso_fuzz_help },
 	{ "help", "show the help of a command", help_main, help_help },
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct subcmd *subcmd_lookup(const char *name)

@@ -146,7 +146,14 @@ static bool access_byte(unsigned long addr, enum access_kind kind,
 		(void)*p;
 		break;
 	case ACCESS_WRITE:
-		__atomic_fetch_or((unsigned char *)addr, 0, __ATOMIC_RELAXED);
+		/*
+		 * A compare-exchange of the byte with itself: a write access
+		 * that keeps the bytes.  Not an OR of 0, which clang turns
+		 * into a plain load.
+		 */
+		*byte = *p;
+		__atomic_compare_exchange_n(p, byte, *byte, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 		break;
 	case ACCESS_PEEK:
 		*byte = *p;
