@@ -336,6 +336,33 @@ static void test_zap_frees_slots(void **state)
 	assert_filled(t, mm, BASE + 3 * p, 1, 0x83);
 }
 
+/* mprotect() leaves swap PTEs as they are; swap-in takes the new prot. */
+static void test_mprotect_of_swapped_pages(void **state)
+{
+	struct tt *t = *state;
+	struct mm_struct *mm = init_mm(t);
+	unsigned long p = t->page, fault;
+	unsigned char byte = 1;
+
+	tt_map(mm, BASE, 2 * p, PROT_RW);
+	fill(t, mm, BASE, 2, 0x90);
+	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
+	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_READ), 0);
+	assert_true(is_swapped(mm, BASE));
+	assert_int_equal(
+		msim_user_access(mm, BASE, &byte, 1, MSIM_ACCESS_WRITE, &fault),
+		-EFAULT);
+	assert_true(is_swapped(mm, BASE));
+	assert_filled(t, mm, BASE, 1, 0x90);
+	assert_false(tt_pte_write(mm, BASE));
+	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_NONE), 0);
+	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_RW), 0);
+	/* Exclusive after swap-in: mprotect gives write back at once. */
+	assert_true(tt_pte_write(mm, BASE));
+	assert_int_equal(tt_write(mm, BASE + p, &byte, 1), 0);
+	assert_filled(t, mm, BASE, 1, 0x90);
+}
+
 static void test_full_swap_reclaims_what_fits(void **state)
 {
 	struct tt *t = *state;
@@ -429,6 +456,7 @@ int main(void)
 		swap_test(test_pinned_and_referenced_pages_stay),
 		swap_test(test_gup_swaps_in),
 		swap_test(test_zap_frees_slots),
+		swap_test(test_mprotect_of_swapped_pages),
 		swap_test(test_full_swap_reclaims_what_fits),
 		swap_test(test_bad_arguments),
 		tt_test(test_swapon_checks),
