@@ -182,7 +182,8 @@ oom:
  * cache: the slot is read into a page of our own.  The page is exclusive
  * if the PTE says it was when it went out, or if no other PTE holds the
  * slot (Linux: the swap cache page freed from its slot and referenced
- * once); only then may a write map it writable at once.  A shared one is
+ * once); then it is mapped writable where the VMA allows, even for a
+ * read (as 6.18 does), and dirty only for a write.  A shared one is
  * mapped read-only and a write goes on to do_wp_page().
  */
 static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
@@ -224,9 +225,12 @@ static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 	if (!exclusive)
 		ClearPageAnonExclusive(page);
 	pte = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
-	if ((flags & FAULT_FLAG_WRITE) && exclusive) {
-		pte = maybe_mkwrite(a, pte_mkdirty(a, pte), vma);
-		flags &= ~FAULT_FLAG_WRITE;
+	if (exclusive && (vma->vm_flags & VM_WRITE)) {
+		pte = pte_mkwrite(a, pte);
+		if (flags & FAULT_FLAG_WRITE) {
+			pte = pte_mkdirty(a, pte);
+			flags &= ~FAULT_FLAG_WRITE;
+		}
 	}
 	*ptep = pte;
 	spin_unlock(&mm->page_table_lock);

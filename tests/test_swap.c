@@ -138,14 +138,15 @@ static void test_swapped_in_page_is_exclusive_and_reused(void **state)
 	fill(t, mm, BASE, 2, 1);
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
 
-	/* A read maps it read-only, but exclusive: no copy on write. */
+	/* Exclusive: even a read maps it writable, but clean. */
 	tt_touch(mm, BASE, 1, MSIM_ACCESS_READ);
-	assert_false(tt_pte_write(mm, BASE));
+	assert_true(tt_pte_write(mm, BASE));
+	assert_false(pte_dirty(mm->arch, mt_pte(mm, BASE)));
 	assert_true(PageAnonExclusive(tt_page(mm, BASE)));
 	pfn = tt_pfn(mm, BASE);
 	assert_int_equal(tt_write(mm, BASE, &byte, 1), 0);
 	assert_int_equal(tt_pfn(mm, BASE), pfn);
-	assert_true(tt_pte_write(mm, BASE));
+	assert_true(pte_dirty(mm->arch, mt_pte(mm, BASE)));
 
 	/* A write fault maps it writable at once. */
 	assert_int_equal(tt_write(mm, BASE + p + 1, &byte, 1), 0);
@@ -182,11 +183,13 @@ static void test_fork_shares_swap_entries(void **state)
 
 	assert_filled(t, cmm, BASE, 1, 0x10);
 	assert_false(PageAnonExclusive(tt_page(cmm, BASE)));
+	assert_false(tt_pte_write(cmm, BASE));
 	assert_int_equal(slot_count(mm, BASE), 1);
 	/* The child's write reuses its copy; the parent keeps the old bytes. */
 	assert_int_equal(tt_write(cmm, BASE, &byte, 1), 0);
 	assert_filled(t, mm, BASE, 1, 0x10);
 	assert_true(PageAnonExclusive(tt_page(mm, BASE)));
+	assert_true(tt_pte_write(mm, BASE));
 	byte = 0;
 	assert_int_equal(tt_read(cmm, BASE, &byte, 1), 0);
 	assert_int_equal(byte, 0xee);
