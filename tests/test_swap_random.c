@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Random sequences of writes, reads, reclaim, MADV_PAGEOUT, migration,
+ * MADV_DONTNEED, mprotect, aging, fork and exit over a small window in up
+ * to three processes, on a machine with a small swap device (so that it
+ * fills).  A shadow copy of every process's bytes says what each read
+ * must return; the checkers run over every mm and the machine after
+ * every step, and the teardown insists that no frame or slot is left.
+ * The seed is printed; MMSIM_TEST_SEED replays a sequence.
+ */
+#include "mmsim_task_test.h"
+
+#define NPAGES 16
+#define NPROCS 3
+#define NSEQ 12
+#define NOPS 250
+#define SWAP_SLOTS 20
+
+struct proc {
+	struct task_struct *tsk;      /* NULL: no such process */
+	unsigned char shadow[NPAGES]; /* byte 0 of each page */
+	bool ro[NPAGES];	      /* mprotected PROT_READ */
+};
+
+struct world {
+	struct tt *t;
+	struct mt_rng rng;
+	struct proc proc[NPROCS];
+	unsigned long p;
+};
+
+static unsigned long rnd(struct world *w, unsigned long n)
+{
+	return mt_rand_below(&w->rng, n);
+}
+
+static struct proc *pick_proc(struct world *w)
+{
+	struct proc *pr;
+
+	do
+		pr = &w->proc[rnd(w, NPROCS)];
+	while (!pr->tsk);
+	return pr;
+}
+
+static void pick_range(struct world *w, unsigned long *first, unsigned long *n)
+{
+	*first = rnd(w, NPAGES);
+	*n = 1 + rnd(w, NPAGES - *first);
+}
+
+static unsigned long addr_of(struct world *w, unsigned long page)
+{
+	return BASE + page * w->p;
+}
+
+static void check_page(struct world *w, struct proc *pr, unsigned long i)
+{
+	unsigned char byte = 0xff;
+
+	assert_int_equal(tt_read(pr->tsk->mm, addr_of(w, i), &byte, 1), 0);
+	if (byte != pr->shadow[i])
+		fail_msg("pid %d page %lu: %#x, want %#x", pr->tsk->pid, i,
+			 byte, pr->shadow[i]);
+}
+
+static void check_all_pages(struct world *w)
+{
+	unsigned long i;
+	int k;
+
+	for (k = 0; k < NPROCS; k++)
+		if (w->proc[k].tsk)
+			for (i = 0; i < NPAGES; i++)
+				check_page(w, &w->proc[k], i);
+}
+
+static void step(struct world *w)
+{
+	struct proc *pr = pick_proc(w), *child;
+	struct mm_struct *mm = pr->tsk->mm;
+	unsigned long first, n, i, fault;
+	unsigned char byte;
+	long ret;
+	int k;
+
+	switch (rnd(w, 12)) {
+	case 0:
+	case 1:
+	case 2:
+		i = rnd(w, NPAGES);
+		byte = (unsigned char)(1 + rnd(w, 255));
+		ret = msim_user_access(mm, addr_of(w, i), &byte, 1,
+				       MSIM_ACCESS_WRITE, &fault);
+		tt_check(w->t->m);
+		assert_int_equal(ret, pr->ro[i] ? -EFAULT : 0);
+		if (!pr->ro[i])
+			pr->shadow[i] = byte;
+		break;
+	case 3:
+		check_page(w, pr, rnd(w, NPAGES));
+		break;
+	case 4:
+		pick_range(w, &first, &n);
+		ret = msim_reclaim_range(mm, addr_of(w, first), n * w->p);
+		tt_check(w->t->m);
+		assert_true(ret >= 0 && ret <= (long)n);
+		break;
+	case 5:
+		pick_range(w, &first, &n);
+		assert_int_equal(tt_madvise(mm, addr_of(w, first), n * w->p,
+					    MADV_PAGEOUT),
+				 0);
+		break;
+	case 6:
+		pick_range(w, &first, &n);
+		ret = msim_migrate_range(mm, addr_of(w, first), n * w->p);
+		tt_check(w->t->m);
+		assert_true(ret >= 0 && ret <= (long)n);
+		break;
+	case 7:
+		pick_range(w, &first, &n);
+		assert_int_equal(tt_madvise(mm, addr_of(w, first), n * w->p,
+					    MADV_DONTNEED),
+				 0);
+		for (i = first; i < first + n; i++)
+			pr->shadow[i] = 0;
+		break;
+	case 8:
+		pick_range(w, &first, &n);
+		k = (int)rnd(w, 2);
+		assert_int_equal(tt_mprotect(mm, addr_of(w, first), n * w->p,
+					     k ? PROT_READ : PROT_RW),
+				 0);
+		for (i = first; i < first + n; i++)
+			pr->ro[i] = k;
+		break;
+	case 9:
+		i = rnd(w, NPAGES);
+		ret = msim_page_referenced(mm, addr_of(w, i));
+		assert_true(ret >= -ENOENT && ret <= NPROCS);
+		ret = msim_test_young(mm, addr_of(w, i));
+		assert_true(ret == -ENOENT || ret == 0 || ret == 1);
+		ret = msim_pagemap_pfn(mm, addr_of(w, i));
+		if (ret > 0)
+			assert_true(msim_page_idle_set(w->t->m, ret) == 0);
+		tt_check(w->t->m);
+		break;
+	case 10:
+		for (k = 0; k < NPROCS && w->proc[k].tsk; k++)
+			;
+		if (k == NPROCS)
+			break;
+		child = &w->proc[k];
+		child->tsk = tt_fork(w->t, pr->tsk, 0);
+		memcpy(child->shadow, pr->shadow, sizeof(child->shadow));
+		memcpy(child->ro, pr->ro, sizeof(child->ro));
+		break;
+	case 11:
+		if (pr == &w->proc[0])
+			break; /* init stays, so that some process does */
+		tt_exit(w->t, pr->tsk);
+		tt_put(w->t, pr->tsk);
+		pr->tsk = NULL;
+		break;
+	}
+}
+
+static void run_sequence(const struct msim_arch *arch, uint64_t seed)
+{
+	struct world w = {0};
+	int op;
+
+	w.rng.s = seed;
+	w.t = tt_create(arch, 16 * MiB);
+	w.p = w.t->page;
+	assert_int_equal(msim_swapon(w.t->m, SWAP_SLOTS), 0);
+	w.proc[0].tsk = w.t->task[0];
+	tt_map(w.proc[0].tsk->mm, BASE, NPAGES * w.p, PROT_RW);
+	for (op = 0; op < NOPS; op++) {
+		step(&w);
+		if (op % 50 == 49)
+			check_all_pages(&w);
+	}
+	check_all_pages(&w);
+	tt_destroy(w.t);
+}
+
+static void test_random_x86(void **state)
+{
+	uint64_t seed = mt_seed("test_random_x86");
+	int i;
+
+	(void)state;
+	for (i = 0; i < NSEQ; i++)
+		run_sequence(&msim_arch_x86_64, seed + (uint64_t)i);
+}
+
+static void test_random_coldfire(void **state)
+{
+	uint64_t seed = mt_seed("test_random_coldfire");
+	int i;
+
+	(void)state;
+	for (i = 0; i < NSEQ; i++)
+		run_sequence(&msim_arch_coldfire, seed + (uint64_t)i);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_x86),
+		cmocka_unit_test(test_random_coldfire),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
