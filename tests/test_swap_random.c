@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Random sequences of writes, reads, reclaim, MADV_PAGEOUT, migration,
- * MADV_DONTNEED, mprotect, aging, fork and exit over a small window in up
- * to three processes, on a machine with a small swap device (so that it
- * fills).  A shadow copy of every process's bytes says what each read
- * must return; the checkers run over every mm and the machine after
- * every step, and the teardown insists that no frame or slot is left.
- * The seed is printed; MMSIM_TEST_SEED replays a sequence.
+ * MADV_DONTNEED, mprotect, aging, fork, exit, and pins written through
+ * as a device would, over a small window in up to three processes, on a machine
+ * with a small swap device (so that it fills).  A shadow copy of every
+ * process's bytes says what each read must return; the checkers run over every
+ * mm and the machine after every step, and the teardown insists that no frame
+ * or slot is left. The seed is printed; MMSIM_TEST_SEED replays a sequence.
  */
 #include "mmsim_task_test.h"
 
@@ -22,16 +22,34 @@ struct proc {
 	bool ro[NPAGES];	      /* mprotected PROT_READ */
 };
 
+/*
+ * A long-term write pin: the device writes byte 0 of the page, which
+ * the process that pinned it sees for as long as it maps the page there.
+ */
+struct pin {
+	struct page *page;  /* NULL: none */
+	struct proc *owner; /* NULL once the mapping is gone */
+	unsigned long index;
+};
+
+#define NPINS 2
+
 struct world {
 	struct tt *t;
 	struct mt_rng rng;
 	struct proc proc[NPROCS];
+	struct pin pin[NPINS];
 	unsigned long p;
 };
 
 static unsigned long rnd(struct world *w, unsigned long n)
 {
 	return mt_rand_below(&w->rng, n);
+}
+
+static unsigned long addr_of(struct world *w, unsigned long page)
+{
+	return BASE + page * w->p;
 }
 
 static struct proc *pick_proc(struct world *w)
@@ -50,9 +68,48 @@ static void pick_range(struct world *w, unsigned long *first, unsigned long *n)
 	*n = 1 + rnd(w, NPAGES - *first);
 }
 
-static unsigned long addr_of(struct world *w, unsigned long page)
+/* The mapping a pin writes through went away (zap or exit). */
+static void detach_pins(struct world *w, struct proc *pr, unsigned long first,
+			unsigned long n)
 {
-	return BASE + page * w->p;
+	int k;
+
+	for (k = 0; k < NPINS; k++)
+		if (w->pin[k].page && w->pin[k].owner == pr &&
+		    w->pin[k].index >= first && w->pin[k].index < first + n)
+			w->pin[k].owner = NULL;
+}
+
+static void pin_step(struct world *w, struct proc *pr)
+{
+	struct pin *pin = &w->pin[rnd(w, NPINS)];
+	unsigned long i = rnd(w, NPAGES);
+	unsigned char byte;
+	long ret;
+
+	if (pin->page) {
+		if (rnd(w, 2)) {
+			/* The device writes. */
+			byte = (unsigned char)(1 + rnd(w, 255));
+			*(unsigned char *)page_address(pin->page) = byte;
+			if (pin->owner)
+				pin->owner->shadow[pin->index] = byte;
+		} else {
+			unpin_user_page(pin->page);
+			pin->page = NULL;
+			tt_check(w->t->m);
+		}
+		return;
+	}
+	if (pr->ro[i])
+		return;
+	ret = pin_user_pages_remote(pr->tsk->mm, addr_of(w, i), 1,
+				    FOLL_WRITE | FOLL_LONGTERM, &pin->page,
+				    NULL);
+	tt_check(w->t->m);
+	assert_int_equal(ret, 1);
+	pin->owner = pr;
+	pin->index = i;
 }
 
 static void check_page(struct world *w, struct proc *pr, unsigned long i)
@@ -85,7 +142,7 @@ static void step(struct world *w)
 	long ret;
 	int k;
 
-	switch (rnd(w, 12)) {
+	switch (rnd(w, 13)) {
 	case 0:
 	case 1:
 	case 2:
@@ -126,6 +183,7 @@ static void step(struct world *w)
 				 0);
 		for (i = first; i < first + n; i++)
 			pr->shadow[i] = 0;
+		detach_pins(w, pr, first, n);
 		break;
 	case 8:
 		pick_range(w, &first, &n);
@@ -160,9 +218,13 @@ static void step(struct world *w)
 	case 11:
 		if (pr == &w->proc[0])
 			break; /* init stays, so that some process does */
+		detach_pins(w, pr, 0, NPAGES);
 		tt_exit(w->t, pr->tsk);
 		tt_put(w->t, pr->tsk);
 		pr->tsk = NULL;
+		break;
+	case 12:
+		pin_step(w, pr);
 		break;
 	}
 }
@@ -184,6 +246,9 @@ static void run_sequence(const struct msim_arch *arch, uint64_t seed)
 			check_all_pages(&w);
 	}
 	check_all_pages(&w);
+	for (op = 0; op < NPINS; op++)
+		if (w.pin[op].page)
+			unpin_user_page(w.pin[op].page);
 	tt_destroy(w.t);
 }
 
