@@ -8,6 +8,7 @@
  * mm and the machine after every step, and the teardown insists that no frame
  * or slot is left. The seed is printed; MMSIM_TEST_SEED replays a sequence.
  */
+#include <pthread.h>
 #include "mmsim_task_test.h"
 
 #define NPAGES 16
@@ -272,11 +273,150 @@ static void test_random_coldfire(void **state)
 		run_sequence(&msim_arch_coldfire, seed + (uint64_t)i);
 }
 
+/*
+ * Two threads, two processes sharing pages after fork: one thread
+ * reclaims, migrates and ages the parent's pages, walking the rmap into
+ * the child, while the other splits and merges the child's VMAs with
+ * mprotect, writes (COW) and zaps there.  Each checks the bytes it
+ * expects; the checkers run at the end.  Under ThreadSanitizer this is
+ * the test of the rmap lock.
+ */
+struct racer {
+	struct mm_struct *mm;
+	unsigned long p;
+	uint64_t seed;
+	int iterations;
+	unsigned char shadow[NPAGES];
+	const char *failed;
+};
+
+static void *parent_thread(void *arg)
+{
+	struct racer *r = arg;
+	struct mt_rng rng = {r->seed};
+	unsigned char byte;
+	unsigned long i, n;
+	long ret;
+	int it;
+
+	for (it = 0; it < r->iterations && !r->failed; it++) {
+		i = mt_rand_below(&rng, NPAGES);
+		n = 1 + mt_rand_below(&rng, NPAGES - i);
+		switch (mt_rand_below(&rng, 4)) {
+		case 0:
+			ret = msim_reclaim_range(r->mm, BASE + i * r->p,
+						 n * r->p);
+			if (ret < 0)
+				r->failed = "reclaim";
+			break;
+		case 1:
+			ret = msim_migrate_range(r->mm, BASE + i * r->p,
+						 n * r->p);
+			if (ret < 0)
+				r->failed = "migrate";
+			break;
+		case 2:
+			if (msim_page_referenced(r->mm, BASE + i * r->p) <
+			    -ENOENT)
+				r->failed = "page_referenced";
+			break;
+		default:
+			if (msim_user_access(r->mm, BASE + i * r->p, &byte, 1,
+					     MSIM_ACCESS_READ, NULL) ||
+			    byte != r->shadow[i])
+				r->failed = "parent read";
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void *child_thread(void *arg)
+{
+	struct racer *r = arg;
+	struct mt_rng rng = {r->seed};
+	unsigned char byte;
+	unsigned long i, n;
+	int it;
+
+	for (it = 0; it < r->iterations && !r->failed; it++) {
+		i = mt_rand_below(&rng, NPAGES);
+		n = 1 + mt_rand_below(&rng, NPAGES - i);
+		switch (mt_rand_below(&rng, 5)) {
+		case 0:
+			/* Split, then merge back. */
+			if (msim_mprotect(r->mm, BASE + i * r->p, n * r->p,
+					  PROT_READ) ||
+			    msim_mprotect(r->mm, BASE + i * r->p, n * r->p,
+					  PROT_RW))
+				r->failed = "mprotect";
+			break;
+		case 1:
+			byte = (unsigned char)(1 + mt_rand_below(&rng, 255));
+			if (msim_user_access(r->mm, BASE + i * r->p, &byte, 1,
+					     MSIM_ACCESS_WRITE, NULL))
+				r->failed = "child write";
+			r->shadow[i] = byte;
+			break;
+		case 2:
+			if (msim_madvise(r->mm, BASE + i * r->p, n * r->p,
+					 MADV_DONTNEED))
+				r->failed = "dontneed";
+			memset(r->shadow + i, 0, n);
+			break;
+		default:
+			if (msim_user_access(r->mm, BASE + i * r->p, &byte, 1,
+					     MSIM_ACCESS_READ, NULL) ||
+			    byte != r->shadow[i])
+				r->failed = "child read";
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void test_rmap_walks_race_the_other_process(void **state)
+{
+	uint64_t seed = mt_seed("test_rmap_walks_race_the_other_process");
+	struct racer parent = {.iterations = 400}, child;
+	struct task_struct *ctsk;
+	pthread_t a, b;
+	struct tt *t;
+	unsigned long i;
+
+	(void)state;
+	t = tt_create(&msim_arch_x86_64, 16 * MiB);
+	assert_int_equal(msim_swapon(t->m, 4 * NPAGES), 0);
+	parent.mm = t->task[0]->mm;
+	parent.p = t->page;
+	parent.seed = seed;
+	tt_map(parent.mm, BASE, NPAGES * t->page, PROT_RW);
+	for (i = 0; i < NPAGES; i++) {
+		parent.shadow[i] = (unsigned char)(0x10 + i);
+		assert_int_equal(tt_write(parent.mm, BASE + i * t->page,
+					  &parent.shadow[i], 1),
+				 0);
+	}
+	ctsk = tt_fork(t, t->task[0], 0);
+	child = parent;
+	child.mm = ctsk->mm;
+	child.seed = seed ^ 0x5555;
+	assert_int_equal(pthread_create(&a, NULL, parent_thread, &parent), 0);
+	assert_int_equal(pthread_create(&b, NULL, child_thread, &child), 0);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	if (parent.failed || child.failed)
+		fail_msg("%s", parent.failed ? parent.failed : child.failed);
+	tt_check(t->m);
+	tt_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_x86),
 		cmocka_unit_test(test_random_coldfire),
+		cmocka_unit_test(test_rmap_walks_race_the_other_process),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
