@@ -133,8 +133,10 @@ static int mprotect_fixup(struct vm_area_struct *vma,
 
 	vm_stat_account(mm, oldflags, -nrpages);
 	vm_stat_account(mm, newflags, nrpages);
-	vma->vm_flags = newflags;
-	vma->vm_page_prot = vm_get_page_prot(mm->arch, newflags);
+	/* rmap walks from other processes read both without the mmap lock. */
+	WRITE_ONCE(vma->vm_flags, newflags);
+	WRITE_ONCE(vma->vm_page_prot.pgprot,
+		   vm_get_page_prot(mm->arch, newflags).pgprot);
 	change_protection(vma, start, end);
 	return 0;
 }

@@ -194,9 +194,9 @@ static struct vm_area_struct *vma_merge_existing_range(
 			 * An rmap walk must not see the gap between them.
 			 */
 			down_write(&mm->machine->rmap_lock);
-			vma_set_range(middle, end, middle->vm_end, end_pgoff);
-			vma_set_range(prev, prev->vm_start, end,
-				      prev->vm_pgoff);
+			__vma_set_range(middle, end, middle->vm_end, end_pgoff);
+			__vma_set_range(prev, prev->vm_start, end,
+					prev->vm_pgoff);
 			up_write(&mm->machine->rmap_lock);
 		}
 		return prev;
@@ -207,12 +207,12 @@ static struct vm_area_struct *vma_merge_existing_range(
 	down_write(&mm->machine->rmap_lock);
 	if (left_side) {
 		vma_unlink(mm, middle);
-		vma_set_range(next, middle->vm_start, next->vm_end,
-			      middle->vm_pgoff);
+		__vma_set_range(next, middle->vm_start, next->vm_end,
+				middle->vm_pgoff);
 	} else {
-		vma_set_range(middle, middle->vm_start, start,
-			      middle->vm_pgoff);
-		vma_set_range(next, start, next->vm_end, pgoff);
+		__vma_set_range(middle, middle->vm_start, start,
+				middle->vm_pgoff);
+		__vma_set_range(next, start, next->vm_end, pgoff);
 	}
 	up_write(&mm->machine->rmap_lock);
 	if (left_side)

@@ -89,6 +89,21 @@ void swap_free(struct msim_machine *m, swp_entry_t entry);
  */
 int free_swap_and_cache(struct msim_machine *m, swp_entry_t entry);
 
+/**
+ * swapcache_prepare - claim @entry's slot for a swap-in, as Linux's swap-in
+ * that bypasses the swap cache does, by setting SWAP_HAS_CACHE.
+ * Return: 0; -EEXIST while reclaim writes the slot or another swap-in
+ * holds it (the caller waits and retries the fault); -ENOENT if no swap
+ * PTE holds @entry any more.
+ */
+int swapcache_prepare(struct msim_machine *m, swp_entry_t entry);
+
+/** swapcache_clear - end the claim of swapcache_prepare(). */
+void swapcache_clear(struct msim_machine *m, swp_entry_t entry);
+
+/** swap_cache_busy - is SWAP_HAS_CACHE set on @entry's slot? */
+bool swap_cache_busy(struct msim_machine *m, swp_entry_t entry);
+
 /** put_swap_page - drop the SWAP_HAS_CACHE that get_swap_page() set. */
 void put_swap_page(struct page *page, swp_entry_t entry);
 
