@@ -18,7 +18,9 @@
  * in one step by reclaim, and each swap-in reads the slot into a page of
  * its own, so two processes that share a swapped-out page after fork
  * each get a copy when they touch it (Linux would map one page from the
- * swap cache into both).  Counts are plain integers, with no
+ * swap cache into both).  Reclaim holds SWAP_HAS_CACHE on the slot until
+ * the bytes are written, and a swap-in claims it the same way
+ * (swapcache_prepare()); a fault that finds it set waits and retries.  Counts are plain integers, with no
  * SWAP_MAP_MAX and no continuation pages.
  */
 #ifndef MMSIM_SWAP_H
