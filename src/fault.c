@@ -8,6 +8,7 @@
  * the PTE is checked again under the lock before it is installed, and a
  * fault that lost the race just returns (the access is retried).
  */
+#include <sched.h>
 #include <string.h>
 #include <mmsim/mmu_notifier.h>
 #include <mmsim/swap.h>
@@ -252,11 +253,37 @@ oom:
 }
 
 /*
+ * The slot is being written out by reclaim, or read by another fault:
+ * wait until that is done or the PTE has changed, then let the fault be
+ * retried.  Linux sleeps a tick and retries.
+ */
+static void swapcache_wait(struct mm_struct *mm, unsigned long addr,
+			   pte_t orig, swp_entry_t entry)
+{
+	pte_t *ptep;
+	bool same;
+
+	for (;;) {
+		spin_lock(&mm->page_table_lock);
+		ptep = msim_pte_offset(mm, addr);
+		same = ptep && pte_val(*ptep) == pte_val(orig);
+		spin_unlock(&mm->page_table_lock);
+		if (!same || !swap_cache_busy(mm->machine, entry))
+			return;
+		sched_yield();
+	}
+}
+
+/*
  * A fault on a swap PTE (mm/memory.c do_swap_page()).  There is no swap
- * cache: the slot is read into a page of our own.  The page is exclusive
+ * cache: the slot is read into a page of our own, claimed with
+ * SWAP_HAS_CACHE meanwhile as Linux's swap-in that bypasses the swap
+ * cache does, so that no other swap-in reads it and reclaim does not
+ * reuse it.  The page is exclusive
  * if the PTE says it was when it went out, or if no other PTE holds the
  * slot (Linux: the swap cache page freed from its slot and referenced
- * once); only then may a write map it writable at once.  A shared one is
+ * once); then it is mapped writable where the VMA allows, even for a
+ * read (as 6.18 does), and dirty only for a write.  A shared one is
  * mapped read-only and a write goes on to do_wp_page().
  */
 static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
@@ -277,15 +304,27 @@ static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
+	switch (swapcache_prepare(mm->machine, entry)) {
+	case 0:
+		break;
+	case -EEXIST:
+		swapcache_wait(mm, addr, orig, entry);
+		return 0;
+	default:
+		return 0;	/* the PTE changed under us */
+	}
 	page = __msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME, false);
-	if (!page)
+	if (!page) {
+		swapcache_clear(mm->machine, entry);
 		return VM_FAULT_OOM;
+	}
 	swap_readpage(page, entry);
 
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_offset(mm, addr);
 	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
 		spin_unlock(&mm->page_table_lock);
+		swapcache_clear(mm->machine, entry);
 		put_page(page);
 		return 0;
 	}
@@ -298,12 +337,16 @@ static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 	if (!exclusive)
 		ClearPageAnonExclusive(page);
 	pte = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
-	if ((flags & FAULT_FLAG_WRITE) && exclusive) {
-		pte = maybe_mkwrite(a, pte_mkdirty(a, pte), vma);
-		flags &= ~FAULT_FLAG_WRITE;
+	if (exclusive && (vma->vm_flags & VM_WRITE)) {
+		pte = pte_mkwrite(a, pte);
+		if (flags & FAULT_FLAG_WRITE) {
+			pte = pte_mkdirty(a, pte);
+			flags &= ~FAULT_FLAG_WRITE;
+		}
 	}
 	*ptep = pte;
 	spin_unlock(&mm->page_table_lock);
+	swapcache_clear(mm->machine, entry);
 	if (flags & FAULT_FLAG_WRITE)
 		return do_wp_page(vma, addr, pte, false) | VM_FAULT_MAJOR;
 	return VM_FAULT_MAJOR;

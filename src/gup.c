@@ -88,8 +88,19 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 		page = NULL;
 		goto out;
 	}
-	if (!page)
+	if (!page) {
 		page = ZERO_PAGE(mm->machine);
+	} else {
+		/*
+		 * FOLL_TOUCH, which every GUP call here implies: the access
+		 * is recorded in the page (mark_page_accessed()), not the
+		 * PTE, and ends its idleness.
+		 */
+		if ((flags & FOLL_WRITE) && !pte_dirty(a, pte))
+			SetPageDirty(page);
+		SetPageReferenced(page);
+		msim_clear_page_flag(page, PG_idle);
+	}
 	try_grab_page(mm, page, flags);
 out:
 	spin_unlock(&mm->page_table_lock);

@@ -51,6 +51,8 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_gap_update(struct vm_area_struct *vma);
 void vma_set_range(struct vm_area_struct *vma, unsigned long start,
 		   unsigned long end, unsigned long pgoff);
+void __vma_set_range(struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end, unsigned long pgoff);
 unsigned long vma_compute_gap(const struct vm_area_struct *vma);
 int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 void remove_vma(struct vm_area_struct *vma);

@@ -85,7 +85,7 @@ static int madvise_update_vma(struct vm_area_struct *vma,
 	if (!vma)
 		return err;
 	*pprev = vma;
-	vma->vm_flags = new_flags;
+	WRITE_ONCE(vma->vm_flags, new_flags);	/* rmap walks read it */
 	return 0;
 }
 

@@ -12,9 +12,25 @@
  * range merges back with its neighbours, and of a written one may not.
  */
 #include <mmsim/mmu_notifier.h>
+#include <mmsim/swapops.h>
 #include "internal.h"
 
 #define PROT_SEM_BIT 0x8
+
+/*
+ * A migration entry that would map its page writable is made read-only
+ * whatever the new protection (change_pte_range() does not work out
+ * whether the write may stay); swap PTEs carry no protection.
+ */
+static pte_t change_nonpresent_pte(const struct msim_arch *a, pte_t pte)
+{
+	swp_entry_t entry = pte_to_swp_entry(a, pte);
+
+	if (!is_writable_migration_entry(entry))
+		return pte;
+	entry = make_readable_exclusive_migration_entry(swp_offset_pfn(entry));
+	return swp_entry_to_pte(a, entry);
+}
 
 /*
  * change_protection - rewrite the PTEs of [start, end) for the VMA's new
@@ -57,8 +73,11 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 		spin_lock(&mm->page_table_lock);
 		for (; addr < tend; addr += step, ptep++) {
 			pte = *ptep;
-			if (!pte_present(a, pte))
+			if (!pte_present(a, pte)) {
+				if (!pte_none(pte))
+					*ptep = change_nonpresent_pte(a, pte);
 				continue;
+			}
 			pte = pte_modify(a, pte, vma->vm_page_prot);
 			if (try_writable && !pte_protnone(a, pte)) {
 				page = vm_normal_page(vma, addr, pte);
@@ -114,8 +133,10 @@ static int mprotect_fixup(struct vm_area_struct *vma,
 
 	vm_stat_account(mm, oldflags, -nrpages);
 	vm_stat_account(mm, newflags, nrpages);
-	vma->vm_flags = newflags;
-	vma->vm_page_prot = vm_get_page_prot(mm->arch, newflags);
+	/* rmap walks from other processes read both without the mmap lock. */
+	WRITE_ONCE(vma->vm_flags, newflags);
+	WRITE_ONCE(vma->vm_page_prot.pgprot,
+		   vm_get_page_prot(mm->arch, newflags).pgprot);
 	change_protection(vma, start, end);
 	return 0;
 }

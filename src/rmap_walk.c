@@ -100,7 +100,7 @@ static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
 		referenced++;
 	if (referenced) {
 		pra->referenced++;
-		pra->vm_flags |= vma->vm_flags & ~VM_LOCKED;
+		pra->vm_flags |= READ_ONCE(vma->vm_flags) & ~VM_LOCKED;
 	}
 	return true;
 }
@@ -289,10 +289,16 @@ static bool remove_migration_pte(struct page *src, struct vm_area_struct *vma,
 	    swp_offset_pfn(entry) != page_to_pfn(src))
 		goto unlock;
 	get_page(dst);
-	pte = pfn_pte(a, page_to_pfn(dst), vma->vm_page_prot);
+	/*
+	 * Another process's mprotect() may be changing these: it rewrites
+	 * the PTE under this lock after us if so.
+	 */
+	pte = pfn_pte(a, page_to_pfn(dst),
+		      (pgprot_t){ READ_ONCE(vma->vm_page_prot.pgprot) });
 	if (PageDirty(src))
 		pte = pte_mkdirty(a, pte);
-	if (is_writable_migration_entry(entry) && (vma->vm_flags & VM_WRITE))
+	if (is_writable_migration_entry(entry) &&
+	    (READ_ONCE(vma->vm_flags) & VM_WRITE))
 		pte = pte_mkwrite(a, pte_mkdirty(a, pte));
 	atomic_fetch_add(&dst->_mapcount, 1);
 	if (!is_readable_migration_entry(entry))

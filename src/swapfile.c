@@ -184,6 +184,47 @@ int free_swap_and_cache(struct msim_machine *m, swp_entry_t entry)
 	return 1;
 }
 
+int swapcache_prepare(struct msim_machine *m, swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_info_get(m, entry);
+	unsigned int *map;
+	int err = 0;
+
+	if (!si)
+		return -ENOENT;
+	map = &si->swap_map[swp_offset(entry)];
+	spin_lock(&si->lock);
+	if (*map & SWAP_HAS_CACHE)
+		err = -EEXIST;
+	else if (!*map)
+		err = -ENOENT;
+	else
+		*map |= SWAP_HAS_CACHE;
+	spin_unlock(&si->lock);
+	return err;
+}
+
+void swapcache_clear(struct msim_machine *m, swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_info_get(m, entry);
+
+	if (si)
+		swap_entry_put(m, si, swp_offset(entry), SWAP_HAS_CACHE);
+}
+
+bool swap_cache_busy(struct msim_machine *m, swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_info_get(m, entry);
+	bool busy;
+
+	if (!si)
+		return false;
+	spin_lock(&si->lock);
+	busy = si->swap_map[swp_offset(entry)] & SWAP_HAS_CACHE;
+	spin_unlock(&si->lock);
+	return busy;
+}
+
 void put_swap_page(struct page *page, swp_entry_t entry)
 {
 	struct msim_machine *m = page->machine;

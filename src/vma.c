@@ -134,9 +134,11 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 /*
  * Move @vma's boundaries.  The caller keeps the order of the tree (VMAs
  * never overlap), so only the gaps of @vma and its successor change.
+ * The caller holds the rmap lock for writing: rmap walks from other
+ * processes read the boundaries.
  */
-void vma_set_range(struct vm_area_struct *vma, unsigned long start,
-		   unsigned long end, unsigned long pgoff)
+void __vma_set_range(struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end, unsigned long pgoff)
 {
 	vma->vm_start = start;
 	vma->vm_end = end;
@@ -146,6 +148,16 @@ void vma_set_range(struct vm_area_struct *vma, unsigned long start,
 		vma_gap_update(vma->vm_next);
 	else
 		vma->vm_mm->highest_vm_end = end;
+}
+
+void vma_set_range(struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end, unsigned long pgoff)
+{
+	struct msim_machine *m = vma->vm_mm->machine;
+
+	down_write(&m->rmap_lock);
+	__vma_set_range(vma, start, end, pgoff);
+	up_write(&m->rmap_lock);
 }
 
 void remove_vma(struct vm_area_struct *vma)

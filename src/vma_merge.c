@@ -189,26 +189,34 @@ static struct vm_area_struct *vma_merge_existing_range(
 				      prev->vm_pgoff);
 			merge_remove(middle);
 		} else {
-			/* middle shrinks first: the two must never overlap. */
-			vma_set_range(middle, end, middle->vm_end, end_pgoff);
-			vma_set_range(prev, prev->vm_start, end,
-				      prev->vm_pgoff);
+			/*
+			 * middle shrinks first: the two must never overlap.
+			 * An rmap walk must not see the gap between them.
+			 */
+			down_write(&mm->machine->rmap_lock);
+			__vma_set_range(middle, end, middle->vm_end, end_pgoff);
+			__vma_set_range(prev, prev->vm_start, end,
+					prev->vm_pgoff);
+			up_write(&mm->machine->rmap_lock);
 		}
 		return prev;
 	}
 	if (dup_anon_vma(next, middle))
 		return ERR_PTR(-ENOMEM);
+	/* As above: no gap between the two for an rmap walk to see. */
+	down_write(&mm->machine->rmap_lock);
 	if (left_side) {
-		unsigned long mstart = middle->vm_start;
-		unsigned long mpgoff = middle->vm_pgoff;
-
-		merge_remove(middle);
-		vma_set_range(next, mstart, next->vm_end, mpgoff);
+		vma_unlink(mm, middle);
+		__vma_set_range(next, middle->vm_start, next->vm_end,
+				middle->vm_pgoff);
 	} else {
-		vma_set_range(middle, middle->vm_start, start,
-			      middle->vm_pgoff);
-		vma_set_range(next, start, next->vm_end, pgoff);
+		__vma_set_range(middle, middle->vm_start, start,
+				middle->vm_pgoff);
+		__vma_set_range(next, start, next->vm_end, pgoff);
 	}
+	up_write(&mm->machine->rmap_lock);
+	if (left_side)
+		remove_vma(middle);
 	return next;
 }
 

@@ -146,14 +146,14 @@ static unsigned long reclaim_page_list(struct page **pages, unsigned long nr)
 
 /*
  * The anonymous pages of [start, end) of @vma that may be reclaimed,
- * isolated into @pages (up to @max).  @pageout: MADV_PAGEOUT's rules,
- * which leave pages other processes map alone and make the PTEs old,
- * noting them in @tlb for the flush.
+ * isolated into @pages.  @pageout: MADV_PAGEOUT's rules, which leave
+ * pages other processes map alone and forget the page's own record of
+ * accesses.  The PTEs' accessed bits stay: reclaim ignores references
+ * (Linux cleared them, and flushed, before 6.9).
  */
 static unsigned long isolate_range(struct vm_area_struct *vma,
 				   unsigned long start, unsigned long end,
-				   bool pageout, struct mmu_gather *tlb,
-				   struct page **pages)
+				   bool pageout, struct page **pages)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
@@ -171,10 +171,6 @@ static unsigned long isolate_range(struct vm_area_struct *vma,
 			continue;
 		if (pageout && page_mapcount(page) != 1)
 			continue;
-		if (pageout && pte_young(a, *ptep)) {
-			*ptep = pte_mkold(a, *ptep);
-			tlb_note_pte(tlb, addr);
-		}
 		if (pageout) {
 			ClearPageReferenced(page);
 			msim_clear_page_flag(page, PG_young);
@@ -193,8 +189,7 @@ static unsigned long isolate_range(struct vm_area_struct *vma,
  * walk hands Linux's reclaim a PMD's worth of pages at once.
  */
 static long reclaim_vma_range(struct vm_area_struct *vma, unsigned long start,
-			      unsigned long end, bool pageout,
-			      struct mmu_gather *tlb)
+			      unsigned long end, bool pageout)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
@@ -208,7 +203,7 @@ static long reclaim_vma_range(struct vm_area_struct *vma, unsigned long start,
 		return -ENOMEM;
 	for (addr = start; addr < end; addr = tend) {
 		tend = msim_pte_table_end(a, addr, end);
-		nr = isolate_range(vma, addr, tend, pageout, tlb, pages);
+		nr = isolate_range(vma, addr, tend, pageout, pages);
 		reclaimed += (long)reclaim_page_list(pages, nr);
 	}
 	free(pages);
@@ -217,20 +212,16 @@ static long reclaim_vma_range(struct vm_area_struct *vma, unsigned long start,
 
 /*
  * MADV_PAGEOUT on one VMA (madvise_pageout()).  Without swap the pages
- * stay, but their PTEs were still made old and flushed, as on a host
- * without swap.
+ * stay, as on a host without swap.
  */
 int madvise_pageout(struct vm_area_struct *vma, unsigned long start,
 		    unsigned long end)
 {
-	struct mmu_gather tlb;
 	long ret;
 
 	if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 		return -EINVAL;
-	tlb_gather_mmu(&tlb, vma->vm_mm);
-	ret = reclaim_vma_range(vma, start, end, true, &tlb);
-	tlb_finish_mmu(&tlb);
+	ret = reclaim_vma_range(vma, start, end, true);
 	return ret < 0 ? (int)ret : 0;
 }
 
@@ -252,7 +243,7 @@ long msim_reclaim_range(struct mm_struct *mm, unsigned long start,
 			hole = true;
 		s = vma->vm_start > start ? vma->vm_start : start;
 		e = vma->vm_end < end ? vma->vm_end : end;
-		ret = reclaim_vma_range(vma, s, e, false, NULL);
+		ret = reclaim_vma_range(vma, s, e, false);
 		if (ret < 0) {
 			reclaimed = ret;
 			break;

@@ -109,12 +109,40 @@ static void test_idle_pages(void **state)
 	tt_check(t->m);
 }
 
+/*
+ * GUP records its access in the page, not the PTE (FOLL_TOUCH): the page
+ * is no longer idle, and khugepaged's test sees it, without asking the
+ * secondary MMUs.
+ */
+static void test_gup_marks_the_page_accessed(void **state)
+{
+	struct tt *t = *state;
+	struct mm_struct *mm = t->task[0]->mm;
+	struct page *page;
+	long pfn;
+
+	tt_map(mm, BASE, t->page, PROT_RW);
+	tt_touch(mm, BASE, 1, MSIM_ACCESS_WRITE);
+	pfn = msim_pagemap_pfn(mm, BASE);
+	assert_int_equal(msim_page_idle_set(t->m, pfn), 0);
+	assert_int_equal(msim_page_referenced(mm, BASE), 1);
+	assert_int_equal(msim_test_young(mm, BASE), 0);
+	assert_int_equal(get_user_pages_remote(mm, BASE, 1, 0, &page, NULL),
+			 1);
+	assert_false(young(mm, BASE));
+	assert_int_equal(msim_test_young(mm, BASE), 1);
+	assert_int_equal(msim_page_idle_get(t->m, pfn), 0);
+	put_page(page);
+	tt_check(t->m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		tt_test(test_accesses_set_young_and_dirty),
 		tt_test(test_referenced_counts_mappings_across_fork),
 		tt_test(test_idle_pages),
+		tt_test(test_gup_marks_the_page_accessed),
 		tt_test_coldfire(test_accesses_set_young_and_dirty),
 		tt_test_coldfire(test_idle_pages),
 	};

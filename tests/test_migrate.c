@@ -289,7 +289,7 @@ struct waiter {
 	unsigned long addr;
 	unsigned char byte;
 	int ret;
-	volatile bool done;
+	bool done;
 };
 
 static void *wait_access(void *arg)
@@ -298,7 +298,7 @@ static void *wait_access(void *arg)
 
 	w->ret = msim_user_access(w->mm, w->addr, &w->byte, 1, MSIM_ACCESS_READ,
 				  NULL);
-	w->done = true;
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -318,18 +318,42 @@ static void test_fault_waits_for_the_migration(void **state)
 	setup(t, &g, mm, BASE, 2, NULL);
 	assert_int_equal(pthread_create(&thr, NULL, wait_access, &w), 0);
 	nanosleep(&ts, NULL);
-	assert_false(w.done);
+	assert_false(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
 	alloc_dst(t, &g);
 	migrate_vma_pages(&g.args);
 	/* Before finalize the new page is not mapped: still waiting. */
 	nanosleep(&ts, NULL);
-	assert_false(w.done);
+	assert_false(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
 	migrate_vma_finalize(&g.args);
 	assert_int_equal(pthread_join(thr, NULL), 0);
 	assert_int_equal(w.ret, 0);
 	assert_int_equal(w.byte, 0x71);
 	assert_int_equal(tt_pfn(mm, BASE + p), g.dst[1] >> MIGRATE_PFN_SHIFT);
 	tt_check(t->m);
+}
+
+/* mprotect() while entries are in place: the writable ones lose write. */
+static void test_mprotect_of_migration_entries(void **state)
+{
+	struct tt *t = *state;
+	struct mm_struct *mm = init_mm(t);
+	unsigned long p = t->page;
+	struct mig g;
+
+	tt_map(mm, BASE, 2 * p, PROT_RW);
+	fill(t, mm, BASE, 2, 0x90);
+	setup(t, &g, mm, BASE, 2, NULL);
+	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_READ), 0);
+	assert_true(is_readable_exclusive_migration_entry(
+		pte_to_swp_entry(mm->arch, mt_pte(mm, BASE))));
+	alloc_dst(t, &g);
+	finish(t, &g);
+	assert_false(tt_pte_write(mm, BASE));
+	assert_true(PageAnonExclusive(tt_page(mm, BASE)));
+	/* Exclusive: write access comes back without a copy. */
+	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_RW), 0);
+	assert_true(tt_pte_write(mm, BASE));
+	assert_filled(t, mm, BASE, 2, 0x90);
 }
 
 static void test_setup_checks_arguments(void **state)
@@ -396,6 +420,7 @@ int main(void)
 		tt_test(test_fork_copies_migration_entries),
 		tt_test(test_zap_of_migration_entries),
 		tt_test(test_fault_waits_for_the_migration),
+		tt_test(test_mprotect_of_migration_entries),
 		tt_test(test_setup_checks_arguments),
 		tt_test(test_migrate_range_spans_vmas),
 		tt_test_coldfire(test_setup_installs_migration_entries),

@@ -138,14 +138,15 @@ static void test_swapped_in_page_is_exclusive_and_reused(void **state)
 	fill(t, mm, BASE, 2, 1);
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
 
-	/* A read maps it read-only, but exclusive: no copy on write. */
+	/* Exclusive: even a read maps it writable, but clean. */
 	tt_touch(mm, BASE, 1, MSIM_ACCESS_READ);
-	assert_false(tt_pte_write(mm, BASE));
+	assert_true(tt_pte_write(mm, BASE));
+	assert_false(pte_dirty(mm->arch, mt_pte(mm, BASE)));
 	assert_true(PageAnonExclusive(tt_page(mm, BASE)));
 	pfn = tt_pfn(mm, BASE);
 	assert_int_equal(tt_write(mm, BASE, &byte, 1), 0);
 	assert_int_equal(tt_pfn(mm, BASE), pfn);
-	assert_true(tt_pte_write(mm, BASE));
+	assert_true(pte_dirty(mm->arch, mt_pte(mm, BASE)));
 
 	/* A write fault maps it writable at once. */
 	assert_int_equal(tt_write(mm, BASE + p + 1, &byte, 1), 0);
@@ -182,11 +183,13 @@ static void test_fork_shares_swap_entries(void **state)
 
 	assert_filled(t, cmm, BASE, 1, 0x10);
 	assert_false(PageAnonExclusive(tt_page(cmm, BASE)));
+	assert_false(tt_pte_write(cmm, BASE));
 	assert_int_equal(slot_count(mm, BASE), 1);
 	/* The child's write reuses its copy; the parent keeps the old bytes. */
 	assert_int_equal(tt_write(cmm, BASE, &byte, 1), 0);
 	assert_filled(t, mm, BASE, 1, 0x10);
 	assert_true(PageAnonExclusive(tt_page(mm, BASE)));
+	assert_true(tt_pte_write(mm, BASE));
 	byte = 0;
 	assert_int_equal(tt_read(cmm, BASE, &byte, 1), 0);
 	assert_int_equal(byte, 0xee);
@@ -265,8 +268,8 @@ static void test_no_swap_keeps_pages(void **state)
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 0);
 	assert_int_equal(tt_madvise(mm, BASE, 2 * p, MADV_PAGEOUT), 0);
 	assert_int_equal(mt_rss(mm), 2);
-	/* The advice still aged them, as on a host without swap. */
-	assert_false(pte_young(mm->arch, mt_pte(mm, BASE)));
+	/* Reclaim ignores references rather than clearing them. */
+	assert_true(pte_young(mm->arch, mt_pte(mm, BASE)));
 	assert_filled(t, mm, BASE, 2, 0x50);
 }
 
@@ -334,6 +337,33 @@ static void test_zap_frees_slots(void **state)
 	/* The zapped page reads back as zeroes. */
 	assert_filled(t, mm, BASE, 1, 0);
 	assert_filled(t, mm, BASE + 3 * p, 1, 0x83);
+}
+
+/* mprotect() leaves swap PTEs as they are; swap-in takes the new prot. */
+static void test_mprotect_of_swapped_pages(void **state)
+{
+	struct tt *t = *state;
+	struct mm_struct *mm = init_mm(t);
+	unsigned long p = t->page, fault;
+	unsigned char byte = 1;
+
+	tt_map(mm, BASE, 2 * p, PROT_RW);
+	fill(t, mm, BASE, 2, 0x90);
+	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
+	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_READ), 0);
+	assert_true(is_swapped(mm, BASE));
+	assert_int_equal(
+		msim_user_access(mm, BASE, &byte, 1, MSIM_ACCESS_WRITE, &fault),
+		-EFAULT);
+	assert_true(is_swapped(mm, BASE));
+	assert_filled(t, mm, BASE, 1, 0x90);
+	assert_false(tt_pte_write(mm, BASE));
+	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_NONE), 0);
+	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_RW), 0);
+	/* Exclusive after swap-in: mprotect gives write back at once. */
+	assert_true(tt_pte_write(mm, BASE));
+	assert_int_equal(tt_write(mm, BASE + p, &byte, 1), 0);
+	assert_filled(t, mm, BASE, 1, 0x90);
 }
 
 static void test_full_swap_reclaims_what_fits(void **state)
@@ -429,6 +459,7 @@ int main(void)
 		swap_test(test_pinned_and_referenced_pages_stay),
 		swap_test(test_gup_swaps_in),
 		swap_test(test_zap_frees_slots),
+		swap_test(test_mprotect_of_swapped_pages),
 		swap_test(test_full_swap_reclaims_what_fits),
 		swap_test(test_bad_arguments),
 		tt_test(test_swapon_checks),

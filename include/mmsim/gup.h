@@ -11,6 +11,9 @@
  * exclusive to its mm: a read pin of a shared page unshares it first, and
  * fork copies a pinned page for the child instead of sharing it
  * (page_needs_cow_for_dma()), so DMA into it stays visible to the parent.
+ * Every call behaves as FOLL_TOUCH: the page, not the PTE, records the
+ * access (PG_referenced, and no longer idle; dirty for a write).  Swap
+ * PTEs are faulted in; a migration entry is waited on.
  */
 #ifndef MMSIM_GUP_H
 #define MMSIM_GUP_H

@@ -67,8 +67,9 @@ struct msim_machine_config {
  *	kept until the machine is destroyed (vdso.h)
  * @swap: the swap device, or NULL (swap.h)
  * @rmap_lock: the anon_vma lock: held for writing where anon_vma chains
- *	change, for reading by rmap walks (one for the machine, where Linux
- *	has one per anon_vma hierarchy)
+ *	change and where a merge moves the boundary between two VMAs, for
+ *	reading by rmap walks (one for the machine, where Linux has one per
+ *	anon_vma hierarchy)
  */
 struct msim_machine {
 	const struct msim_arch *arch;

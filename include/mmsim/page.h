@@ -52,19 +52,23 @@ struct page {
 	unsigned long msim_alloc_gen;
 };
 
+/*
+ * Atomic, as the kernel's set_bit() and clear_bit(): processes that share
+ * a page change its flags under their own page-table locks.
+ */
 static inline bool msim_test_page_flag(const struct page *p, enum pageflags f)
 {
-	return p->flags & (1UL << f);
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED) & (1UL << f);
 }
 
 static inline void msim_set_page_flag(struct page *p, enum pageflags f)
 {
-	p->flags |= 1UL << f;
+	__atomic_fetch_or(&p->flags, 1UL << f, __ATOMIC_RELAXED);
 }
 
 static inline void msim_clear_page_flag(struct page *p, enum pageflags f)
 {
-	p->flags &= ~(1UL << f);
+	__atomic_fetch_and(&p->flags, ~(1UL << f), __ATOMIC_RELAXED);
 }
 
 #define PageReserved(p) msim_test_page_flag(p, PG_reserved)

@@ -18,7 +18,9 @@
  * in one step by reclaim, and each swap-in reads the slot into a page of
  * its own, so two processes that share a swapped-out page after fork
  * each get a copy when they touch it (Linux would map one page from the
- * swap cache into both).  Counts are plain integers, with no
+ * swap cache into both).  Reclaim holds SWAP_HAS_CACHE on the slot until
+ * the bytes are written, and a swap-in claims it the same way
+ * (swapcache_prepare()); a fault that finds it set waits and retries.  Counts are plain integers, with no
  * SWAP_MAP_MAX and no continuation pages.
  */
 #ifndef MMSIM_SWAP_H
@@ -88,6 +90,21 @@ void swap_free(struct msim_machine *m, swp_entry_t entry);
  * Return: 1 if @entry named a slot, 0 otherwise.
  */
 int free_swap_and_cache(struct msim_machine *m, swp_entry_t entry);
+
+/**
+ * swapcache_prepare - claim @entry's slot for a swap-in, as Linux's swap-in
+ * that bypasses the swap cache does, by setting SWAP_HAS_CACHE.
+ * Return: 0; -EEXIST while reclaim writes the slot or another swap-in
+ * holds it (the caller waits and retries the fault); -ENOENT if no swap
+ * PTE holds @entry any more.
+ */
+int swapcache_prepare(struct msim_machine *m, swp_entry_t entry);
+
+/** swapcache_clear - end the claim of swapcache_prepare(). */
+void swapcache_clear(struct msim_machine *m, swp_entry_t entry);
+
+/** swap_cache_busy - is SWAP_HAS_CACHE set on @entry's slot? */
+bool swap_cache_busy(struct msim_machine *m, swp_entry_t entry);
 
 /** put_swap_page - drop the SWAP_HAS_CACHE that get_swap_page() set. */
 void put_swap_page(struct page *page, swp_entry_t entry);
