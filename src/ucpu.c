@@ -101,6 +101,7 @@ struct ucpu_page {
 	uint32_t vpn;
 	unsigned long pfn;
 	uint32_t prot;
+	void *host;
 	UT_hash_handle hh;
 };
 
@@ -153,6 +154,7 @@ struct msim_ucpu {
 	bool in_kernel;
 	bool replaying;
 	uc_context *tb_ctx; /* the context at the current block's start */
+	unsigned long replays_at_open; /* of the kernel engine */
 	uint32_t tb_pc;
 	unsigned long tb_n;
 	struct ucpu_undo *undo;
@@ -345,6 +347,7 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	pg->vpn = key;
 	pg->pfn = pfn;
 	pg->prot = prot;
+	pg->host = host;
 	HASH_ADD(hh, cpu->pages, vpn, sizeof(pg->vpn), pg);
 	cpu->stats.tlb_fills++;
 	return 0;
@@ -1034,6 +1037,65 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 	}
 }
 
+/*
+ * The kernel engine: the kernel area, the user pages the user engine maps,
+ * and the hooks.  In user mode from the start, so that SR writes never
+ * switch stacks.
+ */
+static int kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out)
+{
+	struct ucpu_page *pg, *tmp;
+	uint32_t sr = 0;
+	uc_engine *kuc;
+	uc_hook hook;
+
+	if (uc_open(UC_ARCH_M68K, UC_MODE_BIG_ENDIAN, &kuc))
+		return -ENOMEM;
+	if (uc_ctl_set_cpu_model(kuc, UC_CPU_M68K_CFV4E) ||
+	    uc_mem_map_ptr(kuc, KBASE, KAREA_SIZE, UC_PROT_ALL, cpu->kmem) ||
+	    uc_hook_add(kuc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1, 0) ||
+	    uc_hook_add(kuc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
+			ucpu_mem_hook, cpu, 1, 0) ||
+	    uc_reg_write(kuc, UC_M68K_REG_SR, &sr))
+		goto fail;
+	HASH_ITER(hh, cpu->pages, pg, tmp)
+	{
+		if (uc_mem_map_ptr(kuc, pg->vpn * cpu->psize, cpu->psize,
+				   pg->prot, pg->host))
+			goto fail;
+	}
+	*out = kuc;
+	return 0;
+fail:
+	uc_close(kuc);
+	return -ENOMEM;
+}
+
+/*
+ * Every replay translates its block again (the until address is compiled
+ * into it), and Unicorn 2.0.1 keeps some memory for each translation until
+ * the engine is closed: about 2.7 KB an interrupted fuzz case, over a
+ * gigabyte in a long run.  So the kernel engine, where the replays run,
+ * is replaced by a fresh one now and then, between outermost calls.
+ */
+#define KERNEL_ENGINE_REPLAYS 20000
+
+static void kernel_engine_renew(struct msim_ucpu *cpu)
+{
+	uc_engine *kuc;
+
+	if (cpu->stats.replays - cpu->replays_at_open < KERNEL_ENGINE_REPLAYS)
+		return;
+	pthread_mutex_lock(&cpu->lock);
+	if (!kernel_engine_open(cpu, &kuc)) {
+		uc_close(cpu->kuc);
+		cpu->kuc = kuc;
+		cpu->replays_at_open = cpu->stats.replays;
+		cpu->stats.kernel_engines++;
+	}
+	pthread_mutex_unlock(&cpu->lock);
+}
+
 int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 		   uint32_t entry, const struct msim_ucpu_irq_ops *ops,
 		   void *arg, unsigned int depth)
@@ -1068,6 +1130,8 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 				    t->id);
 	if ((entry & 1) || entry >= cpu->mm->task_size)
 		return fail(cpu, -EINVAL, "entry point %#x", entry);
+	if (!run.prev)
+		kernel_engine_renew(cpu);
 
 	/* The return address, pushed as the caller's jsr would. */
 	sp = t->regs.a[7] - 4;
@@ -1209,11 +1273,8 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 	put32(kaddr(cpu, KENTRY_JSR + 2), cpu->fixup_entry);
 
 	if (uc_open(UC_ARCH_M68K, UC_MODE_BIG_ENDIAN, &cpu->uc) ||
-	    uc_open(UC_ARCH_M68K, UC_MODE_BIG_ENDIAN, &cpu->kuc) ||
+	    kernel_engine_open(cpu, &cpu->kuc) ||
 	    uc_ctl_set_cpu_model(cpu->uc, UC_CPU_M68K_CFV4E) ||
-	    uc_ctl_set_cpu_model(cpu->kuc, UC_CPU_M68K_CFV4E) ||
-	    uc_mem_map_ptr(cpu->kuc, KBASE, KAREA_SIZE, UC_PROT_ALL,
-			   cpu->kmem) ||
 	    uc_context_alloc(cpu->uc, &cpu->tb_ctx) ||
 	    uc_context_alloc(cpu->uc, &cpu->xfer) ||
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1,
@@ -1223,18 +1284,12 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_WRITE, ucpu_write_hook, cpu,
 			1, 0) ||
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
-			ucpu_mem_hook, cpu, 1, 0) ||
-	    uc_hook_add(cpu->kuc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1,
-			0) ||
-	    uc_hook_add(cpu->kuc, &hook,
-			UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, ucpu_mem_hook,
-			cpu, 1, 0)) {
+			ucpu_mem_hook, cpu, 1, 0)) {
 		ucpu_free(cpu);
 		return create_fail(-ENOMEM, "cannot set up Unicorn");
 	}
 	/* User mode from the start, so that SR writes never switch stacks. */
 	uc_reg_write(cpu->uc, UC_M68K_REG_SR, &sr);
-	uc_reg_write(cpu->kuc, UC_M68K_REG_SR, &sr);
 
 	mmgrab(mm);
 	cpu->mn.ops = &ucpu_mn_ops;

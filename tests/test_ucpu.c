@@ -775,7 +775,14 @@ static void test_irq_invisible(void **state)
 	p.rng.s = mt_seed("test_irq_invisible");
 	ut_cpu(u, "fixup-rts.o");
 	ut_thread(&p.other, 1, 0);
-	for (round = 0; round < 200; round++) {
+	/*
+	 * At least 200 rounds, and on until the kernel engine has been
+	 * replaced once (KERNEL_ENGINE_REPLAYS replays), so that calls run
+	 * on both sides of a replacement.
+	 */
+	for (round = 0;
+	     round < 200 || (!stats(u).kernel_engines && round < 20000);
+	     round++) {
 		n = 1 + mt_rand_below(&p.rng, 16);
 		entry = UT_CODE + (round & 1 ? P_RMW : P_COUNT);
 		p.percent = mt_rand_below(&p.rng, 101);
@@ -803,8 +810,10 @@ static void test_irq_invisible(void **state)
 		assert_memory_equal(mem_a, mem_b, sizeof(mem_a));
 	}
 	ut_check(u);
-	printf("test_irq_invisible: %lu interrupts, %lu replays\n",
-	       stats(u).irqs, stats(u).replays);
+	assert_true(stats(u).kernel_engines >= 1);
+	printf("test_irq_invisible: %u rounds, %lu interrupts, %lu replays, "
+	       "%lu kernel engines replaced\n",
+	       round, stats(u).irqs, stats(u).replays, stats(u).kernel_engines);
 }
 
 int main(void)

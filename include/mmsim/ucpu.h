@@ -202,10 +202,14 @@ uint32_t msim_ucpu_fixup_entry(const struct msim_ucpu *cpu);
  * @fixup_rewinds: kernel entries after which the frame's PC had changed
  * @replays: stops in the middle of a translation block made exact by
  *	running the block again (see the notes in src/ucpu.c)
+ * @kernel_engines: times the engine that runs the replays and the kernel
+ *	entries was replaced by a fresh one, to give back the memory Unicorn
+ *	keeps for each translation
  */
 struct msim_ucpu_stats {
 	unsigned long calls, insns, irqs, access_errors, page_faults;
 	unsigned long tlb_fills, tlb_flushes, fixup_rewinds, replays;
+	unsigned long kernel_engines;
 };
 
 /** msim_ucpu_get_stats - a copy of @cpu's counters */

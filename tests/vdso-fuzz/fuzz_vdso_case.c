@@ -7,10 +7,6 @@
  *
  * The fixup is the seed's, or the one named by MMSIM_VDSO_FUZZ_FIXUP (.S,
  * .s or .o, as mmsim vdso-fuzz --fixup takes).
- *
- * The CPU is replaced every VF_HARNESS_RENEW inputs: the process of a
- * CPU grows by about 2 KB a case, inside Unicorn, and after some 600000
- * cases Unicorn crashed (in tb_invalidate_phys_range()).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,10 +19,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define VF_HARNESS_RENEW 100000
-
 static struct vf_env env;
-static unsigned long runs;
 static struct vf_result result;
 static const char *fixup_path;
 
@@ -61,8 +54,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vf_case c;
 	int ret;
 
-	if (env.cpu && ++runs % VF_HARNESS_RENEW == 0)
-		vf_env_destroy(&env);
 	if (!env.cpu)
 		setup();
 	vf_case_decode(data, size, &c);
