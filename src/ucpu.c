@@ -676,11 +676,23 @@ out:
 	return ret;
 }
 
+/* How many invalidations have started or ended so far. */
+static unsigned long inval_seq(struct msim_ucpu *cpu)
+{
+	unsigned long seq;
+
+	pthread_mutex_lock(&cpu->lock);
+	seq = cpu->inval_seq;
+	pthread_mutex_unlock(&cpu->lock);
+	return seq;
+}
+
 /* The rest of the access-error path: TLB load, else do_page_fault(). */
 static int resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 			 enum msim_access access)
 {
 	int tries = 0, faults = 0, ret;
+	unsigned long seq, last_seq = inval_seq(cpu), rounds = 0;
 	vm_fault_t vf;
 
 	cpu->fault_addr = addr;
@@ -690,6 +702,23 @@ static int resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 			    "%#x",
 			    access_name(access), addr);
 	for (;;) {
+		/*
+		 * The bounds below only stop a model bug from spinning: while
+		 * invalidations come and go, another thread is making
+		 * progress (zapping what was just faulted in, say), and the
+		 * retries start over, as a real CPU would retry for good; a
+		 * fault whose own invalidations keep it going is stopped by
+		 * the bound on rounds.
+		 */
+		if (++rounds > 1000000)
+			return fail(cpu, -EFAULT, "fault at %#x never resolves",
+				    addr);
+		seq = inval_seq(cpu);
+		if (seq != last_seq) {
+			last_seq = seq;
+			tries = 0;
+			faults = 0;
+		}
 		ret = tlb_fill(cpu, addr, access);
 		if (ret <= 0 && ret != -EAGAIN)
 			return ret ? fail(cpu, ret, "out of host memory") : 0;
@@ -703,10 +732,7 @@ static int resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 			sched_yield();
 			continue;
 		}
-		/*
-		 * A fault that succeeded lets the next fill pass; the bound
-		 * only stops a model bug from spinning.
-		 */
+		/* A fault that succeeded lets the next fill pass. */
 		if (faults++ == 4)
 			return fail(cpu, -EFAULT, "fault at %#x does not stick",
 				    addr);
