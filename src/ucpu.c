@@ -93,6 +93,12 @@
 #define FS_READ_PROT 0xd
 #define FS_RTLB_MISS 0xe
 
+/* Vectors of the trap instructions (asm/traps.h: VEC_SYS is trap #0). */
+#define VEC_SYS 32
+#define VEC_TRAP1 33
+#define VEC_TRAP14 46
+#define VEC_TRAP15 47
+
 #define DEFAULT_INSN_LIMIT (1UL << 20)
 #define KERNEL_INSN_LIMIT 65536
 
@@ -118,7 +124,7 @@ struct ucpu_run {
 	struct ucpu_run *prev;
 };
 
-enum ucpu_event { EV_NONE, EV_IRQ, EV_LIMIT, EV_MEM };
+enum ucpu_event { EV_NONE, EV_IRQ, EV_LIMIT, EV_MEM, EV_TRAP };
 
 /* A byte a store of the current translation block overwrote. */
 struct ucpu_undo {
@@ -163,6 +169,7 @@ struct msim_ucpu {
 	enum ucpu_event ev;
 	uc_mem_type ev_type;
 	uint32_t ev_addr;
+	uint32_t ev_vector; /* of an EV_TRAP */
 	uint32_t fault_addr;
 	struct msim_ucpu_stats stats;
 	char err[192];
@@ -618,6 +625,24 @@ static const char *access_name(enum msim_access a)
 }
 
 /* One bounded run, with @lock held around the engine. */
+/*
+ * An exception the instruction itself raises (trap #n, an illegal
+ * instruction, a division by zero): Unicorn calls this instead of taking
+ * it, with the PC already where the exception frame would point.  The
+ * state is exact: the translator syncs the condition codes before it
+ * raises an exception.
+ */
+static void ucpu_intr_hook(uc_engine *uc, uint32_t intno, void *data)
+{
+	struct msim_ucpu *cpu = data;
+
+	if (cpu->in_kernel || !cpu->cur)
+		return;
+	cpu->ev = EV_TRAP;
+	cpu->ev_vector = intno;
+	uc_emu_stop(uc);
+}
+
 static uc_err emu(struct msim_ucpu *cpu, uc_engine *uc, uint32_t pc,
 		  uint32_t until, uint64_t count)
 {
@@ -946,6 +971,52 @@ static int access_error(struct msim_ucpu *cpu, struct ucpu_run *run,
 	return ret;
 }
 
+/*
+ * An exception raised by the instruction before @pc.  trap #0 is the
+ * system call, whose entry (SAVE_ALL_SYS) the seed leaves alone: the call
+ * is not modelled and returns -ENOSYS in %d0.  Every other vector goes
+ * through the kernel's trap entry, which in the seed calls the fixup
+ * after SAVE_ALL_INT, and then trap_c(), which signals the thread: the
+ * call ends there, the thread's context being the frame's (with the PC
+ * the fixup left).
+ */
+static int trap_entry(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
+		      uint32_t vector)
+{
+	struct msim_m68k_regs ctx;
+	int ret;
+
+	get_context(cpu, &ctx);
+	/*
+	 * Unicorn stops at the trap instruction itself; the frame of a trap
+	 * holds the address of the next one, trap being a one-word
+	 * instruction.
+	 */
+	ctx.pc = vector >= VEC_SYS && vector <= VEC_TRAP15 ? pc + 2 : pc;
+	run->t->regs = ctx;
+	run->ctx_saved = true;
+	if (vector == VEC_SYS) {
+		cpu->stats.syscalls++;
+		ctx.d[0] = (uint32_t)-ENOSYS;
+		pthread_mutex_lock(&cpu->lock);
+		write_reg(cpu->uc, UC_M68K_REG_D0, ctx.d[0]);
+		write_reg(cpu->uc, UC_M68K_REG_PC, ctx.pc);
+		pthread_mutex_unlock(&cpu->lock);
+		run->ctx_saved = false;
+		return 0;
+	}
+	cpu->stats.traps++;
+	ret = kernel_entry(cpu, run->depth, &ctx, FORMATVEC(vector, 0));
+	if (ret)
+		return ret;
+	frame_view(cpu, run->depth, &ctx, &run->t->regs);
+	return fail(cpu, -EILSEQ, "%s: vector %u at pc %#x, resumes at %#x",
+		    vector >= VEC_TRAP1 && vector <= VEC_TRAP14 ? "SIGILL"
+		    : vector == VEC_TRAP15			? "SIGTRAP"
+								: "signal",
+		    vector, pc, run->t->regs.pc);
+}
+
 /* The condition codes, by guest code: SR reads do not include them. */
 static int read_ccr(struct msim_ucpu *cpu, uint16_t *ccr)
 {
@@ -1030,6 +1101,14 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 		    pc == MSIM_UCPU_RETURN_ADDR) {
 			cpu->stats.insns += run->n - n0;
 			return 0;
+		}
+		if (e == UC_ERR_OK && cpu->ev == EV_TRAP) {
+			cpu->stats.insns += run->n - n0;
+			ret = trap_entry(cpu, run, pc, cpu->ev_vector);
+			if (ret)
+				return ret;
+			pc = read_reg(cpu->uc, UC_M68K_REG_PC);
+			continue;
 		}
 		if (e == UC_ERR_OK && cpu->ev != EV_IRQ) {
 			cpu->stats.insns += run->n - n0;
@@ -1310,7 +1389,9 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_WRITE, ucpu_write_hook, cpu,
 			1, 0) ||
 	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
-			ucpu_mem_hook, cpu, 1, 0)) {
+			ucpu_mem_hook, cpu, 1, 0) ||
+	    uc_hook_add(cpu->uc, &hook, UC_HOOK_INTR, ucpu_intr_hook, cpu, 1,
+			0)) {
 		ucpu_free(cpu);
 		return create_fail(-ENOMEM, "cannot set up Unicorn");
 	}

@@ -45,6 +45,8 @@
 #define P_FILL 0x170
 #define P_COUNT 0x180
 #define P_RMW 0x1a0
+#define P_TRAP 0x1c0
+#define P_TRAP1 0x1d0
 
 /* The seed's __kernel_atomic_cmpxchg_32, instruction by instruction. */
 #define CMPXCHG_CMP 0x5fffe40cU

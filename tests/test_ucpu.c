@@ -306,6 +306,78 @@ static void test_kernel_area(void **state)
 }
 
 /*
+ * trap #0 is a system call: its entry is not the one the seed gave the
+ * fixup, so even a fixup that sends every context elsewhere leaves it
+ * alone, and the code goes on after it with -ENOSYS in %d0.
+ */
+static void test_syscall(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+
+	unsigned long rewinds;
+
+	ut_cpu(u, "fixup-rewind.o");
+	ut_thread(&t, 0, 0);
+	/*
+	 * The TLB misses on the code and the stack go through the fixup
+	 * too, and are sent to p_target: take them first.
+	 */
+	assert_int_equal(call(u, &t, P_TARGET, NULL, NULL), 0);
+	rewinds = stats(u).fixup_rewinds;
+	ut_thread(&t, 0, 0);
+	t.regs.d[0] = 20; /* getpid */
+	t.regs.d[4] = 0;
+	t.regs.d[5] = 0;
+	assert_int_equal(call(u, &t, P_TRAP, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], (uint32_t)-ENOSYS);
+	assert_int_equal(t.regs.d[5], 7);
+	assert_int_equal(t.regs.d[4], 0);
+	assert_int_equal(stats(u).syscalls, 1);
+	assert_int_equal(stats(u).traps, 0);
+	assert_int_equal(stats(u).fixup_rewinds, rewinds);
+}
+
+/*
+ * Any other trap takes the kernel's trap entry, which calls the fixup as
+ * the seed's entry.S does, then signals the thread: the call ends with the
+ * thread's context as the frame holds it, at the PC the fixup left (after
+ * the trap for one that changes nothing), and the instruction after the
+ * trap has not run.
+ */
+static void test_trap_entry_runs_the_fixup(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+	unsigned long rewinds;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	t.regs.d[5] = 0;
+	assert_int_equal(call(u, &t, P_TRAP1, NULL, NULL), -EILSEQ);
+	assert_non_null(strstr(msim_ucpu_last_error(u->cpu), "SIGILL"));
+	assert_int_equal(t.regs.pc, UT_CODE + P_TRAP1 + 2);
+	assert_int_equal(t.regs.d[5], 0);
+	assert_int_equal(stats(u).traps, 1);
+	assert_int_equal(stats(u).fixup_rewinds, 0);
+
+	msim_ucpu_destroy(u->cpu);
+	u->cpu = NULL;
+	ut_cpu(u, "fixup-rewind.o");
+	ut_thread(&t, 0, 0);
+	/* As above: the TLB misses first, through p_target. */
+	assert_int_equal(call(u, &t, P_TARGET, NULL, NULL), 0);
+	rewinds = stats(u).fixup_rewinds;
+	ut_thread(&t, 0, 0);
+	t.regs.d[5] = 0;
+	assert_int_equal(call(u, &t, P_TRAP1, NULL, NULL), -EILSEQ);
+	assert_int_equal(t.regs.pc, UT_CODE + P_TARGET);
+	assert_int_equal(t.regs.d[5], 0);
+	assert_int_equal(stats(u).traps, 1);
+	assert_int_equal(stats(u).fixup_rewinds, rewinds + 1);
+}
+
+/*
  * An interrupt between a compare and its branch: the kernel entry and the
  * handler's nested call change the flags; the return must bring back the
  * interrupted ones, or the branch goes the other way.
@@ -827,6 +899,8 @@ int main(void)
 		ut_test(test_cow_fork),
 		ut_test(test_dontneed),
 		ut_test(test_kernel_area),
+		ut_test(test_syscall),
+		ut_test(test_trap_entry_runs_the_fixup),
 		ut_test(test_ccr_across_irq),
 		ut_test(test_irq_every_boundary),
 		ut_test(test_irq_invisible),

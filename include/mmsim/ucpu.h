@@ -142,7 +142,9 @@ void msim_ucpu_destroy(struct msim_ucpu *cpu);
  *
  * Switches to @t (storing @t->tp in kuser_vdso_tp), calls @entry with a
  * return address on @t's user stack and runs until it returns.  A nested
- * call switches back to the interrupted thread when it is done.
+ * call switches back to the interrupted thread when it is done.  A
+ * system call (trap #0) is not modelled: it returns -ENOSYS in %d0, and
+ * the code goes on.
  *
  * On return @t->regs.pc is MSIM_UCPU_RETURN_ADDR and @t->regs.sr holds
  * the condition codes the function left.  After an error @t->regs holds
@@ -152,8 +154,10 @@ void msim_ucpu_destroy(struct msim_ucpu *cpu);
  * in (or the fixup faults, or leaves a frame that does not return to user
  * mode), -ELOOP when the call runs more instructions than the limit (see
  * msim_ucpu_set_insn_limit()) or the fixup more than 65536, -EILSEQ when
- * the CPU takes an exception the model does not handle (illegal
- * instruction, trap, address error: a SIGILL or SIGBUS), -ENOMEM when the
+ * the code raises an exception other than a system call (trap #1-#15,
+ * an illegal instruction, ...: the kernel's trap entry runs the fixup,
+ * then the thread gets a signal, and @t->regs is the frame's context) or
+ * one the model cannot take (an address error), -ENOMEM when the
  * mm runs out of memory, -EINVAL for a bad argument (a @depth that is not
  * one more than the caller's, a nested call outside a handler, a thread
  * already on the CPU, an odd or kernel @entry).  msim_ucpu_last_error()
@@ -205,11 +209,15 @@ uint32_t msim_ucpu_fixup_entry(const struct msim_ucpu *cpu);
  * @kernel_engines: times the engine that runs the replays and the kernel
  *	entries was replaced by a fresh one, to give back the memory Unicorn
  *	keeps for each translation
+ * @syscalls: trap #0 instructions (system calls, answered -ENOSYS)
+ * @traps: other exceptions user code raised (trap #1-#15, illegal
+ *	instructions, ...), which enter the kernel through its trap entry
+ *	and the fixup, and end the call with a signal
  */
 struct msim_ucpu_stats {
 	unsigned long calls, insns, irqs, access_errors, page_faults;
 	unsigned long tlb_fills, tlb_flushes, fixup_rewinds, replays;
-	unsigned long kernel_engines;
+	unsigned long kernel_engines, syscalls, traps;
 };
 
 /** msim_ucpu_get_stats - a copy of @cpu's counters */

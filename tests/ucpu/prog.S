@@ -80,3 +80,14 @@ p_rmw:	addl	%d2,%a0@+
 	subql	#1,%d1
 	bnes	p_rmw
 	rts
+	.org	0x1c0
+/* a system call: %d0 is its number, and after it %d5 = 7 */
+p_trap:	trap	#0
+	moveq	#7,%d5
+	rts
+	.org	0x1d0
+/* a trap that is not a system call: the kernel's trap entry, SIGILL */
+p_trap1:
+	trap	#1
+	moveq	#7,%d5
+	rts
