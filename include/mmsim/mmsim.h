@@ -40,6 +40,7 @@
 #include <mmsim/ucpu.h>
 #include <mmsim/vdso.h>
 #include <mmsim/vmscan.h>
+#include <mmsim/xlate_table.h>
 
 #define MMSIM_VERSION "0.1.0"
 
