@@ -148,13 +148,10 @@ int msim_dev_tlb_access(struct msim_dev_tlb *tlb, unsigned long addr, void *buf,
 		if (__atomic_load_n(&tlb->released, __ATOMIC_ACQUIRE))
 			return -EFAULT;
 		spin_lock(&tlb->lock);
-		e = msim_xlate_lookup(&tlb->table, base);
-		if (e && (!write || e->writable)) {
-			msim_xlate_copy(e, off, buf, len, write);
-			spin_unlock(&tlb->lock);
-			return 0;
-		}
+		e = msim_xlate_access(&tlb->table, base, off, buf, len, write);
 		spin_unlock(&tlb->lock);
+		if (e)
+			return 0;
 		tlb->nr_misses++;
 		ret = ats_translate(tlb, base, write);
 		if (ret < 0)
@@ -170,16 +167,11 @@ int msim_dev_tlb_access(struct msim_dev_tlb *tlb, unsigned long addr, void *buf,
 struct page *msim_dev_tlb_entry_page(struct msim_dev_tlb *tlb,
 				     unsigned long addr, bool *writable)
 {
-	struct msim_xlate_entry *e;
-	struct page *page = NULL;
+	struct page *page;
 
 	spin_lock(&tlb->lock);
-	e = msim_xlate_lookup(&tlb->table, addr & PAGE_MASK_OF(tlb->mm));
-	if (e) {
-		page = e->page;
-		if (writable)
-			*writable = e->writable;
-	}
+	page = msim_xlate_page(&tlb->table, addr & PAGE_MASK_OF(tlb->mm),
+			       writable);
 	spin_unlock(&tlb->lock);
 	return page;
 }

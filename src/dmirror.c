@@ -189,13 +189,10 @@ int msim_dmirror_access(struct dmirror *dmirror, unsigned long addr, void *buf,
 		return -EINVAL;
 	for (;;) {
 		down_write(&dmirror->mutex);
-		e = msim_xlate_lookup(&dmirror->pt, base);
-		if (e && (!write || e->writable)) {
-			msim_xlate_copy(e, off, buf, len, write);
-			up_write(&dmirror->mutex);
-			return 0;
-		}
+		e = msim_xlate_access(&dmirror->pt, base, off, buf, len, write);
 		up_write(&dmirror->mutex);
+		if (e)
+			return 0;
 		ret = msim_dmirror_fault(dmirror, base, base + mm_page_size(mm),
 					 write);
 		if (ret)
@@ -206,16 +203,11 @@ int msim_dmirror_access(struct dmirror *dmirror, unsigned long addr, void *buf,
 struct page *msim_dmirror_entry_page(struct dmirror *dmirror,
 				     unsigned long addr, bool *writable)
 {
-	struct msim_xlate_entry *e;
-	struct page *page = NULL;
+	struct page *page;
 
 	down_write(&dmirror->mutex);
-	e = msim_xlate_lookup(&dmirror->pt, addr & PAGE_MASK_OF(dmirror->mm));
-	if (e) {
-		page = e->page;
-		if (writable)
-			*writable = e->writable;
-	}
+	page = msim_xlate_page(&dmirror->pt, addr & PAGE_MASK_OF(dmirror->mm),
+			       writable);
 	up_write(&dmirror->mutex);
 	return page;
 }

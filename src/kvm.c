@@ -309,17 +309,16 @@ int msim_kvm_access(struct kvm *kvm, unsigned long hva, void *buf, size_t len,
 	struct mm_struct *mm = kvm->mm;
 	unsigned long off = hva & (mm_page_size(mm) - 1);
 	unsigned long base = hva - off;
-	struct kvm_spte *spte;
+	struct msim_xlate_entry *xe;
 	int ret;
 
 	if (len > mm_page_size(mm) - off)
 		return -EINVAL;
 	for (;;) {
 		spin_lock(&kvm->mmu_lock);
-		spte = spte_lookup(kvm, base);
-		if (spte && (!write || spte->xe.writable)) {
-			msim_xlate_copy(&spte->xe, off, buf, len, write);
-			spte->accessed = true;
+		xe = msim_xlate_access(&kvm->sptes, base, off, buf, len, write);
+		if (xe) {
+			container_of(xe, struct kvm_spte, xe)->accessed = true;
 			spin_unlock(&kvm->mmu_lock);
 			return 0;
 		}

@@ -83,15 +83,34 @@ void msim_xlate_repoint(struct msim_xlate_table *t, struct msim_xlate_entry *e,
 	msim_coherence_map(t->coherence, &e->sm);
 }
 
-void msim_xlate_copy(struct msim_xlate_entry *e, unsigned long off, void *buf,
-		     size_t len, bool write)
+struct msim_xlate_entry *msim_xlate_access(struct msim_xlate_table *t,
+					   unsigned long base,
+					   unsigned long off, void *buf,
+					   size_t len, bool write)
 {
-	unsigned char *p = (unsigned char *)page_address(e->page) + off;
+	struct msim_xlate_entry *e = msim_xlate_lookup(t, base);
+	unsigned char *p;
 
+	if (!e || (write && !e->writable))
+		return NULL;
+	p = (unsigned char *)page_address(e->page) + off;
 	if (write)
 		memcpy(p, buf, len);
 	else
 		memcpy(buf, p, len);
+	return e;
+}
+
+struct page *msim_xlate_page(struct msim_xlate_table *t, unsigned long addr,
+			     bool *writable)
+{
+	struct msim_xlate_entry *e = msim_xlate_lookup(t, addr);
+
+	if (!e)
+		return NULL;
+	if (writable)
+		*writable = e->writable;
+	return e->page;
 }
 
 void msim_xlate_entry_show(struct msim_xlate_table *t,

@@ -94,12 +94,23 @@ unsigned long msim_xlate_drop_range(struct msim_xlate_table *t,
 				    unsigned long start, unsigned long end);
 
 /**
- * msim_xlate_copy - copy @len bytes between @buf and the frame of @e at
- * offset @off: into the frame if @write, out of it otherwise.  The caller
- * checked that the range stays in the page and that @e allows @write.
+ * msim_xlate_access - copy @len bytes between @buf and the page at @base,
+ * from offset @off in it, if an entry translates @base and allows the
+ * access: into the frame if @write, out of it otherwise.  The caller
+ * checked that the range stays in the page.
+ * Return: the entry used, or NULL for a miss (nothing copied).
  */
-void msim_xlate_copy(struct msim_xlate_entry *e, unsigned long off, void *buf,
-		     size_t len, bool write);
+struct msim_xlate_entry *msim_xlate_access(struct msim_xlate_table *t,
+					   unsigned long base,
+					   unsigned long off, void *buf,
+					   size_t len, bool write);
+
+/**
+ * msim_xlate_page - the frame the entry for @addr translates to, or NULL;
+ * @writable (may be NULL) gets its permission.
+ */
+struct page *msim_xlate_page(struct msim_xlate_table *t, unsigned long addr,
+			     bool *writable);
 
 /**
  * msim_xlate_entry_show - "NAME ADDR pfn PFN rw|ro" for @e, without the
