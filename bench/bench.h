@@ -131,6 +131,32 @@ static inline void bench_print_header(const char *name, const char *params)
 }
 
 /*
+ * The options of a bench that takes only -n COUNT and -r ROUNDS: their
+ * values replace the defaults in @n and @rounds; anything else, or a
+ * zero, calls @usage, which exits.
+ */
+static inline void bench_parse_n_r(int argc, char **argv, unsigned long *n,
+				   unsigned long *rounds, void (*usage)(void))
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:r:h")) != -1) {
+		switch (opt) {
+		case 'n':
+			*n = strtoul(optarg, NULL, 0);
+			break;
+		case 'r':
+			*rounds = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (!*n || !*rounds)
+		usage();
+}
+
+/*
  * Give up: @err is a negative errno from the library, or 0 for a host
  * call that set errno.  Messages start with the program's name.
  */

@@ -173,22 +173,9 @@ int main(int argc, char **argv)
 	struct mm_struct *mm;
 	double *sim[NR_PHASES], *host[NR_PHASES];
 	char params[128];
-	int opt, p;
+	int p;
 
-	while ((opt = getopt(argc, argv, "n:r:h")) != -1) {
-		switch (opt) {
-		case 'n':
-			npages = strtoul(optarg, NULL, 0);
-			break;
-		case 'r':
-			rounds = strtoul(optarg, NULL, 0);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (!npages || !rounds)
-		usage();
+	bench_parse_n_r(argc, argv, &npages, &rounds, usage);
 
 	/*
 	 * Room for every frame of one phase, its page tables (one per 512

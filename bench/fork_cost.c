@@ -331,22 +331,9 @@ int main(int argc, char **argv)
 	struct host h;
 	char params[160];
 	long ret;
-	int opt, p;
+	int p;
 
-	while ((opt = getopt(argc, argv, "n:r:h")) != -1) {
-		switch (opt) {
-		case 'n':
-			npages = strtoul(optarg, NULL, 0);
-			break;
-		case 'r':
-			rounds = strtoul(optarg, NULL, 0);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (!npages || !rounds)
-		usage();
+	bench_parse_n_r(argc, argv, &npages, &rounds, usage);
 
 	for (p = 0; p < NR_PHASES; p++) {
 		sim[p] = calloc(rounds, sizeof(double));

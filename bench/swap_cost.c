@@ -172,22 +172,9 @@ int main(int argc, char **argv)
 	struct task_struct *init;
 	double *sim[NR_PHASES], *host, base;
 	char params[128];
-	int opt, p;
+	int p;
 
-	while ((opt = getopt(argc, argv, "n:r:h")) != -1) {
-		switch (opt) {
-		case 'n':
-			npages = strtoul(optarg, NULL, 0);
-			break;
-		case 'r':
-			rounds = strtoul(optarg, NULL, 0);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (!npages || !rounds)
-		usage();
+	bench_parse_n_r(argc, argv, &npages, &rounds, usage);
 
 	/* Frames for the range, its copy while migrating, and the tables. */
 	m = msim_machine_create(&(struct msim_machine_config){

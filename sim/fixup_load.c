@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mmsim/coldfire_pt_regs.h>
+
 #include "fixup_load.h"
 
 #define VF_FIXUP_SYM "check_vdso_atomic_cmpxchg_32"
@@ -230,13 +232,15 @@ static void first_line(const char *file, char *buf, size_t size)
 	fclose(f);
 }
 
-/* ColdFire struct pt_regs (see the seeds' README). */
+/* ColdFire struct pt_regs, as the library's CPU model lays it out. */
+#define PT_STR(x) #x
+#define PT_DEF(name) "-D" #name "=" PT_STR(name)
 static const char *const pt_regs_defs[] = {
-	"-DPT_OFF_D1=0",       "-DPT_OFF_D2=4",	     "-DPT_OFF_D3=8",
-	"-DPT_OFF_D4=12",      "-DPT_OFF_D5=16",     "-DPT_OFF_A0=20",
-	"-DPT_OFF_A1=24",      "-DPT_OFF_A2=28",     "-DPT_OFF_D0=32",
-	"-DPT_OFF_ORIG_D0=36", "-DPT_OFF_STKADJ=40", "-DPT_OFF_FORMATVEC=44",
-	"-DPT_OFF_SR=46",      "-DPT_OFF_PC=48",
+	PT_DEF(PT_OFF_D1),	PT_DEF(PT_OFF_D2),     PT_DEF(PT_OFF_D3),
+	PT_DEF(PT_OFF_D4),	PT_DEF(PT_OFF_D5),     PT_DEF(PT_OFF_A0),
+	PT_DEF(PT_OFF_A1),	PT_DEF(PT_OFF_A2),     PT_DEF(PT_OFF_D0),
+	PT_DEF(PT_OFF_ORIG_D0), PT_DEF(PT_OFF_STKADJ), PT_DEF(PT_OFF_FORMATVEC),
+	PT_DEF(PT_OFF_SR),	PT_DEF(PT_OFF_PC),
 };
 
 /*

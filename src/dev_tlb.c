@@ -10,39 +10,9 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <string.h>
 #include "internal.h"
 #include <mmsim/dev_tlb.h>
 #include <mmsim/gup.h>
-
-static struct msim_dev_tlb_entry *tlb_lookup(struct msim_dev_tlb *tlb,
-					     unsigned long addr)
-{
-	struct interval_tree_node *node =
-		interval_tree_iter_first(&tlb->entries, addr, addr);
-
-	return node ? container_of(node, struct msim_dev_tlb_entry, node)
-		    : NULL;
-}
-
-/* Under tlb->lock. */
-static void tlb_flush_range(struct msim_dev_tlb *tlb, unsigned long start,
-			    unsigned long end)
-{
-	struct interval_tree_node *node;
-	struct msim_dev_tlb_entry *e;
-
-	if (start >= end)
-		return;
-	while ((node = interval_tree_iter_first(&tlb->entries, start,
-						end - 1))) {
-		e = container_of(node, struct msim_dev_tlb_entry, node);
-		interval_tree_remove(&e->node, &tlb->entries);
-		msim_coherence_unmap(tlb->coherence, &e->sm);
-		tlb->nr_entries--;
-		msim_kfree(tlb->mm->machine, MSIM_ALLOC_OTHER, e);
-	}
-}
 
 /* The IOTLB and ATS invalidation the IOMMU driver would queue. */
 static void dev_tlb_invalidate_range(struct mmu_notifier *mn,
@@ -54,7 +24,7 @@ static void dev_tlb_invalidate_range(struct mmu_notifier *mn,
 	(void)mm;
 	spin_lock(&tlb->lock);
 	tlb->nr_flushes++;
-	tlb_flush_range(tlb, start, end);
+	msim_xlate_drop_range(&tlb->table, start, end);
 	spin_unlock(&tlb->lock);
 }
 
@@ -64,7 +34,7 @@ static void dev_tlb_release(struct mmu_notifier *mn, struct mm_struct *mm)
 
 	(void)mm;
 	spin_lock(&tlb->lock);
-	tlb_flush_range(tlb, 0, ULONG_MAX);
+	msim_xlate_drop_range(&tlb->table, 0, ULONG_MAX);
 	__atomic_store_n(&tlb->released, true, __ATOMIC_RELEASE);
 	spin_unlock(&tlb->lock);
 }
@@ -84,9 +54,7 @@ struct msim_dev_tlb *msim_dev_tlb_create(struct mm_struct *mm, const char *name,
 	if (!tlb)
 		return ERR_PTR(-ENOMEM);
 	tlb->mm = mm;
-	tlb->name = name;
-	tlb->coherence = coherence;
-	tlb->entries = MSIM_AVL_ROOT;
+	msim_xlate_table_init(&tlb->table, mm->machine, name, coherence);
 	spin_lock_init(&tlb->lock);
 	tlb->lock.name = "dev_tlb->lock";
 	tlb->mn.ops = &dev_tlb_ops;
@@ -117,7 +85,7 @@ static int ats_translate(struct msim_dev_tlb *tlb, unsigned long addr,
 {
 	struct mm_struct *mm = tlb->mm;
 	const struct msim_arch *a = mm->arch;
-	struct msim_dev_tlb_entry *e, *old;
+	struct msim_xlate_entry *e;
 	struct page *page;
 	pte_t *ptep, pte;
 	int ret = 0;
@@ -132,19 +100,10 @@ static int ats_translate(struct msim_dev_tlb *tlb, unsigned long addr,
 	if (msim_pte_allows(a, pte, write, false) && page) {
 		spin_lock(&tlb->lock);
 		if (!tlb->released) {
-			old = tlb_lookup(tlb, addr);
-			if (old)
-				tlb_flush_range(tlb, addr, addr + 1);
-			e->node.start = addr;
-			e->node.last = addr + mm_page_size(mm) - 1;
-			e->page = page;
-			e->writable = pte_write(a, pte);
-			interval_tree_insert(&e->node, &tlb->entries);
-			tlb->nr_entries++;
-			msim_secondary_mapping_init(
-				&e->sm, tlb->name, addr, page, e->writable,
-				msim_coherence_now(tlb->coherence));
-			msim_coherence_map(tlb->coherence, &e->sm);
+			msim_xlate_insert(
+				&tlb->table, e, addr, mm_page_size(mm), page,
+				pte_write(a, pte),
+				msim_coherence_now(tlb->table.coherence));
 			e = NULL;
 			ret = 1;
 		}
@@ -180,8 +139,7 @@ int msim_dev_tlb_access(struct msim_dev_tlb *tlb, unsigned long addr, void *buf,
 	struct mm_struct *mm = tlb->mm;
 	unsigned long off = addr & (mm_page_size(mm) - 1);
 	unsigned long base = addr - off;
-	struct msim_dev_tlb_entry *e;
-	unsigned char *p;
+	struct msim_xlate_entry *e;
 	int ret;
 
 	if (len > mm_page_size(mm) - off)
@@ -190,17 +148,10 @@ int msim_dev_tlb_access(struct msim_dev_tlb *tlb, unsigned long addr, void *buf,
 		if (__atomic_load_n(&tlb->released, __ATOMIC_ACQUIRE))
 			return -EFAULT;
 		spin_lock(&tlb->lock);
-		e = tlb_lookup(tlb, base);
-		if (e && (!write || e->writable)) {
-			p = (unsigned char *)page_address(e->page) + off;
-			if (write)
-				memcpy(p, buf, len);
-			else
-				memcpy(buf, p, len);
-			spin_unlock(&tlb->lock);
-			return 0;
-		}
+		e = msim_xlate_access(&tlb->table, base, off, buf, len, write);
 		spin_unlock(&tlb->lock);
+		if (e)
+			return 0;
 		tlb->nr_misses++;
 		ret = ats_translate(tlb, base, write);
 		if (ret < 0)
@@ -216,32 +167,18 @@ int msim_dev_tlb_access(struct msim_dev_tlb *tlb, unsigned long addr, void *buf,
 struct page *msim_dev_tlb_entry_page(struct msim_dev_tlb *tlb,
 				     unsigned long addr, bool *writable)
 {
-	struct msim_dev_tlb_entry *e;
-	struct page *page = NULL;
+	struct page *page;
 
 	spin_lock(&tlb->lock);
-	e = tlb_lookup(tlb, addr & PAGE_MASK_OF(tlb->mm));
-	if (e) {
-		page = e->page;
-		if (writable)
-			*writable = e->writable;
-	}
+	page = msim_xlate_page(&tlb->table, addr & PAGE_MASK_OF(tlb->mm),
+			       writable);
 	spin_unlock(&tlb->lock);
 	return page;
 }
 
 void msim_dev_tlb_show(struct msim_dev_tlb *tlb, FILE *out)
 {
-	struct interval_tree_node *node;
-	struct msim_dev_tlb_entry *e;
-
 	spin_lock(&tlb->lock);
-	for (node = interval_tree_iter_first(&tlb->entries, 0, ULONG_MAX); node;
-	     node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
-		e = container_of(node, struct msim_dev_tlb_entry, node);
-		fprintf(out, "%s 0x%lx pfn 0x%lx %s\n", tlb->name,
-			e->node.start, page_to_pfn(e->page),
-			e->writable ? "rw" : "ro");
-	}
+	msim_xlate_show(&tlb->table, out);
 	spin_unlock(&tlb->lock);
 }

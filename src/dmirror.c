@@ -13,35 +13,11 @@
 #include "internal.h"
 #include <mmsim/dmirror.h>
 
-static struct dmirror_entry *entry_lookup(struct dmirror *dmirror,
-					  unsigned long addr)
-{
-	struct interval_tree_node *node =
-		interval_tree_iter_first(&dmirror->pt, addr, addr);
-
-	return node ? container_of(node, struct dmirror_entry, node) : NULL;
-}
-
-/* Under the device lock. */
-static void entry_drop(struct dmirror *dmirror, struct dmirror_entry *e)
-{
-	interval_tree_remove(&e->node, &dmirror->pt);
-	msim_coherence_unmap(dmirror->coherence, &e->sm);
-	dmirror->nr_entries--;
-	msim_kfree(dmirror->mm->machine, MSIM_ALLOC_OTHER, e);
-}
-
 /* dmirror_do_update(): the device forgets [@start, @end). */
 static void dmirror_do_update(struct dmirror *dmirror, unsigned long start,
 			      unsigned long end)
 {
-	struct interval_tree_node *node;
-
-	if (start >= end)
-		return;
-	while ((node = interval_tree_iter_first(&dmirror->pt, start, end - 1)))
-		entry_drop(dmirror,
-			   container_of(node, struct dmirror_entry, node));
+	msim_xlate_drop_range(&dmirror->pt, start, end);
 }
 
 static bool dmirror_interval_invalidate(struct mmu_interval_notifier *mni,
@@ -86,9 +62,7 @@ struct dmirror *msim_dmirror_create(struct mm_struct *mm, unsigned long start,
 		return ERR_PTR(-ENOMEM);
 	dmirror->mm = mm;
 	dmirror->owner = owner;
-	dmirror->name = name;
-	dmirror->coherence = coherence;
-	dmirror->pt = MSIM_AVL_ROOT;
+	msim_xlate_table_init(&dmirror->pt, mm->machine, name, coherence);
 	init_rwsem(&dmirror->mutex);
 	dmirror->mutex.name = "dmirror->mutex";
 	ret = mmu_interval_notifier_insert(&dmirror->notifier, mm, start,
@@ -122,7 +96,7 @@ static int dmirror_do_fault(struct dmirror *dmirror, struct hmm_range *range,
 			    unsigned long seen)
 {
 	struct mm_struct *mm = dmirror->mm;
-	struct dmirror_entry *e, *old;
+	struct msim_xlate_entry *e;
 	unsigned long addr, i;
 	struct page *page;
 
@@ -136,18 +110,8 @@ static int dmirror_do_fault(struct dmirror *dmirror, struct hmm_range *range,
 		e = msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*e));
 		if (!e)
 			return -ENOMEM;
-		old = entry_lookup(dmirror, addr);
-		if (old)
-			entry_drop(dmirror, old);
-		e->node.start = addr;
-		e->node.last = addr + mm_page_size(mm) - 1;
-		e->page = page;
-		e->writable = range->hmm_pfns[i] & HMM_PFN_WRITE;
-		interval_tree_insert(&e->node, &dmirror->pt);
-		dmirror->nr_entries++;
-		msim_secondary_mapping_init(&e->sm, dmirror->name, addr, page,
-					    e->writable, seen);
-		msim_coherence_map(dmirror->coherence, &e->sm);
+		msim_xlate_insert(&dmirror->pt, e, addr, mm_page_size(mm), page,
+				  range->hmm_pfns[i] & HMM_PFN_WRITE, seen);
 	}
 	return 0;
 }
@@ -181,7 +145,7 @@ int msim_dmirror_fault(struct dmirror *dmirror, unsigned long start,
 	dmirror->nr_faults++;
 	for (;;) {
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
-		seen = msim_coherence_now(dmirror->coherence);
+		seen = msim_coherence_now(dmirror->pt.coherence);
 		memset(range.hmm_pfns, 0, npages * sizeof(*range.hmm_pfns));
 		mmap_read_lock(mm);
 		ret = hmm_range_fault(&range);
@@ -218,25 +182,17 @@ int msim_dmirror_access(struct dmirror *dmirror, unsigned long addr, void *buf,
 	struct mm_struct *mm = dmirror->mm;
 	unsigned long off = addr & (mm_page_size(mm) - 1);
 	unsigned long base = addr - off;
-	struct dmirror_entry *e;
-	unsigned char *p;
+	struct msim_xlate_entry *e;
 	int ret;
 
 	if (len > mm_page_size(mm) - off)
 		return -EINVAL;
 	for (;;) {
 		down_write(&dmirror->mutex);
-		e = entry_lookup(dmirror, base);
-		if (e && (!write || e->writable)) {
-			p = (unsigned char *)page_address(e->page) + off;
-			if (write)
-				memcpy(p, buf, len);
-			else
-				memcpy(buf, p, len);
-			up_write(&dmirror->mutex);
-			return 0;
-		}
+		e = msim_xlate_access(&dmirror->pt, base, off, buf, len, write);
 		up_write(&dmirror->mutex);
+		if (e)
+			return 0;
 		ret = msim_dmirror_fault(dmirror, base, base + mm_page_size(mm),
 					 write);
 		if (ret)
@@ -247,32 +203,18 @@ int msim_dmirror_access(struct dmirror *dmirror, unsigned long addr, void *buf,
 struct page *msim_dmirror_entry_page(struct dmirror *dmirror,
 				     unsigned long addr, bool *writable)
 {
-	struct dmirror_entry *e;
-	struct page *page = NULL;
+	struct page *page;
 
 	down_write(&dmirror->mutex);
-	e = entry_lookup(dmirror, addr & PAGE_MASK_OF(dmirror->mm));
-	if (e) {
-		page = e->page;
-		if (writable)
-			*writable = e->writable;
-	}
+	page = msim_xlate_page(&dmirror->pt, addr & PAGE_MASK_OF(dmirror->mm),
+			       writable);
 	up_write(&dmirror->mutex);
 	return page;
 }
 
 void msim_dmirror_show(struct dmirror *dmirror, FILE *out)
 {
-	struct interval_tree_node *node;
-	struct dmirror_entry *e;
-
 	down_write(&dmirror->mutex);
-	for (node = interval_tree_iter_first(&dmirror->pt, 0, ULONG_MAX); node;
-	     node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
-		e = container_of(node, struct dmirror_entry, node);
-		fprintf(out, "%s 0x%lx pfn 0x%lx %s\n", dmirror->name,
-			e->node.start, page_to_pfn(e->page),
-			e->writable ? "rw" : "ro");
-	}
+	msim_xlate_show(&dmirror->pt, out);
 	up_write(&dmirror->mutex);
 }

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <string.h>
 #include "internal.h"
 #include <mmsim/kvm.h>
 
@@ -18,34 +17,21 @@ static inline struct kvm *mmu_notifier_to_kvm(struct mmu_notifier *mn)
 	return container_of(mn, struct kvm, mmu_notifier);
 }
 
+_Static_assert(offsetof(struct kvm_spte, xe) == 0,
+	       "the table frees an spte through its entry");
+
 static struct kvm_spte *spte_lookup(struct kvm *kvm, unsigned long hva)
 {
-	struct interval_tree_node *node =
-		interval_tree_iter_first(&kvm->sptes, hva, hva);
+	struct msim_xlate_entry *xe = msim_xlate_lookup(&kvm->sptes, hva);
 
-	return node ? container_of(node, struct kvm_spte, node) : NULL;
-}
-
-/* Caller holds mmu_lock. */
-static void spte_drop(struct kvm *kvm, struct kvm_spte *spte)
-{
-	interval_tree_remove(&spte->node, &kvm->sptes);
-	msim_coherence_unmap(kvm->coherence, &spte->sm);
-	kvm->nr_sptes--;
-	kvm->nr_zapped++;
-	msim_kfree(kvm->mm->machine, MSIM_ALLOC_OTHER, spte);
+	return xe ? container_of(xe, struct kvm_spte, xe) : NULL;
 }
 
 /* kvm_unmap_gfn_range(): every spte in [@start, @end).  Under mmu_lock. */
 static void kvm_zap_range(struct kvm *kvm, unsigned long start,
 			  unsigned long end)
 {
-	struct interval_tree_node *node;
-
-	if (start >= end)
-		return;
-	while ((node = interval_tree_iter_first(&kvm->sptes, start, end - 1)))
-		spte_drop(kvm, container_of(node, struct kvm_spte, node));
+	kvm->nr_zapped += msim_xlate_drop_range(&kvm->sptes, start, end);
 }
 
 /*
@@ -115,15 +101,12 @@ static void kvm_mmu_notifier_change_pte(struct mmu_notifier *mn,
 	if (spte) {
 		page = pfn_to_page(mm->machine, pte_pfn(a, pte));
 		if (pte_write(a, pte) || !pte_present(a, pte) || !page) {
-			spte_drop(kvm, spte);
+			msim_xlate_drop(&kvm->sptes, &spte->xe);
+			kvm->nr_zapped++;
 		} else {
-			msim_coherence_unmap(kvm->coherence, &spte->sm);
-			spte->page = page;
-			spte->writable = false;
-			msim_secondary_mapping_init(
-				&spte->sm, kvm->name, address, page, false,
-				msim_coherence_now(kvm->coherence));
-			msim_coherence_map(kvm->coherence, &spte->sm);
+			msim_xlate_repoint(
+				&kvm->sptes, &spte->xe, page, false,
+				msim_coherence_now(kvm->sptes.coherence));
 		}
 	}
 	spin_unlock(&kvm->mmu_lock);
@@ -140,9 +123,9 @@ static int kvm_age_range(struct kvm *kvm, unsigned long start,
 	if (start >= end)
 		return 0;
 	spin_lock(&kvm->mmu_lock);
-	for (node = interval_tree_iter_first(&kvm->sptes, start, end - 1); node;
-	     node = interval_tree_iter_next(node, start, end - 1)) {
-		spte = container_of(node, struct kvm_spte, node);
+	for (node = interval_tree_iter_first(&kvm->sptes.root, start, end - 1);
+	     node; node = interval_tree_iter_next(node, start, end - 1)) {
+		spte = container_of(node, struct kvm_spte, xe.node);
 		young |= spte->accessed;
 		spte->accessed = false;
 	}
@@ -216,9 +199,7 @@ struct kvm *msim_kvm_create(struct mm_struct *mm, const char *name,
 	if (!kvm)
 		return ERR_PTR(-ENOMEM);
 	kvm->mm = mm;
-	kvm->name = name;
-	kvm->coherence = coherence;
-	kvm->sptes = MSIM_AVL_ROOT;
+	msim_xlate_table_init(&kvm->sptes, mm->machine, name, coherence);
 	spin_lock_init(&kvm->mmu_lock);
 	kvm->mmu_lock.name = "kvm->mmu_lock";
 	kvm->mmu_notifier.ops = &kvm_mmu_notifier_ops;
@@ -274,7 +255,7 @@ int msim_kvm_page_fault(struct kvm *kvm, unsigned long hva, bool write)
 {
 	struct mm_struct *mm = kvm->mm;
 	unsigned long mmu_seq, seen;
-	struct kvm_spte *spte, *old;
+	struct kvm_spte *spte;
 	struct page *page;
 	int ret;
 
@@ -286,7 +267,7 @@ int msim_kvm_page_fault(struct kvm *kvm, unsigned long hva, bool write)
 		/* Before the lookup: paired with the release in the end. */
 		mmu_seq = __atomic_load_n(&kvm->mmu_invalidate_seq,
 					  __ATOMIC_ACQUIRE);
-		seen = msim_coherence_now(kvm->coherence);
+		seen = msim_coherence_now(kvm->sptes.coherence);
 		ret = hva_to_pfn(kvm, hva, write, &page);
 		if (ret)
 			return ret;
@@ -312,19 +293,10 @@ int msim_kvm_page_fault(struct kvm *kvm, unsigned long hva, bool write)
 			kvm->nr_retries++;
 			continue;
 		}
-		old = spte_lookup(kvm, hva);
-		if (old)
-			spte_drop(kvm, old);
-		spte->node.start = hva;
-		spte->node.last = hva + mm_page_size(mm) - 1;
-		spte->page = page;
-		spte->writable = write;
 		spte->accessed = true;
-		interval_tree_insert(&spte->node, &kvm->sptes);
-		kvm->nr_sptes++;
-		msim_secondary_mapping_init(&spte->sm, kvm->name, hva, page,
-					    write, seen);
-		msim_coherence_map(kvm->coherence, &spte->sm);
+		kvm->nr_zapped +=
+			msim_xlate_insert(&kvm->sptes, &spte->xe, hva,
+					  mm_page_size(mm), page, write, seen);
 		spin_unlock(&kvm->mmu_lock);
 		put_page(page);
 		return 0;
@@ -337,22 +309,16 @@ int msim_kvm_access(struct kvm *kvm, unsigned long hva, void *buf, size_t len,
 	struct mm_struct *mm = kvm->mm;
 	unsigned long off = hva & (mm_page_size(mm) - 1);
 	unsigned long base = hva - off;
-	struct kvm_spte *spte;
-	unsigned char *p;
+	struct msim_xlate_entry *xe;
 	int ret;
 
 	if (len > mm_page_size(mm) - off)
 		return -EINVAL;
 	for (;;) {
 		spin_lock(&kvm->mmu_lock);
-		spte = spte_lookup(kvm, base);
-		if (spte && (!write || spte->writable)) {
-			p = (unsigned char *)page_address(spte->page) + off;
-			if (write)
-				memcpy(p, buf, len);
-			else
-				memcpy(buf, p, len);
-			spte->accessed = true;
+		xe = msim_xlate_access(&kvm->sptes, base, off, buf, len, write);
+		if (xe) {
+			container_of(xe, struct kvm_spte, xe)->accessed = true;
 			spin_unlock(&kvm->mmu_lock);
 			return 0;
 		}
@@ -372,9 +338,9 @@ struct page *msim_kvm_spte_page(struct kvm *kvm, unsigned long hva,
 	spin_lock(&kvm->mmu_lock);
 	spte = spte_lookup(kvm, hva & PAGE_MASK_OF(kvm->mm));
 	if (spte) {
-		page = spte->page;
+		page = spte->xe.page;
 		if (writable)
-			*writable = spte->writable;
+			*writable = spte->xe.writable;
 		if (accessed)
 			*accessed = spte->accessed;
 	}
@@ -388,13 +354,11 @@ void msim_kvm_show(struct kvm *kvm, FILE *out)
 	struct kvm_spte *spte;
 
 	spin_lock(&kvm->mmu_lock);
-	for (node = interval_tree_iter_first(&kvm->sptes, 0, ULONG_MAX); node;
-	     node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
-		spte = container_of(node, struct kvm_spte, node);
-		fprintf(out, "%s 0x%lx pfn 0x%lx %s%s\n", kvm->name,
-			spte->node.start, page_to_pfn(spte->page),
-			spte->writable ? "rw" : "ro",
-			spte->accessed ? " young" : "");
+	for (node = interval_tree_iter_first(&kvm->sptes.root, 0, ULONG_MAX);
+	     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		spte = container_of(node, struct kvm_spte, xe.node);
+		msim_xlate_entry_show(&kvm->sptes, &spte->xe, out);
+		fprintf(out, "%s\n", spte->accessed ? " young" : "");
 	}
 	spin_unlock(&kvm->mmu_lock);
 }

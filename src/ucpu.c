@@ -46,6 +46,7 @@
 #include <uthash.h>
 
 #include <mmsim/mmsim.h>
+#include <mmsim/coldfire_pt_regs.h>
 #include <mmsim/ucpu.h>
 #include <mmsim/vdso.h>
 
@@ -64,16 +65,8 @@
 #define KFIXUP (KBASE + 0x100)
 #define KSTACK_TOP(depth) (KBASE + KTEXT_SIZE + ((depth) + 1) * THREAD_SIZE)
 
-/* Linux m68k's ColdFire struct pt_regs, as SAVE_ALL_INT leaves it. */
-#define PT_OFF_D1 0
-#define PT_OFF_A0 20
-#define PT_OFF_D0 32
-#define PT_OFF_ORIG_D0 36
-#define PT_OFF_STKADJ 40
-#define PT_OFF_FORMATVEC 44
-#define PT_OFF_SR 46
-#define PT_OFF_PC 48
-#define PT_REGS_SIZE 52
+/* The pc is the last member of pt_regs (see coldfire_pt_regs.h). */
+#define PT_REGS_SIZE (PT_OFF_PC + 4)
 
 #define SR_T 0x8000
 #define SR_S 0x2000

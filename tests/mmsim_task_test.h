@@ -228,6 +228,72 @@ static inline int tt_madvise_at(struct mm_struct *mm, unsigned long start,
 #define tt_madvise(mm, start, len, advice)                                     \
 	tt_madvise_at((mm), (start), (len), (advice), __FILE__, __LINE__)
 
+/*
+ * Page i of [@addr, @addr + @n pages) of @mm gets the byte @seed + i
+ * everywhere; tt_assert_filled() checks that it still holds it.  Each
+ * failure is reported at the caller's line.
+ */
+static inline void tt_fill_at(struct tt *t, struct mm_struct *mm,
+			      unsigned long addr, int n, int seed,
+			      const char *file, int line)
+{
+	unsigned char *buf = malloc(t->page);
+	int i, ret;
+
+	if (!buf)
+		_fail(file, line);
+	for (i = 0; i < n; i++) {
+		memset(buf, seed + i, t->page);
+		ret = tt_access_at(mm, addr + i * t->page, buf, t->page,
+				   MSIM_ACCESS_WRITE, file, line);
+		if (ret) {
+			print_error("%s:%d: write of page %d: %s\n", file, line,
+				    i, msim_errno_name(ret));
+			free(buf);
+			_fail(file, line);
+		}
+	}
+	free(buf);
+}
+
+static inline void tt_assert_filled_at(struct tt *t, struct mm_struct *mm,
+				       unsigned long addr, int n, int seed,
+				       const char *file, int line)
+{
+	unsigned char *buf = malloc(t->page);
+	unsigned char want;
+	unsigned long j;
+	int i, ret;
+
+	if (!buf)
+		_fail(file, line);
+	for (i = 0; i < n; i++) {
+		ret = tt_access_at(mm, addr + i * t->page, buf, t->page,
+				   MSIM_ACCESS_READ, file, line);
+		if (ret) {
+			print_error("%s:%d: read of page %d: %s\n", file, line,
+				    i, msim_errno_name(ret));
+			free(buf);
+			_fail(file, line);
+		}
+		want = (unsigned char)(seed + i);
+		for (j = 0; j < t->page; j++)
+			if (buf[j] != want) {
+				print_error("%s:%d: page %d byte %lu: %#x, "
+					    "want %#x\n",
+					    file, line, i, j, buf[j], want);
+				free(buf);
+				_fail(file, line);
+			}
+	}
+	free(buf);
+}
+
+#define tt_fill(t, mm, addr, n, seed)                                          \
+	tt_fill_at((t), (mm), (addr), (n), (seed), __FILE__, __LINE__)
+#define tt_assert_filled(t, mm, addr, n, seed)                                 \
+	tt_assert_filled_at((t), (mm), (addr), (n), (seed), __FILE__, __LINE__)
+
 /* Looking at the state. */
 
 /*

@@ -98,11 +98,11 @@ static void kvm_fault_across_munmap(struct tt *t, bool broken)
 	if (!broken) {
 		assert_int_equal(ret, -EFAULT);
 		assert_int_equal(kvm->nr_retries, 1);
-		assert_int_equal(kvm->nr_sptes, 0);
+		assert_int_equal(kvm->sptes.nr_entries, 0);
 		dt_coherent(c);
 	} else {
 		assert_int_equal(ret, 0);
-		assert_int_equal(kvm->nr_sptes, 1);
+		assert_int_equal(kvm->sptes.nr_entries, 1);
 		dt_incoherent(c, 1);
 		/*
 		 * t1 the lookup, t2-t3 the munmap in the hook, t4 the
@@ -287,7 +287,7 @@ static void test_dmirror_retries_across_munmap(void **state)
 	assert_int_equal(msim_dmirror_fault(d, BASE, BASE + t->page, false),
 			 -EFAULT);
 	assert_int_equal(d->nr_retries, 1);
-	assert_int_equal(d->nr_entries, 0);
+	assert_int_equal(d->pt.nr_entries, 0);
 	dt_coherent(c);
 	msim_dmirror_destroy(d);
 	msim_coherence_destroy(c);

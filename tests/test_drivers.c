@@ -641,7 +641,7 @@ static void test_dev_tlb_flushes(void **state)
 	flushes = d.tlb->nr_flushes;
 	assert_int_equal(tt_madvise(mm, BASE, t->page, MADV_DONTNEED), 0);
 	assert_true(d.tlb->nr_flushes > flushes);
-	assert_int_equal(d.tlb->nr_entries, 0);
+	assert_int_equal(d.tlb->table.nr_entries, 0);
 	dt_detach(&d);
 }
 

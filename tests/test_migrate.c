@@ -14,40 +14,6 @@ static struct mm_struct *init_mm(struct tt *t)
 	return t->task[0]->mm;
 }
 
-static void fill(struct tt *t, struct mm_struct *mm, unsigned long addr, int n,
-		 int seed)
-{
-	unsigned char *buf = malloc(t->page);
-	int i;
-
-	assert_non_null(buf);
-	for (i = 0; i < n; i++) {
-		memset(buf, seed + i, t->page);
-		assert_int_equal(tt_write(mm, addr + i * t->page, buf, t->page),
-				 0);
-	}
-	free(buf);
-}
-
-static void assert_filled(struct tt *t, struct mm_struct *mm,
-			  unsigned long addr, int n, int seed)
-{
-	unsigned char *buf = malloc(t->page);
-	unsigned long j;
-	int i;
-
-	assert_non_null(buf);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(tt_read(mm, addr + i * t->page, buf, t->page),
-				 0);
-		for (j = 0; j < t->page; j++)
-			if (buf[j] != (unsigned char)(seed + i))
-				fail_msg("page %d byte %lu: %#x, want %#x", i,
-					 j, buf[j], (unsigned char)(seed + i));
-	}
-	free(buf);
-}
-
 static bool is_migration_pte(struct mm_struct *mm, unsigned long addr)
 {
 	pte_t pte = mt_pte(mm, addr);
@@ -112,7 +78,7 @@ static void test_setup_installs_migration_entries(void **state)
 	int i;
 
 	tt_map(mm, BASE, 4 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x10);
+	tt_fill(t, mm, BASE, 2, 0x10);
 	tt_touch(mm, BASE + 2 * p, 1, MSIM_ACCESS_READ);
 	old[0] = tt_pfn(mm, BASE);
 	old[1] = tt_pfn(mm, BASE + p);
@@ -144,9 +110,9 @@ static void test_setup_installs_migration_entries(void **state)
 	/* The holes got the new pages, mapped writable. */
 	assert_int_equal(mt_rss(mm), 4);
 	assert_true(tt_pte_write(mm, BASE + 2 * p));
-	assert_filled(t, mm, BASE, 2, 0x10);
-	assert_filled(t, mm, BASE + 2 * p, 1, 0);
-	assert_filled(t, mm, BASE + 3 * p, 1, 0);
+	tt_assert_filled(t, mm, BASE, 2, 0x10);
+	tt_assert_filled(t, mm, BASE + 2 * p, 1, 0);
+	tt_assert_filled(t, mm, BASE + 3 * p, 1, 0);
 }
 
 static void test_no_destination_restores_the_old_page(void **state)
@@ -157,7 +123,7 @@ static void test_no_destination_restores_the_old_page(void **state)
 	struct mig g;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x20);
+	tt_fill(t, mm, BASE, 2, 0x20);
 	old = tt_pfn(mm, BASE);
 	setup(t, &g, mm, BASE, 2, NULL);
 	alloc_dst(t, &g);
@@ -168,7 +134,7 @@ static void test_no_destination_restores_the_old_page(void **state)
 	assert_true(tt_pte_write(mm, BASE));
 	assert_true(PageAnonExclusive(tt_page(mm, BASE)));
 	assert_false(PageLocked(tt_page(mm, BASE)));
-	assert_filled(t, mm, BASE, 2, 0x20);
+	tt_assert_filled(t, mm, BASE, 2, 0x20);
 }
 
 static void test_pinned_and_referenced_pages_do_not_migrate(void **state)
@@ -180,7 +146,7 @@ static void test_pinned_and_referenced_pages_do_not_migrate(void **state)
 	struct mig g;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x30);
+	tt_fill(t, mm, BASE, 2, 0x30);
 	assert_int_equal(
 		pin_user_pages_remote(mm, BASE, 1, FOLL_WRITE, &pin, NULL), 1);
 	assert_int_equal(get_user_pages_remote(mm, BASE + p, 1, 0, &ref, NULL),
@@ -200,7 +166,7 @@ static void test_pinned_and_referenced_pages_do_not_migrate(void **state)
 	put_page(ref);
 	assert_int_equal(msim_migrate_range(mm, BASE, 2 * p), 2);
 	tt_check(t->m);
-	assert_filled(t, mm, BASE, 2, 0x30);
+	tt_assert_filled(t, mm, BASE, 2, 0x30);
 }
 
 /*
@@ -217,7 +183,7 @@ static void test_shared_page_moves_in_every_process(void **state)
 	unsigned char byte = 0x77;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x40);
+	tt_fill(t, mm, BASE, 2, 0x40);
 	child = tt_fork(t, t->task[0], 0);
 	cmm = child->mm;
 	old = tt_pfn(mm, BASE);
@@ -230,7 +196,7 @@ static void test_shared_page_moves_in_every_process(void **state)
 	assert_false(tt_pte_write(mm, BASE));
 	/* COW still separates them. */
 	assert_int_equal(tt_write(cmm, BASE, &byte, 1), 0);
-	assert_filled(t, mm, BASE, 2, 0x40);
+	tt_assert_filled(t, mm, BASE, 2, 0x40);
 	byte = 0;
 	assert_int_equal(tt_read(cmm, BASE, &byte, 1), 0);
 	assert_int_equal(byte, 0x77);
@@ -246,7 +212,7 @@ static void test_fork_copies_migration_entries(void **state)
 	struct mig g;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x50);
+	tt_fill(t, mm, BASE, 2, 0x50);
 	setup(t, &g, mm, BASE, 2, NULL);
 	child = tt_fork(t, t->task[0], 0);
 	cmm = child->mm;
@@ -259,8 +225,8 @@ static void test_fork_copies_migration_entries(void **state)
 	assert_int_equal(tt_pfn(cmm, BASE), tt_pfn(mm, BASE));
 	assert_int_equal(page_mapcount(tt_page(mm, BASE)), 2);
 	assert_false(tt_pte_write(mm, BASE));
-	assert_filled(t, cmm, BASE, 2, 0x50);
-	assert_filled(t, mm, BASE, 2, 0x50);
+	tt_assert_filled(t, cmm, BASE, 2, 0x50);
+	tt_assert_filled(t, mm, BASE, 2, 0x50);
 }
 
 /* MADV_DONTNEED on entries in place: the page goes with finalize. */
@@ -272,7 +238,7 @@ static void test_zap_of_migration_entries(void **state)
 	struct mig g;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x60);
+	tt_fill(t, mm, BASE, 2, 0x60);
 	frames = msim_nr_free_frames(t->m);
 	setup(t, &g, mm, BASE, 2, NULL);
 	assert_int_equal(tt_madvise(mm, BASE, p, MADV_DONTNEED), 0);
@@ -281,7 +247,7 @@ static void test_zap_of_migration_entries(void **state)
 	finish(t, &g);
 	assert_int_equal(msim_nr_free_frames(t->m), frames + 1);
 	assert_true(pte_none(mt_pte(mm, BASE)));
-	assert_filled(t, mm, BASE + p, 1, 0x61);
+	tt_assert_filled(t, mm, BASE + p, 1, 0x61);
 }
 
 struct waiter {
@@ -314,7 +280,7 @@ static void test_fault_waits_for_the_migration(void **state)
 	struct mig g;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x70);
+	tt_fill(t, mm, BASE, 2, 0x70);
 	setup(t, &g, mm, BASE, 2, NULL);
 	assert_int_equal(pthread_create(&thr, NULL, wait_access, &w), 0);
 	nanosleep(&ts, NULL);
@@ -341,7 +307,7 @@ static void test_mprotect_of_migration_entries(void **state)
 	struct mig g;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x90);
+	tt_fill(t, mm, BASE, 2, 0x90);
 	setup(t, &g, mm, BASE, 2, NULL);
 	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_READ), 0);
 	assert_true(is_readable_exclusive_migration_entry(
@@ -353,7 +319,7 @@ static void test_mprotect_of_migration_entries(void **state)
 	/* Exclusive: write access comes back without a copy. */
 	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_RW), 0);
 	assert_true(tt_pte_write(mm, BASE));
-	assert_filled(t, mm, BASE, 2, 0x90);
+	tt_assert_filled(t, mm, BASE, 2, 0x90);
 }
 
 static void test_setup_checks_arguments(void **state)
@@ -401,13 +367,13 @@ static void test_migrate_range_spans_vmas(void **state)
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
 	tt_map(mm, BASE + 2 * p, 2 * p, PROT_READ | PROT_WRITE | PROT_EXEC);
-	fill(t, mm, BASE, 4, 0x80);
+	tt_fill(t, mm, BASE, 4, 0x80);
 	assert_int_equal(tt_mprotect(mm, BASE, p, PROT_READ), 0);
 	assert_int_equal(msim_migrate_range(mm, BASE, 4 * p), 4);
 	tt_check(t->m);
 	assert_false(tt_pte_write(mm, BASE));
 	assert_true(PageAnonExclusive(tt_page(mm, BASE)));
-	assert_filled(t, mm, BASE, 4, 0x80);
+	tt_assert_filled(t, mm, BASE, 4, 0x80);
 }
 
 int main(void)

@@ -39,41 +39,6 @@ static struct mm_struct *init_mm(struct tt *t)
 	return t->task[0]->mm;
 }
 
-/* Page i of [addr, addr + n pages) holds the byte @seed + i everywhere. */
-static void fill(struct tt *t, struct mm_struct *mm, unsigned long addr, int n,
-		 int seed)
-{
-	unsigned char *buf = malloc(t->page);
-	int i;
-
-	assert_non_null(buf);
-	for (i = 0; i < n; i++) {
-		memset(buf, seed + i, t->page);
-		assert_int_equal(tt_write(mm, addr + i * t->page, buf, t->page),
-				 0);
-	}
-	free(buf);
-}
-
-static void assert_filled(struct tt *t, struct mm_struct *mm,
-			  unsigned long addr, int n, int seed)
-{
-	unsigned char *buf = malloc(t->page);
-	unsigned long j;
-	int i;
-
-	assert_non_null(buf);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(tt_read(mm, addr + i * t->page, buf, t->page),
-				 0);
-		for (j = 0; j < t->page; j++)
-			if (buf[j] != (unsigned char)(seed + i))
-				fail_msg("page %d byte %lu: %#x, want %#x", i,
-					 j, buf[j], (unsigned char)(seed + i));
-	}
-	free(buf);
-}
-
 static long reclaim(struct tt *t, struct mm_struct *mm, unsigned long addr,
 		    unsigned long len)
 {
@@ -105,7 +70,7 @@ static void test_reclaim_and_swap_in_keep_the_bytes(void **state)
 	int i;
 
 	tt_map(mm, BASE, 4 * p, PROT_RW);
-	fill(t, mm, BASE, 4, 0x40);
+	tt_fill(t, mm, BASE, 4, 0x40);
 	frames = msim_nr_free_frames(t->m);
 	assert_int_equal(reclaim(t, mm, BASE, 4 * p), 4);
 	/* The frames went back; the slots hold the pages. */
@@ -120,7 +85,7 @@ static void test_reclaim_and_swap_in_keep_the_bytes(void **state)
 			pte_swp_exclusive(mm->arch, mt_pte(mm, BASE + i * p)));
 		assert_int_equal(slot_count(mm, BASE + i * p), 1);
 	}
-	assert_filled(t, mm, BASE, 4, 0x40);
+	tt_assert_filled(t, mm, BASE, 4, 0x40);
 	assert_int_equal(mt_rss(mm), 4);
 	assert_int_equal(get_mm_counter(mm, MM_SWAPENTS), 0);
 	assert_int_equal(msim_nr_swap_pages(t->m), SWAP_PAGES);
@@ -135,7 +100,7 @@ static void test_swapped_in_page_is_exclusive_and_reused(void **state)
 	unsigned char byte = 0x99;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 1);
+	tt_fill(t, mm, BASE, 2, 1);
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
 
 	/* Exclusive: even a read maps it writable, but clean. */
@@ -172,7 +137,7 @@ static void test_fork_shares_swap_entries(void **state)
 	unsigned char byte = 0xee;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x10);
+	tt_fill(t, mm, BASE, 2, 0x10);
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
 	child = tt_fork(t, t->task[0], 0);
 	cmm = child->mm;
@@ -181,13 +146,13 @@ static void test_fork_shares_swap_entries(void **state)
 	assert_false(pte_swp_exclusive(cmm->arch, mt_pte(cmm, BASE)));
 	assert_int_equal(get_mm_counter(cmm, MM_SWAPENTS), 2);
 
-	assert_filled(t, cmm, BASE, 1, 0x10);
+	tt_assert_filled(t, cmm, BASE, 1, 0x10);
 	assert_false(PageAnonExclusive(tt_page(cmm, BASE)));
 	assert_false(tt_pte_write(cmm, BASE));
 	assert_int_equal(slot_count(mm, BASE), 1);
 	/* The child's write reuses its copy; the parent keeps the old bytes. */
 	assert_int_equal(tt_write(cmm, BASE, &byte, 1), 0);
-	assert_filled(t, mm, BASE, 1, 0x10);
+	tt_assert_filled(t, mm, BASE, 1, 0x10);
 	assert_true(PageAnonExclusive(tt_page(mm, BASE)));
 	assert_true(tt_pte_write(mm, BASE));
 	byte = 0;
@@ -198,7 +163,7 @@ static void test_fork_shares_swap_entries(void **state)
 	assert_int_equal(slot_count(mm, BASE + p), 2);
 	tt_exit(t, child);
 	assert_int_equal(slot_count(mm, BASE + p), 1);
-	assert_filled(t, mm, BASE + p, 1, 0x11);
+	tt_assert_filled(t, mm, BASE + p, 1, 0x11);
 	assert_int_equal(msim_live(t->m, MSIM_ALLOC_SWAP), 0);
 }
 
@@ -214,7 +179,7 @@ static void test_reclaim_unmaps_every_process(void **state)
 	unsigned long p = t->page;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x20);
+	tt_fill(t, mm, BASE, 2, 0x20);
 	child = tt_fork(t, t->task[0], 0);
 	cmm = child->mm;
 	assert_int_equal(tt_madvise(mm, BASE, 2 * p, MADV_PAGEOUT), 0);
@@ -224,8 +189,8 @@ static void test_reclaim_unmaps_every_process(void **state)
 	assert_true(is_swapped(cmm, BASE));
 	assert_int_equal(slot_count(mm, BASE), 2);
 	assert_false(is_swapped(cmm, BASE + p));
-	assert_filled(t, cmm, BASE, 2, 0x20);
-	assert_filled(t, mm, BASE, 2, 0x20);
+	tt_assert_filled(t, cmm, BASE, 2, 0x20);
+	tt_assert_filled(t, mm, BASE, 2, 0x20);
 }
 
 static void test_pageout_reclaims_private_pages(void **state)
@@ -237,7 +202,7 @@ static void test_pageout_reclaims_private_pages(void **state)
 	FILE *f;
 
 	tt_map(mm, BASE, 4 * p, PROT_RW);
-	fill(t, mm, BASE, 3, 0x30);
+	tt_fill(t, mm, BASE, 3, 0x30);
 	tt_touch(mm, BASE + 3 * p, 1, MSIM_ACCESS_READ); /* the zero page */
 	assert_int_equal(tt_madvise(mm, BASE, 4 * p, MADV_PAGEOUT), 0);
 	assert_int_equal(mt_rss(mm), 0);
@@ -250,7 +215,7 @@ static void test_pageout_reclaims_private_pages(void **state)
 	fclose(f);
 	assert_non_null(strstr(smaps, "Rss:                   0 kB\n"));
 	assert_non_null(strstr(smaps, "Swap:                 12 kB\n"));
-	assert_filled(t, mm, BASE, 3, 0x30);
+	tt_assert_filled(t, mm, BASE, 3, 0x30);
 	/* A hole in the range: the mapped part is done, then ENOMEM. */
 	assert_int_equal(tt_madvise(mm, BASE, 8 * p, MADV_PAGEOUT), -ENOMEM);
 	assert_int_equal(mt_rss(mm), 0);
@@ -263,14 +228,14 @@ static void test_no_swap_keeps_pages(void **state)
 	unsigned long p = t->page;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x50);
+	tt_fill(t, mm, BASE, 2, 0x50);
 	assert_true(pte_young(mm->arch, mt_pte(mm, BASE)));
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 0);
 	assert_int_equal(tt_madvise(mm, BASE, 2 * p, MADV_PAGEOUT), 0);
 	assert_int_equal(mt_rss(mm), 2);
 	/* Reclaim ignores references rather than clearing them. */
 	assert_true(pte_young(mm->arch, mt_pte(mm, BASE)));
-	assert_filled(t, mm, BASE, 2, 0x50);
+	tt_assert_filled(t, mm, BASE, 2, 0x50);
 }
 
 static void test_pinned_and_referenced_pages_stay(void **state)
@@ -281,7 +246,7 @@ static void test_pinned_and_referenced_pages_stay(void **state)
 	struct page *pin, *ref;
 
 	tt_map(mm, BASE, 3 * p, PROT_RW);
-	fill(t, mm, BASE, 3, 0x60);
+	tt_fill(t, mm, BASE, 3, 0x60);
 	assert_int_equal(
 		pin_user_pages_remote(mm, BASE, 1, FOLL_WRITE, &pin, NULL), 1);
 	assert_int_equal(get_user_pages_remote(mm, BASE + p, 1, 0, &ref, NULL),
@@ -295,7 +260,7 @@ static void test_pinned_and_referenced_pages_stay(void **state)
 	unpin_user_page(pin);
 	put_page(ref);
 	assert_int_equal(reclaim(t, mm, BASE, 3 * p), 2);
-	assert_filled(t, mm, BASE, 3, 0x60);
+	tt_assert_filled(t, mm, BASE, 3, 0x60);
 }
 
 static void test_gup_swaps_in(void **state)
@@ -306,7 +271,7 @@ static void test_gup_swaps_in(void **state)
 	struct page *pages[2];
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x70);
+	tt_fill(t, mm, BASE, 2, 0x70);
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
 	assert_int_equal(
 		get_user_pages_remote(mm, BASE, 2, FOLL_NOFAULT, pages, NULL),
@@ -327,7 +292,7 @@ static void test_zap_frees_slots(void **state)
 	unsigned long p = t->page;
 
 	tt_map(mm, BASE, 4 * p, PROT_RW);
-	fill(t, mm, BASE, 4, 0x80);
+	tt_fill(t, mm, BASE, 4, 0x80);
 	assert_int_equal(reclaim(t, mm, BASE, 4 * p), 4);
 	assert_int_equal(tt_madvise(mm, BASE, p, MADV_DONTNEED), 0);
 	assert_int_equal(msim_nr_swap_pages(t->m), SWAP_PAGES - 3);
@@ -335,8 +300,8 @@ static void test_zap_frees_slots(void **state)
 	assert_int_equal(msim_nr_swap_pages(t->m), SWAP_PAGES - 1);
 	assert_int_equal(get_mm_counter(mm, MM_SWAPENTS), 1);
 	/* The zapped page reads back as zeroes. */
-	assert_filled(t, mm, BASE, 1, 0);
-	assert_filled(t, mm, BASE + 3 * p, 1, 0x83);
+	tt_assert_filled(t, mm, BASE, 1, 0);
+	tt_assert_filled(t, mm, BASE + 3 * p, 1, 0x83);
 }
 
 /* mprotect() leaves swap PTEs as they are; swap-in takes the new prot. */
@@ -348,7 +313,7 @@ static void test_mprotect_of_swapped_pages(void **state)
 	unsigned char byte = 1;
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
-	fill(t, mm, BASE, 2, 0x90);
+	tt_fill(t, mm, BASE, 2, 0x90);
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
 	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_READ), 0);
 	assert_true(is_swapped(mm, BASE));
@@ -356,14 +321,14 @@ static void test_mprotect_of_swapped_pages(void **state)
 		msim_user_access(mm, BASE, &byte, 1, MSIM_ACCESS_WRITE, &fault),
 		-EFAULT);
 	assert_true(is_swapped(mm, BASE));
-	assert_filled(t, mm, BASE, 1, 0x90);
+	tt_assert_filled(t, mm, BASE, 1, 0x90);
 	assert_false(tt_pte_write(mm, BASE));
 	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_NONE), 0);
 	assert_int_equal(tt_mprotect(mm, BASE, 2 * p, PROT_RW), 0);
 	/* Exclusive after swap-in: mprotect gives write back at once. */
 	assert_true(tt_pte_write(mm, BASE));
 	assert_int_equal(tt_write(mm, BASE + p, &byte, 1), 0);
-	assert_filled(t, mm, BASE, 1, 0x90);
+	tt_assert_filled(t, mm, BASE, 1, 0x90);
 }
 
 static void test_full_swap_reclaims_what_fits(void **state)
@@ -373,12 +338,12 @@ static void test_full_swap_reclaims_what_fits(void **state)
 	unsigned long p = t->page;
 
 	tt_map(mm, BASE, (SWAP_PAGES + 2) * p, PROT_RW);
-	fill(t, mm, BASE, SWAP_PAGES + 2, 0);
+	tt_fill(t, mm, BASE, SWAP_PAGES + 2, 0);
 	assert_int_equal(reclaim(t, mm, BASE, (SWAP_PAGES + 2) * p),
 			 SWAP_PAGES);
 	assert_int_equal(msim_nr_swap_pages(t->m), 0);
 	assert_int_equal(mt_rss(mm), 2);
-	assert_filled(t, mm, BASE, SWAP_PAGES + 2, 0);
+	tt_assert_filled(t, mm, BASE, SWAP_PAGES + 2, 0);
 }
 
 static void test_bad_arguments(void **state)

@@ -878,7 +878,11 @@ static void test_irq_invisible(void **state)
 		for (i = 0; i < 16; i++)
 			mem_b[i] = ut_peek(u->mm, UT_DATA + 4 * i);
 		assert_int_equal(p.bad, 0);
-		assert_memory_equal(&a.regs, &b.regs, sizeof(a.regs));
+		/* Member by member: the padding after sr is nobody's. */
+		assert_memory_equal(a.regs.d, b.regs.d, sizeof(a.regs.d));
+		assert_memory_equal(a.regs.a, b.regs.a, sizeof(a.regs.a));
+		assert_int_equal(a.regs.pc, b.regs.pc);
+		assert_int_equal(a.regs.sr, b.regs.sr);
 		assert_memory_equal(mem_a, mem_b, sizeof(mem_a));
 	}
 	ut_check(u);

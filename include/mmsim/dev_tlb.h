@@ -21,40 +21,26 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <mmsim/coherence.h>
-#include <mmsim/interval_tree.h>
 #include <mmsim/mmu_notifier.h>
+#include <mmsim/xlate_table.h>
 
 /**
  * struct msim_dev_tlb - one device's TLB over one mm
  * @mn: the classic subscription
  * @mm: the address space the device works in (its PASID)
- * @lock: protects @entries; taken inside the page-table lock
- * @entries: cached translations (struct msim_dev_tlb_entry), by address
- * @nr_entries: how many
+ * @lock: protects @table; taken inside the page-table lock
+ * @table: the cached translations, with the name for reports and the
+ *	checker they are recorded with
  * @released: ->release ran; translation requests fail
- * @name: for reports (not copied)
- * @coherence: where entries are recorded, or NULL
  * @nr_misses, @nr_page_requests, @nr_flushes: statistics
  */
 struct msim_dev_tlb {
 	struct mmu_notifier mn;
 	struct mm_struct *mm;
 	spinlock_t lock;
-	struct msim_avl_root entries;
-	unsigned long nr_entries;
+	struct msim_xlate_table table;
 	bool released;
-	const char *name;
-	struct msim_coherence *coherence;
 	unsigned long nr_misses, nr_page_requests, nr_flushes;
-};
-
-/** struct msim_dev_tlb_entry - one cached translation */
-struct msim_dev_tlb_entry {
-	struct interval_tree_node node;
-	struct page *page;
-	bool writable;
-	struct msim_secondary_mapping sm;
 };
 
 /**

@@ -24,10 +24,9 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <mmsim/coherence.h>
 #include <mmsim/hmm.h>
-#include <mmsim/interval_tree.h>
 #include <mmsim/mmu_notifier.h>
+#include <mmsim/xlate_table.h>
 
 /**
  * struct dmirror - one device mirroring part of one mm
@@ -35,11 +34,9 @@
  * @mm: the mm mirrored
  * @mutex: the device lock: protects @pt and orders read_retry against
  *	set_seq
- * @pt: the device page table (struct dmirror_entry), by address
- * @nr_entries: how many entries
+ * @pt: the device page table, with the name for reports and the checker
+ *	its entries are recorded with
  * @owner: the device's owner cookie for MMU_NOTIFY_MIGRATE
- * @name: for reports (not copied)
- * @coherence: where entries are recorded, or NULL
  * @msim_fault_hook: called between hmm_range_fault() and taking @mutex,
  *	with no lock held
  * @nr_faults, @nr_retries, @nr_invalidates, @nr_skipped: statistics
@@ -48,28 +45,12 @@ struct dmirror {
 	struct mmu_interval_notifier notifier;
 	struct mm_struct *mm;
 	struct rw_semaphore mutex;
-	struct msim_avl_root pt;
-	unsigned long nr_entries;
+	struct msim_xlate_table pt;
 	void *owner;
-	const char *name;
-	struct msim_coherence *coherence;
 	void (*msim_fault_hook)(struct dmirror *dmirror, unsigned long addr,
 				void *arg);
 	void *msim_fault_hook_arg;
 	unsigned long nr_faults, nr_retries, nr_invalidates, nr_skipped;
-};
-
-/**
- * struct dmirror_entry - one device PTE
- * @node: [addr, addr + PAGE_SIZE - 1] in dmirror->pt
- * @page: the frame; @writable: the device may write
- * @sm: its record with the checker
- */
-struct dmirror_entry {
-	struct interval_tree_node node;
-	struct page *page;
-	bool writable;
-	struct msim_secondary_mapping sm;
 };
 
 /**

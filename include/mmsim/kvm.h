@@ -32,9 +32,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <mmsim/coherence.h>
-#include <mmsim/interval_tree.h>
 #include <mmsim/mmu_notifier.h>
+#include <mmsim/xlate_table.h>
 
 /* msim_bugs: the mistakes a test can make the driver commit. */
 #define MSIM_KVM_BUG_NO_RETRY (1U << 0) /* install whatever was looked up */
@@ -49,11 +48,9 @@
  * @mmu_invalidate_in_progress: invalidations between start and end
  * @mmu_invalidate_range_start: the lowest address any of them covers
  * @mmu_invalidate_range_end: the end of the highest
- * @sptes: the shadow PTEs (struct kvm_spte), by user address
- * @nr_sptes: how many
+ * @sptes: the shadow PTEs (struct kvm_spte), by user address, with the
+ *	name for reports and listings and the checker they are recorded with
  * @released: ->release ran; no spte may be made any more
- * @name: for reports and listings (not copied)
- * @coherence: the checker the sptes are recorded with, or NULL
  * @msim_fault_hook: called by a guest fault between the pfn lookup and
  *	the spte install, with no lock held, so that a test can run an mm
  *	operation in that window
@@ -68,11 +65,8 @@ struct kvm {
 	long mmu_invalidate_in_progress;
 	unsigned long mmu_invalidate_range_start;
 	unsigned long mmu_invalidate_range_end;
-	struct msim_avl_root sptes;
-	unsigned long nr_sptes;
+	struct msim_xlate_table sptes;
 	bool released;
-	const char *name;
-	struct msim_coherence *coherence;
 	void (*msim_fault_hook)(struct kvm *kvm, unsigned long hva, void *arg);
 	void *msim_fault_hook_arg;
 	unsigned int msim_bugs;
@@ -81,18 +75,13 @@ struct kvm {
 
 /**
  * struct kvm_spte - one shadow PTE
- * @node: [hva, hva + PAGE_SIZE - 1] in kvm->sptes
- * @page: the frame
- * @writable: the guest may write through it
+ * @xe: the translation of one page in kvm->sptes (first: the table
+ *	frees the spte through it)
  * @accessed: the guest used it since the last aging
- * @sm: its record with the coherence checker
  */
 struct kvm_spte {
-	struct interval_tree_node node;
-	struct page *page;
-	bool writable;
+	struct msim_xlate_entry xe;
 	bool accessed;
-	struct msim_secondary_mapping sm;
 };
 
 /**

@@ -12,6 +12,7 @@
 #include <mmsim/avl.h>
 #include <mmsim/check.h>
 #include <mmsim/coherence.h>
+#include <mmsim/coldfire_pt_regs.h>
 #include <mmsim/dev_tlb.h>
 #include <mmsim/dmirror.h>
 #include <mmsim/err.h>
@@ -40,6 +41,7 @@
 #include <mmsim/ucpu.h>
 #include <mmsim/vdso.h>
 #include <mmsim/vmscan.h>
+#include <mmsim/xlate_table.h>
 
 #define MMSIM_VERSION "0.1.0"
 
