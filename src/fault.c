@@ -25,8 +25,7 @@ static pte_t maybe_mkwrite(const struct msim_arch *a, pte_t pte,
 	return vma->vm_flags & VM_WRITE ? pte_mkwrite(a, pte) : pte;
 }
 
-static void free_tables_after_failure(struct mm_struct *mm,
-				      unsigned long addr)
+static void free_tables_after_failure(struct mm_struct *mm, unsigned long addr)
 {
 	spin_lock(&mm->page_table_lock);
 	msim_free_empty_tables(mm, addr, addr + mm_page_size(mm));
@@ -257,8 +256,10 @@ oom:
  * wait until that is done or the PTE has changed, then let the fault be
  * retried.  Linux sleeps a tick and retries.
  */
-static void swapcache_wait(struct mm_struct *mm, unsigned long addr,
-			   pte_t orig, swp_entry_t entry)
+_Thread_local bool msim_fault_waited;
+
+static void swapcache_wait(struct mm_struct *mm, unsigned long addr, pte_t orig,
+			   swp_entry_t entry)
 {
 	pte_t *ptep;
 	bool same;
@@ -269,9 +270,10 @@ static void swapcache_wait(struct mm_struct *mm, unsigned long addr,
 		same = ptep && pte_val(*ptep) == pte_val(orig);
 		spin_unlock(&mm->page_table_lock);
 		if (!same || !swap_cache_busy(mm->machine, entry))
-			return;
+			break;
 		sched_yield();
 	}
+	msim_fault_waited = true;
 }
 
 /*
@@ -311,7 +313,7 @@ static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 		swapcache_wait(mm, addr, orig, entry);
 		return 0;
 	default:
-		return 0;	/* the PTE changed under us */
+		return 0; /* the PTE changed under us */
 	}
 	page = __msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME, false);
 	if (!page) {
@@ -368,8 +370,9 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	spin_unlock(&mm->page_table_lock);
 
 	if (pte_none(pte)) {
-		ret = vma_is_anonymous(vma) ? do_anonymous_page(vma, addr, flags) :
-					      do_fault(vma, addr, flags);
+		ret = vma_is_anonymous(vma)
+			      ? do_anonymous_page(vma, addr, flags)
+			      : do_fault(vma, addr, flags);
 		if (ret & VM_FAULT_ERROR)
 			free_tables_after_failure(mm, addr);
 		return ret;
@@ -439,8 +442,8 @@ bool msim_pte_allows(const struct msim_arch *a, pte_t pte, bool write,
 	if (write)
 		return pte_write(a, pte);
 	if (exec)
-		return a->pte.exec ? pte_val(pte) & a->pte.exec :
-				     !(pte_val(pte) & a->pte.nx);
+		return a->pte.exec ? pte_val(pte) & a->pte.exec
+				   : !(pte_val(pte) & a->pte.nx);
 	return !a->pte.read || (pte_val(pte) & a->pte.read);
 }
 
@@ -461,8 +464,8 @@ static bool access_one(struct mm_struct *mm, unsigned long addr,
 
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_offset(mm, addr);
-	if (ptep && msim_pte_allows(a, *ptep, write,
-				    access == MSIM_ACCESS_EXEC)) {
+	if (ptep &&
+	    msim_pte_allows(a, *ptep, write, access == MSIM_ACCESS_EXEC)) {
 		pte = pte_mkyoung(a, *ptep);
 		if (write)
 			pte = pte_mkdirty(a, pte);
@@ -502,12 +505,16 @@ int msim_user_access(struct mm_struct *mm, unsigned long addr, void *buf,
 			n = len;
 		/*
 		 * A fault that succeeded makes the next attempt pass; the
-		 * bound only catches a model bug instead of spinning on it.
+		 * bound only catches a model bug instead of spinning on it,
+		 * and a fault that waited for another thread starts it over.
 		 */
 		for (tries = 0; !access_one(mm, addr, p, n, access); tries++) {
-			ret = tries < 4 ? msim_handle_user_fault(mm, addr,
-								 access) :
-					  VM_FAULT_SIGSEGV;
+			msim_fault_waited = false;
+			ret = tries < 4
+				      ? msim_handle_user_fault(mm, addr, access)
+				      : VM_FAULT_SIGSEGV;
+			if (msim_fault_waited)
+				tries = -1;
 			if (ret & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS)) {
 				if (fault_addr)
 					*fault_addr = addr;

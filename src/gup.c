@@ -44,7 +44,7 @@ static void try_grab_page(struct mm_struct *mm, struct page *page,
 			  unsigned int flags)
 {
 	if (PageReserved(page) || !(flags & (FOLL_GET | FOLL_PIN)))
-		return;	/* the zero page is never counted */
+		return; /* the zero page is never counted */
 	if (flags & FOLL_PIN) {
 		atomic_fetch_add(&page->_refcount, GUP_PIN_COUNTING_BIAS);
 		atomic_fetch_add(&page->_pincount, 1);
@@ -77,8 +77,8 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 	page = vm_normal_page(vma, addr, pte);
 	if (flags & FOLL_WRITE) {
 		/* A forced write is served by an exclusive COW copy. */
-		if (!pte_write(a, pte) &&
-		    !((flags & FOLL_FORCE) && page && PageAnonExclusive(page))) {
+		if (!pte_write(a, pte) && !((flags & FOLL_FORCE) && page &&
+					    PageAnonExclusive(page))) {
 			page = NULL;
 			goto out;
 		}
@@ -141,9 +141,12 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 				break;
 			if (gup_flags & FOLL_NOFAULT)
 				break;
+			msim_fault_waited = false;
 			ret = handle_mm_fault(vma, addr,
 					      fault_flags | FAULT_FLAG_REMOTE,
 					      NULL);
+			if (msim_fault_waited)
+				tries = -1;
 			if (ret & VM_FAULT_OOM) {
 				err = -ENOMEM;
 				break;
@@ -177,7 +180,7 @@ static bool is_valid_gup_args(struct page **pages, unsigned int *gup_flags,
 	unsigned int flags = *gup_flags;
 
 	if (flags & (FOLL_PIN | FOLL_GET))
-		return false;	/* internal flags, not the caller's */
+		return false; /* internal flags, not the caller's */
 	flags |= to_set;
 	if (pages && !(flags & FOLL_PIN))
 		flags |= FOLL_GET;
@@ -216,8 +219,8 @@ long get_user_pages(unsigned long start, unsigned long nr_pages,
 
 	if (!tsk || !tsk->mm)
 		return -EFAULT;
-	return get_user_pages_remote(tsk->mm, start, nr_pages, gup_flags,
-				     pages, NULL);
+	return get_user_pages_remote(tsk->mm, start, nr_pages, gup_flags, pages,
+				     NULL);
 }
 
 long pin_user_pages(unsigned long start, unsigned long nr_pages,
@@ -227,8 +230,8 @@ long pin_user_pages(unsigned long start, unsigned long nr_pages,
 
 	if (!tsk || !tsk->mm)
 		return -EFAULT;
-	return pin_user_pages_remote(tsk->mm, start, nr_pages, gup_flags,
-				     pages, NULL);
+	return pin_user_pages_remote(tsk->mm, start, nr_pages, gup_flags, pages,
+				     NULL);
 }
 
 void unpin_user_page(struct page *page)

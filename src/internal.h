@@ -58,12 +58,10 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 void remove_vma(struct vm_area_struct *vma);
 
 /* vma_merge.c: Linux's merge rules */
-struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm,
-					   struct vm_area_struct *prev,
-					   struct vm_area_struct *next,
-					   unsigned long start,
-					   unsigned long end, vm_flags_t flags,
-					   unsigned long pgoff);
+struct vm_area_struct *
+vma_merge_new_range(struct mm_struct *mm, struct vm_area_struct *prev,
+		    struct vm_area_struct *next, unsigned long start,
+		    unsigned long end, vm_flags_t flags, unsigned long pgoff);
 struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev,
 					struct vm_area_struct *vma,
 					unsigned long start, unsigned long end,
@@ -78,7 +76,7 @@ void vm_unacct_memory(struct mm_struct *mm, long pages);
 #define MMU_GATHER_BUNDLE 64
 struct mmu_gather {
 	struct mm_struct *mm;
-	unsigned long start, end;	/* what the next flush covers */
+	unsigned long start, end; /* what the next flush covers */
 	unsigned long nr, max;
 	struct page **pages;
 	struct page *local[MMU_GATHER_BUNDLE];
@@ -129,6 +127,18 @@ unsigned long vma_address(const struct page *page,
 			  const struct vm_area_struct *vma);
 
 /*
+ * References other than the mappings' and the isolating caller's one:
+ * GUP's, or pins.  Reclaim keeps such a page, there being no swap cache
+ * to keep it in while its PTEs read the slot.
+ */
+static inline bool page_has_extra_refs(struct page *page)
+{
+	return page_ref_count(page) - 1 - page_mapcount(page) -
+		       GUP_PIN_COUNTING_BIAS * atomic_load(&page->_pincount) >
+	       0;
+}
+
+/*
  * The page lock, as isolation: whoever holds it (reclaim, migration) is
  * the only one moving the page; idle tracking and reclaim skip it.
  */
@@ -141,13 +151,19 @@ static inline bool trylock_page(struct page *page)
 
 static inline void unlock_page(struct page *page)
 {
-	__atomic_fetch_and(&page->flags, ~(1UL << PG_locked),
-			   __ATOMIC_RELEASE);
+	__atomic_fetch_and(&page->flags, ~(1UL << PG_locked), __ATOMIC_RELEASE);
 }
 
+/*
+ * Set when a fault waited for another thread (its migration, its swap-in
+ * of the same slot) and returned for a retry: callers that bound their
+ * retries to catch a model bug do not count that one, since Linux would
+ * retry for as long as it takes.
+ */
+extern _Thread_local bool msim_fault_waited;
+
 /* migrate.c: wait until the migration entry @pte at @addr is gone. */
-void migration_entry_wait(struct mm_struct *mm, unsigned long addr,
-			  pte_t pte);
+void migration_entry_wait(struct mm_struct *mm, unsigned long addr, pte_t pte);
 
 /* vmscan.c */
 int madvise_pageout(struct vm_area_struct *vma, unsigned long start,

@@ -24,7 +24,8 @@ void migration_entry_wait(struct mm_struct *mm, unsigned long addr, pte_t pte)
 		same = ptep && pte_val(*ptep) == pte_val(pte);
 		spin_unlock(&mm->page_table_lock);
 		if (!same)
-			return;
+			break;
 		sched_yield();
 	}
+	msim_fault_waited = true;
 }

@@ -59,11 +59,10 @@ static struct page *page_idle_get_page(struct msim_machine *m,
 	spin_lock(&m->zone_lock);
 	if (pfn >= m->next_fresh || PageReserved(page) || PageTable(page) ||
 	    msim_test_page_flag(page, PG_free) || !PageAnon(page) ||
-	    PageLocked(page) || !page_ref_count(page)) {
+	    PageLocked(page) || !get_page_unless_zero(page)) {
 		spin_unlock(&m->zone_lock);
 		return NULL;
 	}
-	get_page(page);
 	spin_unlock(&m->zone_lock);
 	*err = 0;
 	return page;

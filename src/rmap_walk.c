@@ -164,15 +164,20 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 		ret = false;
 		goto unlock;
 	}
-	if (anon_exclusive) {
-		if (page_maybe_dma_pinned(page)) {
-			swap_free(mm->machine, entry);
-			set_pte_at(mm, addr, ptep, pteval);
-			ret = false;
-			goto unlock;
-		}
-		ClearPageAnonExclusive(page);
+	/*
+	 * Checked again now that the PTE is clear and GUP can take no new
+	 * reference through it: one taken since the caller looked would
+	 * write to a page that the swap PTE no longer reaches.
+	 */
+	if ((anon_exclusive && page_maybe_dma_pinned(page)) ||
+	    page_has_extra_refs(page)) {
+		swap_free(mm->machine, entry);
+		set_pte_at(mm, addr, ptep, pteval);
+		ret = false;
+		goto unlock;
 	}
+	if (anon_exclusive)
+		ClearPageAnonExclusive(page);
 	add_mm_counter(mm, MM_ANONPAGES, -1);
 	add_mm_counter(mm, MM_SWAPENTS, 1);
 	swp_pte = swp_entry_to_pte(a, entry);
@@ -294,7 +299,7 @@ static bool remove_migration_pte(struct page *src, struct vm_area_struct *vma,
 	 * the PTE under this lock after us if so.
 	 */
 	pte = pfn_pte(a, page_to_pfn(dst),
-		      (pgprot_t){ READ_ONCE(vma->vm_page_prot.pgprot) });
+		      (pgprot_t){READ_ONCE(vma->vm_page_prot.pgprot)});
 	if (PageDirty(src))
 		pte = pte_mkdirty(a, pte);
 	if (is_writable_migration_entry(entry) &&

@@ -94,17 +94,6 @@ int msim_test_young(struct mm_struct *mm, unsigned long addr)
 }
 
 /*
- * Other references than the mappings' and the caller's isolation one:
- * GUP's, or pins (which try_to_unmap() refuses on its own).
- */
-static bool page_has_extra_refs(struct page *page)
-{
-	return page_ref_count(page) - 1 - page_mapcount(page) -
-		       GUP_PIN_COUNTING_BIAS * atomic_load(&page->_pincount) >
-	       0;
-}
-
-/*
  * shrink_folio_list() with references ignored, for pages the caller
  * isolated (locked, one reference each).  Unlocks and drops every page.
  * Return: how many were freed to swap.

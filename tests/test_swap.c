@@ -7,6 +7,8 @@
  * The checker runs over every mm and the machine after every step; it
  * matches slot counts against swap PTEs.
  */
+#include <pthread.h>
+
 #include "mmsim_task_test.h"
 
 #define SWAP_PAGES 64
@@ -263,6 +265,76 @@ static void test_pinned_and_referenced_pages_stay(void **state)
 	tt_assert_filled(t, mm, BASE, 3, 0x60);
 }
 
+/*
+ * A GUP reference taken after reclaim looked for extra references and
+ * before try_to_unmap() cleared the PTE: the page must stay mapped, or
+ * what the holder writes through it would be lost to the swap PTE, which
+ * reads the slot.  The notifier's start, which try_to_unmap_one() calls
+ * just before taking the page-table lock, runs the GUP on another thread.
+ */
+struct late_gup {
+	struct mmu_notifier mn;
+	struct mm_struct *mm;
+	unsigned long addr;
+	struct page *page;
+	long got;
+	bool fired;
+};
+
+static void *late_gup_fn(void *arg)
+{
+	struct late_gup *g = arg;
+
+	g->got = get_user_pages_remote(g->mm, g->addr, 1, FOLL_WRITE, &g->page,
+				       NULL);
+	return NULL;
+}
+
+static int late_gup_start(struct mmu_notifier *mn,
+			  const struct mmu_notifier_range *range)
+{
+	struct late_gup *g = container_of(mn, struct late_gup, mn);
+	pthread_t thread;
+
+	if (!g->fired && range->event == MMU_NOTIFY_CLEAR) {
+		g->fired = true;
+		if (!pthread_create(&thread, NULL, late_gup_fn, g))
+			pthread_join(thread, NULL);
+	}
+	return 0;
+}
+
+static const struct mmu_notifier_ops late_gup_ops = {
+	.invalidate_range_start = late_gup_start,
+};
+
+static void test_gup_racing_reclaim_keeps_the_page(void **state)
+{
+	struct tt *t = *state;
+	struct mm_struct *mm = init_mm(t);
+	struct late_gup g = {.mn.ops = &late_gup_ops, .mm = mm, .addr = BASE};
+	unsigned char byte;
+
+	tt_map(mm, BASE, t->page, PROT_RW);
+	tt_fill(t, mm, BASE, 1, 0x11);
+	assert_int_equal(mmu_notifier_register(&g.mn, mm), 0);
+	assert_int_equal(reclaim(t, mm, BASE, t->page), 0);
+	assert_true(g.fired);
+	assert_int_equal(g.got, 1);
+	assert_true(pte_present(mm->arch, mt_pte(mm, BASE)));
+	assert_ptr_equal(pfn_to_page(t->m, pte_pfn(mm->arch, mt_pte(mm, BASE))),
+			 g.page);
+	/* Its slot went back. */
+	assert_int_equal(msim_nr_swap_pages(t->m), SWAP_PAGES);
+	/* The holder writes through its reference, then lets go. */
+	*(unsigned char *)page_address(g.page) = 0xab;
+	put_page(g.page);
+	assert_int_equal(msim_user_read(mm, BASE, &byte, 1), 0);
+	assert_int_equal(byte, 0xab);
+	mmu_notifier_unregister(&g.mn, mm);
+	tt_check(t->m);
+}
+
 static void test_gup_swaps_in(void **state)
 {
 	struct tt *t = *state;
@@ -422,6 +494,7 @@ int main(void)
 		swap_test(test_pageout_reclaims_private_pages),
 		tt_test(test_no_swap_keeps_pages),
 		swap_test(test_pinned_and_referenced_pages_stay),
+		swap_test(test_gup_racing_reclaim_keeps_the_page),
 		swap_test(test_gup_swaps_in),
 		swap_test(test_zap_frees_slots),
 		swap_test(test_mprotect_of_swapped_pages),

@@ -18,17 +18,17 @@
 #include <mmsim/machine.h>
 
 enum pageflags {
-	PG_reserved,		/* never freed: the zero page */
-	PG_table,		/* a page-table page */
-	PG_anon,		/* anonymous: mapping is a struct anon_vma */
-	PG_anon_exclusive,	/* mapped by exactly one process: may reuse */
+	PG_reserved,	   /* never freed: the zero page */
+	PG_table,	   /* a page-table page */
+	PG_anon,	   /* anonymous: mapping is a struct anon_vma */
+	PG_anon_exclusive, /* mapped by exactly one process: may reuse */
 	PG_dirty,
 	PG_referenced,
-	PG_free,		/* on the machine's free list */
-	PG_swapcache,		/* reclaim gave it a swap slot: see private */
-	PG_locked,		/* isolated for migration */
-	PG_idle,		/* idle page tracking: not accessed since marked */
-	PG_young,		/* idle page tracking: an access was found */
+	PG_free,      /* on the machine's free list */
+	PG_swapcache, /* reclaim gave it a swap slot: see private */
+	PG_locked,    /* isolated for migration */
+	PG_idle,      /* idle page tracking: not accessed since marked */
+	PG_young,     /* idle page tracking: an access was found */
 };
 
 struct anon_vma;
@@ -38,11 +38,11 @@ struct page {
 	atomic_int _refcount;
 	atomic_int _mapcount;
 	atomic_int _pincount;
-	struct anon_vma *mapping;	/* anon pages only */
-	unsigned long index;		/* pgoff of the page in its anon_vma */
-	unsigned long private;		/* PG_swapcache: its swp_entry_t */
-	unsigned int pt_used;		/* page tables: non-none entries */
-	struct list_head lru;		/* the free list */
+	struct anon_vma *mapping; /* anon pages only */
+	unsigned long index;	  /* pgoff of the page in its anon_vma */
+	unsigned long private;	  /* PG_swapcache: its swp_entry_t */
+	unsigned int pt_used;	  /* page tables: non-none entries */
+	struct list_head lru;	  /* the free list */
 	struct msim_machine *machine;
 	/*
 	 * Bumped at every allocation of the frame, so that whoever kept a
@@ -124,6 +124,26 @@ static inline void get_page(struct page *page)
 	atomic_fetch_add(&page->_refcount, 1);
 }
 
+/**
+ * get_page_unless_zero - take a reference unless the page is being freed
+ * @page: a page the caller holds no reference on (a pfn walker's)
+ *
+ * A plain get_page() after seeing a non-zero count could revive a page
+ * whose last put_page() came in between, and free it twice.
+ *
+ * Return: true if the reference was taken.
+ */
+static inline bool get_page_unless_zero(struct page *page)
+{
+	int count = atomic_load(&page->_refcount);
+
+	while (count)
+		if (atomic_compare_exchange_weak(&page->_refcount, &count,
+						 count + 1))
+			return true;
+	return false;
+}
+
 /** put_page - drop a reference; the last one frees the frame. */
 void put_page(struct page *page);
 
@@ -146,8 +166,7 @@ static inline bool is_zero_pfn(unsigned long pfn)
  * @kind: MSIM_ALLOC_FRAME or MSIM_ALLOC_PGTABLE
  * Return: the page, or NULL when RAM is exhausted or injection fails it.
  */
-struct page *msim_alloc_page(struct msim_machine *m,
-			     enum msim_alloc_kind kind);
+struct page *msim_alloc_page(struct msim_machine *m, enum msim_alloc_kind kind);
 
 /** copy_user_highpage - copy a frame's bytes (COW). */
 void copy_user_highpage(struct page *to, const struct page *from);
