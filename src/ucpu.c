@@ -880,15 +880,21 @@ static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
 	struct msim_m68k_regs r;
 	uint16_t fv = frame_view(cpu, depth, ctx, &r);
 
-	if ((fv >> 12) < 4)
+	if ((fv >> 12) < 4 || (fv >> 12) > 7)
 		return fail(cpu, -EFAULT,
 			    "rte: format error (frame word "
 			    "%#06x)",
 			    fv);
-	if (r.sr & (SR_S | SR_T))
+	/*
+	 * Only the condition codes can differ from the user SR the entry
+	 * saved: S, T, M or an interrupt mask would need a CPU state the
+	 * model does not keep, so a fixup that sets them is refused rather
+	 * than silently undone.
+	 */
+	if (r.sr & ~SR_CCR)
 		return fail(cpu, -EFAULT,
-			    "rte: SR %#06x does not return to "
-			    "user mode untraced",
+			    "rte: SR %#06x does not return to user mode "
+			    "untraced with interrupts enabled",
 			    r.sr);
 	pthread_mutex_lock(&cpu->lock);
 	write_regs(cpu->uc, &r);

@@ -378,6 +378,21 @@ static void test_trap_entry_runs_the_fixup(void **state)
 }
 
 /*
+ * A fixup that sets the interrupt mask in the frame's SR: the return
+ * cannot resume user mode with it, and says so instead of dropping it.
+ */
+static void test_fixup_sets_ipl(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, "fixup-ipl.o");
+	ut_thread(&t, 0, 0);
+	assert_int_equal(call(u, &t, P_NOPS, NULL, NULL), -EFAULT);
+	assert_non_null(strstr(msim_ucpu_last_error(u->cpu), "rte: SR 0x07"));
+}
+
+/*
  * An interrupt between a compare and its branch: the kernel entry and the
  * handler's nested call change the flags; the return must bring back the
  * interrupted ones, or the branch goes the other way.
@@ -905,6 +920,7 @@ int main(void)
 		ut_test(test_kernel_area),
 		ut_test(test_syscall),
 		ut_test(test_trap_entry_runs_the_fixup),
+		ut_test(test_fixup_sets_ipl),
 		ut_test(test_ccr_across_irq),
 		ut_test(test_irq_every_boundary),
 		ut_test(test_irq_invisible),
