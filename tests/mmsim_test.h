@@ -227,6 +227,34 @@ static inline vm_fault_t mt_fault_at(struct mm_struct *mm, unsigned long addr,
 #define mt_fault(mm, addr, access)                                             \
 	mt_fault_at((mm), (addr), (access), __FILE__, __LINE__)
 
+/* Write @byte over @pages pages at @addr of the fixture's mm. */
+static inline void mt_fill(struct mt *t, unsigned long addr,
+			   unsigned long pages, unsigned char byte)
+{
+	unsigned char *buf = malloc(pages * t->page);
+
+	assert_non_null(buf);
+	memset(buf, byte, pages * t->page);
+	assert_int_equal(mt_write(t->mm, addr, buf, pages * t->page), 0);
+	free(buf);
+}
+
+/* Every byte of @pages pages at @addr of the fixture's mm is @byte. */
+static inline void mt_assert_filled(struct mt *t, unsigned long addr,
+				    unsigned long pages, unsigned char byte)
+{
+	unsigned char *buf = malloc(pages * t->page);
+	unsigned long i;
+
+	assert_non_null(buf);
+	assert_int_equal(mt_read(t->mm, addr, buf, pages * t->page), 0);
+	for (i = 0; i < pages * t->page; i++)
+		if (buf[i] != byte)
+			fail_msg("byte at %#lx is %#x, want %#x", addr + i,
+				 buf[i], byte);
+	free(buf);
+}
+
 /* Looking at the state; each takes the lock it needs and returns a copy. */
 
 /* The VMA containing @addr, or NULL.  Tests are single-threaded, so the

@@ -9,32 +9,6 @@
 
 #define RW (VM_READ | VM_WRITE)
 
-static void fill(struct mt *t, unsigned long addr, unsigned long pages,
-		 unsigned char byte)
-{
-	unsigned char *buf = malloc(pages * t->page);
-
-	assert_non_null(buf);
-	memset(buf, byte, pages * t->page);
-	assert_int_equal(mt_write(t->mm, addr, buf, pages * t->page), 0);
-	free(buf);
-}
-
-static void assert_filled(struct mt *t, unsigned long addr, unsigned long pages,
-			  unsigned char byte)
-{
-	unsigned char *buf = malloc(pages * t->page);
-	unsigned long i;
-
-	assert_non_null(buf);
-	assert_int_equal(mt_read(t->mm, addr, buf, pages * t->page), 0);
-	for (i = 0; i < pages * t->page; i++)
-		if (buf[i] != byte)
-			fail_msg("byte at %#lx is %#x, want %#x", addr + i,
-				 buf[i], byte);
-	free(buf);
-}
-
 static vm_flags_t flags_at(struct mt *t, unsigned long addr)
 {
 	struct vm_area_struct *vma = mt_vma(t->mm, addr);
@@ -134,11 +108,11 @@ static void test_dontneed_locked_drops_pages_like_dontneed(void **state)
 	struct mt *t = *state;
 
 	mt_map_fixed(t->mm, BASE, 2 * t->page, PROT_RW);
-	fill(t, BASE, 2, 0x3c);
+	mt_fill(t, BASE, 2, 0x3c);
 	assert_int_equal(mt_madvise(t->mm, BASE, t->page, 24 /* LOCKED */), 0);
 	assert_int_equal(mt_rss(t->mm), 1);
-	assert_filled(t, BASE, 1, 0);
-	assert_filled(t, BASE + t->page, 1, 0x3c);
+	mt_assert_filled(t, BASE, 1, 0);
+	mt_assert_filled(t, BASE + t->page, 1, 0x3c);
 }
 
 /* Advice on part of a VMA splits it; undoing it merges the parts again. */
@@ -200,7 +174,7 @@ static void test_dontneed_frees_pages_and_reads_back_zeros(void **state)
 	struct vm_area_struct *vma;
 
 	mt_map_fixed(t->mm, BASE, 4 * p, PROT_RW);
-	fill(t, BASE, 4, 0xab);
+	mt_fill(t, BASE, 4, 0xab);
 	assert_int_equal(mt_rss(t->mm), 4);
 	free_before = msim_nr_free_frames(t->m);
 
@@ -213,9 +187,9 @@ static void test_dontneed_frees_pages_and_reads_back_zeros(void **state)
 	assert_non_null(vma->anon_vma);
 	assert_int_equal(mt_committed(t->m), 4);
 
-	assert_filled(t, BASE + p, 2, 0);
-	assert_filled(t, BASE, 1, 0xab);
-	assert_filled(t, BASE + 3 * p, 1, 0xab);
+	mt_assert_filled(t, BASE + p, 2, 0);
+	mt_assert_filled(t, BASE, 1, 0xab);
+	mt_assert_filled(t, BASE + 3 * p, 1, 0xab);
 	/* The reads mapped the zero page: still no new frames. */
 	assert_int_equal(mt_rss(t->mm), 2);
 	assert_true(is_zero_pfn(pte_pfn(t->mm->arch, mt_pte(t->mm, BASE + p))));
@@ -271,13 +245,13 @@ static void test_holes_get_advice_on_mapped_parts_and_enomem(void **state)
 	assert_true(flags_at(t, BASE + 6 * p) & VM_DONTCOPY);
 
 	/* DONTNEED across holes zaps what is mapped. */
-	fill(t, BASE, 2, 1);
-	fill(t, BASE + 3 * p, 2, 2);
+	mt_fill(t, BASE, 2, 1);
+	mt_fill(t, BASE + 3 * p, 2, 2);
 	assert_int_equal(mt_madvise(t->mm, BASE + p, 3 * p, MADV_DONTNEED),
 			 -ENOMEM);
 	assert_int_equal(mt_rss(t->mm), 2);
-	assert_filled(t, BASE, 1, 1);
-	assert_filled(t, BASE + 4 * p, 1, 2);
+	mt_assert_filled(t, BASE, 1, 1);
+	mt_assert_filled(t, BASE + 4 * p, 1, 2);
 }
 
 static void test_no_vma_in_range_is_enomem(void **state)

@@ -211,32 +211,6 @@ static void test_longer_than_task_size_is_enomem(void **state)
 			 task_size - t->page);
 }
 
-static void fill(struct mt *t, unsigned long addr, unsigned long pages,
-		 unsigned char byte)
-{
-	unsigned char *buf = malloc(pages * t->page);
-
-	assert_non_null(buf);
-	memset(buf, byte, pages * t->page);
-	assert_int_equal(mt_write(t->mm, addr, buf, pages * t->page), 0);
-	free(buf);
-}
-
-static void assert_filled(struct mt *t, unsigned long addr, unsigned long pages,
-			  unsigned char byte)
-{
-	unsigned char *buf = malloc(pages * t->page);
-	unsigned long i;
-
-	assert_non_null(buf);
-	assert_int_equal(mt_read(t->mm, addr, buf, pages * t->page), 0);
-	for (i = 0; i < pages * t->page; i++)
-		if (buf[i] != byte)
-			fail_msg("byte at %#lx is %#x, want %#x", addr + i,
-				 buf[i], byte);
-	free(buf);
-}
-
 /*
  * MAP_FIXED over the middle of a written mapping: those pages go (rss
  * and frames drop, the contents read back as zeros), the rest keeps its
@@ -248,7 +222,7 @@ static void test_map_fixed_replaces_part_of_a_mapping(void **state)
 	unsigned long p = t->page, free_before;
 
 	mt_map_fixed(t->mm, BASE, 4 * p, PROT_RW);
-	fill(t, BASE, 4, 0xaa);
+	mt_fill(t, BASE, 4, 0xaa);
 	assert_int_equal(mt_rss(t->mm), 4);
 	assert_int_equal(mt_committed(t->m), 4);
 	free_before = msim_nr_free_frames(t->m);
@@ -263,18 +237,18 @@ static void test_map_fixed_replaces_part_of_a_mapping(void **state)
 	/* Read-only is not charged: only the two writable pages are. */
 	assert_int_equal(mt_committed(t->m), 2);
 	assert_false(mt_vma(t->mm, BASE + p)->vm_flags & VM_ACCOUNT);
-	assert_filled(t, BASE + p, 2, 0);
-	assert_filled(t, BASE, 1, 0xaa);
-	assert_filled(t, BASE + 3 * p, 1, 0xaa);
+	mt_assert_filled(t, BASE + p, 2, 0);
+	mt_assert_filled(t, BASE, 1, 0xaa);
+	mt_assert_filled(t, BASE + 3 * p, 1, 0xaa);
 
 	/* Writable again over the same pages: charged, and the three merge
 	 * back into one, anon_vma and all. */
 	mt_map_fixed(t->mm, BASE + p, 2 * p, PROT_RW);
 	assert_int_equal(mt_committed(t->m), 4);
 	assert_vma(t->mm, BASE, BASE + 4 * p, VM_READ | VM_WRITE);
-	assert_filled(t, BASE + p, 2, 0);
-	assert_filled(t, BASE, 1, 0xaa);
-	assert_filled(t, BASE + 3 * p, 1, 0xaa);
+	mt_assert_filled(t, BASE + p, 2, 0);
+	mt_assert_filled(t, BASE, 1, 0xaa);
+	mt_assert_filled(t, BASE + 3 * p, 1, 0xaa);
 }
 
 /* MAP_FIXED over several VMAs and the holes between them. */
@@ -286,8 +260,8 @@ static void test_map_fixed_replaces_several_mappings_and_holes(void **state)
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_RW);
 	mt_map_fixed(t->mm, BASE + 3 * p, p, PROT_READ);
 	mt_map_fixed(t->mm, BASE + 5 * p, 2 * p, PROT_RW);
-	fill(t, BASE, 2, 1);
-	fill(t, BASE + 5 * p, 2, 2);
+	mt_fill(t, BASE, 2, 1);
+	mt_fill(t, BASE + 5 * p, 2, 2);
 	assert_int_equal(mt_committed(t->m), 4);
 
 	mt_map_fixed(t->mm, BASE + p, 5 * p, PROT_NONE);
@@ -328,11 +302,11 @@ static void test_new_range_merges_with_written_neighbour(void **state)
 	struct vm_area_struct *vma;
 
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_RW);
-	fill(t, BASE, 2, 7);
+	mt_fill(t, BASE, 2, 7);
 	mt_map_fixed(t->mm, BASE + 2 * p, 2 * p, PROT_RW);
 	vma = assert_vma(t->mm, BASE, BASE + 4 * p, VM_READ | VM_WRITE);
 	assert_non_null(vma->anon_vma);
-	assert_filled(t, BASE, 2, 7);
+	mt_assert_filled(t, BASE, 2, 7);
 }
 
 /*
@@ -348,8 +322,8 @@ static void test_new_range_between_different_anon_vmas_merges_left(void **state)
 
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_RW);
 	mt_map_fixed(t->mm, BASE + 3 * p, 2 * p, PROT_RW);
-	fill(t, BASE, 2, 1);
-	fill(t, BASE + 3 * p, 2, 2);
+	mt_fill(t, BASE, 2, 1);
+	mt_fill(t, BASE + 3 * p, 2, 2);
 	assert_ptr_not_equal(mt_vma(t->mm, BASE)->anon_vma,
 			     mt_vma(t->mm, BASE + 3 * p)->anon_vma);
 
@@ -359,8 +333,8 @@ static void test_new_range_between_different_anon_vmas_merges_left(void **state)
 	right = assert_vma(t->mm, BASE + 3 * p, BASE + 5 * p,
 			   VM_READ | VM_WRITE);
 	assert_ptr_not_equal(left->anon_vma, right->anon_vma);
-	assert_filled(t, BASE, 2, 1);
-	assert_filled(t, BASE + 3 * p, 2, 2);
+	mt_assert_filled(t, BASE, 2, 1);
+	mt_assert_filled(t, BASE + 3 * p, 2, 2);
 }
 
 static void test_different_protections_do_not_merge(void **state)
@@ -578,13 +552,13 @@ static void test_refused_map_fixed_keeps_old_mapping(void **state)
 	struct snapshot before;
 
 	mt_map_fixed(t->mm, BASE, 4 * t->page, PROT_RW);
-	fill(t, BASE, 4, 0x5a);
+	mt_fill(t, BASE, 4, 0x5a);
 	before = snap(t);
 	assert_int_equal(mt_mmap(t->mm, BASE, 2 * ram, PROT_RW,
 				 ANON_PRIVATE | MAP_FIXED),
 			 -ENOMEM);
 	assert_unchanged(t, &before);
-	assert_filled(t, BASE, 4, 0x5a);
+	mt_assert_filled(t, BASE, 4, 0x5a);
 }
 
 /* MAP_STACK means VM_NOHUGEPAGE where there is THP (6.7+). */
