@@ -8,10 +8,10 @@
  */
 #include <getopt.h>
 #include <mmsim/err.h>
-#include <mmsim/ucpu.h>
+#include <mmsim/coldfire/ucpu.h>
 
 #include "bench.h"
-#include "vdso_run.h"
+#include <mmsim/coldfire/vdso_run.h>
 
 static void usage(void)
 {
@@ -21,8 +21,8 @@ static void usage(void)
 }
 
 /* Cases per second over @n cases; a fresh CPU per case if @fresh. */
-static double run_cases(struct vf_env *env, const struct vf_case *cases,
-			unsigned long n, bool fresh, struct vf_result *r)
+static double run_cases(struct msim_vf_env *env, const struct msim_vf_case *cases,
+			unsigned long n, bool fresh, struct msim_vf_result *r)
 {
 	struct msim_ucpu *kept = env->cpu;
 	uint64_t t0 = bench_now_ns();
@@ -36,13 +36,13 @@ static double run_cases(struct vf_env *env, const struct vf_case *cases,
 				bench_die("msim_ucpu_create",
 					  PTR_ERR(env->cpu));
 			/* As the CLI does with its one CPU. */
-			ret = vf_env_warm(env);
+			ret = msim_vf_env_warm(env);
 			if (ret)
-				bench_die("vf_env_warm", ret);
+				bench_die("msim_vf_env_warm", ret);
 		}
-		ret = vf_run(env, &cases[i], NULL, NULL, r);
+		ret = msim_vf_run(env, &cases[i], NULL, NULL, r);
 		if (ret)
-			bench_die("vf_run", ret);
+			bench_die("msim_vf_run", ret);
 		if (fresh)
 			msim_ucpu_destroy(env->cpu);
 	}
@@ -51,22 +51,22 @@ static double run_cases(struct vf_env *env, const struct vf_case *cases,
 }
 
 /* Paths per second of a whole exhaustive exploration with @k. */
-static double run_exhaustive(struct vf_env *env, int k, unsigned long *paths,
-			     struct vf_result *r)
+static double run_exhaustive(struct msim_vf_env *env, int k, unsigned long *paths,
+			     struct msim_vf_result *r)
 {
-	struct vf_limits lim = {k, k, k};
-	static struct vf_explore ex;
+	struct msim_vf_limits lim = {k, k, k};
+	static struct msim_vf_explore ex;
 	uint64_t t0 = bench_now_ns();
 	int ret;
 
 	*paths = 0;
-	vf_explore_init(&ex);
+	msim_vf_explore_init(&ex);
 	do {
-		ret = vf_run(env, NULL, &ex, &lim, r);
+		ret = msim_vf_run(env, NULL, &ex, &lim, r);
 		if (ret)
-			bench_die("vf_run", ret);
+			bench_die("msim_vf_run", ret);
 		(*paths)++;
-	} while (vf_explore_next(&ex));
+	} while (msim_vf_explore_next(&ex));
 	return (double)*paths * 1e9 / (double)(bench_now_ns() - t0);
 }
 
@@ -74,9 +74,9 @@ int main(int argc, char **argv)
 {
 	unsigned long n = 2000, rounds = 5, seed = 1, i, r, paths[2];
 	double *kept, *fresh, ex[2];
-	static struct vf_result res;
-	struct vf_case *cases;
-	struct vf_env env;
+	static struct msim_vf_result res;
+	struct msim_vf_case *cases;
+	struct msim_vf_env env;
 	char params[160];
 	uint64_t rng;
 	int c, ret;
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 	/* The random mode's cases: up to 2 interrupts a call, 3 deep. */
 	rng = seed;
 	for (i = 0; i < n; i++)
-		vf_case_random(&rng, 2, 3, 12, &cases[i]);
+		msim_vf_case_random(&rng, 2, 3, 12, &cases[i]);
 
 	snprintf(params, sizeof(params),
 		 "%lu random cases (seed %lu, K=2, depth 3), the seed's fixup, "
@@ -114,9 +114,9 @@ int main(int argc, char **argv)
 		 n, seed, rounds);
 	bench_print_header("vdso_fuzz_rate", params);
 
-	ret = vf_env_create(&env, NULL, 0);
+	ret = msim_vf_env_create(&env, NULL, 0);
 	if (ret)
-		bench_die("vf_env_create", ret);
+		bench_die("msim_vf_env_create", ret);
 	for (r = 0; r <= rounds; r++) {
 		double k = run_cases(&env, cases, n, false, &res);
 		double f = run_cases(&env, cases, n, true, &res);
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 	}
 	ex[0] = run_exhaustive(&env, 1, &paths[0], &res);
 	ex[1] = run_exhaustive(&env, 2, &paths[1], &res);
-	vf_env_destroy(&env);
+	msim_vf_env_destroy(&env);
 
 	printf("%-40s %14s %10s\n", "what", "cases/s", "ratio");
 	printf("%-40s %14.0f %10s\n", "random, fresh CPU per case (baseline)",

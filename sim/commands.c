@@ -10,6 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <mmsim/config.h>
+#if MMSIM_HAVE_COLDFIRE
+#include <mmsim/coldfire.h>
+#endif
+
 #include "drivers.h"
 #include "scenario.h"
 
@@ -323,6 +328,7 @@ static int cmd_check(struct scn_state *st, const struct scn_call *c)
  * AT_SYSINFO_EHDR value the program would get.  Other arches have no
  * vDSO in mmsim: EINVAL.
  */
+#if MMSIM_HAVE_COLDFIRE
 static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
 {
 	struct linux_binprm bprm = { .mm = current_mm(st) };
@@ -353,6 +359,17 @@ static int cmd_settp(struct scn_state *st, const struct scn_call *c)
 	msim_vdso_set_tp(st->machine, (uint32_t)c->arg[0]);
 	return 0;
 }
+#else
+/* A build without the ColdFire room has no vDSO to map or to write. */
+static int no_coldfire(struct scn_state *st, const struct scn_call *c)
+{
+	return scn_malformed(st, "%s: mmsim was built without ColdFire "
+				 "support (-DMMSIM_COLDFIRE=OFF)",
+			     c->argv[0]);
+}
+#define cmd_vdso no_coldfire
+#define cmd_settp no_coldfire
+#endif
 
 #define ADDR_LEN SCN_ARG_NUMBER, SCN_ARG_NUMBER
 #define TASK SCN_CMD_TASK

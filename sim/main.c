@@ -22,8 +22,10 @@ static void help_help(FILE *out);
 
 static const struct subcmd subcmds[] = {
 	{ "run", "run a scenario file", run_main, run_help },
+#if MMSIM_HAVE_COLDFIRE
 	{ "vdso-fuzz", "fuzz the ColdFire vDSO cmpxchg with interrupts",
 	  vdso_fuzz_main, vdso_fuzz_help },
+#endif
 	{ "help", "show the help of a command", help_main, help_help },
 	{ .name = NULL }
 };

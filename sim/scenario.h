@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include <mmsim/mmsim.h>
+#include <mmsim/drivers.h>
 
 #include "parse.h"
 

@@ -16,15 +16,15 @@
 #include <unistd.h>
 #include <uthash.h>
 
-#include "fixup_load.h"
+#include <mmsim/coldfire/fixup.h>
 #include "subcmd.h"
-#include "vdso_report.h"
-#include "vdso_run.h"
+#include <mmsim/coldfire/vdso_report.h>
+#include <mmsim/coldfire/vdso_run.h>
 
-#define VF_DEFAULT_CASES 10000
-#define VF_DEFAULT_K 2
-#define VF_RANDOM_DEPTH 3
-#define VF_RANDOM_MAX_AT 12
+#define MSIM_VF_DEFAULT_CASES 10000
+#define MSIM_VF_DEFAULT_K 2
+#define MSIM_VF_RANDOM_DEPTH 3
+#define MSIM_VF_RANDOM_MAX_AT 12
 
 void vdso_fuzz_help(FILE *out)
 {
@@ -136,15 +136,15 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 /* One distinct violating case, in the order found. */
 struct found {
 	char *text;
-	struct vf_violation v;
-	enum vf_fn fn;
+	struct msim_vf_violation v;
+	enum msim_vf_fn fn;
 	UT_hash_handle hh;
 };
 
 /* Violations of the same kind at the same PC of the same function. */
 struct group {
-	enum vf_kind kind;
-	enum vf_fn fn;
+	enum msim_vf_kind kind;
+	enum msim_vf_fn fn;
 	bool has_pc;
 	uint32_t pc;
 	unsigned long count;
@@ -152,8 +152,8 @@ struct group {
 };
 
 struct fuzz {
-	struct vf_env env;
-	struct vf_result r;
+	struct msim_vf_env env;
+	struct msim_vf_result r;
 	const char *fixup_path;
 	bool json, progress;
 	unsigned long cases;
@@ -166,12 +166,12 @@ struct fuzz {
 
 static int record(struct fuzz *fz)
 {
-	const struct vf_violation *v = &fz->r.v[0];
-	char text[VF_CASE_TEXT_MAX];
+	const struct msim_vf_violation *v = &fz->r.v[0];
+	char text[MSIM_VF_CASE_TEXT_MAX];
 	struct found *f;
 	size_t i;
 
-	vf_case_format(&fz->r.ran, text, sizeof(text));
+	msim_vf_case_format(&fz->r.ran, text, sizeof(text));
 	HASH_FIND_STR(fz->found, text, f);
 	if (f)
 		return 0;
@@ -225,10 +225,10 @@ static void progress(struct fuzz *fz, bool last)
 }
 
 /* Runs one case (or explorer path) and records a violation. */
-static int one(struct fuzz *fz, const struct vf_case *plan,
-	       struct vf_explore *ex, const struct vf_limits *lim)
+static int one(struct fuzz *fz, const struct msim_vf_case *plan,
+	       struct msim_vf_explore *ex, const struct msim_vf_limits *lim)
 {
-	int ret = vf_run(&fz->env, plan, ex, lim, &fz->r);
+	int ret = msim_vf_run(&fz->env, plan, ex, lim, &fz->r);
 
 	if (ret)
 		return ret;
@@ -253,7 +253,7 @@ static void free_found(struct fuzz *fz)
 static int report(struct fuzz *fz, const char *mode, unsigned long seed, int k)
 {
 	const struct found *f;
-	char replay[VF_CASE_TEXT_MAX + 4300];
+	char replay[MSIM_VF_CASE_TEXT_MAX + 4300];
 	size_t i;
 
 	if (fz->json) {
@@ -262,22 +262,22 @@ static int report(struct fuzz *fz, const char *mode, unsigned long seed, int k)
 			printf("\"seed\": %lu, ", seed);
 		printf("\"interrupts\": %d, \"fixup\": ", k);
 		if (fz->fixup_path)
-			vf_json_string(stdout, fz->fixup_path);
+			msim_vf_json_string(stdout, fz->fixup_path);
 		else
 			printf("null");
 		printf(", \"violations\": [");
 		for (f = fz->found; f; f = f->hh.next) {
-			struct vf_case c;
+			struct msim_vf_case c;
 
 			/* Run again for the details: runs are deterministic. */
-			if (vf_case_parse(f->text, &c, NULL, 0) ||
-			    vf_run(&fz->env, &c, NULL, NULL, &fz->r) ||
+			if (msim_vf_case_parse(f->text, &c, NULL, 0) ||
+			    msim_vf_run(&fz->env, &c, NULL, NULL, &fz->r) ||
 			    !fz->r.nr_violations)
 				return -EIO;
 			snprintf(replay, sizeof(replay), "%s '%s'",
 				 fz->replay_prefix, f->text);
 			printf("%s\n  ", f == fz->found ? "" : ",");
-			vf_json_violation(stdout, &fz->r, &fz->r.v[0], replay);
+			msim_vf_json_violation(stdout, &fz->r, &fz->r.v[0], replay);
 		}
 		printf("%s]}\n", fz->found ? "\n" : "");
 		return 0;
@@ -294,8 +294,8 @@ static int report(struct fuzz *fz, const char *mode, unsigned long seed, int k)
 	for (i = 0; i < fz->nr_groups; i++) {
 		const struct group *g = &fz->groups[i];
 
-		printf("  %-22s %-27s ", vf_kind_name(g->kind),
-		       vf_fn_name(g->fn));
+		printf("  %-22s %-27s ", msim_vf_kind_name(g->kind),
+		       msim_vf_fn_name(g->fn));
 		if (g->has_pc)
 			printf("pc 0x%08x", g->pc);
 		else
@@ -304,14 +304,14 @@ static int report(struct fuzz *fz, const char *mode, unsigned long seed, int k)
 		       g->count == 1 ? " " : "s", g->first->text);
 	}
 	for (i = 0; i < fz->nr_groups; i++) {
-		struct vf_case c;
+		struct msim_vf_case c;
 
 		printf("\n[%zu/%zu] ", i + 1, fz->nr_groups);
-		if (vf_case_parse(fz->groups[i].first->text, &c, NULL, 0) ||
-		    vf_run(&fz->env, &c, NULL, NULL, &fz->r) ||
+		if (msim_vf_case_parse(fz->groups[i].first->text, &c, NULL, 0) ||
+		    msim_vf_run(&fz->env, &c, NULL, NULL, &fz->r) ||
 		    !fz->r.nr_violations)
 			return -EIO;
-		vf_report_violation(stdout, &fz->env, &fz->r, &fz->r.v[0],
+		msim_vf_report_violation(stdout, &fz->env, &fz->r, &fz->r.v[0],
 				    fz->replay_prefix);
 	}
 	return 0;
@@ -319,11 +319,11 @@ static int report(struct fuzz *fz, const char *mode, unsigned long seed, int k)
 
 static int replay_one(struct fuzz *fz, const char *text)
 {
-	struct vf_case c;
+	struct msim_vf_case c;
 	char why[200];
 	int i, ret;
 
-	if (vf_case_parse(text, &c, why, sizeof(why)))
+	if (msim_vf_case_parse(text, &c, why, sizeof(why)))
 		return usage_error("bad case '%s': %s", text, why);
 	ret = one(fz, &c, NULL, NULL);
 	if (ret)
@@ -334,11 +334,11 @@ static int replay_one(struct fuzz *fz, const char *text)
 	       fz->r.nr_violations == 1 ? "" : "s");
 	if (!fz->r.nr_violations) {
 		printf("  events:\n");
-		vf_report_events(stdout, &fz->env, &fz->r, "    ");
+		msim_vf_report_events(stdout, &fz->env, &fz->r, "    ");
 	}
 	for (i = 0; i < fz->r.nr_violations; i++) {
 		printf("\n");
-		vf_report_violation(stdout, &fz->env, &fz->r, &fz->r.v[i],
+		msim_vf_report_violation(stdout, &fz->env, &fz->r, &fz->r.v[i],
 				    fz->replay_prefix);
 	}
 	return 0;
@@ -382,7 +382,7 @@ int vdso_fuzz_main(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	struct fuzz *fz;
 	const char *mode = "exhaustive", *replay = NULL;
-	unsigned long seed = 0, cases = 0, k = VF_DEFAULT_K;
+	unsigned long seed = 0, cases = 0, k = MSIM_VF_DEFAULT_K;
 	bool have_seed = false, have_cases = false, fail_on = false;
 	void *obj = NULL;
 	size_t obj_len = 0;
@@ -428,10 +428,10 @@ int vdso_fuzz_main(int argc, char **argv)
 			have_cases = true;
 			break;
 		case 'k':
-			if (parse_ulong(optarg, VF_MAX_PLAN, &k)) {
+			if (parse_ulong(optarg, MSIM_VF_MAX_PLAN, &k)) {
 				ret = usage_error("bad number of interrupts "
 						  "'%s' (0 to %d)",
-						  optarg, VF_MAX_PLAN);
+						  optarg, MSIM_VF_MAX_PLAN);
 				goto out;
 			}
 			break;
@@ -474,7 +474,7 @@ int vdso_fuzz_main(int argc, char **argv)
 		goto out;
 	}
 	if (fz->fixup_path) {
-		ret = vf_fixup_load(fz->fixup_path, &obj, &obj_len, why,
+		ret = msim_vf_fixup_load(fz->fixup_path, &obj, &obj_len, why,
 				    sizeof(why));
 		if (ret) {
 			fprintf(stderr, "%s: %s\n", fz->fixup_path, why);
@@ -482,7 +482,7 @@ int vdso_fuzz_main(int argc, char **argv)
 			goto out;
 		}
 	}
-	ret = vf_env_create(&fz->env, obj, obj_len);
+	ret = msim_vf_env_create(&fz->env, obj, obj_len);
 	if (ret) {
 		if (fz->fixup_path && ret == -ENOEXEC)
 			fprintf(stderr, "%s: the CPU cannot load it: %s\n",
@@ -520,32 +520,32 @@ int vdso_fuzz_main(int argc, char **argv)
 			seed = (unsigned long)time(NULL) ^
 			       (unsigned long)getpid() << 16;
 		if (!have_cases)
-			cases = VF_DEFAULT_CASES;
+			cases = MSIM_VF_DEFAULT_CASES;
 		fprintf(stderr, "mmsim vdso-fuzz: seed %lu\n", seed);
 		rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
 		for (ret = 0, i = 0; !ret && i < cases; i++) {
-			struct vf_case plan;
+			struct msim_vf_case plan;
 
-			vf_case_random(&rng, (int)k, VF_RANDOM_DEPTH,
-				       VF_RANDOM_MAX_AT, &plan);
+			msim_vf_case_random(&rng, (int)k, MSIM_VF_RANDOM_DEPTH,
+				       MSIM_VF_RANDOM_MAX_AT, &plan);
 			ret = one(fz, &plan, NULL, NULL);
 		}
 		progress(fz, true);
 		if (!ret)
 			ret = report(fz, mode, seed, (int)k);
 	} else {
-		struct vf_limits lim = {(int)k, (int)k, (int)k};
-		struct vf_explore *ex = malloc(sizeof(*ex));
+		struct msim_vf_limits lim = {(int)k, (int)k, (int)k};
+		struct msim_vf_explore *ex = malloc(sizeof(*ex));
 
 		ret = ex ? 0 : -ENOMEM;
 		if (ex)
-			vf_explore_init(ex);
+			msim_vf_explore_init(ex);
 		while (!ret) {
 			ret = one(fz, NULL, ex, &lim);
 			if (ret || ex->overflow)
 				break;
 			if ((have_cases && fz->cases >= cases) ||
-			    !vf_explore_next(ex))
+			    !msim_vf_explore_next(ex))
 				break;
 		}
 		if (!ret && ex->overflow)
@@ -564,7 +564,7 @@ int vdso_fuzz_main(int argc, char **argv)
 	}
 out:
 	if (fz->env.cpu)
-		vf_env_destroy(&fz->env);
+		msim_vf_env_destroy(&fz->env);
 	free_found(fz);
 	free(obj);
 	free(fz);

@@ -16,6 +16,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <mmsim/drivers.h>
+
 #include "mmsim_task_test.h"
 
 enum dt_kind { DT_KVM, DT_DMIRROR, DT_DEV_TLB, DT_SKELETON, DT_NR_KINDS };

@@ -19,8 +19,7 @@
 
 #include <errno.h>
 
-#include <mmsim/ucpu.h>
-#include <mmsim/vdso.h>
+#include <mmsim/coldfire.h>
 
 #include "mmsim_task_test.h"
 

@@ -9,7 +9,7 @@
  */
 #include <elf.h>
 
-#include "m68k_rel.h"
+#include <mmsim/coldfire/m68k_rel.h>
 #include "mmsim_ucpu_test.h"
 
 /* Interrupt at the instruction boundaries listed, at depth 0. */
@@ -383,7 +383,7 @@ static void test_mutated_objects(void **state)
 		if (mt_rand_below(&rng, 8) == 0)
 			len = mt_rand_below(&rng, len);
 		memset(mem, 0, sizeof(mem));
-		ret = m68k_rel_load(obj, len, "check_vdso_atomic_cmpxchg_32",
+		ret = msim_m68k_rel_load(obj, len, "check_vdso_atomic_cmpxchg_32",
 				    mem, MSIM_UCPU_KERNEL_BASE + 0x100,
 				    sizeof(mem), &entry, why, sizeof(why));
 		if (ret) {

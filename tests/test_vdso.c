@@ -4,6 +4,8 @@
  * it is accounted, and what fork, exit and a COW after mprotect() do to
  * it; what goes wrong when the prelinked address is taken.
  */
+#include <mmsim/coldfire.h>
+
 #include "mmsim_task_test.h"
 
 #define VDSO 0x5fffe000UL

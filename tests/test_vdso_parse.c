@@ -6,6 +6,8 @@
  * in a buffer of exactly its length, so that under AddressSanitizer a
  * read past the end is caught.
  */
+#include <mmsim/coldfire.h>
+
 #include "mmsim_test.h"
 #include <elf.h>
 

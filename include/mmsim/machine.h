@@ -13,11 +13,12 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <mmsim/arch.h>
+#include <mmsim/export.h>
 #include <mmsim/list.h>
 #include <mmsim/locking.h>
 
 struct page;
-struct msim_vdso;
+struct msim_machine;
 struct swap_info_struct;
 
 /** enum msim_alloc_kind - what an allocation is for (failure injection) */
@@ -63,8 +64,8 @@ struct msim_machine_config {
  * @sysctl_max_map_count: vm.max_map_count
  * @sysctl_overcommit_memory: vm.overcommit_memory
  * @mmlist: every live mm of the machine (struct mm_struct.mmlist)
- * @vdso: the vDSO page and its special mapping, made on first use and
- *	kept until the machine is destroyed (vdso.h)
+ * @ext: what the rooms above the mm keep per machine (the ColdFire vDSO
+ *	page and its special mapping), see struct msim_machine_ext
  * @swap: the swap device, or NULL (swap.h)
  * @rmap_lock: the anon_vma lock: held for writing where anon_vma chains
  *	change and where a merge moves the boundary between two VMAs, for
@@ -103,8 +104,53 @@ struct msim_machine {
 	unsigned int fail_kinds;
 	unsigned long nr_failed;
 
-	struct msim_vdso *_Atomic vdso;
+	struct msim_machine_ext *_Atomic ext;
 };
+
+/**
+ * struct msim_machine_ext_ops - what the machine asks of an extension
+ * @name: for messages
+ * @kept: objects of @kind the extension holds until the machine is
+ *	destroyed, which a leak check must not count (may be NULL: none)
+ * @release: the machine is being destroyed and every mm is gone: free
+ *	@ext and what it holds
+ */
+struct msim_machine_ext_ops {
+	const char *name;
+	long (*kept)(struct msim_machine_ext *ext, enum msim_alloc_kind kind);
+	void (*release)(struct msim_machine_ext *ext);
+};
+
+/**
+ * struct msim_machine_ext - state a room above the mm keeps per machine
+ * @ops: its operations, which also identify it
+ * @next: the machine's next extension
+ *
+ * The mm knows nothing of the rooms built on it (the ColdFire CPU and its
+ * vDSO, drivers); where one must keep memory of the machine's for as long
+ * as the machine lives, as the vDSO keeps its page, it embeds this and
+ * registers it with msim_machine_ext_add().  Extensions are never removed
+ * before the machine is destroyed, so that msim_machine_ext_find() needs
+ * no lock.
+ */
+struct msim_machine_ext {
+	const struct msim_machine_ext_ops *ops;
+	struct msim_machine_ext *next;
+};
+
+/**
+ * msim_machine_ext_add - register @ext with @m, unless an extension with
+ * the same ops already is
+ * Return: @ext, or the extension registered first (the caller then frees
+ * its own, having lost a race).
+ */
+MSIM_API struct msim_machine_ext *
+msim_machine_ext_add(struct msim_machine *m, struct msim_machine_ext *ext);
+
+/** msim_machine_ext_find - @m's extension with @ops, or NULL */
+MSIM_API struct msim_machine_ext *
+msim_machine_ext_find(struct msim_machine *m,
+		      const struct msim_machine_ext_ops *ops);
 
 /**
  * msim_machine_create - build a machine

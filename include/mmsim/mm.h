@@ -24,9 +24,36 @@
 #define MADV_KEEPONFORK 19
 #endif
 
+/*
+ * The page size of @mm's architecture, and what Linux's PAGE_SHIFT,
+ * PAGE_MASK and PAGE_ALIGN() are for it: a machine is one architecture,
+ * so these belong to the mm rather than to the build.
+ */
 static inline unsigned long mm_page_size(const struct mm_struct *mm)
 {
 	return 1UL << mm->arch->page_shift;
+}
+
+static inline unsigned int mm_page_shift(const struct mm_struct *mm)
+{
+	return mm->arch->page_shift;
+}
+
+static inline unsigned long mm_page_mask(const struct mm_struct *mm)
+{
+	return ~(mm_page_size(mm) - 1);
+}
+
+static inline unsigned long mm_page_align(const struct mm_struct *mm,
+					  unsigned long len)
+{
+	return (len + mm_page_size(mm) - 1) & mm_page_mask(mm);
+}
+
+static inline bool mm_page_aligned(const struct mm_struct *mm,
+				   unsigned long addr)
+{
+	return !(addr & (mm_page_size(mm) - 1));
 }
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <mmsim/vdso.h>
+#include <mmsim/coldfire/vdso.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

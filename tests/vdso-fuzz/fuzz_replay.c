@@ -14,15 +14,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fuzz_case.h"
+#include <mmsim/coldfire/fuzz_case.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int run_file(const char *path)
 {
-	char text[VF_CASE_TEXT_MAX];
+	char text[MSIM_VF_CASE_TEXT_MAX];
 	uint8_t buf[4096];
-	struct vf_case c;
+	struct msim_vf_case c;
 	size_t n;
 	FILE *f = fopen(path, "rb");
 
@@ -32,8 +32,8 @@ static int run_file(const char *path)
 	}
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	vf_case_decode(buf, n, &c);
-	vf_case_format(&c, text, sizeof(text));
+	msim_vf_case_decode(buf, n, &c);
+	msim_vf_case_format(&c, text, sizeof(text));
 	printf("%s: %s\n", path, text);
 	fflush(stdout);
 	LLVMFuzzerTestOneInput(buf, n);

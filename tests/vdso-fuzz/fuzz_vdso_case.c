@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixup_load.h"
-#include "vdso_report.h"
-#include "vdso_run.h"
+#include <mmsim/coldfire/fixup.h>
+#include <mmsim/coldfire/vdso_report.h>
+#include <mmsim/coldfire/vdso_run.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct vf_env env;
-static struct vf_result result;
+static struct msim_vf_env env;
+static struct msim_vf_result result;
 static const char *fixup_path;
 
 static void setup(void)
@@ -32,14 +32,14 @@ static void setup(void)
 
 	fixup_path = getenv("MMSIM_VDSO_FUZZ_FIXUP");
 	if (fixup_path && *fixup_path) {
-		if (vf_fixup_load(fixup_path, &obj, &len, why, sizeof(why))) {
+		if (msim_vf_fixup_load(fixup_path, &obj, &len, why, sizeof(why))) {
 			fprintf(stderr, "%s: %s\n", fixup_path, why);
 			exit(2);
 		}
 	} else {
 		fixup_path = NULL;
 	}
-	ret = vf_env_create(&env, obj, len);
+	ret = msim_vf_env_create(&env, obj, len);
 	free(obj);
 	if (ret) {
 		fprintf(stderr, "vdso fuzz: cannot set up the CPU: %s\n",
@@ -50,17 +50,17 @@ static void setup(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char text[VF_CASE_TEXT_MAX];
-	struct vf_case c;
+	char text[MSIM_VF_CASE_TEXT_MAX];
+	struct msim_vf_case c;
 	int ret;
 
 	if (!env.cpu)
 		setup();
-	vf_case_decode(data, size, &c);
-	ret = vf_run(&env, &c, NULL, NULL, &result);
+	msim_vf_case_decode(data, size, &c);
+	ret = msim_vf_run(&env, &c, NULL, NULL, &result);
 	if (!ret && !result.nr_violations)
 		return 0;
-	vf_case_format(&c, text, sizeof(text));
+	msim_vf_case_format(&c, text, sizeof(text));
 	if (ret) {
 		fprintf(stderr, "vdso fuzz: case %s: the run failed: %s\n",
 			text, strerror(-ret));
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 fixup_path ? " --fixup " : "",
 			 fixup_path ? fixup_path : "");
 		fprintf(stderr, "vdso fuzz: case %s: ", text);
-		vf_report_violation(stderr, &env, &result, &result.v[0],
+		msim_vf_report_violation(stderr, &env, &result, &result.v[0],
 				    prefix);
 	}
 	abort();

@@ -15,17 +15,17 @@
 
 #include <cmocka.h>
 
-#include "explore.h"
-#include "fuzz_case.h"
+#include <mmsim/coldfire/explore.h>
+#include <mmsim/coldfire/fuzz_case.h>
 
 static void roundtrip(const char *text)
 {
-	char buf[VF_CASE_TEXT_MAX], why[200] = "";
-	struct vf_case c;
+	char buf[MSIM_VF_CASE_TEXT_MAX], why[200] = "";
+	struct msim_vf_case c;
 
-	if (vf_case_parse(text, &c, why, sizeof(why)))
+	if (msim_vf_case_parse(text, &c, why, sizeof(why)))
 		fail_msg("'%s' rejected: %s", text, why);
-	vf_case_format(&c, buf, sizeof(buf));
+	msim_vf_case_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, text);
 }
 
@@ -42,37 +42,37 @@ static void test_text_roundtrip(void **state)
 static void test_text_structure(void **state)
 {
 	char why[200];
-	struct vf_case c;
+	struct msim_vf_case c;
 
 	(void)state;
-	assert_int_equal(vf_case_parse("w1:x1,2[1=s3/2=x3,1[0=-]]/", &c, why,
+	assert_int_equal(msim_vf_case_parse("w1:x1,2[1=s3/2=x3,1[0=-]]/", &c, why,
 				       sizeof(why)),
 			 -EINVAL);
-	assert_int_equal(vf_case_parse("w1:x1,2[1=s3/2=x3,1[0=-]]", &c, why,
+	assert_int_equal(msim_vf_case_parse("w1:x1,2[1=s3/2=x3,1[0=-]]", &c, why,
 				       sizeof(why)),
 			 0);
 	assert_int_equal(c.word, 1);
 	assert_int_equal(c.nr_calls, 2);
-	assert_int_equal(c.call[0].fn, VF_FN_CMPXCHG);
+	assert_int_equal(c.call[0].fn, MSIM_VF_FN_CMPXCHG);
 	assert_int_equal(c.call[0].nr_irqs, 2);
 	assert_int_equal(c.call[0].irq[0].at, 1);
-	assert_int_equal(c.call[0].irq[0].effect, VF_EFF_STORE);
+	assert_int_equal(c.call[0].irq[0].effect, MSIM_VF_EFF_STORE);
 	assert_int_equal(c.call[0].irq[0].value, 3);
-	assert_int_equal(c.call[0].irq[1].effect, VF_EFF_CALL);
+	assert_int_equal(c.call[0].irq[1].effect, MSIM_VF_EFF_CALL);
 	assert_int_equal(c.call[0].irq[1].call, 1);
 	assert_int_equal(c.call[1].depth, 1);
 	assert_int_equal(c.call[1].expected, 3);
 	assert_int_equal(c.call[1].new, 1);
 	assert_int_equal(c.call[1].nr_irqs, 1);
-	assert_int_equal(vf_case_nr_irqs(&c), 3);
+	assert_int_equal(msim_vf_case_nr_irqs(&c), 3);
 }
 
 static void bad(const char *text, const char *why_want)
 {
 	char why[200] = "";
-	struct vf_case c;
+	struct msim_vf_case c;
 
-	assert_int_equal(vf_case_parse(text, &c, why, sizeof(why)), -EINVAL);
+	assert_int_equal(msim_vf_case_parse(text, &c, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, why_want);
 }
 
@@ -107,33 +107,33 @@ static void test_decode_any_bytes(void **state)
 	printf("seed %u\n", seed);
 	srand(seed);
 	for (round = 0; round < 20000; round++) {
-		char text[VF_CASE_TEXT_MAX], again[VF_CASE_TEXT_MAX];
+		char text[MSIM_VF_CASE_TEXT_MAX], again[MSIM_VF_CASE_TEXT_MAX];
 		char why[200];
-		struct vf_case c, d;
+		struct msim_vf_case c, d;
 		size_t len = (size_t)rand() % sizeof(bytes);
 
 		for (i = 0; i < (int)len; i++)
 			bytes[i] = (uint8_t)rand();
-		vf_case_decode(bytes, len, &c);
-		assert_in_range(c.nr_calls, 1, VF_MAX_CALLS);
+		msim_vf_case_decode(bytes, len, &c);
+		assert_in_range(c.nr_calls, 1, MSIM_VF_MAX_CALLS);
 		for (i = 0; i < c.nr_calls; i++) {
-			assert_in_range(c.call[i].nr_irqs, 0, VF_MAX_PLAN);
-			assert_in_range(c.call[i].depth, 0, VF_MAX_DEPTH);
+			assert_in_range(c.call[i].nr_irqs, 0, MSIM_VF_MAX_PLAN);
+			assert_in_range(c.call[i].depth, 0, MSIM_VF_MAX_DEPTH);
 		}
-		assert_true(vf_case_format(&c, text, sizeof(text)) <
+		assert_true(msim_vf_case_format(&c, text, sizeof(text)) <
 			    sizeof(text));
-		if (vf_case_parse(text, &d, why, sizeof(why)))
+		if (msim_vf_case_parse(text, &d, why, sizeof(why)))
 			fail_msg("seed %u: '%s' rejected: %s", seed, text, why);
-		vf_case_format(&d, again, sizeof(again));
+		msim_vf_case_format(&d, again, sizeof(again));
 		assert_string_equal(text, again);
 	}
 	/* The empty string is the simplest case. */
 	{
-		char text[VF_CASE_TEXT_MAX];
-		struct vf_case c;
+		char text[MSIM_VF_CASE_TEXT_MAX];
+		struct msim_vf_case c;
 
-		vf_case_decode(NULL, 0, &c);
-		vf_case_format(&c, text, sizeof(text));
+		msim_vf_case_decode(NULL, 0, &c);
+		msim_vf_case_format(&c, text, sizeof(text));
 		assert_string_equal(text, "w1:x1,1");
 	}
 }
@@ -147,16 +147,16 @@ static void test_random_cases(void **state)
 	(void)state;
 	printf("seed %llu\n", (unsigned long long)seed);
 	for (round = 0; round < 5000; round++) {
-		char ta[VF_CASE_TEXT_MAX], tb[VF_CASE_TEXT_MAX];
-		struct vf_case c, d;
+		char ta[MSIM_VF_CASE_TEXT_MAX], tb[MSIM_VF_CASE_TEXT_MAX];
+		struct msim_vf_case c, d;
 
-		vf_case_random(&a, 3, 2, 12, &c);
-		vf_case_random(&b, 3, 2, 12, &d);
-		vf_case_format(&c, ta, sizeof(ta));
-		vf_case_format(&d, tb, sizeof(tb));
+		msim_vf_case_random(&a, 3, 2, 12, &c);
+		msim_vf_case_random(&b, 3, 2, 12, &d);
+		msim_vf_case_format(&c, ta, sizeof(ta));
+		msim_vf_case_format(&d, tb, sizeof(tb));
 		assert_string_equal(ta, tb);
 		for (i = 0; i < c.nr_calls; i++) {
-			const struct vf_call *k = &c.call[i];
+			const struct msim_vf_call *k = &c.call[i];
 			int j;
 
 			assert_in_range(k->depth, 0, 2);
@@ -179,18 +179,18 @@ static void test_explore_partitions(void **state)
 
 	(void)state;
 	for (n = 0; n < 8; n++) {
-		struct vf_explore e;
+		struct msim_vf_explore e;
 		unsigned int runs = 0, i;
 		char seen[1024][8];
 
-		vf_explore_init(&e);
+		msim_vf_explore_init(&e);
 		do {
 			uint32_t v[8];
 			unsigned int r;
 
-			vf_explore_begin(&e);
+			msim_vf_explore_begin(&e);
 			for (i = 0; i < n; i++) {
-				v[i] = vf_explore_value(&e);
+				v[i] = msim_vf_explore_value(&e);
 				assert_in_range(v[i], 1, i + 1);
 			}
 			/* The equality pattern, which must be new. */
@@ -200,7 +200,7 @@ static void test_explore_partitions(void **state)
 				assert_memory_not_equal(seen[r], seen[runs],
 							n ? n : 1);
 			runs++;
-		} while (vf_explore_next(&e) && runs < 1024);
+		} while (msim_vf_explore_next(&e) && runs < 1024);
 		assert_false(e.overflow);
 		assert_int_equal(runs, bell[n]);
 	}
@@ -212,19 +212,19 @@ static void test_explore_partitions(void **state)
  */
 static void test_explore_tree(void **state)
 {
-	struct vf_explore e;
+	struct msim_vf_explore e;
 	unsigned int runs = 0, leaves[4] = {0};
 
 	(void)state;
-	vf_explore_init(&e);
+	msim_vf_explore_init(&e);
 	do {
-		vf_explore_begin(&e);
-		if (vf_explore_choose(&e, 2) == 0)
-			leaves[vf_explore_choose(&e, 3)]++;
+		msim_vf_explore_begin(&e);
+		if (msim_vf_explore_choose(&e, 2) == 0)
+			leaves[msim_vf_explore_choose(&e, 3)]++;
 		else
 			leaves[3]++;
 		runs++;
-	} while (vf_explore_next(&e));
+	} while (msim_vf_explore_next(&e));
 	assert_int_equal(runs, 4);
 	assert_int_equal(leaves[0], 1);
 	assert_int_equal(leaves[1], 1);

@@ -8,6 +8,6 @@
 #ifndef MMSIM_VDSO_ASM_OFFSETS_H
 #define MMSIM_VDSO_ASM_OFFSETS_H
 
-#include <mmsim/coldfire_pt_regs.h>
+#include <mmsim/coldfire/pt_regs.h>
 
 #endif

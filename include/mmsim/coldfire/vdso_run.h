@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Running one vDSO fuzz case on the Unicorn CPU and judging it.
+ *
+ * An environment is one simulated coldfire machine with one mm holding the
+ * vDSO, a data page with the word under test and the user stacks of the
+ * threads, and one CPU with the fixup under test; it is reused across
+ * cases.  Every case starts with the pages it touches already in the
+ * CPU's TLB (msim_vf_env_warm()): a TLB miss enters the kernel, and the fixup,
+ * too, and would make instruction indexes differ between the first case
+ * of a process and the others.  Interrupts are the plan's only.  Each call of a
+ * case is a thread of its own (call i is thread i, with its own thread pointer
+ * and its own register pattern).
+ *
+ * A run follows either a given case or, for exhaustive mode, an explorer
+ * that makes every decision as the run meets it; either way the result
+ * holds the case as it ran (the interrupts that were delivered), the
+ * events, and the violations found:
+ *  - the cmpxchg calls and the stores, in their real-time order, are not
+ *    linearizable (with the final word value);
+ *  - a call changed a register it must preserve (all but d0 and the
+ *    condition codes for cmpxchg; all but a0 and d0 for read_tp);
+ *  - read_tp returned another thread's pointer;
+ *  - the call did not return (fault, or ran too long).
+ */
+#ifndef MMSIM_COLDFIRE_VDSO_RUN_H
+#define MMSIM_COLDFIRE_VDSO_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <mmsim/coldfire/ucpu.h>
+
+#include <mmsim/coldfire/explore.h>
+#include <mmsim/coldfire/fuzz_case.h>
+
+struct msim_machine;
+struct mm_struct;
+struct msim_vdso_image;
+
+struct msim_vf_env {
+	struct msim_machine *m;
+	struct mm_struct *mm;
+	struct msim_ucpu *cpu;
+	const struct msim_vdso_image *img;
+	uint32_t word_addr;
+	uint32_t stack_addr;
+};
+
+/* Bounds of exhaustive exploration. */
+struct msim_vf_limits {
+	int irqs_total;
+	int irqs_per_call;
+	int depth;
+};
+
+enum msim_vf_ev_kind {
+	MSIM_VF_EV_CALL,   /* a: word before; the call's args are in the case */
+	MSIM_VF_EV_IRQ,    /* a: interrupted pc, b: instruction index */
+	MSIM_VF_EV_REWIND, /* a: from, b: to */
+	MSIM_VF_EV_RESUME, /* a: pc the interrupted thread resumes at */
+	MSIM_VF_EV_STORE,  /* a: value, b: word before */
+	MSIM_VF_EV_RETURN, /* a: d0, b: a0, c: word after */
+	MSIM_VF_EV_ERROR,  /* a: -errno from msim_ucpu_call() */
+};
+
+struct msim_vf_event {
+	enum msim_vf_ev_kind kind;
+	int call; /* in msim_vf_result.ran */
+	uint32_t a, b, c;
+};
+
+enum msim_vf_kind {
+	MSIM_VF_NOT_LINEARIZABLE,
+	MSIM_VF_CLOBBER,
+	MSIM_VF_WRONG_TP,
+	MSIM_VF_NO_RETURN,
+};
+
+struct msim_vf_violation {
+	enum msim_vf_kind kind;
+	int call;
+	/* last interrupt delivered to that call before it returned */
+	bool has_pc;
+	uint32_t pc;
+	char detail[160];
+};
+
+#define MSIM_VF_MAX_EVENTS (MSIM_VF_MAX_CALLS * (MSIM_VF_MAX_PLAN * 4 + 2))
+#define MSIM_VF_MAX_VIOLATIONS 8
+
+struct msim_vf_call_result {
+	uint32_t tp;
+	uint32_t d0, a0;
+	uint32_t word_before, word_after;
+	unsigned int inv, res;
+	int err;
+	bool has_irq;
+	uint32_t last_irq_pc;
+};
+
+struct msim_vf_result {
+	struct msim_vf_case ran;
+	struct msim_vf_call_result call[MSIM_VF_MAX_CALLS];
+	int nr_events;
+	struct msim_vf_event ev[MSIM_VF_MAX_EVENTS];
+	int nr_violations;
+	struct msim_vf_violation v[MSIM_VF_MAX_VIOLATIONS];
+	uint32_t final_word;
+};
+
+/*
+ * Builds the machine, the mm and the CPU with @fixup (an m68k ELF object,
+ * or NULL for the seed's), and warms it (msim_vf_env_warm()).  Returns 0 or
+ * -errno; -ENOEXEC for a fixup the CPU cannot load, -EPROTO for one that
+ * breaks calls without interrupts.
+ */
+int msim_vf_env_create(struct msim_vf_env *env, const void *fixup, size_t fixup_len);
+void msim_vf_env_destroy(struct msim_vf_env *env);
+
+/*
+ * Runs a cmpxchg and a read_tp without interrupts so that their pages are
+ * in the TLB; after a fresh CPU.  Returns 0, or -EPROTO when they fail
+ * (the fixup, run for the TLB misses, broke them).
+ */
+int msim_vf_env_warm(struct msim_vf_env *env);
+
+/*
+ * Runs @plan, or with @plan NULL the decisions of @ex within @lim, and
+ * judges the run.  Returns 0, or -errno when the environment failed
+ * (not the code under test).
+ */
+int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
+	   struct msim_vf_explore *ex, const struct msim_vf_limits *lim,
+	   struct msim_vf_result *r);
+
+const char *msim_vf_kind_name(enum msim_vf_kind kind);
+
+/* "ELOOP" for -ELOOP: the errors msim_ucpu_call() returns, by name. */
+const char *msim_vf_errname(int err);
+
+#endif /* MMSIM_COLDFIRE_VDSO_RUN_H */

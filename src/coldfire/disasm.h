@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* m68k disassembly for the vDSO fuzzer's reports (capstone). */
+#ifndef MMSIM_COLDFIRE_DISASM_H
+#define MMSIM_COLDFIRE_DISASM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Prints the instructions of @code (big-endian m68k, loaded at @addr), one
+ * a line after @indent, with "=>" before the one at @mark.  Returns the
+ * number of instructions printed, or -1 if capstone cannot be opened.
+ */
+int msim_vf_disasm(FILE *out, const uint8_t *code, size_t len, uint32_t addr,
+	      uint32_t mark, const char *indent);
+
+#endif /* MMSIM_COLDFIRE_DISASM_H */

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the library's files share and its users do not see.
+ */
+#ifndef MMSIM_INTERNAL_H
+#define MMSIM_INTERNAL_H
+
+#include <mmsim/mmsim.h>
+
+/*
+ * A field read without the lock that writes it, where a stale value is
+ * harmless and is checked again under the lock (the kernel's READ_ONCE);
+ * the store publishes what the pointer points to.
+ */
+#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
+/* Private and potentially writable: written pages are copied, not shared. */
+static inline bool is_cow_mapping(vm_flags_t flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+/* The rss counter a mapped page is charged to (mm_counter()). */
+static inline int mm_counter(const struct page *page)
+{
+	return PageAnon(page) ? MM_ANONPAGES : MM_FILEPAGES;
+}
+
+#define PAGE_SHIFT_OF(mm) mm_page_shift(mm)
+#define PAGE_MASK_OF(mm) mm_page_mask(mm)
+
+/* vma.c: the tree and the VMA objects */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+void vm_area_free(struct vm_area_struct *vma);
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_gap_update(struct vm_area_struct *vma);
+void vma_set_range(struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end, unsigned long pgoff);
+void __vma_set_range(struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end, unsigned long pgoff);
+unsigned long vma_compute_gap(const struct vm_area_struct *vma);
+int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
+void remove_vma(struct vm_area_struct *vma);
+
+/* vma_merge.c: Linux's merge rules */
+struct vm_area_struct *
+vma_merge_new_range(struct mm_struct *mm, struct vm_area_struct *prev,
+		    struct vm_area_struct *next, unsigned long start,
+		    unsigned long end, vm_flags_t flags, unsigned long pgoff);
+struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev,
+					struct vm_area_struct *vma,
+					unsigned long start, unsigned long end,
+					vm_flags_t new_flags, int *err);
+
+/* mmap.c */
+void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages);
+int security_vm_enough_memory_mm(struct mm_struct *mm, long pages);
+void vm_unacct_memory(struct mm_struct *mm, long pages);
+
+/* mmu_gather.c: pages freed only once the TLBs are flushed */
+#define MMU_GATHER_BUNDLE 64
+struct mmu_gather {
+	struct mm_struct *mm;
+	unsigned long start, end; /* what the next flush covers */
+	unsigned long nr, max;
+	struct page **pages;
+	struct page *local[MMU_GATHER_BUNDLE];
+};
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
+void tlb_note_pte(struct mmu_gather *tlb, unsigned long addr);
+void tlb_remove_page(struct mmu_gather *tlb, struct page *page,
+		     unsigned long addr);
+void tlb_flush_mmu(struct mmu_gather *tlb);
+void tlb_finish_mmu(struct mmu_gather *tlb);
+
+/* memory.c */
+void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
+		      unsigned long start, unsigned long end);
+void unmap_vmas(struct mmu_gather *tlb, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end);
+struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
+			    pte_t pte);
+void update_hiwater_rss(struct mm_struct *mm);
+void update_hiwater_vm(struct mm_struct *mm);
+
+/* fork.c */
+int copy_mm(unsigned long clone_flags, struct task_struct *tsk,
+	    struct task_struct *parent);
+
+/* pgtable.c */
+int msim_pgd_alloc(struct mm_struct *mm);
+void msim_pgd_free(struct mm_struct *mm);
+
+/*
+ * rmap_walk.c: rmap_one() is called for every VMA that may map the page,
+ * with the rmap lock held and no other; false stops the walk, as does
+ * done() returning true.
+ */
+struct rmap_walk_control {
+	void *arg;
+	bool (*rmap_one)(struct page *page, struct vm_area_struct *vma,
+			 unsigned long addr, void *arg);
+	bool (*done)(struct page *page);
+};
+void rmap_walk(struct page *page, const struct rmap_walk_control *rwc,
+	       bool locked);
+/* Where @vma would map @page, or -EFAULT if outside it. */
+unsigned long vma_address(const struct page *page,
+			  const struct vm_area_struct *vma);
+
+/*
+ * References other than the mappings' and the isolating caller's one:
+ * GUP's, or pins.  Reclaim keeps such a page, there being no swap cache
+ * to keep it in while its PTEs read the slot.
+ */
+static inline bool page_has_extra_refs(struct page *page)
+{
+	return page_ref_count(page) - 1 - page_mapcount(page) -
+		       GUP_PIN_COUNTING_BIAS * atomic_load(&page->_pincount) >
+	       0;
+}
+
+/*
+ * The page lock, as isolation: whoever holds it (reclaim, migration) is
+ * the only one moving the page; idle tracking and reclaim skip it.
+ */
+static inline bool trylock_page(struct page *page)
+{
+	return !(__atomic_fetch_or(&page->flags, 1UL << PG_locked,
+				   __ATOMIC_ACQUIRE) &
+		 (1UL << PG_locked));
+}
+
+static inline void unlock_page(struct page *page)
+{
+	__atomic_fetch_and(&page->flags, ~(1UL << PG_locked), __ATOMIC_RELEASE);
+}
+
+/*
+ * Set when a fault waited for another thread (its migration, its swap-in
+ * of the same slot) and returned for a retry: callers that bound their
+ * retries to catch a model bug do not count that one, since Linux would
+ * retry for as long as it takes.
+ */
+extern _Thread_local bool msim_fault_waited;
+
+/* migrate.c: wait until the migration entry @pte at @addr is gone. */
+void migration_entry_wait(struct mm_struct *mm, unsigned long addr, pte_t pte);
+
+/* vmscan.c */
+int madvise_pageout(struct vm_area_struct *vma, unsigned long start,
+		    unsigned long end);
+
+/* swapfile.c */
+void msim_swap_destroy(struct msim_machine *m);
+
+/* page_alloc.c */
+struct page *__msim_alloc_page(struct msim_machine *m,
+			       enum msim_alloc_kind kind, bool zero);
+void msim_free_page(struct page *page);
+
+#endif /* MMSIM_INTERNAL_H */

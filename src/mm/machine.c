@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine: RAM, its frames, and the allocation accounting every
+ * object of the model goes through.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <mmsim/swap.h>
+#include "internal.h"
+
+#define DEFAULT_RAM (1UL << 30)
+
+struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
+{
+	const struct msim_arch *arch = cfg && cfg->arch ? cfg->arch :
+							  &msim_arch_x86_64;
+	unsigned long ram = cfg && cfg->ram_bytes ? cfg->ram_bytes :
+						    DEFAULT_RAM;
+	struct msim_machine *m;
+	unsigned long i;
+
+	/* The zero page and at least a pgd and one table chain. */
+	if ((ram >> arch->page_shift) < 2 + arch->levels)
+		return ERR_PTR(-EINVAL);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	m->arch = arch;
+	m->nr_frames = ram >> arch->page_shift;
+	/*
+	 * Reserved, not committed: the host backs a frame only once it is
+	 * written, so a large simulated RAM costs nothing until used.
+	 */
+	m->ram = mmap(NULL, m->nr_frames << arch->page_shift,
+		      PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->ram == MAP_FAILED) {
+		free(m);
+		return ERR_PTR(-ENOMEM);
+	}
+	m->mem_map = calloc(m->nr_frames, sizeof(struct page));
+	if (!m->mem_map) {
+		munmap(m->ram, m->nr_frames << arch->page_shift);
+		free(m);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = 0; i < m->nr_frames; i++) {
+		m->mem_map[i].machine = m;
+		atomic_init(&m->mem_map[i]._mapcount, -1);
+		INIT_LIST_HEAD(&m->mem_map[i].lru);
+	}
+	/* pfn 0 is the zero page: reserved, never freed, never mapped count. */
+	m->mem_map[0].flags = 1UL << PG_reserved;
+	atomic_init(&m->mem_map[0]._refcount, 1);
+	m->next_fresh = 1;
+	m->nr_free = m->nr_frames - 1;
+	INIT_LIST_HEAD(&m->free_list);
+	spin_lock_init(&m->zone_lock);
+	m->zone_lock.name = "zone_lock";
+	spin_lock_init(&m->mmlist_lock);
+	m->mmlist_lock.name = "mmlist_lock";
+	INIT_LIST_HEAD(&m->mmlist);
+	init_rwsem(&m->rmap_lock);
+	m->rmap_lock.name = "rmap_lock";
+	m->sysctl_max_map_count = 65530;
+	m->sysctl_overcommit_memory = OVERCOMMIT_GUESS;
+	if (cfg && cfg->swap_bytes >> arch->page_shift) {
+		int err = msim_swapon(m, cfg->swap_bytes >> arch->page_shift);
+
+		if (err) {
+			msim_machine_destroy(m);
+			return ERR_PTR(err);
+		}
+	}
+	return m;
+}
+
+struct msim_machine_ext *msim_machine_ext_find(struct msim_machine *m,
+		      const struct msim_machine_ext_ops *ops)
+{
+	struct msim_machine_ext *ext;
+
+	for (ext = atomic_load(&m->ext); ext; ext = ext->next)
+		if (ext->ops == ops)
+			return ext;
+	return NULL;
+}
+
+/*
+ * A push onto a list that only grows: a finder walking it sees either the
+ * old head or the new one, whose next is already set.  The compare and
+ * exchange fails when another extension came in meanwhile; look again
+ * for one with these ops before trying once more.
+ */
+struct msim_machine_ext *msim_machine_ext_add(struct msim_machine *m,
+					      struct msim_machine_ext *ext)
+{
+	struct msim_machine_ext *head = atomic_load(&m->ext), *old;
+
+	for (;;) {
+		old = msim_machine_ext_find(m, ext->ops);
+		if (old)
+			return old;
+		ext->next = head;
+		if (atomic_compare_exchange_strong(&m->ext, &head, ext))
+			return ext;
+	}
+}
+
+static void machine_ext_release(struct msim_machine *m)
+{
+	struct msim_machine_ext *ext = atomic_exchange(&m->ext, NULL), *next;
+
+	for (; ext; ext = next) {
+		next = ext->next;
+		ext->ops->release(ext);
+	}
+}
+
+int msim_machine_destroy(struct msim_machine *m)
+{
+	if (!m)
+		return 0;
+	if (!list_empty(&m->mmlist))
+		return -EBUSY;
+	machine_ext_release(m);
+	msim_swap_destroy(m);
+	spin_lock_destroy(&m->zone_lock);
+	spin_lock_destroy(&m->mmlist_lock);
+	rwsem_destroy(&m->rmap_lock);
+	munmap(m->ram, m->nr_frames << m->arch->page_shift);
+	free(m->mem_map);
+	free(m);
+	return 0;
+}
+
+void msim_fail_nth(struct msim_machine *m, unsigned int kinds, unsigned long n)
+{
+	spin_lock(&m->zone_lock);
+	m->fail_kinds = kinds;
+	m->fail_nth = n;
+	spin_unlock(&m->zone_lock);
+}
+
+bool msim_should_fail(struct msim_machine *m, enum msim_alloc_kind kind)
+{
+	bool fail = false;
+
+	atomic_fetch_add(&m->nr_allocs, 1);
+	spin_lock(&m->zone_lock);
+	if (m->fail_nth &&
+	    (!m->fail_kinds || (m->fail_kinds & (1U << kind)))) {
+		if (--m->fail_nth == 0) {
+			fail = true;
+			m->nr_failed++;
+		}
+	}
+	spin_unlock(&m->zone_lock);
+	return fail;
+}
+
+long msim_machine_kept(struct msim_machine *m, enum msim_alloc_kind kind)
+{
+	struct msim_machine_ext *ext;
+	long kept = 0;
+
+	for (ext = atomic_load(&m->ext); ext; ext = ext->next)
+		if (ext->ops->kept)
+			kept += ext->ops->kept(ext, kind);
+	return kept;
+}
+
+long msim_live(struct msim_machine *m, enum msim_alloc_kind kind)
+{
+	return atomic_load(&m->live[kind]);
+}
+
+unsigned long msim_nr_free_frames(struct msim_machine *m)
+{
+	unsigned long n;
+
+	spin_lock(&m->zone_lock);
+	n = m->nr_free;
+	spin_unlock(&m->zone_lock);
+	return n;
+}
+
+void *msim_kzalloc(struct msim_machine *m, enum msim_alloc_kind kind,
+		   size_t size)
+{
+	void *p;
+
+	if (msim_should_fail(m, kind))
+		return NULL;
+	p = calloc(1, size);
+	if (p)
+		atomic_fetch_add(&m->live[kind], 1);
+	return p;
+}
+
+void msim_kfree(struct msim_machine *m, enum msim_alloc_kind kind, void *p)
+{
+	if (!p)
+		return;
+	atomic_fetch_sub(&m->live[kind], 1);
+	free(p);
+}
