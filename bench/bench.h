@@ -175,8 +175,7 @@ static inline void bench_die(const char *what, long err)
  * freeing @len bytes after each timed phase keeps every timed phase on
  * the ascending order a fresh machine gives.
  */
-static inline void bench_flip_free_list(struct mm_struct *mm,
-					unsigned long len)
+static inline void bench_flip_free_list(struct mm_struct *mm, unsigned long len)
 {
 	long addr = msim_mmap(mm, 0, len, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE);

@@ -76,7 +76,7 @@ static struct {
 	int nsizes;
 	unsigned long lookups, rounds;
 } cfg = {
-	.sizes = {1000, 10000, 100000},
+	.sizes = { 1000, 10000, 100000 },
 	.nsizes = 3,
 	.lookups = 1000000,
 	.rounds = 3,
@@ -304,7 +304,7 @@ static struct mm_struct *new_mm(struct msim_machine **mp)
 static void run_size(unsigned long n, struct result res[NR_KINDS])
 {
 	static double v[NR_KINDS][2][MAX_ROUNDS];
-	struct region rg = {.n = n};
+	struct region rg = { .n = n };
 	struct msim_machine *m;
 	struct mm_struct *mm;
 	struct bench_rng rng;
@@ -400,9 +400,10 @@ int main(int argc, char **argv)
 	    cfg.rounds > MAX_ROUNDS)
 		usage();
 
-	snprintf(params, sizeof(params),
-		 "%lu library calls per query and size, naive scan 5e7/n calls, %lu rounds, median",
-		 cfg.lookups, cfg.rounds);
+	snprintf(
+		params, sizeof(params),
+		"%lu library calls per query and size, naive scan 5e7/n calls, %lu rounds, median",
+		cfg.lookups, cfg.rounds);
 	bench_print_header("find_vma_scaling", params);
 
 	/*

@@ -155,7 +155,7 @@ static void sim_round(struct msim_machine *m, struct task_struct *init,
 		   free1 - msim_nr_free_frames(m), npages);
 	/* Mostly ascending: the frames of the fork's tables shift a few. */
 	if (npages > 1 && sim_pfn(child->mm, addr + npages / 2 * ps) <
-			  sim_pfn(child->mm, addr))
+				  sim_pfn(child->mm, addr))
 		fprintf(stderr, "fork_cost: warning: sim COW copies were in "
 				"descending pfn order\n");
 	t0 = bench_now_ns();
@@ -185,8 +185,8 @@ static void host_reap(pid_t pid, int fd, uint64_t *ns, size_t n)
 		bench_die("host child failed", -EIO);
 }
 
-static void host_round(volatile char *p, unsigned long npages,
-		       unsigned long ps, struct host_result *res)
+static void host_round(volatile char *p, unsigned long npages, unsigned long ps,
+		       struct host_result *res)
 {
 	unsigned long len = npages * ps, i;
 	uint64_t t0, t1, ns[2];
@@ -252,8 +252,8 @@ static void host_helper(int cmd, int out, unsigned long npages)
 	volatile char *p;
 	char c;
 
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
 	if (p == MAP_FAILED)
 		bench_die("mmap", 0);
 	/* Per 4 KiB page, like the sim: no THP, on either side of the fork. */
@@ -405,9 +405,8 @@ int main(int argc, char **argv)
 	for (p = 0; p < NR_PHASES; p++) {
 		med[0][p] = bench_median(sim[p], rounds);
 		med[1][p] = bench_median(host[p], rounds);
-		printf("%-32s %14.1f %14.1f %10.2f\n", phase_name[p],
-		       med[0][p], med[1][p],
-		       med[1][p] > 0 ? med[0][p] / med[1][p] : 0.0);
+		printf("%-32s %14.1f %14.1f %10.2f\n", phase_name[p], med[0][p],
+		       med[1][p], med[1][p] > 0 ? med[0][p] / med[1][p] : 0.0);
 		free(sim[p]);
 		free(host[p]);
 	}

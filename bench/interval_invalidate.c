@@ -132,7 +132,7 @@ static double per_op(uint64_t t0, uint64_t t1, unsigned long ops)
 int main(int argc, char **argv)
 {
 	double tree[MAX_ROUNDS], linear[MAX_ROUNDS], t_tree, t_linear;
-	struct msim_machine_config mcfg = {0};
+	struct msim_machine_config mcfg = { 0 };
 	struct mmu_notifier_range r;
 	unsigned long i, k, seq = 0, hits_tree, hits_linear;
 	struct msim_machine *m;

@@ -350,13 +350,14 @@ static void host_claim_window(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mmap_churn [-n ops] [-r rounds] [-w window_pages] [-l max_len] [-s seed] [-t]\n"
-			"  -n  operations a round (default 100000)\n"
-			"  -r  rounds, median reported (default 7)\n"
-			"  -w  window size in pages (default 1024)\n"
-			"  -l  longest range in pages (default 16)\n"
-			"  -s  RNG seed (default 1)\n"
-			"  -t  touch every page of each new mapping\n");
+	fprintf(stderr,
+		"usage: mmap_churn [-n ops] [-r rounds] [-w window_pages] [-l max_len] [-s seed] [-t]\n"
+		"  -n  operations a round (default 100000)\n"
+		"  -r  rounds, median reported (default 7)\n"
+		"  -w  window size in pages (default 1024)\n"
+		"  -l  longest range in pages (default 16)\n"
+		"  -s  RNG seed (default 1)\n"
+		"  -t  touch every page of each new mapping\n");
 	exit(2);
 }
 
@@ -427,10 +428,12 @@ int main(int argc, char **argv)
 	if (!sres || !hres || !sim_runs || !host_runs)
 		bench_die("calloc", 0);
 
-	snprintf(params, sizeof(params),
-		 "%lu ops a round, window %lu pages at %#lx, ranges 1-%lu pages, seed %" PRIu64 ", %s, %lu rounds, median",
-		 cfg.nops, cfg.window_pages, WINDOW_BASE, cfg.max_len, cfg.seed,
-		 cfg.touch ? "pages touched" : "pages not touched", cfg.rounds);
+	snprintf(
+		params, sizeof(params),
+		"%lu ops a round, window %lu pages at %#lx, ranges 1-%lu pages, seed %" PRIu64
+		", %s, %lu rounds, median",
+		cfg.nops, cfg.window_pages, WINDOW_BASE, cfg.max_len, cfg.seed,
+		cfg.touch ? "pages touched" : "pages not touched", cfg.rounds);
 	bench_print_header("mmap_churn", params);
 
 	for (r = 0; r < cfg.rounds; r++) {

@@ -21,8 +21,9 @@ static void usage(void)
 }
 
 /* Cases per second over @n cases; a fresh CPU per case if @fresh. */
-static double run_cases(struct msim_vf_env *env, const struct msim_vf_case *cases,
-			unsigned long n, bool fresh, struct msim_vf_result *r)
+static double run_cases(struct msim_vf_env *env,
+			const struct msim_vf_case *cases, unsigned long n,
+			bool fresh, struct msim_vf_result *r)
 {
 	struct msim_ucpu *kept = env->cpu;
 	uint64_t t0 = bench_now_ns();
@@ -51,10 +52,10 @@ static double run_cases(struct msim_vf_env *env, const struct msim_vf_case *case
 }
 
 /* Paths per second of a whole exhaustive exploration with @k. */
-static double run_exhaustive(struct msim_vf_env *env, int k, unsigned long *paths,
-			     struct msim_vf_result *r)
+static double run_exhaustive(struct msim_vf_env *env, int k,
+			     unsigned long *paths, struct msim_vf_result *r)
 {
-	struct msim_vf_limits lim = {k, k, k};
+	struct msim_vf_limits lim = { k, k, k };
 	static struct msim_vf_explore ex;
 	uint64_t t0 = bench_now_ns();
 	int ret;

@@ -45,8 +45,8 @@ static int cmd_munmap(struct scn_state *st, const struct scn_call *c)
 
 static int cmd_mprotect(struct scn_state *st, const struct scn_call *c)
 {
-	int ret = msim_mprotect(current_mm(st), c->arg[0], c->arg[1],
-				c->arg[2]);
+	int ret =
+		msim_mprotect(current_mm(st), c->arg[0], c->arg[1], c->arg[2]);
 
 	if (ret)
 		scn_call_failed(st, c, ret);
@@ -118,8 +118,8 @@ static int cmd_peek(struct scn_state *st, const struct scn_call *c)
 	unsigned char byte;
 	int ret;
 
-	ret = msim_user_access(current_mm(st), addr, &byte, 1,
-			       MSIM_ACCESS_READ, &fault);
+	ret = msim_user_access(current_mm(st), addr, &byte, 1, MSIM_ACCESS_READ,
+			       &fault);
 	if (ret)
 		fault_failed(st, c, ret, fault);
 	else
@@ -340,8 +340,9 @@ static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
 	}
 	printf("vdso 0x%lx\n", bprm.mm->context.vdso);
 	if (msim_vdso_misplaced(bprm.mm))
-		scn_report(st, "vdso: at 0x%lx, not where it is prelinked "
-			       "(0x%lx)",
+		scn_report(st,
+			   "vdso: at 0x%lx, not where it is prelinked "
+			   "(0x%lx)",
 			   bprm.mm->context.vdso,
 			   (unsigned long)msim_vdso_seed()->link_base);
 	return 0;
@@ -363,8 +364,9 @@ static int cmd_settp(struct scn_state *st, const struct scn_call *c)
 /* A build without the ColdFire room has no vDSO to map or to write. */
 static int no_coldfire(struct scn_state *st, const struct scn_call *c)
 {
-	return scn_malformed(st, "%s: mmsim was built without ColdFire "
-				 "support (-DMMSIM_COLDFIRE=OFF)",
+	return scn_malformed(st,
+			     "%s: mmsim was built without ColdFire "
+			     "support (-DMMSIM_COLDFIRE=OFF)",
 			     c->argv[0]);
 }
 #define cmd_vdso no_coldfire
@@ -374,6 +376,7 @@ static int no_coldfire(struct scn_state *st, const struct scn_call *c)
 #define ADDR_LEN SCN_ARG_NUMBER, SCN_ARG_NUMBER
 #define TASK SCN_CMD_TASK
 
+/* clang-format off */
 const struct scn_command scn_commands[] = {
 	{ "mmap", { ADDR_LEN, SCN_ARG_PROT, SCN_ARG_MAP_FLAGS },
 	  "ADDR LEN PROT FLAGS", "map anonymous memory", cmd_mmap, TASK },
@@ -429,6 +432,7 @@ const struct scn_command scn_commands[] = {
 	  "check the secondary MMUs' mappings", scn_cmd_coherence, 0 },
 	{ .name = NULL }
 };
+/* clang-format on */
 
 #undef TASK
 

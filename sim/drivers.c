@@ -56,8 +56,9 @@ static struct scn_driver *driver_lookup(struct scn_state *st, const char *name)
 {
 	struct scn_driver *d;
 
-	list_for_each_entry(d, &st->drivers,
-			    node) if (!strcmp(d->name, name)) return d;
+	list_for_each_entry(d, &st->drivers, node)
+		if (!strcmp(d->name, name))
+			return d;
 	return NULL;
 }
 
@@ -67,8 +68,9 @@ static struct msim_coherence *checker_for(struct scn_state *st,
 	struct scn_checker *k;
 	struct msim_coherence *c;
 
-	list_for_each_entry(k, &st->checkers,
-			    node) if (k->mm == mm) return k->c;
+	list_for_each_entry(k, &st->checkers, node)
+		if (k->mm == mm)
+			return k->c;
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return ERR_PTR(-ENOMEM);
@@ -264,8 +266,7 @@ int scn_coherence_check(struct scn_state *st, const char *what)
 	char report[4096], *line, *save;
 	bool bad = false;
 
-	list_for_each_entry(k, &st->checkers, node)
-	{
+	list_for_each_entry(k, &st->checkers, node) {
 		if (!msim_coherence_check(k->c, report, sizeof(report)))
 			continue;
 		bad = true;
@@ -291,16 +292,14 @@ void scn_drivers_teardown(struct scn_state *st)
 	struct scn_driver *d, *dn;
 	struct scn_checker *k, *kn;
 
-	list_for_each_entry_safe(d, dn, &st->drivers, node)
-	{
+	list_for_each_entry_safe(d, dn, &st->drivers, node) {
 		if (!d->detached)
 			driver_destroy(d);
 		list_del_init(&d->node);
 		free(d->name);
 		free(d);
 	}
-	list_for_each_entry_safe(k, kn, &st->checkers, node)
-	{
+	list_for_each_entry_safe(k, kn, &st->checkers, node) {
 		list_del_init(&k->node);
 		msim_coherence_destroy(k->c);
 		free(k);

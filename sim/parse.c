@@ -36,6 +36,8 @@ struct scn_name {
 	unsigned long val;
 };
 
+/* The names, hand-laid a few to a line. */
+/* clang-format off */
 #define N(x) { #x, x }
 
 static const struct scn_name prot_names[] = {
@@ -82,6 +84,7 @@ static const struct scn_name access_names[] = {
 };
 
 #undef N
+/* clang-format on */
 
 /*
  * Parse [s, s + len) as a C integer literal.  strtoul() alone would take
@@ -122,7 +125,7 @@ static const struct scn_name *lookup(const struct scn_name *names,
 }
 
 #define NAMES_MANY 1	/* names joined by '|', as C would spell it */
-#define NAMES_NUMBERS 2	/* a number may stand for a name */
+#define NAMES_NUMBERS 2 /* a number may stand for a name */
 
 /*
  * One name, or several joined by '|' (their bitwise OR).  With

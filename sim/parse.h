@@ -17,14 +17,14 @@
 #define SCN_ERR_MAX 160
 
 enum scn_arg_kind {
-	SCN_ARG_NONE,		/* ends a command's argument list */
-	SCN_ARG_NUMBER,		/* a C literal: 0x1000, 010, 4096 */
-	SCN_ARG_PROT,		/* PROT_* names or numbers joined by | */
-	SCN_ARG_MAP_FLAGS,	/* MAP_* names or numbers joined by | */
-	SCN_ARG_ADVICE,		/* one MADV_* name or a number */
-	SCN_ARG_ACCESS,		/* read, write or exec: an enum msim_access */
-	SCN_ARG_BYTE,		/* a number from 0 to 255 */
-	SCN_ARG_NAME,		/* a task's name; the value is 0, use the word */
+	SCN_ARG_NONE,	   /* ends a command's argument list */
+	SCN_ARG_NUMBER,	   /* a C literal: 0x1000, 010, 4096 */
+	SCN_ARG_PROT,	   /* PROT_* names or numbers joined by | */
+	SCN_ARG_MAP_FLAGS, /* MAP_* names or numbers joined by | */
+	SCN_ARG_ADVICE,	   /* one MADV_* name or a number */
+	SCN_ARG_ACCESS,	   /* read, write or exec: an enum msim_access */
+	SCN_ARG_BYTE,	   /* a number from 0 to 255 */
+	SCN_ARG_NAME,	   /* a task's name; the value is 0, use the word */
 	SCN_NR_ARG_KINDS
 };
 

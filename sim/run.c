@@ -103,7 +103,8 @@ int run_main(int argc, char **argv)
 			opt.arch = msim_arch_lookup(optarg);
 			if (!opt.arch)
 				return usage_error("unknown arch '%s' (x86_64 "
-						   "or coldfire)", optarg);
+						   "or coldfire)",
+						   optarg);
 			break;
 		case 'r':
 			if (scn_parse_size(optarg, &opt.ram_bytes))

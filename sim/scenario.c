@@ -85,8 +85,8 @@ static int check_task(struct scn_state *st, struct scn_task *t,
 {
 	char msg[512];
 
-	if (scn_task_exited(t) || !msim_mm_check_msg(t->tsk->mm, msg,
-						     sizeof(msg)))
+	if (scn_task_exited(t) ||
+	    !msim_mm_check_msg(t->tsk->mm, msg, sizeof(msg)))
 		return 0;
 	if (list_is_singular(&st->tasks))
 		scn_report(st, "%s: %s", what, msg);
@@ -175,10 +175,11 @@ static int run_line(struct scn_state *st, char *text)
 		return scn_malformed(st, "%s: expected no arguments, got %d",
 				     name, got);
 	if (got != nargs)
-		return scn_malformed(st, "%s: expected %d argument%s (%s), "
-				     "got %d", name, nargs,
-				     nargs == 1 ? "" : "s", call.cmd->synopsis,
-				     got);
+		return scn_malformed(st,
+				     "%s: expected %d argument%s (%s), "
+				     "got %d",
+				     name, nargs, nargs == 1 ? "" : "s",
+				     call.cmd->synopsis, got);
 	for (i = 0; i < nargs; i++)
 		if (scn_parse_arg(call.cmd->args[i], call.argv[i + 1],
 				  &call.arg[i], err, sizeof(err)))
@@ -294,8 +295,8 @@ static void teardown(struct scn_state *st)
 	for (k = 0; k < MSIM_NR_ALLOC_KINDS; k++) {
 		live = msim_live(m, k) - msim_machine_kept(m, k);
 		if (live)
-			scn_internal_error(st, "at exit: %ld %s%s leaked",
-					   live, alloc_kind_names[k],
+			scn_internal_error(st, "at exit: %ld %s%s leaked", live,
+					   alloc_kind_names[k],
 					   live == 1 ? "" : "s");
 	}
 	err = msim_machine_destroy(m);

@@ -25,8 +25,8 @@
 
 /* Exit statuses of a run. */
 #define SCN_EXIT_OK 0
-#define SCN_EXIT_FAILED 1	/* a check found a violation */
-#define SCN_EXIT_MALFORMED 2	/* bad input or usage */
+#define SCN_EXIT_FAILED 1    /* a check found a violation */
+#define SCN_EXIT_MALFORMED 2 /* bad input or usage */
 
 #define SCN_MAX_ARGS 6
 

@@ -203,7 +203,7 @@ static int record(struct fuzz *fz)
 		fz->groups = g;
 	}
 	fz->groups[fz->nr_groups++] =
-		(struct group){v->kind, f->fn, v->has_pc, v->pc, 1, f};
+		(struct group){ v->kind, f->fn, v->has_pc, v->pc, 1, f };
 	return 0;
 }
 
@@ -241,8 +241,7 @@ static void free_found(struct fuzz *fz)
 {
 	struct found *f, *tmp;
 
-	HASH_ITER(hh, fz->found, f, tmp)
-	{
+	HASH_ITER(hh, fz->found, f, tmp) {
 		HASH_DEL(fz->found, f);
 		free(f->text);
 		free(f);
@@ -277,7 +276,8 @@ static int report(struct fuzz *fz, const char *mode, unsigned long seed, int k)
 			snprintf(replay, sizeof(replay), "%s '%s'",
 				 fz->replay_prefix, f->text);
 			printf("%s\n  ", f == fz->found ? "" : ",");
-			msim_vf_json_violation(stdout, &fz->r, &fz->r.v[0], replay);
+			msim_vf_json_violation(stdout, &fz->r, &fz->r.v[0],
+					       replay);
 		}
 		printf("%s]}\n", fz->found ? "\n" : "");
 		return 0;
@@ -307,12 +307,13 @@ static int report(struct fuzz *fz, const char *mode, unsigned long seed, int k)
 		struct msim_vf_case c;
 
 		printf("\n[%zu/%zu] ", i + 1, fz->nr_groups);
-		if (msim_vf_case_parse(fz->groups[i].first->text, &c, NULL, 0) ||
+		if (msim_vf_case_parse(fz->groups[i].first->text, &c, NULL,
+				       0) ||
 		    msim_vf_run(&fz->env, &c, NULL, NULL, &fz->r) ||
 		    !fz->r.nr_violations)
 			return -EIO;
 		msim_vf_report_violation(stdout, &fz->env, &fz->r, &fz->r.v[0],
-				    fz->replay_prefix);
+					 fz->replay_prefix);
 	}
 	return 0;
 }
@@ -339,7 +340,7 @@ static int replay_one(struct fuzz *fz, const char *text)
 	for (i = 0; i < fz->r.nr_violations; i++) {
 		printf("\n");
 		msim_vf_report_violation(stdout, &fz->env, &fz->r, &fz->r.v[i],
-				    fz->replay_prefix);
+					 fz->replay_prefix);
 	}
 	return 0;
 }
@@ -369,17 +370,18 @@ static void shell_word(char *buf, size_t size, const char *s)
 int vdso_fuzz_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"fixup", required_argument, NULL, 'f'},
-		{"mode", required_argument, NULL, 'm'},
-		{"seed", required_argument, NULL, 's'},
-		{"cases", required_argument, NULL, 'c'},
-		{"interrupts", required_argument, NULL, 'k'},
-		{"replay", required_argument, NULL, 'r'},
-		{"json", no_argument, NULL, 'j'},
-		{"progress", no_argument, NULL, 'p'},
-		{"fail-on-violation", no_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{ "fixup", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "cases", required_argument, NULL, 'c' },
+		{ "interrupts", required_argument, NULL, 'k' },
+		{ "replay", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ "fail-on-violation", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct fuzz *fz;
 	const char *mode = "exhaustive", *replay = NULL;
 	unsigned long seed = 0, cases = 0, k = MSIM_VF_DEFAULT_K;
@@ -475,7 +477,7 @@ int vdso_fuzz_main(int argc, char **argv)
 	}
 	if (fz->fixup_path) {
 		ret = msim_vf_fixup_load(fz->fixup_path, &obj, &obj_len, why,
-				    sizeof(why));
+					 sizeof(why));
 		if (ret) {
 			fprintf(stderr, "%s: %s\n", fz->fixup_path, why);
 			ret = SUBCMD_EXIT_USAGE;
@@ -527,14 +529,14 @@ int vdso_fuzz_main(int argc, char **argv)
 			struct msim_vf_case plan;
 
 			msim_vf_case_random(&rng, (int)k, MSIM_VF_RANDOM_DEPTH,
-				       MSIM_VF_RANDOM_MAX_AT, &plan);
+					    MSIM_VF_RANDOM_MAX_AT, &plan);
 			ret = one(fz, &plan, NULL, NULL);
 		}
 		progress(fz, true);
 		if (!ret)
 			ret = report(fz, mode, seed, (int)k);
 	} else {
-		struct msim_vf_limits lim = {(int)k, (int)k, (int)k};
+		struct msim_vf_limits lim = { (int)k, (int)k, (int)k };
 		struct msim_vf_explore *ex = malloc(sizeof(*ex));
 
 		ret = ex ? 0 : -ENOMEM;

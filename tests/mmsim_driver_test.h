@@ -39,8 +39,8 @@ static int dt_dmirror_owner;
 static inline void dt_attach(struct dt_driver *d, enum dt_kind kind,
 			     struct mm_struct *mm, struct msim_coherence *c)
 {
-	static const char *const names[] = {"kvm", "dmirror", "dev_tlb",
-					    "my_mmu"};
+	static const char *const names[] = { "kvm", "dmirror", "dev_tlb",
+					     "my_mmu" };
 	void *p = NULL;
 
 	d->kind = kind;
@@ -117,8 +117,7 @@ static inline struct page *dt_page(struct dt_driver *d, unsigned long addr,
 
 		a = addr & ~(mm_page_size(d->my_mmu->mm) - 1);
 		spin_lock(&d->my_mmu->lock);
-		list_for_each_entry(map, &d->my_mmu->list, node)
-		{
+		list_for_each_entry(map, &d->my_mmu->list, node) {
 			if (map->address == a) {
 				page = map->page;
 				if (writable)

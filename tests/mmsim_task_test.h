@@ -52,7 +52,7 @@ static inline void tt_check_at(struct msim_machine *m, const char *file,
 		print_error("%s:%d: more than %d mms\n", file, line,
 			    TT_MAX_MMS);
 		_fail(file, line);
-		abort();	/* not reached: _fail() jumps out */
+		abort(); /* not reached: _fail() jumps out */
 	}
 	for (i = 0; i < n; i++) {
 		if (msim_mm_check_msg(mms[i], msg, sizeof(msg))) {
@@ -93,8 +93,7 @@ static inline void tt_unregister(struct tt *t, struct task_struct *tsk)
 	fail_msg("task %d is not registered", tsk->pid);
 }
 
-static inline struct task_struct *tt_new_task_at(struct tt *t,
-						 const char *comm,
+static inline struct task_struct *tt_new_task_at(struct tt *t, const char *comm,
 						 const char *file, int line)
 {
 	struct task_struct *tsk = msim_task_create(t->m, comm);
@@ -198,8 +197,8 @@ static inline int tt_munmap_at(struct mm_struct *mm, unsigned long start,
 }
 
 static inline int tt_madvise_at(struct mm_struct *mm, unsigned long start,
-				unsigned long len, int advice,
-				const char *file, int line)
+				unsigned long len, int advice, const char *file,
+				int line)
 {
 	int ret = msim_madvise(mm, start, len, advice);
 
@@ -373,7 +372,7 @@ static inline unsigned long tt_live_total(struct msim_machine *m)
 static inline struct tt *tt_create(const struct msim_arch *arch,
 				   unsigned long ram)
 {
-	struct msim_machine_config cfg = {.arch = arch, .ram_bytes = ram};
+	struct msim_machine_config cfg = { .arch = arch, .ram_bytes = ram };
 	struct tt *t = calloc(1, sizeof(*t));
 
 	assert_non_null(t);

@@ -346,7 +346,7 @@ mt_assert_vma_at(struct mm_struct *mm, unsigned long start, unsigned long end,
 static inline struct mt *mt_create(const struct msim_arch *arch,
 				   unsigned long ram)
 {
-	struct msim_machine_config cfg = {.arch = arch, .ram_bytes = ram};
+	struct msim_machine_config cfg = { .arch = arch, .ram_bytes = ram };
 	struct mt *t = calloc(1, sizeof(*t));
 
 	assert_non_null(t);
@@ -376,7 +376,8 @@ static inline void mt_destroy_empty_machine(struct msim_machine *m)
 	for (kind = 0; kind < MSIM_NR_ALLOC_KINDS; kind++)
 		if (msim_live(m, kind) != msim_machine_kept(m, kind))
 			fail_msg("%ld %s objects leaked",
-				 msim_live(m, kind) - msim_machine_kept(m, kind),
+				 msim_live(m, kind) -
+					 msim_machine_kept(m, kind),
 				 mt_kind_name(kind));
 	assert_int_equal(msim_nr_free_frames(m),
 			 m->nr_frames - 1 -

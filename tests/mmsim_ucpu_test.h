@@ -100,7 +100,7 @@ static inline uint32_t ut_peek_at(struct mm_struct *mm, unsigned long addr,
 static inline void ut_poke_at(struct mm_struct *mm, unsigned long addr,
 			      uint32_t v, const char *file, int line)
 {
-	unsigned char b[4] = {v >> 24, v >> 16, v >> 8, v};
+	unsigned char b[4] = { v >> 24, v >> 16, v >> 8, v };
 
 	if (msim_user_write(mm, addr, b, 4)) {
 		print_error("%s:%d: cannot write %#lx\n", file, line, addr);

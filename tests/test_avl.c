@@ -178,7 +178,7 @@ static void test_ascending_inserts_stay_balanced(void **state)
 	struct msim_avl_root root = MSIM_AVL_ROOT;
 	static struct item items[N];
 	static struct item *slots[N];
-	struct ref r = {slots, 0};
+	struct ref r = { slots, 0 };
 	int i;
 
 	(void)state;
@@ -204,7 +204,7 @@ static void test_ascending_inserts_stay_balanced(void **state)
 static void test_check_detects_broken_height_and_parent(void **state)
 {
 	struct msim_avl_root root = MSIM_AVL_ROOT;
-	struct item items[3] = {{.key = 1}, {.key = 2}, {.key = 3}};
+	struct item items[3] = { { .key = 1 }, { .key = 2 }, { .key = 3 } };
 	struct msim_avl_node *saved;
 	int i;
 
@@ -230,7 +230,7 @@ static void test_propagate_updates_augmentation_to_root(void **state)
 	struct msim_avl_root root = MSIM_AVL_ROOT;
 	static struct item items[N];
 	static struct item *slots[N];
-	struct ref r = {slots, 0};
+	struct ref r = { slots, 0 };
 	int i;
 
 	(void)state;
@@ -264,9 +264,9 @@ static void test_random_operations_match_sorted_reference(void **state)
 {
 	enum { POOL = 3000, STEPS = 12000 };
 	struct msim_avl_root root = MSIM_AVL_ROOT;
-	struct mt_rng rng = {mt_seed("avl random")};
+	struct mt_rng rng = { mt_seed("avl random") };
 	struct item *items = calloc(POOL, sizeof(*items));
-	struct ref r = {calloc(POOL, sizeof(struct item *)), 0};
+	struct ref r = { calloc(POOL, sizeof(struct item *)), 0 };
 	unsigned long inserts = 0, erases = 0, changes = 0;
 	int i, step;
 

@@ -76,7 +76,7 @@ static void kvm_fault_across_munmap(struct tt *t, bool broken)
 {
 	struct mm_struct *mm = t->task[0]->mm;
 	struct msim_coherence *c = msim_coherence_create(mm);
-	struct hook h = {mm, HOOK_MUNMAP, BASE, t->page, 0};
+	struct hook h = { mm, HOOK_MUNMAP, BASE, t->page, 0 };
 	char report[1024], want[512];
 	unsigned long pfn;
 	struct kvm *kvm;
@@ -150,7 +150,7 @@ static void kvm_fault_across_cow(struct tt *t, bool broken)
 	struct task_struct *init = t->task[0], *child;
 	struct mm_struct *mm = init->mm;
 	struct msim_coherence *c;
-	struct hook h = {mm, HOOK_COW_WRITE, BASE, 1, 0};
+	struct hook h = { mm, HOOK_COW_WRITE, BASE, 1, 0 };
 	char report[1024], want[256];
 	unsigned long old_pfn;
 	unsigned char b;
@@ -218,7 +218,7 @@ static void skeleton_populate_across_dontneed(struct tt *t, bool broken)
 {
 	struct mm_struct *mm = t->task[0]->mm;
 	struct msim_coherence *c = msim_coherence_create(mm);
-	struct hook h = {mm, HOOK_DONTNEED, BASE, t->page, 0};
+	struct hook h = { mm, HOOK_DONTNEED, BASE, t->page, 0 };
 	char report[1024];
 	struct my_mmu *m;
 	struct page *page;
@@ -274,7 +274,7 @@ static void test_dmirror_retries_across_munmap(void **state)
 	struct tt *t = *state;
 	struct mm_struct *mm = t->task[0]->mm;
 	struct msim_coherence *c = msim_coherence_create(mm);
-	struct hook h = {mm, HOOK_MUNMAP, BASE, t->page, 0};
+	struct hook h = { mm, HOOK_MUNMAP, BASE, t->page, 0 };
 	struct dmirror *d;
 
 	assert_false(IS_ERR(c));

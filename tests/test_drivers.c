@@ -332,7 +332,7 @@ struct conc {
 static void *conc_device(void *arg)
 {
 	struct conc *cc = arg;
-	struct mt_rng rng = {cc->seed};
+	struct mt_rng rng = { cc->seed };
 	unsigned long i, addr;
 	unsigned char b;
 	bool write;
@@ -359,7 +359,7 @@ static void *conc_device(void *arg)
 static void *conc_mm(void *arg)
 {
 	struct conc *cc = arg;
-	struct mt_rng rng = {cc->seed ^ 0x5555};
+	struct mt_rng rng = { cc->seed ^ 0x5555 };
 	struct mm_struct *mm = cc->mm;
 	unsigned long i, addr, page = cc->t->page;
 	unsigned char b = 0;
@@ -398,7 +398,7 @@ static void concurrent_accesses(struct tt *t, enum dt_kind kind)
 {
 	struct mm_struct *mm = t->task[0]->mm;
 	struct msim_coherence *c = msim_coherence_create(mm);
-	struct conc cc = {t, mm, NULL, mt_seed(__func__), 4000, 0, 0};
+	struct conc cc = { t, mm, NULL, mt_seed(__func__), 4000, 0, 0 };
 	struct dt_driver d;
 	pthread_t dev, mmt;
 

@@ -26,10 +26,10 @@
 struct fi {
 	struct tt *t;
 	struct task_struct *parent, *child;
-	struct mm_struct *mm;		/* the mm operated on */
-	struct page *pinned;		/* a pin the setup took, or NULL */
+	struct mm_struct *mm; /* the mm operated on */
+	struct page *pinned;  /* a pin the setup took, or NULL */
 	struct page *pages[4];
-	long gup_ret;			/* what GUP itself returned */
+	long gup_ret; /* what GUP itself returned */
 	unsigned long p;
 	/* before the operation */
 	char maps[4096];
@@ -43,8 +43,8 @@ struct fi_op {
 	void (*setup)(struct fi *f);
 	long (*run)(struct fi *f);
 	void (*verify)(struct fi *f, long ret, bool injected);
-	unsigned long min_n;	/* failing N values at least */
-	unsigned long max_n;	/* at most (0: no bound) */
+	unsigned long min_n; /* failing N values at least */
+	unsigned long max_n; /* at most (0: no bound) */
 };
 
 static void snapshot(struct fi *f)
@@ -367,8 +367,7 @@ static void mmap_populate_verify(struct fi *f, long ret, bool injected)
 		assert_int_equal(present, 4);
 	}
 	/* Whatever population missed, the first write provides. */
-	assert_int_equal(tt_touch(f->mm, BASE, 4 * f->p, MSIM_ACCESS_WRITE),
-			 0);
+	assert_int_equal(tt_touch(f->mm, BASE, 4 * f->p, MSIM_ACCESS_WRITE), 0);
 	assert_int_equal(mt_rss(f->mm), 4);
 }
 
@@ -561,9 +560,8 @@ static void gup_setup(struct fi *f)
 
 static long gup_run(struct fi *f)
 {
-	long ret = pin_user_pages_remote(f->mm, BASE, 2,
-					 FOLL_WRITE | FOLL_LONGTERM, f->pages,
-					 NULL);
+	long ret = pin_user_pages_remote(
+		f->mm, BASE, 2, FOLL_WRITE | FOLL_LONGTERM, f->pages, NULL);
 
 	f->gup_ret = ret;
 	/* Fewer pages than asked is how GUP reports a later failure. */
@@ -715,24 +713,36 @@ static const struct fi_op op_clone_vm = {
 	"fork CLONE_VM", fork_setup, clone_vm_run, clone_vm_verify, 1, 1,
 };
 static const struct fi_op op_mmap = {
-	"mmap MAP_POPULATE", nothing, mmap_populate_run, mmap_populate_verify,
-	10, 0,
+	"mmap MAP_POPULATE",  nothing, mmap_populate_run,
+	mmap_populate_verify, 10,      0,
 };
 static const struct fi_op op_mprotect = {
-	"mprotect split", split_forked_setup, mprotect_split_run,
-	mprotect_split_verify, 6, 0,
+	"mprotect split",
+	split_forked_setup,
+	mprotect_split_run,
+	mprotect_split_verify,
+	6,
+	0,
 };
 static const struct fi_op op_munmap = {
-	"munmap split", split_forked_setup, munmap_split_run,
-	munmap_split_verify, 6, 0,
+	"munmap split",
+	split_forked_setup,
+	munmap_split_run,
+	munmap_split_verify,
+	6,
+	0,
 };
 static const struct fi_op op_madvise = {
-	"madvise split", split_setup, madvise_split_run, madvise_split_verify,
-	4, 0,
+	"madvise split",      split_setup, madvise_split_run,
+	madvise_split_verify, 4,	   0,
 };
 static const struct fi_op op_write_fault = {
-	"write fault", write_fault_setup, write_fault_run, write_fault_verify,
-	6, 0,
+	"write fault",
+	write_fault_setup,
+	write_fault_run,
+	write_fault_verify,
+	6,
+	0,
 };
 static const struct fi_op op_cow = {
 	"COW fault after fork", cow_setup, cow_run, cow_verify, 2, 0,
@@ -853,10 +863,10 @@ static void test_fork_sweep_by_kind(void **state)
 		enum msim_alloc_kind kind;
 		unsigned long n;
 	} want[] = {
-		{MSIM_ALLOC_FRAME, 1},	  {MSIM_ALLOC_PGTABLE, 6},
-		{MSIM_ALLOC_VMA, 5},	  {MSIM_ALLOC_ANON_VMA, 3},
-		{MSIM_ALLOC_AVC, 6},	  {MSIM_ALLOC_MM, 1},
-		{MSIM_ALLOC_TASK, 1},
+		{ MSIM_ALLOC_FRAME, 1 }, { MSIM_ALLOC_PGTABLE, 6 },
+		{ MSIM_ALLOC_VMA, 5 },	 { MSIM_ALLOC_ANON_VMA, 3 },
+		{ MSIM_ALLOC_AVC, 6 },	 { MSIM_ALLOC_MM, 1 },
+		{ MSIM_ALLOC_TASK, 1 },
 	};
 	unsigned long total = 0, all, got;
 	struct fi_op op = op_fork;

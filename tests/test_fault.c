@@ -351,7 +351,7 @@ static void test_tiny_ram_runs_out_with_enomem(void **state)
 /* A machine smaller than the zero page, a pgd and one table chain. */
 static void test_machine_too_small_is_einval(void **state)
 {
-	struct msim_machine_config cfg = {.ram_bytes = 5 * 4096};
+	struct msim_machine_config cfg = { .ram_bytes = 5 * 4096 };
 
 	(void)state;
 	assert_int_equal(PTR_ERR(msim_machine_create(&cfg)), -EINVAL);

@@ -121,8 +121,7 @@ static void test_dontcopy_vma_is_left_out_of_child(void **state)
 	tt_map(pm, BASE, 4 * p, PROT_RW);
 	tt_map(pm, BASE + 8 * p, 3 * p, PROT_RW);
 	tt_write(pm, BASE + 8 * p, &c, 1);
-	assert_int_equal(tt_madvise(pm, BASE + 8 * p, 3 * p, MADV_DONTFORK),
-			 0);
+	assert_int_equal(tt_madvise(pm, BASE + 8 * p, 3 * p, MADV_DONTFORK), 0);
 	assert_true(mt_vma(pm, BASE + 8 * p)->vm_flags & VM_DONTCOPY);
 	assert_int_equal(pm->total_vm, 7);
 	assert_int_equal(pm->data_vm, 7);
@@ -400,8 +399,8 @@ static void test_reuse_moves_page_to_the_reusers_anon_vma(void **state)
 	page = tt_page(cm, BASE);
 	assert_ptr_equal(page->mapping, pav);
 
-	tt_write(pm, BASE, "b", 1);	/* the parent copies */
-	tt_write(cm, BASE, "c", 1);	/* the child reuses */
+	tt_write(pm, BASE, "b", 1); /* the parent copies */
+	tt_write(cm, BASE, "c", 1); /* the child reuses */
 	assert_ptr_equal(tt_page(cm, BASE), page);
 	assert_ptr_equal(page->mapping, cav);
 }
@@ -658,8 +657,7 @@ static void test_forking_loop_does_not_grow_the_chain(void **state)
 		assert_int_equal(msim_live(t->m, MSIM_ALLOC_AVC), (long)want);
 		/* Each generation writes a page of its own as well. */
 		c = (unsigned char)(gen + 1);
-		assert_int_equal(tt_write(cur->mm, BASE + (gen % 4) * p, &c,
-					  1),
+		assert_int_equal(tt_write(cur->mm, BASE + (gen % 4) * p, &c, 1),
 				 0);
 	}
 	assert_int_equal(tt_read(cur->mm, BASE + (10 % 4) * p, &c, 1), 0);

@@ -38,7 +38,7 @@ static void test_read_gup_of_untouched_page_maps_zero_page(void **state)
 {
 	struct tt *t = *state;
 	struct mm_struct *mm = t->task[0]->mm;
-	struct page *pages[2] = {NULL, NULL};
+	struct page *pages[2] = { NULL, NULL };
 
 	tt_map(mm, BASE, 2 * t->page, PROT_RW);
 	assert_int_equal(get_remote(mm, BASE, 2, 0, pages), 2);
@@ -153,9 +153,8 @@ static void test_references_per_get_and_per_pin(void **state)
 	assert_false(mm->flags & (1UL << MMF_HAS_PINNED));
 
 	assert_int_equal(pin_remote(mm, BASE, 1, 0, &pn[0]), 1);
-	assert_int_equal(pin_remote(mm, BASE, 1, FOLL_WRITE | FOLL_LONGTERM,
-				    &pn[1]),
-			 1);
+	assert_int_equal(
+		pin_remote(mm, BASE, 1, FOLL_WRITE | FOLL_LONGTERM, &pn[1]), 1);
 	assert_ptr_equal(pn[0], page);
 	assert_ptr_equal(pn[1], page);
 	assert_int_equal(page_ref_count(page), 3 + 2 * GUP_PIN_COUNTING_BIAS);
@@ -202,9 +201,9 @@ static void test_access_checks_fail_with_efault(void **state)
 	assert_int_equal(get_remote(mm, mm->task_size, 1, 0, &page), -EFAULT);
 	/* A write to a read-only mapping without FOLL_FORCE. */
 	assert_int_equal(get_remote(mm, BASE, 1, FOLL_WRITE, &page), -EFAULT);
-	assert_int_equal(pin_remote(mm, BASE, 1, FOLL_WRITE | FOLL_LONGTERM,
-				    &page),
-			 -EFAULT);
+	assert_int_equal(
+		pin_remote(mm, BASE, 1, FOLL_WRITE | FOLL_LONGTERM, &page),
+		-EFAULT);
 	/* PROT_NONE: neither reads nor writes. */
 	assert_int_equal(get_remote(mm, BASE + 4 * p, 1, 0, &page), -EFAULT);
 	assert_int_equal(get_remote(mm, BASE + 4 * p, 1, FOLL_WRITE, &page),
@@ -236,9 +235,8 @@ static void test_forced_write_breaks_cow_pte_stays_read_only(void **state)
 	tt_touch(mm, BASE, 1, MSIM_ACCESS_READ);
 	assert_true(is_zero_pfn(tt_pfn(mm, BASE)));
 
-	assert_int_equal(get_remote(mm, BASE, 1, FOLL_WRITE | FOLL_FORCE,
-				    &page),
-			 1);
+	assert_int_equal(
+		get_remote(mm, BASE, 1, FOLL_WRITE | FOLL_FORCE, &page), 1);
 	assert_ptr_not_equal(page, ZERO_PAGE(t->m));
 	assert_ptr_equal(tt_page(mm, BASE), page);
 	assert_false(tt_pte_write(mm, BASE));
@@ -251,9 +249,8 @@ static void test_forced_write_breaks_cow_pte_stays_read_only(void **state)
 	assert_int_equal(tt_write(mm, BASE, "x", 1), -EFAULT);
 
 	/* A second forced write reuses the now exclusive page. */
-	assert_int_equal(get_remote(mm, BASE, 1, FOLL_WRITE | FOLL_FORCE,
-				    &page),
-			 1);
+	assert_int_equal(
+		get_remote(mm, BASE, 1, FOLL_WRITE | FOLL_FORCE, &page), 1);
 	assert_ptr_equal(tt_page(mm, BASE), page);
 	assert_false(tt_pte_write(mm, BASE));
 	put_page(page);
@@ -287,9 +284,8 @@ static void test_forced_write_after_fork_copies(void **state)
 	orig = tt_page(pm, BASE);
 	assert_ptr_equal(tt_page(cm, BASE), orig);
 
-	assert_int_equal(get_remote(cm, BASE, 1, FOLL_WRITE | FOLL_FORCE,
-				    &page),
-			 1);
+	assert_int_equal(
+		get_remote(cm, BASE, 1, FOLL_WRITE | FOLL_FORCE, &page), 1);
 	assert_ptr_not_equal(page, orig);
 	assert_ptr_equal(tt_page(cm, BASE), page);
 	assert_false(tt_pte_write(cm, BASE));
@@ -350,8 +346,7 @@ static void test_partial_success_returns_count_before_hole(void **state)
 
 	/* A pin stops at a VMA that forbids the access the same way. */
 	memset(pages, 0, sizeof(pages));
-	assert_int_equal(pin_remote(mm, BASE + 3 * p, 3, FOLL_WRITE, pages),
-			 2);
+	assert_int_equal(pin_remote(mm, BASE + 3 * p, 3, FOLL_WRITE, pages), 2);
 	assert_true(page_maybe_dma_pinned(pages[0]));
 	assert_true(page_maybe_dma_pinned(pages[1]));
 	assert_true(pte_none(mt_pte(mm, BASE + 5 * p)));
@@ -399,7 +394,7 @@ static void test_pin_with_foll_get_pins_nothing(void **state)
 	tt_map(mm, BASE, t->page, PROT_RW);
 	tt_write(mm, BASE, "x", 1);
 	ret = pin_remote(mm, BASE, 1, FOLL_GET, &page);
-	if (ret > 0)	/* do not leak what a wrong answer took */
+	if (ret > 0) /* do not leak what a wrong answer took */
 		unpin_user_page(page);
 	assert_int_equal(ret, 0);
 	assert_int_equal(page_ref_count(tt_page(mm, BASE)), 1);
@@ -560,9 +555,9 @@ static void test_fork_after_pin_keeps_dma_visible_to_parent(void **state)
 	tt_map(pm, BASE, 2 * p, PROT_RW);
 	tt_write(pm, BASE, "old", 4);
 	tt_write(pm, BASE + p, "two", 4);
-	assert_int_equal(pin_remote(pm, BASE, 1, FOLL_WRITE | FOLL_LONGTERM,
-				    &pinned),
-			 1);
+	assert_int_equal(
+		pin_remote(pm, BASE, 1, FOLL_WRITE | FOLL_LONGTERM, &pinned),
+		1);
 	assert_ptr_equal(pinned, tt_page(pm, BASE));
 
 	free_frames = msim_nr_free_frames(t->m);
@@ -707,9 +702,8 @@ static void test_pin_keeps_frame_after_munmap(void **state)
 	struct page *page = NULL;
 
 	tt_map(mm, BASE, t->page, PROT_RW);
-	assert_int_equal(pin_remote(mm, BASE, 1, FOLL_WRITE | FOLL_LONGTERM,
-				    &page),
-			 1);
+	assert_int_equal(
+		pin_remote(mm, BASE, 1, FOLL_WRITE | FOLL_LONGTERM, &page), 1);
 	memcpy(page_address(page), "keep", 5);
 	assert_int_equal(tt_munmap(mm, BASE, t->page), 0);
 	assert_int_equal(mt_rss(mm), 0);

@@ -274,8 +274,8 @@ static void test_fault_waits_for_the_migration(void **state)
 	struct tt *t = *state;
 	struct mm_struct *mm = init_mm(t);
 	unsigned long p = t->page;
-	struct waiter w = {.mm = mm, .addr = BASE + p};
-	struct timespec ts = {0, 20 * 1000 * 1000};
+	struct waiter w = { .mm = mm, .addr = BASE + p };
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	pthread_t thr;
 	struct mig g;
 
@@ -327,7 +327,7 @@ static void test_setup_checks_arguments(void **state)
 	struct tt *t = *state;
 	struct mm_struct *mm = init_mm(t);
 	unsigned long p = t->page, src[4], dst[4];
-	struct migrate_vma args = {0};
+	struct migrate_vma args = { 0 };
 
 	tt_map(mm, BASE, 2 * p, PROT_RW);
 	assert_int_equal(migrate_vma_setup(&args), -EINVAL);

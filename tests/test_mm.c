@@ -238,7 +238,7 @@ static void test_hiwater_marks_remember_peak_after_munmap(void **state)
 
 static bool wait_for(atomic_bool *flag)
 {
-	struct timespec ms = {0, 1000000};
+	struct timespec ms = { 0, 1000000 };
 	int i;
 
 	for (i = 0; i < 10000; i++) {
@@ -372,7 +372,7 @@ static int writers_waiting(struct rw_semaphore *sem)
 static void test_waiting_writer_holds_back_new_readers(void **state)
 {
 	struct mt *t = *state;
-	struct timespec ms = {0, 1000000};
+	struct timespec ms = { 0, 1000000 };
 	struct locker w;
 	int i;
 
@@ -425,7 +425,7 @@ static void hook_point(void *lock, enum msim_sync_event ev, const char *name)
  * so a short nap is a correct, if lazy, scheduler. */
 static void hook_block(void *lock, const char *name)
 {
-	struct timespec nap = {0, 100000};
+	struct timespec nap = { 0, 100000 };
 
 	if (lock == seen.lock) {
 		atomic_fetch_add(&seen.blocks, 1);
@@ -458,7 +458,7 @@ static void test_sync_hooks_see_points_block_and_wake(void **state)
 {
 	struct mt *t = *state;
 	struct locker w, r;
-	struct timespec ms = {0, 1000000};
+	struct timespec ms = { 0, 1000000 };
 	int i;
 
 	memset(&seen, 0, sizeof(seen));

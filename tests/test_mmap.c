@@ -383,13 +383,13 @@ static void test_vm_account_only_for_private_writable(void **state)
 		unsigned long prot, flags;
 		bool account;
 	} cases[] = {
-		{PROT_RW, 0, true},
-		{PROT_WRITE, 0, true},
-		{PROT_RW | PROT_EXEC, 0, true},
-		{PROT_READ, 0, false},
-		{PROT_READ | PROT_EXEC, 0, false},
-		{PROT_NONE, 0, false},
-		{PROT_RW, MAP_NORESERVE, false},
+		{ PROT_RW, 0, true },
+		{ PROT_WRITE, 0, true },
+		{ PROT_RW | PROT_EXEC, 0, true },
+		{ PROT_READ, 0, false },
+		{ PROT_READ | PROT_EXEC, 0, false },
+		{ PROT_NONE, 0, false },
+		{ PROT_RW, MAP_NORESERVE, false },
 	};
 	long charged = 0;
 	unsigned int i;

@@ -77,7 +77,7 @@ static atomic_int *parks(const char *name)
 
 static void park_block(void *lock, const char *name)
 {
-	struct timespec nap = {0, 100 * 1000};
+	struct timespec nap = { 0, 100 * 1000 };
 	atomic_int *count = parks(name);
 
 	(void)lock;
@@ -86,7 +86,7 @@ static void park_block(void *lock, const char *name)
 	nanosleep(&nap, NULL);
 }
 
-static const struct msim_sync_ops park_hooks = {.block = park_block};
+static const struct msim_sync_ops park_hooks = { .block = park_block };
 
 /* How many times threads have parked in waits called @name so far. */
 static int parked(const char *name)
@@ -97,7 +97,7 @@ static int parked(const char *name)
 /* Wait until a thread parks in a wait called @name after @mark. */
 static void settle(const char *name, int mark)
 {
-	struct timespec ms = {0, 1000 * 1000};
+	struct timespec ms = { 0, 1000 * 1000 };
 	int i;
 
 	for (i = 0; i < 60 * 1000 && parked(name) <= mark; i++)
@@ -299,7 +299,7 @@ static const struct mmu_notifier_ops failing_ops = {
 static void test_register_pins_mm_and_unregister_releases_once(void **state)
 {
 	struct mt *t = *state;
-	struct counter c = {0};
+	struct counter c = { 0 };
 	long other = msim_live(t->m, MSIM_ALLOC_OTHER);
 	int count = mm_count(t->mm);
 
@@ -338,7 +338,7 @@ static void test_exit_releases_then_unregister_does_not(void **state)
 {
 	struct mt *t = *state;
 	struct mm_struct *mm = t->mm;
-	struct counter a = {0}, b = {0};
+	struct counter a = { 0 }, b = { 0 };
 
 	a.mn.ops = &counter_ops;
 	b.mn.ops = &counter_ops;
@@ -397,9 +397,9 @@ static void test_release_exactly_once_when_exit_races_unregister(void **state)
 
 	for (i = 0; i < 200; i++) {
 		struct mm_struct *mm = mm_alloc(t->m);
-		struct counter c = {0};
+		struct counter c = { 0 };
 		struct gate go;
-		struct race r = {.mm = mm, .c = &c, .go = &go};
+		struct race r = { .mm = mm, .c = &c, .go = &go };
 		pthread_t exiter, unregisterer;
 
 		assert_non_null(mm);
@@ -506,7 +506,7 @@ static void test_get_shares_one_subscription_and_put_frees_it(void **state)
 static void test_put_frees_only_after_the_readers_left(void **state)
 {
 	struct mt *t = *state;
-	struct counter reader = {0};
+	struct counter reader = { 0 };
 	struct mmu_notifier *victim;
 
 	atomic_store(&nr_free_notifier, 0);
@@ -577,7 +577,7 @@ static void test_put_after_exit_frees_without_release(void **state)
 static void test_end_calls_invalidate_range_unless_only_end(void **state)
 {
 	struct mt *t = *state;
-	struct counter c = {0};
+	struct counter c = { 0 };
 	struct mmu_notifier_range range;
 
 	c.mn.ops = &counter_ops;
@@ -613,7 +613,7 @@ static void test_end_calls_invalidate_range_unless_only_end(void **state)
 static void test_nonblock_start_fails_and_ends_the_started(void **state)
 {
 	struct mt *t = *state;
-	struct counter ok1 = {0}, bad = {0}, ok2 = {0};
+	struct counter ok1 = { 0 }, bad = { 0 }, ok2 = { 0 };
 	struct mmu_notifier_range range;
 	int ret;
 
@@ -661,7 +661,7 @@ static void test_nonblock_start_fails_and_ends_the_started(void **state)
 static void test_young_hooks_aggregate(void **state)
 {
 	struct mt *t = *state;
-	struct counter a = {0}, b = {0};
+	struct counter a = { 0 }, b = { 0 };
 
 	a.mn.ops = &counter_ops;
 	b.mn.ops = &counter_ops;
@@ -702,7 +702,7 @@ static void test_young_hooks_aggregate(void **state)
 static void test_pte_notify_helpers(void **state)
 {
 	struct mt *t = *state;
-	struct counter a = {0}, b = {0};
+	struct counter a = { 0 }, b = { 0 };
 	struct vm_area_struct *vma;
 	pte_t *ptep, old, now;
 	const struct msim_arch *arch = t->mm->arch;
@@ -1273,7 +1273,7 @@ static void test_remove_waits_for_a_running_callback(void **state)
 	int mark;
 	struct mt *t = *state;
 	unsigned long p = t->page;
-	struct invalidator iv = {.mm = t->mm, .start = BASE, .end = BASE + p};
+	struct invalidator iv = { .mm = t->mm, .start = BASE, .end = BASE + p };
 	struct remover rm;
 	struct gate gate;
 	struct mirror a;
@@ -1309,7 +1309,7 @@ static void test_interval_nonblock_failure(void **state)
 	struct mt *t = *state;
 	unsigned long p = t->page;
 	struct mmu_notifier_range range;
-	struct counter c = {0};
+	struct counter c = { 0 };
 	struct mirror a, b;
 	int ret;
 
@@ -1359,7 +1359,7 @@ static void test_classic_failure_after_intervals_closes_window(void **state)
 	struct mt *t = *state;
 	unsigned long p = t->page;
 	struct mmu_notifier_range range;
-	struct counter bad = {0};
+	struct counter bad = { 0 };
 	struct mirror b;
 	int ret;
 
@@ -1391,7 +1391,7 @@ static void test_exit_invalidates_every_interval(void **state)
 	struct mt *t = *state;
 	struct mm_struct *mm = t->mm;
 	unsigned long p = t->page;
-	struct counter c = {0};
+	struct counter c = { 0 };
 	struct mirror a, b;
 
 	mirror_init(&a);
@@ -1433,7 +1433,7 @@ static void test_interval_tree_matches_brute_force(void **state)
 	struct interval_tree_node *nodes = calloc(NR_ITN, sizeof(*nodes));
 	bool *in = calloc(NR_ITN, sizeof(*in));
 	struct msim_avl_root root = MSIM_AVL_ROOT;
-	struct mt_rng rng = {mt_seed(__func__)};
+	struct mt_rng rng = { mt_seed(__func__) };
 	int i, round;
 
 	(void)state;
@@ -1532,8 +1532,8 @@ static void test_srcu_waits_for_earlier_readers_only(void **state)
 	int mark;
 	struct srcu_struct ss;
 	struct gate gate;
-	struct srcu_reader r = {.ssp = &ss, .gate = &gate};
-	struct srcu_syncer s = {.ssp = &ss};
+	struct srcu_reader r = { .ssp = &ss, .gate = &gate };
+	struct srcu_syncer s = { .ssp = &ss };
 	int idx;
 
 	(void)state;
@@ -1643,7 +1643,7 @@ static const struct mmu_interval_notifier_ops smirror_ops = {
 static void *stress_invalidator(void *arg)
 {
 	struct stress *s = arg;
-	struct mt_rng rng = {(uint64_t)pthread_self()};
+	struct mt_rng rng = { (uint64_t)pthread_self() };
 	struct mmu_notifier_range range;
 	unsigned long start;
 	int round, i;
@@ -1685,7 +1685,7 @@ static void *stress_mirror(void *arg)
 {
 	struct smirror *m = arg;
 	struct stress *s = m->s;
-	struct mt_rng rng = {(uint64_t)(uintptr_t)m};
+	struct mt_rng rng = { (uint64_t)(uintptr_t)m };
 	unsigned long seq, start, len;
 	int round, reads;
 

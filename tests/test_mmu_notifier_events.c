@@ -22,7 +22,7 @@ enum rec_kind {
 
 struct rec {
 	enum rec_kind kind;
-	int event;		/* -1 where the callback has none */
+	int event; /* -1 where the callback has none */
 	unsigned long start, end;
 	bool blockable;
 };
@@ -33,8 +33,8 @@ struct recorder {
 	struct mmu_notifier mn;
 	struct rec log[MAX_RECS];
 	int n;
-	int young;	/* what the aging callbacks answer */
-	void *owner;	/* the owner of the last range started */
+	int young;   /* what the aging callbacks answer */
+	void *owner; /* the owner of the last range started */
 };
 
 static void log_rec(struct mmu_notifier *mn, enum rec_kind kind, int event,
@@ -120,10 +120,12 @@ static const struct mmu_notifier_ops rec_ops = {
 
 static const char *kind_name(enum rec_kind k)
 {
+	/* clang-format off */
 	static const char *const names[] = {
 		"start", "end", "invalidate_range", "change_pte", "release",
 		"clear_flush_young", "clear_young", "test_young",
 	};
+	/* clang-format on */
 	return names[k];
 }
 
@@ -154,12 +156,30 @@ static void assert_log(struct recorder *r, const struct rec *want, int n)
 	fail_msg("notifier sequence differs");
 }
 
-#define START(ev, s, e) { R_START, ev, s, e, true }
-#define END(ev, s, e) { R_END, ev, s, e, true }
-#define INV(s, e) { R_INV, -1, s, e, false }
-#define CFY(s, e) { R_CLEAR_FLUSH_YOUNG, -1, s, e, false }
-#define CY(s, e) { R_CLEAR_YOUNG, -1, s, e, false }
-#define TY(a) { R_TEST_YOUNG, -1, a, a, false }
+#define START(ev, s, e)                                                        \
+	{                                                                      \
+		R_START, ev, s, e, true                                        \
+	}
+#define END(ev, s, e)                                                          \
+	{                                                                      \
+		R_END, ev, s, e, true                                          \
+	}
+#define INV(s, e)                                                              \
+	{                                                                      \
+		R_INV, -1, s, e, false                                         \
+	}
+#define CFY(s, e)                                                              \
+	{                                                                      \
+		R_CLEAR_FLUSH_YOUNG, -1, s, e, false                           \
+	}
+#define CY(s, e)                                                               \
+	{                                                                      \
+		R_CLEAR_YOUNG, -1, s, e, false                                 \
+	}
+#define TY(a)                                                                  \
+	{                                                                      \
+		R_TEST_YOUNG, -1, a, a, false                                  \
+	}
 
 static struct recorder *subscribe(struct mt *t)
 {
@@ -311,7 +331,7 @@ static void test_cow_fault_is_clear_flush_and_change_pte(void **state)
 	unsigned long p = t->page;
 
 	mt_map_fixed(t->mm, BASE, 4 * p, PROT_RW);
-	mt_touch(t->mm, BASE + p, p, MSIM_ACCESS_READ);	/* zero page */
+	mt_touch(t->mm, BASE + p, p, MSIM_ACCESS_READ); /* zero page */
 	r = subscribe(t);
 	mt_touch(t->mm, BASE + p, p, MSIM_ACCESS_WRITE);
 	/*
@@ -361,7 +381,7 @@ static void test_exit_releases_before_unmapping(void **state)
 	};
 	assert_log(r, want, 1);
 	mmu_notifier_unregister(&r->mn, t->mm);
-	assert_int_equal(r->n, 1);	/* no second ->release */
+	assert_int_equal(r->n, 1); /* no second ->release */
 	free(r);
 	mmdrop(t->mm);
 	t->mm = NULL;
@@ -692,9 +712,8 @@ static void test_interval_sees_reclaim_and_migration(void **state)
 
 	assert_int_equal(msim_swapon(t->m, 16), 0);
 	setup_written(t);
-	assert_int_equal(mmu_interval_notifier_insert(&ir.sub, t->mm,
-						      BASE + p, p,
-						      &interval_rec_ops),
+	assert_int_equal(mmu_interval_notifier_insert(&ir.sub, t->mm, BASE + p,
+						      p, &interval_rec_ops),
 			 0);
 	assert_int_equal(msim_reclaim_range(t->mm, BASE, 4 * p), 2);
 	assert_int_equal(ir.n, 1);

@@ -223,7 +223,7 @@ static void test_walk_visits_exactly_the_present_ptes_in_order(void **state)
 		X86_MMAP_BASE - p,
 	};
 	enum { N = sizeof(want) / sizeof(want[0]) };
-	struct visit v = {0};
+	struct visit v = { 0 };
 	int i;
 
 	/* Each mapping also covers pages left untouched around them. */
@@ -269,7 +269,7 @@ static void test_walk_visits_exactly_the_present_ptes_in_order(void **state)
 static void test_walk_stops_when_callback_returns_non_zero(void **state)
 {
 	struct mt *t = *state;
-	struct visit v = {.stop_at = 3};
+	struct visit v = { .stop_at = 3 };
 
 	mt_map_fixed(t->mm, BASE, 8 * t->page, PROT_RW);
 	mt_touch(t->mm, BASE, 8 * t->page, MSIM_ACCESS_WRITE);
@@ -281,7 +281,7 @@ static void test_walk_stops_when_callback_returns_non_zero(void **state)
 static void test_coldfire_walk_visits_present_ptes(void **state)
 {
 	struct mt *t = *state;
-	struct visit v = {0};
+	struct visit v = { 0 };
 
 	mt_map_fixed(t->mm, CF_UNMAPPED_BASE, 8 * MiB, PROT_RW);
 	mt_touch(t->mm, CF_UNMAPPED_BASE + 4 * MiB + t->page, 1,

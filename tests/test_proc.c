@@ -54,12 +54,12 @@ static void test_permission_letters(void **state)
 		unsigned long prot;
 		const char *perms;
 	} cases[] = {
-		{PROT_NONE, "---p"},
-		{PROT_READ, "r--p"},
-		{PROT_WRITE, "-w-p"},
-		{PROT_EXEC, "--xp"},
-		{PROT_READ | PROT_EXEC, "r-xp"},
-		{PROT_READ | PROT_WRITE | PROT_EXEC, "rwxp"},
+		{ PROT_NONE, "---p" },
+		{ PROT_READ, "r--p" },
+		{ PROT_WRITE, "-w-p" },
+		{ PROT_EXEC, "--xp" },
+		{ PROT_READ | PROT_EXEC, "r-xp" },
+		{ PROT_READ | PROT_WRITE | PROT_EXEC, "rwxp" },
 	};
 	char buf[256], want[64];
 	unsigned int i;
@@ -95,7 +95,7 @@ static const char *vdso_name(struct vm_area_struct *vma)
 	return "[vdso]";
 }
 
-static const struct vm_operations_struct vdso_ops = {.name = vdso_name};
+static const struct vm_operations_struct vdso_ops = { .name = vdso_name };
 
 /*
  * The maps line of @addr as a special mapping would print it.  vm_ops is

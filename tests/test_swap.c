@@ -312,7 +312,7 @@ static void test_gup_racing_reclaim_keeps_the_page(void **state)
 {
 	struct tt *t = *state;
 	struct mm_struct *mm = init_mm(t);
-	struct late_gup g = {.mn.ops = &late_gup_ops, .mm = mm, .addr = BASE};
+	struct late_gup g = { .mn.ops = &late_gup_ops, .mm = mm, .addr = BASE };
 	unsigned char byte;
 
 	tt_map(mm, BASE, t->page, PROT_RW);
@@ -444,8 +444,8 @@ static void test_swapon_checks(void **state)
 
 static void test_machine_config_swap(void **state)
 {
-	struct msim_machine_config cfg = {.ram_bytes = 16 * MiB,
-					  .swap_bytes = 40 * KiB + 1};
+	struct msim_machine_config cfg = { .ram_bytes = 16 * MiB,
+					   .swap_bytes = 40 * KiB + 1 };
 	struct msim_machine *m = msim_machine_create(&cfg);
 
 	(void)state;
@@ -457,12 +457,12 @@ static void test_machine_config_swap(void **state)
 /* Swap PTE layouts: every slot and type round-trips, none reads present. */
 static void test_swap_pte_encoding(void **state)
 {
-	const struct msim_arch *arches[] = {&msim_arch_x86_64,
-					    &msim_arch_coldfire};
-	unsigned long offs[] = {1, 2, 3, 0x7ff, 0x800, 0xfffff};
-	unsigned int types[] = {0, SWP_MIGRATION_READ,
-				SWP_MIGRATION_READ_EXCLUSIVE,
-				SWP_MIGRATION_WRITE};
+	const struct msim_arch *arches[] = { &msim_arch_x86_64,
+					     &msim_arch_coldfire };
+	unsigned long offs[] = { 1, 2, 3, 0x7ff, 0x800, 0xfffff };
+	unsigned int types[] = { 0, SWP_MIGRATION_READ,
+				 SWP_MIGRATION_READ_EXCLUSIVE,
+				 SWP_MIGRATION_WRITE };
 	swp_entry_t e, back;
 	pte_t pte;
 

@@ -232,7 +232,7 @@ static void step(struct world *w)
 
 static void run_sequence(const struct msim_arch *arch, uint64_t seed)
 {
-	struct world w = {0};
+	struct world w = { 0 };
 	int op;
 
 	w.rng.s = seed;
@@ -293,7 +293,7 @@ struct racer {
 static void *parent_thread(void *arg)
 {
 	struct racer *r = arg;
-	struct mt_rng rng = {r->seed};
+	struct mt_rng rng = { r->seed };
 	unsigned char byte;
 	unsigned long i, n;
 	long ret;
@@ -334,7 +334,7 @@ static void *parent_thread(void *arg)
 static void *child_thread(void *arg)
 {
 	struct racer *r = arg;
-	struct mt_rng rng = {r->seed};
+	struct mt_rng rng = { r->seed };
 	unsigned char byte;
 	unsigned long i, n;
 	int it;
@@ -378,7 +378,7 @@ static void *child_thread(void *arg)
 static void test_rmap_walks_race_the_other_process(void **state)
 {
 	uint64_t seed = mt_seed("test_rmap_walks_race_the_other_process");
-	struct racer parent = {.iterations = 400}, child;
+	struct racer parent = { .iterations = 400 }, child;
 	struct task_struct *ctsk;
 	pthread_t a, b;
 	struct tt *t;

@@ -176,7 +176,7 @@ static const struct msim_ucpu_irq_ops mm_ops = {
 static void test_munmap_in_handler(void **state)
 {
 	struct ut *u = *state;
-	struct mm_plan p = {.u = u, .at = 3, .action = DO_MUNMAP};
+	struct mm_plan p = { .u = u, .at = 3, .action = DO_MUNMAP };
 	struct msim_ucpu_thread t;
 	unsigned int i;
 
@@ -203,7 +203,7 @@ static void test_munmap_in_handler(void **state)
 static void test_mprotect(void **state)
 {
 	struct ut *u = *state;
-	struct mm_plan p = {.u = u, .at = 0, .action = DO_MPROTECT};
+	struct mm_plan p = { .u = u, .at = 0, .action = DO_MPROTECT };
 	struct msim_ucpu_thread t;
 
 	ut_cpu(u, "fixup-rts.o");
@@ -266,7 +266,7 @@ static void test_cow_fork(void **state)
 static void test_dontneed(void **state)
 {
 	struct ut *u = *state;
-	struct mm_plan p = {.u = u, .at = 0, .action = DO_DONTNEED};
+	struct mm_plan p = { .u = u, .at = 0, .action = DO_DONTNEED };
 	struct msim_ucpu_thread t;
 
 	ut_cpu(u, "fixup-rts.o");
@@ -288,7 +288,7 @@ static void test_dontneed(void **state)
 static void test_kernel_area(void **state)
 {
 	struct ut *u = *state;
-	struct mm_plan p = {.u = u, .at = 0, .action = -1};
+	struct mm_plan p = { .u = u, .at = 0, .action = -1 };
 	struct msim_ucpu_thread t;
 
 	ut_cpu(u, "fixup-rts.o");
@@ -438,7 +438,7 @@ static const struct msim_ucpu_irq_ops ccr_ops = {
 static void test_ccr_across_irq(void **state)
 {
 	struct ut *u = *state;
-	struct ccr_plan p = {.u = u};
+	struct ccr_plan p = { .u = u };
 	struct msim_ucpu_thread t;
 	int equal;
 
@@ -502,7 +502,7 @@ static const struct msim_ucpu_irq_ops every_ops = {
 static void test_irq_every_boundary(void **state)
 {
 	struct ut *u = *state;
-	struct every_plan p = {0};
+	struct every_plan p = { 0 };
 	struct msim_ucpu_thread t;
 	unsigned long insns;
 
@@ -585,7 +585,7 @@ static void tp_handler(void *arg, struct msim_ucpu *cpu,
 static void test_tp_switching(void **state)
 {
 	struct ut *u = *state;
-	struct tp_plan p = {.u = u};
+	struct tp_plan p = { .u = u };
 	int i, round;
 
 	p.rng.s = mt_seed("test_tp_switching");
@@ -654,7 +654,7 @@ static void test_bad_args(void **state)
 {
 	struct ut *u = *state;
 	struct msim_ucpu_thread t, other;
-	struct bad_plan p = {.self = &other};
+	struct bad_plan p = { .self = &other };
 	struct msim_ucpu *cpu;
 
 	ut_cpu(u, NULL);
@@ -721,7 +721,7 @@ static void test_new_code_same_address(void **state)
 {
 	struct ut *u = *state;
 	const unsigned long code = UT_DATA;
-	unsigned char insn[4] = {0x70, 0x01, 0x4e, 0x75}; /* moveq #1; rts */
+	unsigned char insn[4] = { 0x70, 0x01, 0x4e, 0x75 }; /* moveq #1; rts */
 	struct msim_ucpu_thread t;
 
 	ut_cpu(u, NULL);
@@ -773,7 +773,7 @@ static void *churn_thread(void *arg)
 static void test_invalidate_from_other_thread(void **state)
 {
 	struct ut *u = *state;
-	struct churn c = {.mm = u->mm};
+	struct churn c = { .mm = u->mm };
 	struct msim_ucpu_thread t;
 	pthread_t thr;
 	int i, ret = 0;

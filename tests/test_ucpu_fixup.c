@@ -76,7 +76,7 @@ static int call(struct ut *u, struct msim_ucpu_thread *t, uint32_t entry,
 static void test_fixup_rts(void **state)
 {
 	struct ut *u = *state;
-	struct plan p = {.at = {1}, .nr_at = 1};
+	struct plan p = { .at = { 1 }, .nr_at = 1 };
 	struct msim_ucpu_thread t;
 	struct msim_ucpu_stats s;
 
@@ -98,7 +98,7 @@ static void test_fixup_rts(void **state)
 static void test_fixup_rewind(void **state)
 {
 	struct ut *u = *state;
-	struct plan p = {.at = {1}, .nr_at = 1};
+	struct plan p = { .at = { 1 }, .nr_at = 1 };
 	struct msim_ucpu_thread t;
 	struct msim_ucpu_stats s0, s;
 
@@ -129,7 +129,7 @@ static void test_fixup_rewind(void **state)
 static void test_fixup_d0(void **state)
 {
 	struct ut *u = *state;
-	struct plan p = {.at = {1}, .nr_at = 1};
+	struct plan p = { .at = { 1 }, .nr_at = 1 };
 	struct msim_ucpu_thread t;
 
 	ut_cpu(u, "fixup-d0.o");
@@ -155,7 +155,7 @@ static void test_fixup_d0(void **state)
 static void test_fixup_reloc(void **state)
 {
 	struct ut *u = *state;
-	struct plan p = {.at = {0, 1}, .nr_at = 2};
+	struct plan p = { .at = { 0, 1 }, .nr_at = 2 };
 	struct msim_ucpu_thread t;
 	struct msim_ucpu_stats s;
 
@@ -215,12 +215,12 @@ static void test_seed_fixup_loses_update(void **state)
 {
 	struct ut *u = *state;
 	struct msim_ucpu_thread t;
-	uint32_t at[] = {CMPXCHG_BNE, CMPXCHG_STORE};
+	uint32_t at[] = { CMPXCHG_BNE, CMPXCHG_STORE };
 	unsigned int i;
 
 	ut_cpu(u, NULL);
 	for (i = 0; i < 2; i++) {
-		struct plan p = {0};
+		struct plan p = { 0 };
 
 		cmpxchg_race(u, at[i], &p, &t);
 		/* The other thread saw 0 and stored 5... */
@@ -237,12 +237,12 @@ static void test_fixed_fixup_is_atomic(void **state)
 {
 	struct ut *u = *state;
 	struct msim_ucpu_thread t;
-	uint32_t at[] = {CMPXCHG_BNE, CMPXCHG_STORE, CMPXCHG_JMP};
+	uint32_t at[] = { CMPXCHG_BNE, CMPXCHG_STORE, CMPXCHG_JMP };
 	unsigned int i;
 
 	ut_cpu(u, "fixup-cmpxchg.o");
 	for (i = 0; i < 3; i++) {
-		struct plan p = {0};
+		struct plan p = { 0 };
 
 		cmpxchg_race(u, at[i], &p, &t);
 		if (at[i] == CMPXCHG_JMP) {
@@ -263,7 +263,7 @@ static void test_fixed_fixup_is_atomic(void **state)
 static void test_fixup_loop(void **state)
 {
 	struct ut *u = *state;
-	struct plan p = {.at = {0}, .nr_at = 1};
+	struct plan p = { .at = { 0 }, .nr_at = 1 };
 	struct msim_ucpu_thread t;
 
 	ut_cpu(u, "fixup-loop.o");
@@ -349,8 +349,8 @@ static void test_bad_objects(void **state)
 static void test_mutated_objects(void **state)
 {
 	static unsigned char mem[0x4000];
-	struct mt_rng rng = {mt_seed("test_mutated_objects")};
-	const char *const names[] = {"fixup-reloc.o", "fixup-cmpxchg.o"};
+	struct mt_rng rng = { mt_seed("test_mutated_objects") };
+	const char *const names[] = { "fixup-reloc.o", "fixup-cmpxchg.o" };
 	unsigned int round, i, loaded = 0, refused = 0;
 	unsigned char *good, *obj;
 	size_t len, n;
@@ -383,9 +383,10 @@ static void test_mutated_objects(void **state)
 		if (mt_rand_below(&rng, 8) == 0)
 			len = mt_rand_below(&rng, len);
 		memset(mem, 0, sizeof(mem));
-		ret = msim_m68k_rel_load(obj, len, "check_vdso_atomic_cmpxchg_32",
-				    mem, MSIM_UCPU_KERNEL_BASE + 0x100,
-				    sizeof(mem), &entry, why, sizeof(why));
+		ret = msim_m68k_rel_load(obj, len,
+					 "check_vdso_atomic_cmpxchg_32", mem,
+					 MSIM_UCPU_KERNEL_BASE + 0x100,
+					 sizeof(mem), &entry, why, sizeof(why));
 		if (ret) {
 			assert_int_equal(ret, -ENOEXEC);
 			assert_true(why[0] != 0);

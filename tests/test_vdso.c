@@ -13,7 +13,7 @@
 
 static void setup_vdso(struct mm_struct *mm)
 {
-	struct linux_binprm bprm = {.mm = mm};
+	struct linux_binprm bprm = { .mm = mm };
 
 	assert_int_equal(arch_setup_additional_pages(&bprm, 0), 0);
 }
@@ -147,7 +147,7 @@ static void test_vdso_smaps(void **state)
 static void test_vdso_other_arch(void **state)
 {
 	struct mt *t = *state;
-	struct linux_binprm bprm = {.mm = t->mm};
+	struct linux_binprm bprm = { .mm = t->mm };
 
 	assert_int_equal(arch_setup_additional_pages(&bprm, 0), -EINVAL);
 	assert_int_equal(arch_setup_additional_pages(NULL, 0), -EINVAL);
@@ -266,7 +266,7 @@ static void test_vdso_misplaced(void **state)
 {
 	struct mt *t = *state;
 	struct mm_struct *mm = t->mm;
-	struct linux_binprm bprm = {.mm = mm};
+	struct linux_binprm bprm = { .mm = mm };
 	unsigned long at;
 	char line[160];
 
@@ -298,7 +298,7 @@ static void test_vdso_misplaced(void **state)
 static void test_vdso_no_room(void **state)
 {
 	struct mt *t = *state;
-	struct linux_binprm bprm = {.mm = t->mm};
+	struct linux_binprm bprm = { .mm = t->mm };
 
 	t->m->sysctl_max_map_count = 0;
 	assert_int_equal(arch_setup_additional_pages(&bprm, 0), -ENOMEM);
@@ -310,7 +310,7 @@ static void test_vdso_no_room(void **state)
 static void test_vdso_alloc_failure(void **state)
 {
 	struct mt *t = *state;
-	struct linux_binprm bprm = {.mm = t->mm};
+	struct linux_binprm bprm = { .mm = t->mm };
 
 	msim_fail_nth(t->m, 1U << MSIM_ALLOC_FRAME, 1);
 	assert_int_equal(arch_setup_additional_pages(&bprm, 0), -ENOMEM);

@@ -333,46 +333,46 @@ static const struct {
 	size_t len;	  /* 0: the seed's length */
 	const char *word; /* must appear in the reason */
 } bad[] = {
-	{"not ELF", bad_magic, 0, "ELF magic"},
-	{"64-bit class", bad_class, 0, "ELFCLASS32"},
-	{"little-endian", bad_data, 0, "big-endian"},
-	{"i386", bad_machine, 0, "EM_68K"},
-	{"executable", bad_type, 0, "ET_DYN"},
-	{"phentsize", bad_phentsize, 0, "program headers"},
-	{"phoff", bad_phoff, 0, "program headers"},
-	{"shoff", bad_shoff, 0, "section headers"},
-	{"no sections", bad_shnum, 0, "section headers"},
-	{"two PT_LOADs", two_loads, 0, "2 PT_LOAD"},
-	{"no PT_LOAD", no_load, 0, "0 PT_LOAD"},
-	{"PT_LOAD offset", load_offset, 0, "file offset"},
-	{"unaligned base", load_unaligned, 0, "page-aligned"},
-	{"oversized segment", load_oversized, 0, "does not fit"},
-	{"segment reaches data", load_reaches_data, 0, "data area"},
-	{"filesz over memsz", load_filesz_over_memsz, 0, "exceeds"},
-	{"segment past the end", load_past_end, 0, "truncated"},
-	{"file reaches data", NULL, 0x1001, "data area"},
-	{"no PT_NOTE", no_note, 0, "PT_NOTE"},
-	{"note name", note_name, 0, "\"Linux\" note"},
-	{"note type", note_type, 0, "type 0"},
-	{"note descsz", note_descsz, 0, "want 4"},
-	{"note past the end", note_past_end, 0, "PT_NOTE"},
-	{"note padding past the end", note_padding_past_end, 0,
-	 "no \"Linux\" note"},
-	{"missing symbol", missing_symbol, 0,
-	 "__kernel_atomic_barrier missing"},
-	{"wrong version", wrong_version, 0, "not LINUX_2.6"},
-	{"hidden version", hidden_version, 0, "__kernel_read_tp has version"},
-	{"unversioned", unversioned, 0, "none (global)"},
-	{"undefined symbol", undefined_symbol, 0, "not defined"},
-	{"symbol outside", symbol_outside, 0, "outside the PT_LOAD"},
-	{"symbol overruns", symbol_overruns, 0, "outside the PT_LOAD"},
-	{"no .dynsym", no_dynsym, 0, "no .dynsym"},
-	{"no .gnu.version", no_versym, 0, "no .gnu.version "},
-	{"no .gnu.version_d", no_verdef, 0, "no .gnu.version_d"},
-	{".dynsym past the end", dynsym_past_end, 0, "truncated"},
-	{".dynsym entsize", dynsym_entsize, 0, ".dynsym entries"},
-	{".dynsym link", dynsym_link, 0, "string table"},
-	{"verdef chain", verdef_loop, 0, "version"},
+	{ "not ELF", bad_magic, 0, "ELF magic" },
+	{ "64-bit class", bad_class, 0, "ELFCLASS32" },
+	{ "little-endian", bad_data, 0, "big-endian" },
+	{ "i386", bad_machine, 0, "EM_68K" },
+	{ "executable", bad_type, 0, "ET_DYN" },
+	{ "phentsize", bad_phentsize, 0, "program headers" },
+	{ "phoff", bad_phoff, 0, "program headers" },
+	{ "shoff", bad_shoff, 0, "section headers" },
+	{ "no sections", bad_shnum, 0, "section headers" },
+	{ "two PT_LOADs", two_loads, 0, "2 PT_LOAD" },
+	{ "no PT_LOAD", no_load, 0, "0 PT_LOAD" },
+	{ "PT_LOAD offset", load_offset, 0, "file offset" },
+	{ "unaligned base", load_unaligned, 0, "page-aligned" },
+	{ "oversized segment", load_oversized, 0, "does not fit" },
+	{ "segment reaches data", load_reaches_data, 0, "data area" },
+	{ "filesz over memsz", load_filesz_over_memsz, 0, "exceeds" },
+	{ "segment past the end", load_past_end, 0, "truncated" },
+	{ "file reaches data", NULL, 0x1001, "data area" },
+	{ "no PT_NOTE", no_note, 0, "PT_NOTE" },
+	{ "note name", note_name, 0, "\"Linux\" note" },
+	{ "note type", note_type, 0, "type 0" },
+	{ "note descsz", note_descsz, 0, "want 4" },
+	{ "note past the end", note_past_end, 0, "PT_NOTE" },
+	{ "note padding past the end", note_padding_past_end, 0,
+	  "no \"Linux\" note" },
+	{ "missing symbol", missing_symbol, 0,
+	  "__kernel_atomic_barrier missing" },
+	{ "wrong version", wrong_version, 0, "not LINUX_2.6" },
+	{ "hidden version", hidden_version, 0, "__kernel_read_tp has version" },
+	{ "unversioned", unversioned, 0, "none (global)" },
+	{ "undefined symbol", undefined_symbol, 0, "not defined" },
+	{ "symbol outside", symbol_outside, 0, "outside the PT_LOAD" },
+	{ "symbol overruns", symbol_overruns, 0, "outside the PT_LOAD" },
+	{ "no .dynsym", no_dynsym, 0, "no .dynsym" },
+	{ "no .gnu.version", no_versym, 0, "no .gnu.version " },
+	{ "no .gnu.version_d", no_verdef, 0, "no .gnu.version_d" },
+	{ ".dynsym past the end", dynsym_past_end, 0, "truncated" },
+	{ ".dynsym entsize", dynsym_entsize, 0, ".dynsym entries" },
+	{ ".dynsym link", dynsym_link, 0, "string table" },
+	{ "verdef chain", verdef_loop, 0, "version" },
 };
 
 static void test_seed_parses(void **state)
@@ -399,7 +399,7 @@ static void test_seed_parses(void **state)
 
 static void test_malformed(void **state)
 {
-	struct msim_vdso_image img = {.size = 12345};
+	struct msim_vdso_image img = { .size = 12345 };
 	char why[160];
 	size_t i;
 	struct blob x;
@@ -460,7 +460,7 @@ static void test_truncations(void **state)
  */
 static void test_random_flips(void **state)
 {
-	struct mt_rng rng = {.s = mt_seed("test_random_flips")};
+	struct mt_rng rng = { .s = mt_seed("test_random_flips") };
 	struct msim_vdso_image img;
 	char why[160];
 	struct blob x;

@@ -56,7 +56,7 @@ static void assert_same(const struct vm_area_struct *vma,
 static void check_lookups_at(struct mm_struct *mm, const struct range *r, int n,
 			     unsigned long addr)
 {
-	static const unsigned long lens[] = {1, 0x1000, 0x3000, 0x10000};
+	static const unsigned long lens[] = { 1, 0x1000, 0x3000, 0x10000 };
 	const struct range *want = ref_find(r, n, addr);
 	struct vm_area_struct *vma, *prev = (void *)1;
 	unsigned int i;
@@ -114,9 +114,10 @@ static void test_lookups_match_reference_on_fixed_layout(void **state)
 		unsigned long first, last; /* pages from BASE */
 		unsigned long prot;
 	} layout[] = {
-		{0, 2, PROT_READ},   {2, 5, PROT_RW},	  {8, 9, PROT_READ},
-		{10, 14, PROT_RW},   {14, 15, PROT_READ}, {15, 16, PROT_RW},
-		{20, 21, PROT_NONE},
+		{ 0, 2, PROT_READ },   { 2, 5, PROT_RW },
+		{ 8, 9, PROT_READ },   { 10, 14, PROT_RW },
+		{ 14, 15, PROT_READ }, { 15, 16, PROT_RW },
+		{ 20, 21, PROT_NONE },
 	};
 	enum { N = sizeof(layout) / sizeof(layout[0]) };
 	struct range r[N];
@@ -212,7 +213,7 @@ static void layout_unmap(struct layout *l, int first, int n)
 
 static void layout_random(struct layout *l, struct mt_rng *rng)
 {
-	static const int prots[] = {PROT_READ, PROT_RW, PROT_NONE};
+	static const int prots[] = { PROT_READ, PROT_RW, PROT_NONE };
 	int i = 0, n;
 
 	for (i = 0; i < WIN; i++)
@@ -283,8 +284,8 @@ static int layout_check(struct layout *l, struct mt_rng *rng, int queries)
 	}
 
 	for (q = 0; q < queries; q++) {
-		static const unsigned long aligns[] = {1, 1, 2, 4, 16};
-		struct vm_unmapped_area_info info = {0};
+		static const unsigned long aligns[] = { 1, 1, 2, 4, 16 };
+		struct vm_unmapped_area_info info = { 0 };
 		unsigned long align = aligns[mt_rand_below(rng, 5)] * p;
 		unsigned long want, got;
 
@@ -337,7 +338,7 @@ static void
 test_random_layouts_lookups_and_gap_search_match_reference(void **state)
 {
 	enum { LAYOUTS = 12, MUTATIONS = 30 };
-	struct mt_rng rng = {mt_seed("vma_tree random layouts")};
+	struct mt_rng rng = { mt_seed("vma_tree random layouts") };
 	struct layout *l = calloc(1, sizeof(*l));
 	int i, k, queries = 0, found = 0;
 

@@ -59,7 +59,8 @@ int main(void)
 	mmput(mm);
 	for (kind = 0; kind < MSIM_NR_ALLOC_KINDS; kind++) {
 		if (msim_live(m, kind)) {
-			fprintf(stderr, "consumer: %ld objects of kind %d leaked\n",
+			fprintf(stderr,
+				"consumer: %ld objects of kind %d leaked\n",
 				msim_live(m, kind), kind);
 			return EXIT_FAILURE;
 		}

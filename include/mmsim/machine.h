@@ -23,15 +23,15 @@ struct swap_info_struct;
 
 /** enum msim_alloc_kind - what an allocation is for (failure injection) */
 enum msim_alloc_kind {
-	MSIM_ALLOC_FRAME,	/* a page frame for user data */
-	MSIM_ALLOC_PGTABLE,	/* a page-table page */
-	MSIM_ALLOC_VMA,		/* struct vm_area_struct */
-	MSIM_ALLOC_ANON_VMA,	/* struct anon_vma */
-	MSIM_ALLOC_AVC,		/* struct anon_vma_chain */
-	MSIM_ALLOC_MM,		/* struct mm_struct */
-	MSIM_ALLOC_TASK,	/* struct task_struct */
-	MSIM_ALLOC_OTHER,	/* anything else the model keeps */
-	MSIM_ALLOC_SWAP,	/* a swap slot */
+	MSIM_ALLOC_FRAME,    /* a page frame for user data */
+	MSIM_ALLOC_PGTABLE,  /* a page-table page */
+	MSIM_ALLOC_VMA,	     /* struct vm_area_struct */
+	MSIM_ALLOC_ANON_VMA, /* struct anon_vma */
+	MSIM_ALLOC_AVC,	     /* struct anon_vma_chain */
+	MSIM_ALLOC_MM,	     /* struct mm_struct */
+	MSIM_ALLOC_TASK,     /* struct task_struct */
+	MSIM_ALLOC_OTHER,    /* anything else the model keeps */
+	MSIM_ALLOC_SWAP,     /* a swap slot */
 	MSIM_NR_ALLOC_KINDS
 };
 
@@ -80,7 +80,7 @@ struct msim_machine {
 
 	spinlock_t zone_lock;
 	struct list_head free_list;
-	unsigned long next_fresh;	/* frames above this were never used */
+	unsigned long next_fresh; /* frames above this were never used */
 	unsigned long nr_free;
 
 	atomic_long vm_committed_as;
@@ -170,8 +170,7 @@ int msim_machine_destroy(struct msim_machine *m);
  * @kinds: a mask of (1 << MSIM_ALLOC_*) bits; 0 means every kind
  * @n: 1 for the next allocation; 0 turns injection off
  */
-void msim_fail_nth(struct msim_machine *m, unsigned int kinds,
-		   unsigned long n);
+void msim_fail_nth(struct msim_machine *m, unsigned int kinds, unsigned long n);
 
 /** msim_live - objects of @kind allocated and not yet freed */
 long msim_live(struct msim_machine *m, enum msim_alloc_kind kind);

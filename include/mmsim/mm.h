@@ -251,12 +251,12 @@ int msim_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
  * msim_mprotect - mprotect(2); as in Linux, VMAs before a hole in the range
  * keep their new protection and the call fails with -ENOMEM.
  */
-int msim_mprotect(struct mm_struct *mm, unsigned long start,
-		  unsigned long len, unsigned long prot);
+int msim_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
+		  unsigned long prot);
 
 /** msim_madvise - madvise(2); see do_madvise(). */
-int msim_madvise(struct mm_struct *mm, unsigned long start,
-		 unsigned long len, int advice);
+int msim_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
+		 int advice);
 
 /**
  * do_madvise - the kernel's entry for madvise on @mm (it takes the lock)

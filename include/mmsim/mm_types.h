@@ -100,7 +100,7 @@ struct anon_vma_chain {
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
 	struct list_head same_vma;	/* on vma->anon_vma_chain */
-	struct list_head same_anon_vma;	/* on anon_vma->head */
+	struct list_head same_anon_vma; /* on anon_vma->head */
 };
 
 /**
@@ -129,13 +129,7 @@ struct vm_area_struct {
 	void *vm_private_data;
 };
 
-enum {
-	MM_FILEPAGES,
-	MM_ANONPAGES,
-	MM_SWAPENTS,
-	MM_SHMEMPAGES,
-	NR_MM_COUNTERS
-};
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
 /**
  * struct mm_struct - an address space
@@ -154,7 +148,7 @@ struct mm_struct {
 	const struct msim_arch *arch;
 
 	struct msim_avl_root mm_rb;
-	struct vm_area_struct *mmap;	/* the lowest VMA */
+	struct vm_area_struct *mmap; /* the lowest VMA */
 	unsigned long highest_vm_end;
 	int map_count;
 
@@ -180,11 +174,11 @@ struct mm_struct {
 	unsigned long exec_vm;
 	unsigned long stack_vm;
 	vm_flags_t def_flags;
-	unsigned long flags;		/* MMF_* bits */
+	unsigned long flags; /* MMF_* bits */
 	atomic_long rss_stat[NR_MM_COUNTERS];
 	atomic_long pgtables_bytes;
 
-	struct list_head mmlist;	/* on machine->mmlist */
+	struct list_head mmlist; /* on machine->mmlist */
 
 	/* Hooks for what later layers attach to an mm. */
 	struct mmu_notifier_subscriptions *notifier_subscriptions;

@@ -235,8 +235,8 @@ struct mmu_notifier_range {
  */
 static inline int mm_has_notifiers(struct mm_struct *mm)
 {
-	return __atomic_load_n(&mm->notifier_subscriptions,
-			       __ATOMIC_ACQUIRE) != NULL;
+	return __atomic_load_n(&mm->notifier_subscriptions, __ATOMIC_ACQUIRE) !=
+	       NULL;
 }
 
 /**
@@ -566,13 +566,11 @@ static inline void mmu_notifier_subscriptions_destroy(struct mm_struct *mm)
  * the kernel's leaves to the caller, so that a driver that compares owners
  * never reads garbage.
  */
-static inline void mmu_notifier_range_init(struct mmu_notifier_range *range,
-					   enum mmu_notifier_event event,
-					   unsigned flags,
-					   struct vm_area_struct *vma,
-					   struct mm_struct *mm,
-					   unsigned long start,
-					   unsigned long end)
+static inline void
+mmu_notifier_range_init(struct mmu_notifier_range *range,
+			enum mmu_notifier_event event, unsigned flags,
+			struct vm_area_struct *vma, struct mm_struct *mm,
+			unsigned long start, unsigned long end)
 {
 	range->vma = vma;
 	range->event = event;
@@ -603,8 +601,7 @@ static inline void mmu_notifier_range_init_owner(
 #define __HAVE_ARCH_PTEP_TEST_AND_CLEAR_YOUNG
 /** ptep_test_and_clear_young - clear the accessed bit; was it set? */
 static inline int ptep_test_and_clear_young(struct vm_area_struct *vma,
-					    unsigned long address,
-					    pte_t *ptep)
+					    unsigned long address, pte_t *ptep)
 {
 	const struct msim_arch *a = vma->vm_mm->arch;
 	pte_t pte = *ptep;
@@ -666,8 +663,7 @@ static inline int ptep_clear_young_notify(struct vm_area_struct *vma,
  * Return: the old entry.
  */
 static inline pte_t ptep_clear_flush_notify(struct vm_area_struct *vma,
-					    unsigned long address,
-					    pte_t *ptep)
+					    unsigned long address, pte_t *ptep)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr = address & ~(mm_page_size(mm) - 1);

@@ -131,8 +131,8 @@ static inline pte_t pte_mkspecial(const struct msim_arch *a, pte_t pte)
 static inline pte_t pte_modify(const struct msim_arch *a, pte_t pte,
 			       pgprot_t newprot)
 {
-	uint64_t keep = a->pte.pfn_mask | a->pte.young | a->pte.dirty |
-			a->pte.special;
+	uint64_t keep =
+		a->pte.pfn_mask | a->pte.young | a->pte.dirty | a->pte.special;
 
 	return __pte((pte.pte & keep) | newprot.pgprot);
 }
@@ -177,8 +177,7 @@ void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
  * ptep_get_and_clear - clear the entry and return what it held.  The table
  * is not freed here even if it became empty; see msim_free_empty_tables().
  */
-pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr,
-			 pte_t *ptep);
+pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep);
 
 /**
  * msim_free_empty_tables - free every page table in [@start, @end) that
@@ -199,8 +198,7 @@ unsigned long msim_pte_table_end(const struct msim_arch *a, unsigned long addr,
  * in address order, skipping missing tables.  A non-zero return from @fn
  * stops the walk and is returned.  Caller holds mm->page_table_lock.
  */
-int msim_walk_ptes(struct mm_struct *mm, unsigned long start,
-		   unsigned long end,
+int msim_walk_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
 		   int (*fn)(struct mm_struct *mm, unsigned long addr,
 			     pte_t *ptep, void *arg),
 		   void *arg);

@@ -53,8 +53,7 @@ struct task_struct {
  * msim_task_create - a new task with a new, empty mm (what exec leaves)
  * Return: the task, or ERR_PTR(-ENOMEM).
  */
-struct task_struct *msim_task_create(struct msim_machine *m,
-				     const char *comm);
+struct task_struct *msim_task_create(struct msim_machine *m, const char *comm);
 
 /**
  * msim_fork - clone @parent

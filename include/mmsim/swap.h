@@ -20,8 +20,8 @@
  * each get a copy when they touch it (Linux would map one page from the
  * swap cache into both).  Reclaim holds SWAP_HAS_CACHE on the slot until
  * the bytes are written, and a swap-in claims it the same way
- * (swapcache_prepare()); a fault that finds it set waits and retries.  Counts are plain integers, with no
- * SWAP_MAP_MAX and no continuation pages.
+ * (swapcache_prepare()); a fault that finds it set waits and retries.  Counts
+ * are plain integers, with no SWAP_MAP_MAX and no continuation pages.
  */
 #ifndef MMSIM_SWAP_H
 #define MMSIM_SWAP_H

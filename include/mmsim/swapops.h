@@ -43,8 +43,8 @@ typedef struct {
 /** swp_entry - the entry of @offset on swap device @type. */
 static inline swp_entry_t swp_entry(unsigned long type, unsigned long offset)
 {
-	return (swp_entry_t){(type << SWP_TYPE_SHIFT) |
-			     (offset & SWP_OFFSET_MASK)};
+	return (swp_entry_t){ (type << SWP_TYPE_SHIFT) |
+			      (offset & SWP_OFFSET_MASK) };
 }
 
 static inline unsigned int swp_type(swp_entry_t entry)

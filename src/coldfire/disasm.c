@@ -9,7 +9,7 @@
 #include "disasm.h"
 
 int msim_vf_disasm(FILE *out, const uint8_t *code, size_t len, uint32_t addr,
-	      uint32_t mark, const char *indent)
+		   uint32_t mark, const char *indent)
 {
 	csh h;
 	cs_insn *insn;

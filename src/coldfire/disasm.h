@@ -13,6 +13,6 @@
  * number of instructions printed, or -1 if capstone cannot be opened.
  */
 int msim_vf_disasm(FILE *out, const uint8_t *code, size_t len, uint32_t addr,
-	      uint32_t mark, const char *indent);
+		   uint32_t mark, const char *indent);
 
 #endif /* MMSIM_COLDFIRE_DISASM_H */

@@ -15,7 +15,8 @@ void msim_vf_explore_begin(struct msim_vf_explore *e)
 	e->nblocks = 0;
 }
 
-unsigned int msim_vf_explore_choose(struct msim_vf_explore *e, unsigned int nopts)
+unsigned int msim_vf_explore_choose(struct msim_vf_explore *e,
+				    unsigned int nopts)
 {
 	unsigned int pick;
 

@@ -382,7 +382,7 @@ out:
 }
 
 int msim_vf_fixup_load(const char *path, void **obj, size_t *len, char *why,
-		  size_t whylen)
+		       size_t whylen)
 {
 	const char *dot = strrchr(path, '.');
 	int ret;

@@ -10,8 +10,8 @@
 
 #include <mmsim/coldfire/fuzz_case.h>
 
-void msim_vf_case_init(struct msim_vf_case *c, enum msim_vf_fn fn, uint32_t word,
-		  uint32_t expected, uint32_t new)
+void msim_vf_case_init(struct msim_vf_case *c, enum msim_vf_fn fn,
+		       uint32_t word, uint32_t expected, uint32_t new)
 {
 	memset(c, 0, sizeof(*c));
 	c->word = word;
@@ -21,8 +21,8 @@ void msim_vf_case_init(struct msim_vf_case *c, enum msim_vf_fn fn, uint32_t word
 	c->call[0].new = new;
 }
 
-int msim_vf_case_add_call(struct msim_vf_case *c, enum msim_vf_fn fn, uint32_t expected,
-		     uint32_t new, int depth)
+int msim_vf_case_add_call(struct msim_vf_case *c, enum msim_vf_fn fn,
+			  uint32_t expected, uint32_t new, int depth)
 {
 	struct msim_vf_call *k;
 
@@ -100,7 +100,7 @@ static void format_call(const struct msim_vf_case *c, int idx, struct outbuf *o)
 
 size_t msim_vf_case_format(const struct msim_vf_case *c, char *buf, size_t size)
 {
-	struct outbuf o = {buf, size, 0};
+	struct outbuf o = { buf, size, 0 };
 
 	if (size)
 		buf[0] = '\0';
@@ -172,7 +172,8 @@ static int expect(struct parser *ps, char ch)
 
 static int parse_call(struct parser *ps, int depth, int *idx);
 
-static int parse_irq(struct parser *ps, struct msim_vf_call *k, int depth, int idx)
+static int parse_irq(struct parser *ps, struct msim_vf_call *k, int depth,
+		     int idx)
 {
 	struct msim_vf_irq *q;
 	unsigned int at = 0;
@@ -261,7 +262,8 @@ static int parse_call(struct parser *ps, int depth, int *idx)
 				    MSIM_VF_MAX_DEPTH);
 		*idx = msim_vf_case_add_call(ps->c, fn, e, n, depth);
 		if (*idx < 0)
-			return perr(ps, "more than %d calls", MSIM_VF_MAX_CALLS);
+			return perr(ps, "more than %d calls",
+				    MSIM_VF_MAX_CALLS);
 	}
 	k = &ps->c->call[*idx];
 	if (*ps->p != '[')
@@ -281,9 +283,10 @@ static int parse_call(struct parser *ps, int depth, int *idx)
 	}
 }
 
-int msim_vf_case_parse(const char *s, struct msim_vf_case *c, char *why, size_t whylen)
+int msim_vf_case_parse(const char *s, struct msim_vf_case *c, char *why,
+		       size_t whylen)
 {
-	struct parser ps = {s, s, why, whylen, c};
+	struct parser ps = { s, s, why, whylen, c };
 	int idx, ret;
 
 	msim_vf_case_init(c, MSIM_VF_FN_CMPXCHG, 0, 0, 0);
@@ -348,8 +351,8 @@ static void decode_call(struct reader *r, struct msim_vf_case *c, int idx)
 		if (q->effect == MSIM_VF_EFF_STORE)
 			q->value = rd_value(r);
 		if (q->effect == MSIM_VF_EFF_CALL) {
-			enum msim_vf_fn fn =
-				b & 0x40 ? MSIM_VF_FN_READ_TP : MSIM_VF_FN_CMPXCHG;
+			enum msim_vf_fn fn = b & 0x40 ? MSIM_VF_FN_READ_TP
+						      : MSIM_VF_FN_CMPXCHG;
 			uint32_t e = 0, nv = 0;
 			int sub;
 
@@ -372,9 +375,10 @@ static void decode_call(struct reader *r, struct msim_vf_case *c, int idx)
 	}
 }
 
-void msim_vf_case_decode(const uint8_t *data, size_t len, struct msim_vf_case *c)
+void msim_vf_case_decode(const uint8_t *data, size_t len,
+			 struct msim_vf_case *c)
 {
-	struct reader r = {data, len ? data + len : data};
+	struct reader r = { data, len ? data + len : data };
 	uint8_t b = rd8(&r);
 	enum msim_vf_fn fn = b & 1 ? MSIM_VF_FN_READ_TP : MSIM_VF_FN_CMPXCHG;
 	uint32_t w, e = 0, n = 0;
@@ -426,10 +430,13 @@ static void random_call(struct randgen *g, struct msim_vf_case *c, int idx)
 		q->at = at++;
 		q->effect = (enum msim_vf_effect)(rnd(g->rng) % 3);
 		if (q->effect == MSIM_VF_EFF_CALL && k->depth < g->depth) {
-			enum msim_vf_fn fn =
-				rnd(g->rng) % 4 ? MSIM_VF_FN_CMPXCHG : MSIM_VF_FN_READ_TP;
-			uint32_t e = fn == MSIM_VF_FN_CMPXCHG ? rnd_value(g) : 0;
-			uint32_t nv = fn == MSIM_VF_FN_CMPXCHG ? rnd_value(g) : 0;
+			enum msim_vf_fn fn = rnd(g->rng) % 4
+						     ? MSIM_VF_FN_CMPXCHG
+						     : MSIM_VF_FN_READ_TP;
+			uint32_t e =
+				fn == MSIM_VF_FN_CMPXCHG ? rnd_value(g) : 0;
+			uint32_t nv =
+				fn == MSIM_VF_FN_CMPXCHG ? rnd_value(g) : 0;
 
 			sub = msim_vf_case_add_call(c, fn, e, nv, k->depth + 1);
 			if (sub >= 0) {
@@ -448,13 +455,13 @@ static void random_call(struct randgen *g, struct msim_vf_case *c, int idx)
 }
 
 void msim_vf_case_random(uint64_t *rng, int irqs_per_call, int depth,
-		    unsigned int max_at, struct msim_vf_case *c)
+			 unsigned int max_at, struct msim_vf_case *c)
 {
-	struct randgen g = {rng,
-			    irqs_per_call,
-			    depth,
-			    max_at < MSIM_VF_MAX_AT ? max_at : MSIM_VF_MAX_AT,
-			    {0}};
+	struct randgen g = { rng,
+			     irqs_per_call,
+			     depth,
+			     max_at < MSIM_VF_MAX_AT ? max_at : MSIM_VF_MAX_AT,
+			     { 0 } };
 	enum msim_vf_fn fn;
 	int i;
 
@@ -464,7 +471,7 @@ void msim_vf_case_random(uint64_t *rng, int irqs_per_call, int depth,
 		g.pool[i] = (uint32_t)(rnd(rng) >> 32);
 	fn = rnd(rng) % 8 ? MSIM_VF_FN_CMPXCHG : MSIM_VF_FN_READ_TP;
 	msim_vf_case_init(c, fn, rnd_value(&g),
-		     fn == MSIM_VF_FN_CMPXCHG ? rnd_value(&g) : 0,
-		     fn == MSIM_VF_FN_CMPXCHG ? rnd_value(&g) : 0);
+			  fn == MSIM_VF_FN_CMPXCHG ? rnd_value(&g) : 0,
+			  fn == MSIM_VF_FN_CMPXCHG ? rnd_value(&g) : 0);
 	random_call(&g, c, 0);
 }

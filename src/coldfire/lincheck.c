@@ -147,7 +147,7 @@ static bool search(struct search *s, unsigned int depth, uint32_t word)
 }
 
 bool msim_vf_linearizable(const struct msim_vf_lin_op *ops, unsigned int n,
-		     uint32_t initial, uint32_t final, unsigned int *order)
+			  uint32_t initial, uint32_t final, unsigned int *order)
 {
 	struct search s;
 	bool ok;

@@ -311,8 +311,8 @@ static int find_sym(struct rel_load *l, const char *want, uint32_t *addr)
 }
 
 int msim_m68k_rel_load(const void *buf, size_t len, const char *sym,
-		  unsigned char *mem, uint32_t base, uint32_t size,
-		  uint32_t *sym_addr, char *why, size_t whylen)
+		       unsigned char *mem, uint32_t base, uint32_t size,
+		       uint32_t *sym_addr, char *why, size_t whylen)
 {
 	struct rel_load l = {
 		.mem = mem,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The Unicorn ColdFire CPU.  See include/mmsim/coldfire/ucpu.h for the model; the
- * notes here are about Unicorn 2.0.1 as Debian ships it, measured:
+ * The Unicorn ColdFire CPU.  See include/mmsim/coldfire/ucpu.h for the model;
+ * the notes here are about Unicorn 2.0.1 as Debian ships it, measured:
  *
  *  - uc_emu_start() with count 0 after one with count > 0 (or the other
  *    way round) flushes the translation cache, some 15 ms a time, so
@@ -305,8 +305,7 @@ static bool tlb_flush_range(struct msim_ucpu *cpu, unsigned long start,
 		}
 		return any;
 	}
-	HASH_ITER(hh, cpu->pages, pg, tmp)
-	{
+	HASH_ITER(hh, cpu->pages, pg, tmp) {
 		if (pg->vpn >= first && pg->vpn <= last) {
 			tlb_remove(cpu, pg);
 			any = true;
@@ -1162,8 +1161,7 @@ static int kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out)
 			ucpu_mem_hook, cpu, 1, 0) ||
 	    uc_reg_write(kuc, UC_M68K_REG_SR, &sr))
 		goto fail;
-	HASH_ITER(hh, cpu->pages, pg, tmp)
-	{
+	HASH_ITER(hh, cpu->pages, pg, tmp) {
 		if (uc_mem_map_ptr(kuc, pg->vpn * cpu->psize, cpu->psize,
 				   pg->prot, pg->host))
 			goto fail;
@@ -1315,8 +1313,7 @@ static void ucpu_free(struct msim_ucpu *cpu)
 {
 	struct ucpu_page *pg, *tmp;
 
-	HASH_ITER(hh, cpu->pages, pg, tmp)
-	{
+	HASH_ITER(hh, cpu->pages, pg, tmp) {
 		HASH_DEL(cpu->pages, pg);
 		free(pg);
 	}
@@ -1366,9 +1363,10 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 	memset(cpu->kmem, 0, KAREA_SIZE);
 	memcpy(kaddr(cpu, KENTRY), kstub, sizeof(kstub));
 	memcpy(kaddr(cpu, KCCR), kccr, sizeof(kccr));
-	ret = msim_m68k_rel_load(fixup, fixup_len, "check_vdso_atomic_cmpxchg_32",
-			    kaddr(cpu, KFIXUP), KFIXUP, KTEXT_SIZE - 0x100,
-			    &cpu->fixup_entry, why, sizeof(why));
+	ret = msim_m68k_rel_load(fixup, fixup_len,
+				 "check_vdso_atomic_cmpxchg_32",
+				 kaddr(cpu, KFIXUP), KFIXUP, KTEXT_SIZE - 0x100,
+				 &cpu->fixup_entry, why, sizeof(why));
 	if (ret) {
 		ucpu_free(cpu);
 		return create_fail(ret, "fixup: %s",
@@ -1468,8 +1466,7 @@ int msim_ucpu_check(struct msim_ucpu *cpu, char *msg, size_t size)
 
 	spin_lock(&mm->page_table_lock);
 	pthread_mutex_lock(&cpu->lock);
-	HASH_ITER(hh, cpu->pages, pg, tmp)
-	{
+	HASH_ITER(hh, cpu->pages, pg, tmp) {
 		va = pg->vpn * cpu->psize;
 		ptep = msim_pte_offset(mm, va);
 		pte = ptep ? *ptep : __pte(0);

@@ -451,8 +451,9 @@ int msim_vdso_parse(const void *buf, size_t len, struct msim_vdso_image *img,
 		    char *why, size_t whylen)
 {
 	struct vdso_parse p = {
-		.buf = buf, .len = len, .why = why, .whylen = whylen};
-	struct msim_vdso_image out = {.data = buf, .size = len};
+		.buf = buf, .len = len, .why = why, .whylen = whylen
+	};
+	struct msim_vdso_image out = { .data = buf, .size = len };
 	void *copy;
 	Elf *elf;
 	int err;

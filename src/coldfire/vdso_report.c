@@ -16,7 +16,7 @@
 const char *msim_vf_fn_name(enum msim_vf_fn fn)
 {
 	return fn == MSIM_VF_FN_CMPXCHG ? "__kernel_atomic_cmpxchg_32"
-				   : "__kernel_read_tp";
+					: "__kernel_read_tp";
 }
 
 static void call_line(FILE *out, const struct msim_vf_result *r, int call)
@@ -48,8 +48,8 @@ static int parent_of(const struct msim_vf_result *r, int call)
 	return -1;
 }
 
-void msim_vf_report_events(FILE *out, struct msim_vf_env *env, const struct msim_vf_result *r,
-		      const char *indent)
+void msim_vf_report_events(FILE *out, struct msim_vf_env *env,
+			   const struct msim_vf_result *r, const char *indent)
 {
 	int i;
 
@@ -112,7 +112,8 @@ void msim_vf_report_events(FILE *out, struct msim_vf_env *env, const struct msim
 
 /* The interrupted function's code, with the PC marked. */
 static void report_code(FILE *out, struct msim_vf_env *env,
-			const struct msim_vf_result *r, const struct msim_vf_violation *v)
+			const struct msim_vf_result *r,
+			const struct msim_vf_violation *v)
 {
 	const struct msim_vdso_image *img = env->img;
 	uint32_t start, end;
@@ -137,14 +138,14 @@ static void report_code(FILE *out, struct msim_vf_env *env,
 	}
 	fprintf(out, "  code:\n");
 	if (msim_vf_disasm(out, code, end - start, start, v->has_pc ? v->pc : 0,
-		      "    ") < 0)
+			   "    ") < 0)
 		fprintf(out, "    (capstone cannot disassemble m68k)\n");
 }
 
 void msim_vf_report_violation(FILE *out, struct msim_vf_env *env,
-			 const struct msim_vf_result *r,
-			 const struct msim_vf_violation *v,
-			 const char *replay_prefix)
+			      const struct msim_vf_result *r,
+			      const struct msim_vf_violation *v,
+			      const char *replay_prefix)
 {
 	const struct msim_vf_call *k = &r->ran.call[v->call];
 	char text[MSIM_VF_CASE_TEXT_MAX];
@@ -185,7 +186,8 @@ void msim_vf_json_string(FILE *out, const char *s)
 }
 
 void msim_vf_json_violation(FILE *out, const struct msim_vf_result *r,
-		       const struct msim_vf_violation *v, const char *replay)
+			    const struct msim_vf_violation *v,
+			    const char *replay)
 {
 	const struct msim_vf_call *k = &r->ran.call[v->call];
 	char text[MSIM_VF_CASE_TEXT_MAX];
@@ -198,7 +200,8 @@ void msim_vf_json_violation(FILE *out, const struct msim_vf_result *r,
 	fprintf(out,
 		", \"kind\": \"%s\", \"function\": \"%s\", "
 		"\"thread\": %d, \"depth\": %d",
-		msim_vf_kind_name(v->kind), msim_vf_fn_name(k->fn), v->call, k->depth);
+		msim_vf_kind_name(v->kind), msim_vf_fn_name(k->fn), v->call,
+		k->depth);
 	if (k->fn == MSIM_VF_FN_CMPXCHG)
 		fprintf(out,
 			", \"word\": \"0x%x\", \"expected\": \"0x%x\", "

@@ -101,15 +101,16 @@ static int word_read(struct msim_vf_env *env, uint32_t *v)
 
 static int word_write(struct msim_vf_env *env, uint32_t v)
 {
-	uint8_t b[4] = {v >> 24, v >> 16, v >> 8, v};
+	uint8_t b[4] = { v >> 24, v >> 16, v >> 8, v };
 
 	return msim_user_write(env->mm, env->word_addr, b, sizeof(b));
 }
 
-int msim_vf_env_create(struct msim_vf_env *env, const void *fixup, size_t fixup_len)
+int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
+		       size_t fixup_len)
 {
-	struct msim_machine_config cfg = {.arch = &msim_arch_coldfire,
-					   .ram_bytes = MSIM_VF_RAM};
+	struct msim_machine_config cfg = { .arch = &msim_arch_coldfire,
+					   .ram_bytes = MSIM_VF_RAM };
 	struct linux_binprm bprm;
 	unsigned long page;
 	long addr;
@@ -191,21 +192,22 @@ void msim_vf_env_destroy(struct msim_vf_env *env)
 	memset(env, 0, sizeof(*env));
 }
 
-static void event(struct run *run, enum msim_vf_ev_kind kind, int call, uint32_t a,
-		  uint32_t b, uint32_t c)
+static void event(struct run *run, enum msim_vf_ev_kind kind, int call,
+		  uint32_t a, uint32_t b, uint32_t c)
 {
 	struct msim_vf_result *r = run->r;
 
 	if (r->nr_events < MSIM_VF_MAX_EVENTS)
-		r->ev[r->nr_events++] = (struct msim_vf_event){kind, call, a, b, c};
+		r->ev[r->nr_events++] =
+			(struct msim_vf_event){ kind, call, a, b, c };
 }
 
-static void violation(struct msim_vf_result *r, enum msim_vf_kind kind, int call,
-		      const char *fmt, ...)
+static void violation(struct msim_vf_result *r, enum msim_vf_kind kind,
+		      int call, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static void violation(struct msim_vf_result *r, enum msim_vf_kind kind, int call,
-		      const char *fmt, ...)
+static void violation(struct msim_vf_result *r, enum msim_vf_kind kind,
+		      int call, const char *fmt, ...)
 {
 	struct msim_vf_violation *v;
 	va_list ap;
@@ -238,8 +240,8 @@ static void thread_init(struct msim_vf_env *env, struct msim_ucpu_thread *t,
 		t->regs.d[0] = k->expected;
 		t->regs.d[1] = k->new;
 	}
-	t->regs.a[7] =
-		env->stack_addr + (uint32_t)(call + 1) * MSIM_VF_STACK_SLOT - 16;
+	t->regs.a[7] = env->stack_addr +
+		       (uint32_t)(call + 1) * MSIM_VF_STACK_SLOT - 16;
 	t->regs.sr = 0;
 	t->tp = 0x7ff00000u | (uint32_t)(call + 1) << 12 | 0x10;
 	t->id = call;
@@ -252,8 +254,9 @@ static void handler(void *arg, struct msim_ucpu *cpu,
 		    struct msim_ucpu_thread *t, uint32_t irq_pc,
 		    uint32_t resume_pc, unsigned int depth);
 
-static void handle_effect(struct run *run, unsigned int depth, struct msim_vf_irq *q,
-			  enum msim_vf_fn fn, uint32_t e, uint32_t nv, int plan_sub);
+static void handle_effect(struct run *run, unsigned int depth,
+			  struct msim_vf_irq *q, enum msim_vf_fn fn, uint32_t e,
+			  uint32_t nv, int plan_sub);
 
 static const struct msim_ucpu_irq_ops msim_vf_irq_ops = {
 	.want_irq = want_irq,
@@ -310,7 +313,7 @@ static void do_call(struct run *run, int depth)
 	event(run, MSIM_VF_EV_CALL, f->call, cr->word_before, 0, 0);
 	cr->inv = run->tick++;
 	entry = k->fn == MSIM_VF_FN_CMPXCHG ? env->img->sym_atomic_cmpxchg_32
-				       : env->img->sym_read_tp;
+					    : env->img->sym_read_tp;
 	ret = msim_ucpu_call(env->cpu, &f->t, entry, &msim_vf_irq_ops, run,
 			     (unsigned int)depth);
 	cr->res = run->tick++;
@@ -324,13 +327,14 @@ static void do_call(struct run *run, int depth)
 	if (ret) {
 		event(run, MSIM_VF_EV_ERROR, f->call, (uint32_t)-ret, 0, 0);
 		violation(r, MSIM_VF_NO_RETURN, f->call,
-			  "the call did not return (%s): %s", msim_vf_errname(ret),
-			  msim_ucpu_last_error(env->cpu));
+			  "the call did not return (%s): %s",
+			  msim_vf_errname(ret), msim_ucpu_last_error(env->cpu));
 		return;
 	}
 	event(run, MSIM_VF_EV_RETURN, f->call, cr->d0, cr->a0, cr->word_after);
 	check_regs(r, f->call, k->fn, &before, &f->t.regs);
-	if (k->fn == MSIM_VF_FN_READ_TP && (cr->d0 != cr->tp || cr->a0 != cr->tp))
+	if (k->fn == MSIM_VF_FN_READ_TP &&
+	    (cr->d0 != cr->tp || cr->a0 != cr->tp))
 		violation(r, MSIM_VF_WRONG_TP, f->call,
 			  "returned d0=0x%08x a0=0x%08x, its pointer is "
 			  "0x%08x",
@@ -430,7 +434,8 @@ static void handler(void *arg, struct msim_ucpu *cpu,
 		q->effect = p->effect;
 		q->value = p->value;
 		if (p->effect == MSIM_VF_EFF_CALL) {
-			const struct msim_vf_call *pk = &run->plan->call[p->call];
+			const struct msim_vf_call *pk =
+				&run->plan->call[p->call];
 
 			plan_sub = p->call;
 			fn = pk->fn;
@@ -443,8 +448,9 @@ static void handler(void *arg, struct msim_ucpu *cpu,
 	event(run, MSIM_VF_EV_RESUME, run->frame[depth].call, resume_pc, 0, 0);
 }
 
-static void handle_effect(struct run *run, unsigned int depth, struct msim_vf_irq *q,
-			  enum msim_vf_fn fn, uint32_t e, uint32_t nv, int plan_sub)
+static void handle_effect(struct run *run, unsigned int depth,
+			  struct msim_vf_irq *q, enum msim_vf_fn fn, uint32_t e,
+			  uint32_t nv, int plan_sub)
 {
 	struct msim_vf_result *r = run->r;
 	struct frame *f = &run->frame[depth];
@@ -457,9 +463,10 @@ static void handle_effect(struct run *run, unsigned int depth, struct msim_vf_ir
 			run->env_err = -EFAULT;
 		event(run, MSIM_VF_EV_STORE, f->call, q->value, old, 0);
 		if (run->nr_stores < MSIM_VF_LIN_MAX_OPS)
-			run->stores[run->nr_stores++] =
-				(struct msim_vf_lin_op){MSIM_VF_LIN_STORE, q->value, 0, 0,
-						   run->tick,	 run->tick};
+			run->stores[run->nr_stores++] = (struct msim_vf_lin_op){
+				MSIM_VF_LIN_STORE, q->value, 0, 0,
+				run->tick,	   run->tick
+			};
 		run->tick++;
 		return;
 	}
@@ -495,9 +502,12 @@ static unsigned int history(struct run *run, unsigned int inv, unsigned int res,
 		if (k->fn != MSIM_VF_FN_CMPXCHG || cr->err || cr->inv < inv ||
 		    cr->res > res || n >= MSIM_VF_LIN_MAX_OPS)
 			continue;
-		ops[n++] = (struct msim_vf_lin_op){MSIM_VF_LIN_CMPXCHG, k->expected,
-					      k->new,	      cr->d0,
-					      cr->inv,	      cr->res};
+		ops[n++] = (struct msim_vf_lin_op){ MSIM_VF_LIN_CMPXCHG,
+						    k->expected,
+						    k->new,
+						    cr->d0,
+						    cr->inv,
+						    cr->res };
 	}
 	for (i = 0; i < run->nr_stores; i++)
 		if (run->stores[i].inv >= inv && run->stores[i].res <= res &&
@@ -531,8 +541,8 @@ static void judge(struct run *run)
 		    r->ran.call[i].depth <= depth)
 			continue;
 		n = history(run, cr->inv, cr->res, ops);
-		if (!msim_vf_linearizable(ops, n, cr->word_before, cr->word_after,
-				     NULL)) {
+		if (!msim_vf_linearizable(ops, n, cr->word_before,
+					  cr->word_after, NULL)) {
 			culprit = i;
 			depth = r->ran.call[i].depth;
 		}
@@ -548,10 +558,10 @@ static void judge(struct run *run)
 }
 
 int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
-	   struct msim_vf_explore *ex, const struct msim_vf_limits *lim,
-	   struct msim_vf_result *r)
+		struct msim_vf_explore *ex, const struct msim_vf_limits *lim,
+		struct msim_vf_result *r)
 {
-	static const struct msim_vf_limits none = {0, 0, 0};
+	static const struct msim_vf_limits none = { 0, 0, 0 };
 	struct run run;
 	enum msim_vf_fn fn;
 	uint32_t w, e = 0, n = 0;
@@ -572,7 +582,8 @@ int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
 		n = plan->call[0].new;
 	} else {
 		msim_vf_explore_begin(ex);
-		fn = msim_vf_explore_choose(ex, 2) ? MSIM_VF_FN_READ_TP : MSIM_VF_FN_CMPXCHG;
+		fn = msim_vf_explore_choose(ex, 2) ? MSIM_VF_FN_READ_TP
+						   : MSIM_VF_FN_CMPXCHG;
 		w = msim_vf_explore_value(ex);
 		if (fn == MSIM_VF_FN_CMPXCHG) {
 			e = msim_vf_explore_value(ex);

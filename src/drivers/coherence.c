@@ -248,7 +248,8 @@ unsigned long msim_coherence_nr_mappings_of(struct msim_coherence *c,
 	unsigned long n = 0;
 
 	pthread_mutex_lock(&c->lock);
-	list_for_each_entry(sm, &c->mappings, node) n += sm->driver == driver;
+	list_for_each_entry(sm, &c->mappings, node)
+		n += sm->driver == driver;
 	pthread_mutex_unlock(&c->lock);
 	return n;
 }
@@ -356,7 +357,7 @@ missed_invalidation(struct msim_coherence *c,
 unsigned long msim_coherence_check(struct msim_coherence *c, char *report,
 				   size_t size)
 {
-	struct report r = {report, size, 0};
+	struct report r = { report, size, 0 };
 	struct msim_secondary_mapping *sm;
 	const struct logged_invalidation *e;
 	unsigned long bad = 0;
@@ -366,9 +367,8 @@ unsigned long msim_coherence_check(struct msim_coherence *c, char *report,
 		report[0] = '\0';
 	spin_lock(&c->mm->page_table_lock);
 	pthread_mutex_lock(&c->lock);
-	list_for_each_entry(sm, &c->mappings, node)
-	{
-		struct report w = {what, sizeof(what), 0};
+	list_for_each_entry(sm, &c->mappings, node) {
+		struct report w = { what, sizeof(what), 0 };
 
 		what[0] = '\0';
 		if (!mapping_violation(c, sm, &w))

@@ -18,8 +18,7 @@ static int my_mmu_insert_page(struct my_mmu *m, unsigned long address,
 {
 	struct my_mmu_map *old;
 
-	list_for_each_entry(old, &m->list, node)
-	{
+	list_for_each_entry(old, &m->list, node) {
 		if (old->address == address) {
 			list_del_init(&old->node);
 			msim_coherence_unmap(m->coherence, &old->sm);
@@ -45,8 +44,7 @@ static void my_mmu_zap_range(struct my_mmu *m, unsigned long start,
 {
 	struct my_mmu_map *map, *next;
 
-	list_for_each_entry_safe(map, next, &m->list, node)
-	{
+	list_for_each_entry_safe(map, next, &m->list, node) {
 		if (map->address < start || map->address >= end)
 			continue;
 		list_del_init(&map->node);
@@ -232,8 +230,7 @@ int msim_my_mmu_access(struct my_mmu *m, unsigned long address, void *buf,
 		return -EINVAL;
 	for (;;) {
 		spin_lock(&m->lock);
-		list_for_each_entry(map, &m->list, node)
-		{
+		list_for_each_entry(map, &m->list, node) {
 			if (map->address != base || (write && !map->writable))
 				continue;
 			p = (unsigned char *)page_address(map->page) + off;
@@ -257,8 +254,7 @@ unsigned long my_mmu_find_addr(struct my_mmu *m, struct page *page)
 	struct my_mmu_map *map;
 
 	spin_lock(&m->lock);
-	list_for_each_entry(map, &m->list, node)
-	{
+	list_for_each_entry(map, &m->list, node) {
 		if (map->page == page) {
 			address = map->address;
 			break;

@@ -107,8 +107,7 @@ void msim_avl_insert_fixup(struct msim_avl_root *root,
 	fix_upward(root, node, augment);
 }
 
-void msim_avl_propagate(struct msim_avl_node *node,
-			msim_avl_augment_fn augment)
+void msim_avl_propagate(struct msim_avl_node *node, msim_avl_augment_fn augment)
 {
 	for (; node; node = node->parent)
 		update(node, augment);

@@ -3,6 +3,7 @@
 #include <mmsim/err.h>
 
 #define E(x) [x] = #x
+/* clang-format off */
 static const char *const names[] = {
 	E(EPERM),  E(ENOENT), E(ESRCH),	 E(EINTR),     E(EIO),
 	E(ENXIO),  E(E2BIG),  E(ENOEXEC), E(EBADF),    E(ECHILD),
@@ -11,6 +12,7 @@ static const char *const names[] = {
 	E(EFBIG),  E(ENOSPC), E(ERANGE), E(ENOSYS),    E(EOVERFLOW),
 	E(EUCLEAN), E(EOPNOTSUPP),
 };
+/* clang-format on */
 
 const char *msim_errno_name(long err)
 {

@@ -55,9 +55,8 @@ void interval_tree_remove(struct interval_tree_node *node,
 }
 
 /* The leftmost node of @n's subtree overlapping [@start, @last], or NULL. */
-static struct interval_tree_node *subtree_first(struct msim_avl_node *n,
-						unsigned long start,
-						unsigned long last)
+static struct interval_tree_node *
+subtree_first(struct msim_avl_node *n, unsigned long start, unsigned long last)
 {
 	for (;;) {
 		if (n->left && itn(n->left)->__subtree_last >= start) {

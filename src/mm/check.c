@@ -15,10 +15,10 @@ struct checker {
 	size_t size;
 	int failed;
 	unsigned long rss, file_rss;
-	unsigned int *maps;		/* mappings per pfn, or NULL */
+	unsigned int *maps; /* mappings per pfn, or NULL */
 	unsigned long tables;
 	unsigned long swapents;
-	unsigned int *swaps;		/* swap PTEs per slot, or NULL */
+	unsigned int *swaps; /* swap PTEs per slot, or NULL */
 };
 
 static int fail(struct checker *c, const char *fmt, ...)
@@ -46,7 +46,8 @@ static bool chain_ok(const struct vm_area_struct *vma)
 	bool own = false;
 
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
-		if (avc->vma != vma || avc->anon_vma->root != vma->anon_vma->root)
+		if (avc->vma != vma ||
+		    avc->anon_vma->root != vma->anon_vma->root)
 			return false;
 		own |= avc->anon_vma == vma->anon_vma;
 	}
@@ -55,8 +56,8 @@ static bool chain_ok(const struct vm_area_struct *vma)
 
 static unsigned long subtree_gap(const struct msim_avl_node *n)
 {
-	return n ? container_of(n, struct vm_area_struct, vm_rb)->rb_subtree_gap :
-		   0;
+	return n ? container_of(n, struct vm_area_struct, vm_rb)->rb_subtree_gap
+		 : 0;
 }
 
 static int check_vmas(struct checker *c)
@@ -76,7 +77,8 @@ static int check_vmas(struct checker *c)
 				    vma->vm_start);
 		n = msim_avl_next(n);
 		if (vma->vm_prev != prev)
-			return fail(c, "VMA %#lx: vm_prev wrong", vma->vm_start);
+			return fail(c, "VMA %#lx: vm_prev wrong",
+				    vma->vm_start);
 		if (vma->vm_mm != mm)
 			return fail(c, "VMA %#lx: vm_mm wrong", vma->vm_start);
 		if (vma->vm_start >= vma->vm_end ||
@@ -87,15 +89,16 @@ static int check_vmas(struct checker *c)
 				    vma->vm_start, vma->vm_end);
 		if (prev && prev->vm_end > vma->vm_start)
 			return fail(c, "VMAs %#lx-%#lx and %#lx-%#lx overlap",
-				    prev->vm_start, prev->vm_end,
-				    vma->vm_start, vma->vm_end);
+				    prev->vm_start, prev->vm_end, vma->vm_start,
+				    vma->vm_end);
 		gap = vma_compute_gap(vma);
 		if (subtree_gap(vma->vm_rb.left) > gap)
 			gap = subtree_gap(vma->vm_rb.left);
 		if (subtree_gap(vma->vm_rb.right) > gap)
 			gap = subtree_gap(vma->vm_rb.right);
 		if (vma->rb_subtree_gap != gap)
-			return fail(c, "VMA %#lx: rb_subtree_gap %#lx, want %#lx",
+			return fail(c,
+				    "VMA %#lx: rb_subtree_gap %#lx, want %#lx",
 				    vma->vm_start, vma->rb_subtree_gap, gap);
 		if (vma_is_anonymous(vma) &&
 		    vma->vm_page_prot.pgprot !=
@@ -110,8 +113,9 @@ static int check_vmas(struct checker *c)
 			return fail(c, "VMA %#lx: anon_vma and chain disagree",
 				    vma->vm_start);
 		if (vma->anon_vma && !chain_ok(vma))
-			return fail(c, "VMA %#lx: anon_vma chain not one "
-				       "hierarchy holding vma->anon_vma",
+			return fail(c,
+				    "VMA %#lx: anon_vma chain not one "
+				    "hierarchy holding vma->anon_vma",
 				    vma->vm_start);
 		if ((vma->vm_flags & VM_ACCOUNT) &&
 		    (vma->vm_flags & (VM_NORESERVE | VM_SHARED)))
@@ -119,7 +123,8 @@ static int check_vmas(struct checker *c)
 				    vma->vm_start);
 		pages = vma_pages(vma);
 		total += pages;
-		if ((vma->vm_flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
+		if ((vma->vm_flags & (VM_EXEC | VM_WRITE | VM_STACK)) ==
+		    VM_EXEC)
 			exec += pages;
 		else if (vma->vm_flags & VM_STACK)
 			stack += pages;
@@ -135,11 +140,12 @@ static int check_vmas(struct checker *c)
 		return fail(c, "highest_vm_end %#lx wrong", mm->highest_vm_end);
 	if (total != mm->total_vm || data != mm->data_vm ||
 	    exec != mm->exec_vm || stack != mm->stack_vm)
-		return fail(c,
-			    "vm counters total/data/exec/stack %lu/%lu/%lu/%lu, "
-			    "VMAs say %lu/%lu/%lu/%lu",
-			    mm->total_vm, mm->data_vm, mm->exec_vm, mm->stack_vm,
-			    total, data, exec, stack);
+		return fail(
+			c,
+			"vm counters total/data/exec/stack %lu/%lu/%lu/%lu, "
+			"VMAs say %lu/%lu/%lu/%lu",
+			mm->total_vm, mm->data_vm, mm->exec_vm, mm->stack_vm,
+			total, data, exec, stack);
 	return 0;
 }
 
@@ -163,19 +169,22 @@ static int check_file_pte(struct checker *c, struct vm_area_struct *vma,
 {
 	const struct msim_arch *a = c->mm->arch;
 	const struct vm_special_mapping *sm = vma->vm_private_data;
-	unsigned long pgoff = ((addr - vma->vm_start) >> a->page_shift) +
-			      vma->vm_pgoff;
+	unsigned long pgoff =
+		((addr - vma->vm_start) >> a->page_shift) + vma->vm_pgoff;
 
 	if (vma_is_anonymous(vma) || !sm || !vma_is_special_mapping(vma, sm))
 		return fail(c, "PTE at %#lx: page %#lx not anonymous", addr,
 			    page_to_pfn(page));
 	if (!sm->pages || pgoff >= vma_pages(vma) || sm->pages[pgoff] != page)
-		return fail(c, "PTE at %#lx: page %#lx is not the special "
-			       "mapping's page %lu", addr, page_to_pfn(page),
-			    pgoff);
+		return fail(c,
+			    "PTE at %#lx: page %#lx is not the special "
+			    "mapping's page %lu",
+			    addr, page_to_pfn(page), pgoff);
 	if (pte_write(a, pte))
-		return fail(c, "PTE at %#lx maps a special mapping's page "
-			       "writable", addr);
+		return fail(c,
+			    "PTE at %#lx maps a special mapping's page "
+			    "writable",
+			    addr);
 	if (page_mapcount(page) < 1)
 		return fail(c, "PTE at %#lx: page %#lx mapcount %d", addr,
 			    page_to_pfn(page), page_mapcount(page));
@@ -202,18 +211,26 @@ static int check_swap_pte(struct checker *c, struct vm_area_struct *vma,
 		page = pfn_to_page(mm->machine, swp_offset_pfn(entry));
 		if (!page || msim_test_page_flag(page, PG_free) ||
 		    PageTable(page) || !PageAnon(page))
-			return fail(c, "PTE at %#lx: migration entry for pfn "
-				       "%#lx, not an anonymous page", addr, off);
+			return fail(c,
+				    "PTE at %#lx: migration entry for pfn "
+				    "%#lx, not an anonymous page",
+				    addr, off);
 		if (!PageLocked(page))
-			return fail(c, "PTE at %#lx: migration entry for pfn "
-				       "%#lx, which is not isolated", addr, off);
+			return fail(c,
+				    "PTE at %#lx: migration entry for pfn "
+				    "%#lx, which is not isolated",
+				    addr, off);
 		if (!chained_to(vma, page->mapping))
-			return fail(c, "PTE at %#lx: migrating page's anon_vma "
-				       "not on the VMA's chain", addr);
+			return fail(c,
+				    "PTE at %#lx: migrating page's anon_vma "
+				    "not on the VMA's chain",
+				    addr);
 		if (is_writable_migration_entry(entry) &&
 		    !(vma->vm_flags & VM_WRITE))
-			return fail(c, "PTE at %#lx: writable migration entry "
-				       "in a VMA without VM_WRITE", addr);
+			return fail(c,
+				    "PTE at %#lx: writable migration entry "
+				    "in a VMA without VM_WRITE",
+				    addr);
 		c->rss++;
 		return 0;
 	}
@@ -225,8 +242,10 @@ static int check_swap_pte(struct checker *c, struct vm_area_struct *vma,
 		return fail(c, "PTE at %#lx: swap slot %#lx has count 0", addr,
 			    off);
 	if (!vma->anon_vma)
-		return fail(c, "PTE at %#lx: swap entry in a VMA without an "
-			       "anon_vma", addr);
+		return fail(c,
+			    "PTE at %#lx: swap entry in a VMA without an "
+			    "anon_vma",
+			    addr);
 	if (c->swaps)
 		c->swaps[off]++;
 	c->swapents++;
@@ -254,7 +273,8 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		return fail(c, "PTE at %#lx accessible in a PROT_NONE VMA",
 			    addr);
 	if (msim_pte_allows(a, pte, false, true) && !(vma->vm_flags & VM_EXEC))
-		return fail(c, "PTE at %#lx executable in a VMA without VM_EXEC",
+		return fail(c,
+			    "PTE at %#lx executable in a VMA without VM_EXEC",
 			    addr);
 	pfn = pte_pfn(a, pte);
 	if (pfn >= mm->machine->nr_frames)
@@ -265,7 +285,8 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 			return fail(c, "PTE at %#lx: special but not zero page",
 				    addr);
 		if (pte_write(a, pte))
-			return fail(c, "PTE at %#lx maps the zero page writable",
+			return fail(c,
+				    "PTE at %#lx maps the zero page writable",
 				    addr);
 		return 0;
 	}
@@ -276,14 +297,17 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	if (!PageAnon(page))
 		return check_file_pte(c, vma, addr, pte, page);
 	if (!chained_to(vma, page->mapping))
-		return fail(c, "PTE at %#lx: page's anon_vma not on the VMA's "
-			       "chain", addr);
-	if (page->index != ((addr - vma->vm_start) >> PAGE_SHIFT_OF(mm)) +
-				   vma->vm_pgoff)
+		return fail(c,
+			    "PTE at %#lx: page's anon_vma not on the VMA's "
+			    "chain",
+			    addr);
+	if (page->index !=
+	    ((addr - vma->vm_start) >> PAGE_SHIFT_OF(mm)) + vma->vm_pgoff)
 		return fail(c, "PTE at %#lx: page index %#lx wrong", addr,
 			    page->index);
 	if (pte_write(a, pte) && !PageAnonExclusive(page))
-		return fail(c, "PTE at %#lx writable, page not exclusive", addr);
+		return fail(c, "PTE at %#lx writable, page not exclusive",
+			    addr);
 	if (page_mapcount(page) < 1)
 		return fail(c, "PTE at %#lx: page %#lx mapcount %d", addr, pfn,
 			    page_mapcount(page));
@@ -297,8 +321,9 @@ static int check_tables(struct checker *c, pte_t *table, unsigned int level)
 {
 	struct mm_struct *mm = c->mm;
 	const struct msim_arch *a = mm->arch;
-	struct page *page = &mm->machine->mem_map[
-		((unsigned char *)table - mm->machine->ram) >> a->page_shift];
+	struct page *page = &mm->machine->mem_map[((unsigned char *)table -
+						   mm->machine->ram) >>
+						  a->page_shift];
 	unsigned long i, n = 1UL << a->level_bits[level], used = 0;
 	int err;
 
@@ -312,9 +337,9 @@ static int check_tables(struct checker *c, pte_t *table, unsigned int level)
 		used++;
 		if (level + 1 == a->levels)
 			continue;
-		err = check_tables(c, page_address(pfn_to_page(
-					      mm->machine,
-					      pte_pfn(a, table[i]))),
+		err = check_tables(c,
+				   page_address(pfn_to_page(
+					   mm->machine, pte_pfn(a, table[i]))),
 				   level + 1);
 		if (err)
 			return err;
@@ -403,9 +428,9 @@ static int check_swap(struct checker *c, struct msim_machine *m)
 	int err = 0;
 
 	if (!si)
-		return msim_live(m, MSIM_ALLOC_SWAP) ?
-			       fail(c, "swap slots live without swap") :
-			       0;
+		return msim_live(m, MSIM_ALLOC_SWAP)
+			       ? fail(c, "swap slots live without swap")
+			       : 0;
 	spin_lock(&si->lock);
 	if (si->swap_map[0])
 		err = fail(c, "swap header slot 0 in use");
@@ -467,7 +492,8 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 	spin_lock(&m->zone_lock);
 	for (pfn = 1; pfn < m->nr_frames && !err; pfn++) {
 		page = &m->mem_map[pfn];
-		if (pfn >= m->next_fresh || msim_test_page_flag(page, PG_free)) {
+		if (pfn >= m->next_fresh ||
+		    msim_test_page_flag(page, PG_free)) {
 			nfree++;
 			if (c.maps[pfn])
 				err = fail(&c, "free pfn %#lx is mapped", pfn);
@@ -482,16 +508,21 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 		else if (page_ref_count(page) <
 				 page_mapcount(page) +
 					 GUP_PIN_COUNTING_BIAS *
-						 atomic_load(&page->_pincount) ||
+						 atomic_load(
+							 &page->_pincount) ||
 			 page_ref_count(page) < 1)
-			err = fail(&c, "pfn %#lx: refcount %d, mapcount %d, "
-				       "pins %d", pfn, page_ref_count(page),
+			err = fail(&c,
+				   "pfn %#lx: refcount %d, mapcount %d, "
+				   "pins %d",
+				   pfn, page_ref_count(page),
 				   page_mapcount(page),
 				   atomic_load(&page->_pincount));
 		else if (page_maybe_dma_pinned(page) && page_mapped(page) &&
 			 (page_mapcount(page) != 1 || !PageAnonExclusive(page)))
-			err = fail(&c, "pfn %#lx: pinned but shared (mapcount "
-				       "%d)", pfn, page_mapcount(page));
+			err = fail(&c,
+				   "pfn %#lx: pinned but shared (mapcount "
+				   "%d)",
+				   pfn, page_mapcount(page));
 	}
 	if (!err && nfree != m->nr_free)
 		err = fail(&c, "%lu frames free, counter says %lu", nfree,

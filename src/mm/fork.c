@@ -22,9 +22,8 @@
  * parent's next write fault move the parent to a copy, leaving the device
  * writing into the child's page.)
  */
-static int copy_present_page(struct vm_area_struct *dst_vma,
-			     unsigned long addr, pte_t *dst_pte,
-			     struct page *page)
+static int copy_present_page(struct vm_area_struct *dst_vma, unsigned long addr,
+			     pte_t *dst_pte, struct page *page)
 {
 	struct mm_struct *dst_mm = dst_vma->vm_mm;
 	const struct msim_arch *a = dst_mm->arch;
@@ -47,8 +46,8 @@ static int copy_present_page(struct vm_area_struct *dst_vma,
 
 struct copy_walk {
 	struct vm_area_struct *dst_vma, *src_vma;
-	unsigned long table_start;	/* what @table maps, from here */
-	pte_t *table;			/* the child's last leaf table */
+	unsigned long table_start; /* what @table maps, from here */
+	pte_t *table;		   /* the child's last leaf table */
 };
 
 /*
@@ -60,7 +59,8 @@ static pte_t *dst_pte_alloc(struct copy_walk *w, unsigned long addr)
 	struct mm_struct *dst_mm = w->dst_vma->vm_mm;
 	const struct msim_arch *a = dst_mm->arch;
 	unsigned int leaf = a->levels - 1;
-	unsigned long span = 1UL << (a->level_shift[leaf] + a->level_bits[leaf]);
+	unsigned long span = 1UL
+			     << (a->level_shift[leaf] + a->level_bits[leaf]);
 	unsigned int idx = msim_pte_index(a, leaf, addr);
 	pte_t *ptep;
 
@@ -248,7 +248,7 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 				break;
 		}
 		continue;
-fail_nomem:
+	fail_nomem:
 		if (mpnt->vm_flags & VM_ACCOUNT)
 			vm_unacct_memory(oldmm, len);
 		err = -ENOMEM;
@@ -292,7 +292,7 @@ int copy_mm(unsigned long clone_flags, struct task_struct *tsk,
 	tsk->mm = NULL;
 	tsk->active_mm = NULL;
 	if (!oldmm)
-		return 0;	/* a kernel thread */
+		return 0; /* a kernel thread */
 	if (clone_flags & CLONE_VM) {
 		mmget(oldmm);
 		mm = oldmm;

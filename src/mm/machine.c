@@ -14,10 +14,10 @@
 
 struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 {
-	const struct msim_arch *arch = cfg && cfg->arch ? cfg->arch :
-							  &msim_arch_x86_64;
-	unsigned long ram = cfg && cfg->ram_bytes ? cfg->ram_bytes :
-						    DEFAULT_RAM;
+	const struct msim_arch *arch =
+		cfg && cfg->arch ? cfg->arch : &msim_arch_x86_64;
+	unsigned long ram =
+		cfg && cfg->ram_bytes ? cfg->ram_bytes : DEFAULT_RAM;
 	struct msim_machine *m;
 	unsigned long i;
 
@@ -77,7 +77,8 @@ struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 	return m;
 }
 
-struct msim_machine_ext *msim_machine_ext_find(struct msim_machine *m,
+struct msim_machine_ext *
+msim_machine_ext_find(struct msim_machine *m,
 		      const struct msim_machine_ext_ops *ops)
 {
 	struct msim_machine_ext *ext;
@@ -150,8 +151,7 @@ bool msim_should_fail(struct msim_machine *m, enum msim_alloc_kind kind)
 
 	atomic_fetch_add(&m->nr_allocs, 1);
 	spin_lock(&m->zone_lock);
-	if (m->fail_nth &&
-	    (!m->fail_kinds || (m->fail_kinds & (1U << kind)))) {
+	if (m->fail_nth && (!m->fail_kinds || (m->fail_kinds & (1U << kind)))) {
 		if (--m->fail_nth == 0) {
 			fail = true;
 			m->nr_failed++;

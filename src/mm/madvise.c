@@ -85,7 +85,7 @@ static int madvise_update_vma(struct vm_area_struct *vma,
 	if (!vma)
 		return err;
 	*pprev = vma;
-	WRITE_ONCE(vma->vm_flags, new_flags);	/* rmap walks read it */
+	WRITE_ONCE(vma->vm_flags, new_flags); /* rmap walks read it */
 	return 0;
 }
 
@@ -148,8 +148,8 @@ static int madvise_vma_behavior(struct vm_area_struct *vma,
 	case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE:
 		new_flags &= ~(VM_HUGEPAGE | VM_NOHUGEPAGE);
-		new_flags |= behavior == MADV_HUGEPAGE ? VM_HUGEPAGE :
-							 VM_NOHUGEPAGE;
+		new_flags |=
+			behavior == MADV_HUGEPAGE ? VM_HUGEPAGE : VM_NOHUGEPAGE;
 		break;
 	}
 	err = madvise_update_vma(vma, pprev, start, end, new_flags);
@@ -219,8 +219,8 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len_in,
 	return error ? error : unmapped_error;
 }
 
-int msim_madvise(struct mm_struct *mm, unsigned long start,
-		 unsigned long len, int advice)
+int msim_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
+		 int advice)
 {
 	return do_madvise(mm, start, len, advice);
 }

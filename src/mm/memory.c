@@ -164,9 +164,10 @@ static void populate_vma(struct vm_area_struct *vma, unsigned long start,
 		need = !ptep || !pte_present(a, *ptep) ||
 		       (write && !pte_write(a, *ptep));
 		spin_unlock(&mm->page_table_lock);
-		if (need && (handle_mm_fault(vma, addr,
-					     write ? FAULT_FLAG_WRITE : 0,
-					     NULL) & VM_FAULT_ERROR))
+		if (need &&
+		    (handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0,
+				     NULL) &
+		     VM_FAULT_ERROR))
 			return;
 	}
 }

@@ -84,8 +84,7 @@ static vm_flags_t calc_vm_prot_bits(unsigned long prot)
 }
 
 /* The hint as do_mmap() keeps it: page-aligned, and not below the floor. */
-static unsigned long round_hint_to_min(struct mm_struct *mm,
-				       unsigned long hint)
+static unsigned long round_hint_to_min(struct mm_struct *mm, unsigned long hint)
 {
 	hint &= PAGE_MASK_OF(mm);
 	if (hint && hint < mm->arch->mmap_min_addr)
@@ -182,8 +181,8 @@ unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr,
 }
 
 /* Pages of VM_ACCOUNT mappings in [start, end). */
-static unsigned long count_accounted(struct mm_struct *mm,
-				     unsigned long start, unsigned long end)
+static unsigned long count_accounted(struct mm_struct *mm, unsigned long start,
+				     unsigned long end)
 {
 	struct vm_area_struct *vma;
 	unsigned long pages = 0, s, e;
@@ -306,8 +305,8 @@ static unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 	case MAP_PRIVATE:
 		pgoff = addr >> PAGE_SHIFT_OF(mm);
 		break;
-	case MAP_SHARED:	/* shmem */
-	case MAP_DROPPABLE:	/* 6.11's droppable memory */
+	case MAP_SHARED:    /* shmem */
+	case MAP_DROPPABLE: /* 6.11's droppable memory */
 		return -EOPNOTSUPP;
 	default:
 		return -EINVAL;

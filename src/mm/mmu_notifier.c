@@ -224,8 +224,7 @@ static void mn_itree_inv_end(struct mmu_notifier_subscriptions *subs)
 	store_seq(&subs->invalidate_seq, subs->invalidate_seq + 1);
 
 	list_for_each_entry_safe(interval_sub, next, &subs->deferred_list,
-				 deferred_item)
-	{
+				 deferred_item) {
 		if (msim_interval_tree_node_empty(&interval_sub->interval_tree))
 			interval_tree_insert(&interval_sub->interval_tree,
 					     &subs->itree);
@@ -371,10 +370,10 @@ int __mmu_notifier_clear_flush_young(struct mm_struct *mm, unsigned long start,
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs,
-			      pos) if (subscription->ops->clear_flush_young)
-		young |= subscription->ops->clear_flush_young(subscription, mm,
-							      start, end);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->clear_flush_young)
+			young |= subscription->ops->clear_flush_young(
+				subscription, mm, start, end);
 	srcu_read_unlock(&srcu, id);
 	return young;
 }
@@ -388,9 +387,10 @@ int __mmu_notifier_clear_young(struct mm_struct *mm, unsigned long start,
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs,
-			      pos) if (subscription->ops->clear_young) young |=
-		subscription->ops->clear_young(subscription, mm, start, end);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->clear_young)
+			young |= subscription->ops->clear_young(subscription,
+								mm, start, end);
 	srcu_read_unlock(&srcu, id);
 	return young;
 }
@@ -404,8 +404,7 @@ int __mmu_notifier_test_young(struct mm_struct *mm, unsigned long address)
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-	{
+	for_each_subscription(subscription, subs, pos) {
 		if (subscription->ops->test_young) {
 			young = subscription->ops->test_young(subscription, mm,
 							      address);
@@ -426,9 +425,10 @@ void __mmu_notifier_change_pte(struct mm_struct *mm, unsigned long address,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs,
-			      pos) if (subscription->ops->change_pte)
-		subscription->ops->change_pte(subscription, mm, address, pte);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->change_pte)
+			subscription->ops->change_pte(subscription, mm, address,
+						      pte);
 	srcu_read_unlock(&srcu, id);
 }
 
@@ -477,8 +477,7 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
 	int ret = 0, id, err;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-	{
+	for_each_subscription(subscription, subs, pos) {
 		const struct mmu_notifier_ops *ops = subscription->ops;
 
 		if (!ops->invalidate_range_start)
@@ -489,11 +488,10 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
 	}
 
 	if (ret) {
-		for_each_subscription(
-			subscription, subs,
-			pos) if (subscription->ops->invalidate_range_end)
-			subscription->ops->invalidate_range_end(subscription,
-								range);
+		for_each_subscription(subscription, subs, pos)
+			if (subscription->ops->invalidate_range_end)
+				subscription->ops->invalidate_range_end(
+					subscription, range);
 	}
 	srcu_read_unlock(&srcu, id);
 	return ret;
@@ -538,8 +536,7 @@ static void mn_hlist_invalidate_end(struct mmu_notifier_subscriptions *subs,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-	{
+	for_each_subscription(subscription, subs, pos) {
 		/*
 		 * A subscriber with only ->invalidate_range gets its flush
 		 * here too, unless the caller already made it under the
@@ -576,10 +573,10 @@ void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs,
-			      pos) if (subscription->ops->invalidate_range)
-		subscription->ops->invalidate_range(subscription, mm, start,
-						    end);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->invalidate_range)
+			subscription->ops->invalidate_range(subscription, mm,
+							    start, end);
 	srcu_read_unlock(&srcu, id);
 }
 
@@ -689,8 +686,7 @@ find_get_mmu_notifier(struct mm_struct *mm, const struct mmu_notifier_ops *ops)
 	struct mmu_notifier *subscription;
 
 	spin_lock(&subs->lock);
-	list_for_each_entry(subscription, &subs->list, hlist)
-	{
+	list_for_each_entry(subscription, &subs->list, hlist) {
 		if (subscription->ops != ops)
 			continue;
 		if (subscription->users != UINT_MAX)

@@ -141,8 +141,8 @@ static int mprotect_fixup(struct vm_area_struct *vma,
 	return 0;
 }
 
-int msim_mprotect(struct mm_struct *mm, unsigned long start,
-		  unsigned long len, unsigned long prot)
+int msim_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
+		  unsigned long prot)
 {
 	unsigned long end, nstart, tmp;
 	struct vm_area_struct *vma, *prev;
@@ -162,8 +162,8 @@ int msim_mprotect(struct mm_struct *mm, unsigned long start,
 	end = start + len;
 	if (end <= start)
 		return -ENOMEM;
-	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC |
-				    PROT_SEM_BIT))
+	if (prot &
+	    ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM_BIT))
 		return -EINVAL;
 
 	mmap_write_lock(mm);

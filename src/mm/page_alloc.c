@@ -57,8 +57,8 @@ struct page *msim_alloc_page(struct msim_machine *m, enum msim_alloc_kind kind)
 void msim_free_page(struct page *page)
 {
 	struct msim_machine *m = page->machine;
-	enum msim_alloc_kind kind = PageTable(page) ? MSIM_ALLOC_PGTABLE :
-						      MSIM_ALLOC_FRAME;
+	enum msim_alloc_kind kind =
+		PageTable(page) ? MSIM_ALLOC_PGTABLE : MSIM_ALLOC_FRAME;
 
 	page->flags = 1UL << PG_free;
 	page->mapping = NULL;

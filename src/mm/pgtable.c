@@ -9,14 +9,13 @@
 
 static inline pte_t *table_of(struct mm_struct *mm, pte_t entry)
 {
-	return page_address(
-		pfn_to_page(mm->machine, pte_pfn(mm->arch, entry)));
+	return page_address(pfn_to_page(mm->machine, pte_pfn(mm->arch, entry)));
 }
 
 static inline struct page *table_page(struct mm_struct *mm, const void *ptep)
 {
-	unsigned long off = (unsigned long)((const unsigned char *)ptep -
-					    mm->machine->ram);
+	unsigned long off =
+		(unsigned long)((const unsigned char *)ptep - mm->machine->ram);
 
 	return &mm->machine->mem_map[off >> mm->arch->page_shift];
 }
@@ -73,8 +72,8 @@ pte_t *msim_pte_alloc(struct mm_struct *mm, unsigned long addr)
 			page = msim_alloc_page(mm->machine, MSIM_ALLOC_PGTABLE);
 			if (!page) {
 				/* Undo the tables this walk added above. */
-				msim_free_empty_tables(mm, addr,
-						       addr + msim_page_size(a));
+				msim_free_empty_tables(
+					mm, addr, addr + msim_page_size(a));
 				return NULL;
 			}
 			*slot = pfn_pte(a, page_to_pfn(page),
@@ -99,8 +98,7 @@ void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	*ptep = pte;
 }
 
-pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr,
-			 pte_t *ptep)
+pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep)
 {
 	pte_t old = *ptep;
 
@@ -157,7 +155,8 @@ static void free_level(struct mm_struct *mm, pte_t *table, unsigned int level,
 			continue;
 		*slot = __pte(0);
 		table_page(mm, slot)->pt_used--;
-		atomic_fetch_sub(&mm->pgtables_bytes, table_bytes(a, level + 1));
+		atomic_fetch_sub(&mm->pgtables_bytes,
+				 table_bytes(a, level + 1));
 		put_page(page);
 	}
 }
@@ -198,8 +197,7 @@ static int walk_level(struct mm_struct *mm, pte_t *table, unsigned int level,
 	return 0;
 }
 
-int msim_walk_ptes(struct mm_struct *mm, unsigned long start,
-		   unsigned long end,
+int msim_walk_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
 		   int (*fn)(struct mm_struct *mm, unsigned long addr,
 			     pte_t *ptep, void *arg),
 		   void *arg)

@@ -156,8 +156,8 @@ void msim_show_smaps(struct mm_struct *mm, FILE *out)
 		fputs(line, out);
 		w = (struct rss_walk){ .vma = vma };
 		vma_rss_walk(vma, &w);
-		fprintf(out, "%-16s%8lu kB\n", "Size:",
-			(vma->vm_end - vma->vm_start) >> 10);
+		fprintf(out, "%-16s%8lu kB\n",
+			"Size:", (vma->vm_end - vma->vm_start) >> 10);
 		fprintf(out, "%-16s%8lu kB\n", "KernelPageSize:", kb);
 		fprintf(out, "%-16s%8lu kB\n", "MMUPageSize:", kb);
 		fprintf(out, "%-16s%8lu kB\n", "Rss:", w.rss * kb);

@@ -64,7 +64,8 @@ static bool anon_vma_compatible(const struct vm_area_struct *a,
 				const struct vm_area_struct *b)
 {
 	return a->vm_end == b->vm_start &&
-	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       !((a->vm_flags ^ b->vm_flags) &
+		 ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
 	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >>
 					     a->vm_mm->arch->page_shift);
 }

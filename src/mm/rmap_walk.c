@@ -43,8 +43,7 @@ void rmap_walk(struct page *page, const struct rmap_walk_control *rwc,
 	anon_vma = page->mapping;
 	if (!anon_vma || !PageAnon(page))
 		goto out;
-	list_for_each_entry(avc, &anon_vma->head, same_anon_vma)
-	{
+	list_for_each_entry(avc, &anon_vma->head, same_anon_vma) {
 		addr = vma_address(page, avc->vma);
 		if (IS_ERR_VALUE(addr))
 			continue;
@@ -108,7 +107,7 @@ static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
 int page_referenced(struct page *page, int is_locked, struct mem_cgroup *memcg,
 		    unsigned long *vm_flags)
 {
-	struct referenced_arg pra = {0};
+	struct referenced_arg pra = { 0 };
 	struct rmap_walk_control rwc = {
 		.rmap_one = page_referenced_one,
 		.arg = &pra,
@@ -142,7 +141,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
-	swp_entry_t entry = {page->private};
+	swp_entry_t entry = { page->private };
 	struct mmu_notifier_range range;
 	bool anon_exclusive, ret = true;
 	pte_t *ptep, pteval, swp_pte;
@@ -299,7 +298,7 @@ static bool remove_migration_pte(struct page *src, struct vm_area_struct *vma,
 	 * the PTE under this lock after us if so.
 	 */
 	pte = pfn_pte(a, page_to_pfn(dst),
-		      (pgprot_t){READ_ONCE(vma->vm_page_prot.pgprot)});
+		      (pgprot_t){ READ_ONCE(vma->vm_page_prot.pgprot) });
 	if (PageDirty(src))
 		pte = pte_mkdirty(a, pte);
 	if (is_writable_migration_entry(entry) &&

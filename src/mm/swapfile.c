@@ -107,7 +107,7 @@ swp_entry_t get_swap_page(struct page *page)
 	unsigned long i, off;
 
 	if (!si || msim_should_fail(m, MSIM_ALLOC_SWAP))
-		return (swp_entry_t){0};
+		return (swp_entry_t){ 0 };
 	spin_lock(&si->lock);
 	/* Next fit from where the last search ended, as scan_swap_map does. */
 	for (i = 0; i < si->pages; i++) {
@@ -122,7 +122,7 @@ swp_entry_t get_swap_page(struct page *page)
 		}
 	}
 	spin_unlock(&si->lock);
-	return (swp_entry_t){0};
+	return (swp_entry_t){ 0 };
 }
 
 /* Lower the slot's count by @usage (1, or SWAP_HAS_CACHE); free at zero. */

@@ -19,8 +19,7 @@ void msim_set_current(struct task_struct *tsk)
 	current_task = tsk;
 }
 
-static struct task_struct *task_alloc(struct msim_machine *m,
-				      const char *comm)
+static struct task_struct *task_alloc(struct msim_machine *m, const char *comm)
 {
 	struct task_struct *tsk;
 

@@ -279,7 +279,7 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
  * left is the path to the answer plus O(1) detours per level.
  */
 struct gap_search {
-	unsigned long length;	/* request plus alignment slack */
+	unsigned long length; /* request plus alignment slack */
 	unsigned long low, high;
 	unsigned long align_mask, align_offset;
 	bool topdown;

@@ -24,8 +24,7 @@ int msim_split_vma_nocheck(struct vm_area_struct *vma, unsigned long addr,
 
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP)
 
-static bool is_mergeable_vma(const struct vm_area_struct *vma,
-			     vm_flags_t flags)
+static bool is_mergeable_vma(const struct vm_area_struct *vma, vm_flags_t flags)
 {
 	if ((vma->vm_flags ^ flags) & ~VM_IGNORE_MERGE)
 		return false;
@@ -101,12 +100,10 @@ static void merge_remove(struct vm_area_struct *vma)
  * covers the range, or NULL if no merge is allowed (or memory for the
  * anon_vma chain ran out: then nothing was changed).
  */
-struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm,
-					   struct vm_area_struct *prev,
-					   struct vm_area_struct *next,
-					   unsigned long start,
-					   unsigned long end, vm_flags_t flags,
-					   unsigned long pgoff)
+struct vm_area_struct *
+vma_merge_new_range(struct mm_struct *mm, struct vm_area_struct *prev,
+		    struct vm_area_struct *next, unsigned long start,
+		    unsigned long end, vm_flags_t flags, unsigned long pgoff)
 {
 	unsigned long end_pgoff = pgoff + ((end - start) >> PAGE_SHIFT_OF(mm));
 	bool left, right;
@@ -142,9 +139,10 @@ struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm,
  * neighbours.  Return: the VMA now covering the range, NULL if no merge
  * applies, or ERR_PTR(-ENOMEM).
  */
-static struct vm_area_struct *vma_merge_existing_range(
-	struct vm_area_struct *prev, struct vm_area_struct *middle,
-	unsigned long start, unsigned long end, vm_flags_t flags)
+static struct vm_area_struct *
+vma_merge_existing_range(struct vm_area_struct *prev,
+			 struct vm_area_struct *middle, unsigned long start,
+			 unsigned long end, vm_flags_t flags)
 {
 	struct mm_struct *mm = middle->vm_mm;
 	unsigned int shift = PAGE_SHIFT_OF(mm);

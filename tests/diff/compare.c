@@ -64,7 +64,7 @@ bool diff_compare(const struct diff_seq *seq, const struct diff_run *native,
 		  const struct diff_run *sim, struct diff_mismatch *mm)
 {
 	int n = native->nr_steps < sim->nr_steps ? native->nr_steps
-						   : sim->nr_steps;
+						 : sim->nr_steps;
 
 	for (int i = 0; i < n; i++) {
 		const struct diff_step *a = &native->steps[i];
@@ -117,7 +117,8 @@ static void print_layout(FILE *out, const char *text, const char *other)
 			}
 			o += olen + (o[olen] == '\n');
 		}
-		fprintf(out, "    %c %.*s\n", found ? ' ' : '!', (int)len, line);
+		fprintf(out, "    %c %.*s\n", found ? ' ' : '!', (int)len,
+			line);
 		line += len + (line[len] == '\n');
 	}
 }
@@ -137,8 +138,10 @@ void diff_report(FILE *out, const struct diff_seq *seq,
 	diff_fmt_scenario(&sb, seq, s);
 	fprintf(out, "DIFFERENCE: seed %lu, step %d (%s)\n", seq->seed, s,
 		mm->what);
-	fprintf(out, "--- scenario (up to the step) ---\n%s"
-		"--- end of scenario ---\n", sb.buf);
+	fprintf(out,
+		"--- scenario (up to the step) ---\n%s"
+		"--- end of scenario ---\n",
+		sb.buf);
 	sb_reset(&sb);
 	if (s >= 0 && s < seq->nr_ops) {
 		diff_fmt_step(&sb, seq, s);
@@ -268,17 +271,21 @@ void diff_shrink(struct diff_seq *seq)
 	for (int i = 0; i < seq->nr_ops; i++) {
 		struct diff_op *op = &seq->ops[i];
 		struct diff_op keep = *op;
+		/* clang-format off */
 		const unsigned long drop[] = {
 			MAP_POPULATE, MAP_NORESERVE, MAP_STACK, MAP_NONBLOCK,
 		};
+		/* clang-format on */
 
 		if (op->len & ~DIFF_PAGE_MASK && op->len < DIFF_WINDOW_SIZE) {
-			op->len = (op->len + DIFF_PAGE_SIZE - 1) & DIFF_PAGE_MASK;
+			op->len =
+				(op->len + DIFF_PAGE_SIZE - 1) & DIFF_PAGE_MASK;
 			if (!still_fails(seq, what, kind, &step))
 				*op = keep;
 		}
 		for (unsigned int d = 0; op->kind == DIFF_MMAP &&
-		     d < sizeof(drop) / sizeof(drop[0]); d++) {
+					 d < sizeof(drop) / sizeof(drop[0]);
+		     d++) {
 			keep = *op;
 			if (!(op->flags & drop[d]))
 				continue;

@@ -170,12 +170,10 @@ int diff_fork_step(const struct diff_seq *seq);
 bool diff_child_alive(const struct diff_seq *seq, int i);
 const char *diff_layout_prefix(bool forked, int task);
 void diff_seq_fixup(struct diff_seq *seq);
-void diff_fmt_scenario(struct strbuf *sb, const struct diff_seq *seq,
-		       int upto);
+void diff_fmt_scenario(struct strbuf *sb, const struct diff_seq *seq, int upto);
 int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 			char *err, size_t errsz);
-bool diff_in_window(unsigned long base, unsigned long start,
-		    unsigned long end);
+bool diff_in_window(unsigned long base, unsigned long start, unsigned long end);
 void diff_fmt_mmap_result(struct strbuf *sb, unsigned long base, long ret);
 void diff_fmt_touch(struct strbuf *sb, const unsigned long *faults, int n);
 void diff_fmt_peek(struct strbuf *sb, int byte);

@@ -102,23 +102,29 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	unsigned long v;
 
 	*o = (struct opts){
-		.seed = DEFAULT_FIRST_SEED, .count = DEFAULT_COUNT,
-		.ops = DEFAULT_OPS, .shrink = true, .max_reports = 3,
+		.seed = DEFAULT_FIRST_SEED,
+		.count = DEFAULT_COUNT,
+		.ops = DEFAULT_OPS,
+		.shrink = true,
+		.max_reports = 3,
 	};
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i],
+			   *arg = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "--seed") && parse_ulong(arg, &o->seed)) {
 			o->seed_given = true;
 			i++;
-		} else if (!strcmp(a, "--count") && parse_ulong(arg, &o->count)) {
+		} else if (!strcmp(a, "--count") &&
+			   parse_ulong(arg, &o->count)) {
 			o->count_given = true;
 			i++;
 		} else if (!strcmp(a, "--ops") && parse_ulong(arg, &v) &&
 			   v >= 1 && v <= DIFF_MAX_OPS) {
 			o->ops = (int)v;
 			i++;
-		} else if (!strcmp(a, "--max-reports") && parse_ulong(arg, &v)) {
+		} else if (!strcmp(a, "--max-reports") &&
+			   parse_ulong(arg, &v)) {
 			o->max_reports = (int)v;
 			i++;
 		} else if (!strcmp(a, "--scenario") && arg) {
@@ -179,8 +185,7 @@ static void print_run(FILE *out, const struct diff_seq *seq,
 }
 
 /* Run one sequence; report and shrink it if it fails.  True if it passed. */
-static bool run_one(struct diff_seq *seq, const struct opts *o,
-		    int *reports)
+static bool run_one(struct diff_seq *seq, const struct opts *o, int *reports)
 {
 	struct diff_run native, sim;
 	struct diff_mismatch mm;
@@ -201,8 +206,8 @@ static bool run_one(struct diff_seq *seq, const struct opts *o,
 	sb_init(&sb);
 	if (mm.step >= 0 && mm.step < seq->nr_ops)
 		diff_fmt_step(&sb, seq, mm.step);
-	printf("FAIL seed %lu step %d (%s): %s\n", seq->seed, mm.step,
-	       mm.what, sb.buf ? sb.buf : "");
+	printf("FAIL seed %lu step %d (%s): %s\n", seq->seed, mm.step, mm.what,
+	       sb.buf ? sb.buf : "");
 	sb_free(&sb);
 	if (*reports >= o->max_reports && !o->verbose)
 		goto out;
@@ -284,8 +289,7 @@ static void expect_mismatch(const struct diff_seq *seq,
 	}
 }
 
-static bool ops_equal(const struct diff_op *a, const struct diff_op *b,
-		      int n)
+static bool ops_equal(const struct diff_op *a, const struct diff_op *b, int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (a[i].kind != b[i].kind || a[i].addr != b[i].addr ||
@@ -313,8 +317,9 @@ static void expect_round_trip(const struct diff_seq *seq, const char *desc)
 
 		expect(!diff_parse_scenario(f, &back, seq->base, err,
 					    sizeof(err)) &&
-		       back.nr_ops == seq->nr_ops &&
-		       ops_equal(back.ops, seq->ops, seq->nr_ops), desc);
+			       back.nr_ops == seq->nr_ops &&
+			       ops_equal(back.ops, seq->ops, seq->nr_ops),
+		       desc);
 		fclose(f);
 		diff_seq_free(&back);
 	} else {
@@ -337,6 +342,7 @@ static void expect_no_children(const char *desc)
 static void self_test_fork(unsigned long base)
 {
 	const int I = DIFF_TASK_INIT, C = DIFF_TASK_CHILD;
+	/* clang-format off */
 	struct diff_op ops[] = {
 		{ .kind = DIFF_MMAP, .addr = base + 0x10000, .len = 0x8000,
 		  .prot = PROT_READ | PROT_WRITE,
@@ -370,13 +376,17 @@ static void self_test_fork(unsigned long base)
 		  .task = I },
 		{ .kind = DIFF_PEEK, .addr = base + 0x10010, .task = I },
 	};
+	/* clang-format on */
+	/* clang-format off */
 	static const char *const want[] = {
 		[9] = "byte 0x11", [10] = "byte 0x00", [11] = "segv",
 		[12] = "byte 0x00", [13] = "byte 0x22", [14] = "ok",
 		[15] = "byte 0x11", [16] = "byte 0x55", [17] = "byte 0x33",
 		[18] = "ok", [19] = "ok", [20] = "byte 0x66",
 	};
-	struct diff_seq seq = { .seed = 0, .base = base,
+	/* clang-format on */
+	struct diff_seq seq = { .seed = 0,
+				.base = base,
 				.nr_ops = sizeof(ops) / sizeof(ops[0]),
 				.ops = ops };
 	struct diff_run a, b, c, s;
@@ -405,18 +415,18 @@ static void self_test_fork(unsigned long base)
 		}
 	}
 	expect(results, "natively, COW, MADV_WIPEONFORK, MADV_DONTFORK and "
-	       "MADV_DONTNEED do what they should across fork");
+			"MADV_DONTNEED do what they should across fork");
 	snprintf(line, sizeof(line), "\nchild %lx-%lx rw-p ", base + 0x10000,
 		 base + 0x11000);
 	snprintf(line2, sizeof(line2), "\nchild %lx-", base + 0x12000);
 	expect(strstr(a.steps[8].layout, line) &&
-	       !strstr(a.steps[8].layout, line2) &&
-	       strstr(a.steps[8].layout, "| rd wr mr mw me dc ac\n"),
+		       !strstr(a.steps[8].layout, line2) &&
+		       strstr(a.steps[8].layout, "| rd wr mr mw me dc ac\n"),
 	       "after the fork the child's window is shown, without the "
 	       "MADV_DONTFORK page");
 	expect(strncmp(a.steps[7].layout, "init ", 5) &&
-	       !strncmp(a.steps[8].layout, "init  ", 6) &&
-	       !strstr(a.steps[18].layout, "child "),
+		       !strncmp(a.steps[8].layout, "init  ", 6) &&
+		       !strstr(a.steps[18].layout, "child "),
 	       "the window lines name their task from the fork to the exit");
 
 	/* A byte read differently in the child is caught where it is. */
@@ -448,7 +458,7 @@ static void self_test_fork(unsigned long base)
 
 		s.steps[16].result[strlen(s.steps[16].result) - 1] ^= 1;
 		expect(!diff_compare(&seq, &a, &s, &mm) &&
-		       (agreed ? mm.step == 16 : mm.step <= 16),
+			       (agreed ? mm.step == 16 : mm.step <= 16),
 		       "a perturbed mmsim peek in the child is caught");
 	} else {
 		expect(false, "the mmsim fork run has steps to perturb");
@@ -456,7 +466,7 @@ static void self_test_fork(unsigned long base)
 	diff_run_free(&s);
 
 	expect_round_trip(&seq, "a fork scenario reads back as it was "
-			  "written");
+				"written");
 
 	/* Taking out the fork takes the child's ops with it. */
 	{
@@ -478,6 +488,7 @@ out:
 
 static int self_test(unsigned long base)
 {
+	/* clang-format off */
 	struct diff_op ops[] = {
 		{ .kind = DIFF_MMAP, .addr = base + 0x10000, .len = 0x8000,
 		  .prot = PROT_READ | PROT_WRITE,
@@ -491,7 +502,9 @@ static int self_test(unsigned long base)
 		{ .kind = DIFF_TOUCH, .addr = base + 0x17000, .len = 0x2000,
 		  .write = true },
 	};
-	struct diff_seq seq = { .seed = 0, .base = base,
+	/* clang-format on */
+	struct diff_seq seq = { .seed = 0,
+				.base = base,
 				.nr_ops = sizeof(ops) / sizeof(ops[0]),
 				.ops = ops };
 	struct diff_run a, b, c, s;
@@ -503,7 +516,8 @@ static int self_test(unsigned long base)
 	diff_run_init(&b, seq.nr_ops);
 	diff_native_run(&seq, &a);
 	diff_native_run(&seq, &b);
-	expect(!a.error && a.nr_steps == seq.nr_ops, "the native run completes");
+	expect(!a.error && a.nr_steps == seq.nr_ops,
+	       "the native run completes");
 	if (a.error)
 		printf("  native error: %s\n", a.error);
 	expect(diff_compare(&seq, &a, &b, &mm), "two native runs agree");
@@ -511,8 +525,8 @@ static int self_test(unsigned long base)
 		 base + 0x10000, base + 0x18000);
 	expect(a.nr_steps > 0 && strstr(a.steps[0].layout, line),
 	       "the native window shows the mapping");
-	expect(a.nr_steps > 1 &&
-	       strstr(a.steps[1].layout, "| Rss 8 kB | Anonymous 8 kB |"),
+	expect(a.nr_steps > 1 && strstr(a.steps[1].layout,
+					"| Rss 8 kB | Anonymous 8 kB |"),
 	       "the native window shows the written pages");
 	expect(a.nr_steps > 3 && !strcmp(a.steps[3].result, "-EINVAL"),
 	       "unknown advice is -EINVAL natively");
@@ -536,7 +550,8 @@ static int self_test(unsigned long base)
 	copy_run(&c, &b, seq.nr_ops);
 	free(c.steps[3].result);
 	c.steps[3].result = strdup("0");
-	expect_mismatch(&seq, &a, &c, 3, "result", "a changed result is caught");
+	expect_mismatch(&seq, &a, &c, 3, "result",
+			"a changed result is caught");
 	diff_run_free(&c);
 
 	copy_run(&c, &b, seq.nr_ops);
@@ -561,7 +576,7 @@ static int self_test(unsigned long base)
 
 		s.steps[1].layout[0] = s.steps[1].layout[0] == 'x' ? 'y' : 'x';
 		expect(!diff_compare(&seq, &a, &s, &mm) &&
-		       (agreed ? mm.step == 1 : mm.step <= 1),
+			       (agreed ? mm.step == 1 : mm.step <= 1),
 		       "a perturbed mmsim line is caught");
 	} else {
 		expect(false, "the mmsim run has steps to perturb");
@@ -615,12 +630,13 @@ int main(int argc, char **argv)
 	diff_sim_max_map_count = read_sysctl("/proc/sys/vm/max_map_count",
 					     diff_sim_max_map_count);
 	printf("diff_maps: host kernel %s %s, window %#lx-%#lx, "
-	       "overcommit_memory %d, max_map_count %d\n", uts.sysname,
-	       uts.release, base, base + DIFF_WINDOW_SIZE, diff_sim_overcommit,
-	       diff_sim_max_map_count);
+	       "overcommit_memory %d, max_map_count %d\n",
+	       uts.sysname, uts.release, base, base + DIFF_WINDOW_SIZE,
+	       diff_sim_overcommit, diff_sim_max_map_count);
 	if (!modelled)
 		printf("diff_maps: the host is not Linux %s: differences are "
-		       "reported but do not fail\n", MODELLED_RELEASE);
+		       "reported but do not fail\n",
+		       MODELLED_RELEASE);
 	if (o.self_test)
 		return self_test(base);
 
@@ -663,8 +679,9 @@ int main(int argc, char **argv)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("diff_maps: %.1f s\n", (double)(t1.tv_sec - t0.tv_sec) +
-	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	printf("diff_maps: %.1f s\n",
+	       (double)(t1.tv_sec - t0.tv_sec) +
+		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	printf("diff_maps: %lu passed, %lu failed\n", passed, failed);
 	if (failed && !modelled)
 		return 0;

@@ -21,8 +21,8 @@
  * random, peek at the poked bytes and poke new ones among the other ops,
  * so that what copy-on-write, wipe-on-fork, dont-fork, dont-need and
  * pageout (which, with no swap on either side, keeps the pages) leave in
- * each of them is compared byte by byte.  The other sequences are exactly what the
- * generator made before it knew of forks (--fork 0: all of them).
+ * each of them is compared byte by byte.  The other sequences are exactly what
+ * the generator made before it knew of forks (--fork 0: all of them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +61,8 @@ unsigned int diff_gen_fork_pct = 50;
 struct gen {
 	uint64_t rng;
 	unsigned long base;
-	unsigned long focus_lo, focus_n;	/* pages */
-	unsigned long edges[NR_EDGES];		/* page numbers, 0..256 */
+	unsigned long focus_lo, focus_n; /* pages */
+	unsigned long edges[NR_EDGES];	 /* page numbers, 0..256 */
 	int nr_edges, next_edge;
 	/*
 	 * Roughly what is mapped, as the generator's own ops would leave it:
@@ -158,6 +158,7 @@ static unsigned long make_len(struct gen *g, unsigned long npages)
 
 static unsigned long pick_prot(struct gen *g)
 {
+	/* clang-format off */
 	static const unsigned long prots[] = {
 		PROT_READ | PROT_WRITE, PROT_READ | PROT_WRITE,
 		PROT_READ | PROT_WRITE, PROT_READ | PROT_WRITE,
@@ -169,6 +170,7 @@ static unsigned long pick_prot(struct gen *g)
 		PROT_EXEC,
 		PROT_WRITE | PROT_EXEC,
 	};
+	/* clang-format on */
 
 	return prots[rnd(g, sizeof(prots) / sizeof(prots[0]))];
 }
@@ -185,7 +187,9 @@ static unsigned long odd_prot_bits(struct gen *g)
 	if (diff_gen_no_grows && r >= 3)
 		r = 99;
 	switch (r) {
-	case 0: case 1: case 2:
+	case 0:
+	case 1:
+	case 2:
 		return DIFF_PROT_SEM;
 	case 3:
 		return DIFF_PROT_GROWSDOWN;
@@ -201,6 +205,7 @@ static unsigned long odd_prot_bits(struct gen *g)
 
 static int pick_advice(struct gen *g)
 {
+	/* clang-format off */
 	static const int advice[] = {
 		MADV_DONTNEED, MADV_DONTNEED, MADV_DONTNEED,
 		MADV_DONTFORK, MADV_DONTFORK, MADV_DOFORK, MADV_DOFORK,
@@ -212,6 +217,7 @@ static int pick_advice(struct gen *g)
 		MADV_HUGEPAGE, MADV_NOHUGEPAGE,
 		MADV_PAGEOUT, MADV_PAGEOUT,
 	};
+	/* clang-format on */
 
 	return advice[rnd(g, sizeof(advice) / sizeof(advice[0]))];
 }
@@ -228,9 +234,11 @@ static int pick_advice(struct gen *g)
  */
 static unsigned long huge_len(struct gen *g, const struct diff_op *op)
 {
-	unsigned int n = op->kind == DIFF_MADVISE ||
-			 (op->prot & (DIFF_PROT_GROWSDOWN | DIFF_PROT_GROWSUP))
-			 ? 3 : 5;
+	unsigned int n =
+		op->kind == DIFF_MADVISE || (op->prot & (DIFF_PROT_GROWSDOWN |
+							 DIFF_PROT_GROWSUP))
+			? 3
+			: 5;
 
 	switch (rnd(g, n)) {
 	case 0:
@@ -384,7 +392,7 @@ static void gen_mmap(struct gen *g, unsigned long page, unsigned long npages)
 	} else if (r < 67) {
 		op->flags |= MAP_FIXED | MAP_FIXED_NOREPLACE;
 	} else if (r < 72) {
-		op->addr = 0;	/* no hint: placed outside the window */
+		op->addr = 0; /* no hint: placed outside the window */
 	} else if (chance(g, 15)) {
 		/* A hint is rounded down to a page, not refused. */
 		op->addr += 1 + rnd(g, DIFF_PAGE_SIZE - 1);
@@ -404,9 +412,11 @@ static void gen_mmap(struct gen *g, unsigned long page, unsigned long npages)
 	 * size without MAP_HUGETLB.
 	 */
 	if (chance(g, 2)) {
+		/* clang-format off */
 		static const unsigned long ignored[] = {
 			0x200000, 0x4000000, 21UL << 26,
 		};
+		/* clang-format on */
 
 		op->flags |= ignored[rnd(g, 3)];
 	}
@@ -436,10 +446,12 @@ static void gen_far(struct gen *g)
 	 * ends right at TASK_SIZE, and its top page is no place for a test
 	 * to mprotect or madvise.
 	 */
+	/* clang-format off */
 	static const unsigned long addrs[] = {
 		DIFF_TASK_SIZE, DIFF_TASK_SIZE + DIFF_PAGE_SIZE,
 		DIFF_TASK_SIZE - DIFF_PAGE_SIZE,
 	};
+	/* clang-format on */
 	unsigned long addr = addrs[rnd(g, 2)];
 	struct diff_op *op;
 
@@ -643,6 +655,7 @@ static void gen_peek(struct gen *g)
 
 static int pick_fork_advice(struct gen *g)
 {
+	/* clang-format off */
 	static const int advice[] = {
 		MADV_WIPEONFORK, MADV_WIPEONFORK, MADV_WIPEONFORK,
 		MADV_DONTFORK, MADV_DONTFORK, MADV_DONTFORK,
@@ -650,6 +663,7 @@ static int pick_fork_advice(struct gen *g)
 		MADV_KEEPONFORK, MADV_DOFORK,
 		MADV_PAGEOUT, MADV_PAGEOUT,
 	};
+	/* clang-format on */
 
 	return advice[rnd(g, sizeof(advice) / sizeof(advice[0]))];
 }
@@ -674,7 +688,8 @@ static void gen_fork_advice(struct gen *g)
 	op->addr = g->base + p * DIFF_PAGE_SIZE;
 	op->len = make_len(g, n);
 	op->advice = g->task == DIFF_TASK_CHILD && chance(g, 50)
-		     ? MADV_DONTNEED : pick_fork_advice(g);
+			     ? MADV_DONTNEED
+			     : pick_fork_advice(g);
 	note_advice(g, op);
 	remember_edge(g, p);
 	remember_edge(g, p + n);
@@ -811,8 +826,9 @@ void diff_gen(struct diff_seq *seq, unsigned long seed, unsigned long base,
 	g.mapped = g.mapped_of[DIFF_TASK_INIT];
 	g.focus_n = chance(&g, 85) ? 8 + rnd(&g, 40) : DIFF_WINDOW_PAGES;
 	if (diff_gen_focus)
-		g.focus_n = diff_gen_focus < DIFF_WINDOW_PAGES ? diff_gen_focus
-							       : DIFF_WINDOW_PAGES;
+		g.focus_n = diff_gen_focus < DIFF_WINDOW_PAGES
+				    ? diff_gen_focus
+				    : DIFF_WINDOW_PAGES;
 	g.focus_lo = rnd(&g, DIFF_WINDOW_PAGES - g.focus_n + 1);
 
 	/* Start with something mapped across (most of) the focus. */

@@ -74,7 +74,7 @@ static bool window_free(unsigned long base)
 	unsigned long len = DIFF_WINDOW_SIZE + 2 * DIFF_PAGE_SIZE;
 	long ret = sys_mmap(start, len, PROT_NONE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-			    MAP_FIXED_NOREPLACE);
+				    MAP_FIXED_NOREPLACE);
 
 	if (ret < 0)
 		return false;
@@ -119,10 +119,10 @@ static void touch_handler(int sig, siginfo_t *si, void *uc)
 }
 
 enum access_kind {
-	ACCESS_READ,	/* touch read: a load, the value dropped */
-	ACCESS_WRITE,	/* touch write: an atomic OR of 0, the bytes kept */
-	ACCESS_PEEK,	/* a load of *@byte */
-	ACCESS_POKE,	/* a store of *@byte */
+	ACCESS_READ,  /* touch read: a load, the value dropped */
+	ACCESS_WRITE, /* touch write: an atomic OR of 0, the bytes kept */
+	ACCESS_PEEK,  /* a load of *@byte */
+	ACCESS_POKE,  /* a store of *@byte */
 };
 
 /*
@@ -130,9 +130,9 @@ enum access_kind {
  * to fault, and the sanitizer's shadow check in front of it would only
  * get in the way.
  */
-__attribute__((noinline, no_sanitize_address))
-static bool access_byte(unsigned long addr, enum access_kind kind,
-			unsigned char *byte, unsigned long *fault)
+__attribute__((noinline, no_sanitize_address)) static bool
+access_byte(unsigned long addr, enum access_kind kind, unsigned char *byte,
+	    unsigned long *fault)
 {
 	volatile unsigned char *p = (volatile unsigned char *)addr;
 
@@ -203,8 +203,8 @@ static void child_flush(struct child *c)
 	sb_reset(&c->out);
 }
 
-__attribute__((noreturn))
-static void child_fail(struct child *c, const char *what)
+__attribute__((noreturn)) static void child_fail(struct child *c,
+						 const char *what)
 {
 	sb_printf(&c->out, "X %s: %s\n", what, strerror(errno));
 	child_flush(c);
@@ -367,8 +367,10 @@ static void reap_child(struct child *c)
 		return;
 	sb_reset(&c->out);
 	if (WIFSIGNALED(status))
-		sb_printf(&c->out, "X the forked child was killed by signal "
-			  "%d\n", WTERMSIG(status));
+		sb_printf(&c->out,
+			  "X the forked child was killed by signal "
+			  "%d\n",
+			  WTERMSIG(status));
 	else
 		sb_printf(&c->out, "X the forked child exited with %d\n",
 			  WEXITSTATUS(status));
@@ -380,8 +382,7 @@ static void reap_child(struct child *c)
  * The token pipe broke: the other process is gone.  The child just goes
  * (init tells); init finds out how the child ended.
  */
-__attribute__((noreturn))
-static void other_died(struct child *c)
+__attribute__((noreturn)) static void other_died(struct child *c)
 {
 	if (c->me == DIFF_TASK_CHILD)
 		_exit(2);
@@ -454,7 +455,8 @@ static void child_op(struct child *c, const struct diff_op *op)
 		diff_fmt_result_errno(&c->out, ret);
 		break;
 	case DIFF_MPROTECT:
-		ret = sys_call3(SYS_mprotect, op->addr, op->len, (long)op->prot);
+		ret = sys_call3(SYS_mprotect, op->addr, op->len,
+				(long)op->prot);
 		diff_fmt_result_errno(&c->out, ret);
 		break;
 	case DIFF_MADVISE:
@@ -464,8 +466,8 @@ static void child_op(struct child *c, const struct diff_op *op)
 	case DIFF_TOUCH:
 		for (unsigned long a = op->addr & DIFF_PAGE_MASK;
 		     a < op->addr + op->len; a += DIFF_PAGE_SIZE) {
-			if (!access_byte(a, op->write ? ACCESS_WRITE
-						      : ACCESS_READ,
+			if (!access_byte(a,
+					 op->write ? ACCESS_WRITE : ACCESS_READ,
 					 &byte, &fault) &&
 			    nf < (int)DIFF_WINDOW_PAGES)
 				faults[nf++] = fault;
@@ -473,13 +475,17 @@ static void child_op(struct child *c, const struct diff_op *op)
 		diff_fmt_touch(&c->out, faults, nf);
 		break;
 	case DIFF_PEEK:
-		diff_fmt_peek(&c->out, access_byte(op->addr, ACCESS_PEEK,
-						   &byte, &fault) ? byte : -1);
+		diff_fmt_peek(&c->out,
+			      access_byte(op->addr, ACCESS_PEEK, &byte, &fault)
+				      ? byte
+				      : -1);
 		break;
 	case DIFF_POKE:
 		byte = op->byte;
-		sb_puts(&c->out, access_byte(op->addr, ACCESS_POKE, &byte,
-					     &fault) ? "ok" : "segv");
+		sb_puts(&c->out,
+			access_byte(op->addr, ACCESS_POKE, &byte, &fault)
+				? "ok"
+				: "segv");
 		break;
 	case DIFF_FORK:
 		child_fork(c);
@@ -529,12 +535,15 @@ static void take_turn(struct child *c, int owner)
  * while there is a child, of the child's.  Before the fork all the turns
  * are init's, and there is no one else to hand them to.
  */
-__attribute__((noreturn))
-static void child_main(const struct diff_seq *seq, int fd)
+__attribute__((noreturn)) static void child_main(const struct diff_seq *seq,
+						 int fd)
 {
-	struct child c = { .fd = fd, .base = seq->base,
-			   .me = DIFF_TASK_INIT, .holder = DIFF_TASK_INIT,
-			   .tok_in = -1, .tok_out = -1 };
+	struct child c = { .fd = fd,
+			   .base = seq->base,
+			   .me = DIFF_TASK_INIT,
+			   .holder = DIFF_TASK_INIT,
+			   .tok_in = -1,
+			   .tok_out = -1 };
 	struct sigaction sa;
 	bool forked = false, alive = false;
 
@@ -567,14 +576,14 @@ static void child_main(const struct diff_seq *seq, int fd)
 		if (c.me == DIFF_TASK_INIT) {
 			if (op->kind == DIFF_EXIT)
 				reap_child(&c);
-			snapshot(&c, diff_layout_prefix(forked,
-							DIFF_TASK_INIT));
+			snapshot(&c,
+				 diff_layout_prefix(forked, DIFF_TASK_INIT));
 		}
 		if (alive) {
 			take_turn(&c, DIFF_TASK_CHILD);
 			if (c.me == DIFF_TASK_CHILD)
-				snapshot(&c, diff_layout_prefix(forked,
-							DIFF_TASK_CHILD));
+				snapshot(&c, diff_layout_prefix(
+						     forked, DIFF_TASK_CHILD));
 		}
 	}
 	child_flush(&c);
@@ -608,7 +617,8 @@ static bool parse_output(char *text, struct diff_run *run, int nr_ops)
 			if (st)
 				st->layout = sb_steal(&layout);
 			if (run->nr_steps == nr_ops) {
-				diff_run_set_error(run, "native: too many steps");
+				diff_run_set_error(run,
+						   "native: too many steps");
 				goto out;
 			}
 			st = &run->steps[run->nr_steps++];
@@ -751,7 +761,8 @@ void diff_native_run(const struct diff_seq *seq, struct diff_run *run)
 		return;
 	}
 	if (!self_exe[0]) {
-		/* Resolved once: readlink() is what tools like valgrind fake. */
+		/* Resolved once: readlink() is what tools like valgrind fake.
+		 */
 		ssize_t n = readlink("/proc/self/exe", self_exe,
 				     sizeof(self_exe) - 1);
 
@@ -811,13 +822,15 @@ void diff_native_run(const struct diff_seq *seq, struct diff_run *run)
 	if (run->error) {
 		/* The child's own word on what went wrong. */
 	} else if (!in_time) {
-		diff_run_set_error(run, "native: no end after %u s (%d steps):"
-				   " killed", diff_native_timeout,
-				   run->nr_steps);
+		diff_run_set_error(run,
+				   "native: no end after %u s (%d steps):"
+				   " killed",
+				   diff_native_timeout, run->nr_steps);
 	} else if (WIFSIGNALED(status)) {
-		diff_run_set_error(run, "native: child killed by signal %d "
-				   "after %d steps", WTERMSIG(status),
-				   run->nr_steps);
+		diff_run_set_error(run,
+				   "native: child killed by signal %d "
+				   "after %d steps",
+				   WTERMSIG(status), run->nr_steps);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		diff_run_set_error(run, "native: child exit %d after %d steps",
 				   WEXITSTATUS(status), run->nr_steps);

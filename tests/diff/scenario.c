@@ -29,6 +29,7 @@ struct name_val {
 /* The names `mmsim run` knows the tasks by: the first one is "init". */
 const char *const diff_task_names[DIFF_NR_TASKS] = { "init", "child" };
 
+/* clang-format off */
 static const struct name_val errnos[] = {
 	{ "EPERM", EPERM },	{ "ENOENT", ENOENT },	{ "EINTR", EINTR },
 	{ "EIO", EIO },		{ "EBADF", EBADF },	{ "EAGAIN", EAGAIN },
@@ -39,7 +40,9 @@ static const struct name_val errnos[] = {
 	{ "EOPNOTSUPP", EOPNOTSUPP }, { "EUCLEAN", EUCLEAN },
 	{ NULL, 0 }
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct name_val prots[] = {
 	{ "PROT_READ", PROT_READ },
 	{ "PROT_WRITE", PROT_WRITE },
@@ -49,7 +52,9 @@ static const struct name_val prots[] = {
 	{ "PROT_GROWSUP", DIFF_PROT_GROWSUP },
 	{ NULL, 0 }
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct name_val map_flags[] = {
 	{ "MAP_SHARED", MAP_SHARED },
 	{ "MAP_PRIVATE", MAP_PRIVATE },
@@ -61,6 +66,7 @@ static const struct name_val map_flags[] = {
 	{ "MAP_STACK", MAP_STACK },
 	{ NULL, 0 }
 };
+/* clang-format on */
 
 static const struct name_val advices[] = {
 	{ "MADV_NORMAL", MADV_NORMAL },
@@ -224,14 +230,14 @@ void diff_fmt_step(struct strbuf *sb, const struct diff_seq *seq, int i)
  * diff_fmt_scenario - @seq as a scenario, ops 0..@upto (all if < 0),
  * ending with "maps"
  */
-void diff_fmt_scenario(struct strbuf *sb, const struct diff_seq *seq,
-		       int upto)
+void diff_fmt_scenario(struct strbuf *sb, const struct diff_seq *seq, int upto)
 {
 	int i, n = upto < 0 || upto >= seq->nr_ops ? seq->nr_ops : upto + 1;
 	int f = diff_fork_step(seq);
 	int cur = DIFF_TASK_INIT;
 
-	sb_printf(sb, "# diff_maps seed %lu, window %#lx-%#lx\n"
+	sb_printf(sb,
+		  "# diff_maps seed %lu, window %#lx-%#lx\n"
 		  "# diff_maps unmaps at once an mmap placed outside the "
 		  "window; mmsim run keeps it\n",
 		  seq->seed, seq->base, seq->base + DIFF_WINDOW_SIZE);
@@ -262,8 +268,7 @@ void diff_fmt_scenario(struct strbuf *sb, const struct diff_seq *seq,
 }
 
 /** diff_in_window - [@start, @end) overlaps the window at @base */
-bool diff_in_window(unsigned long base, unsigned long start,
-		    unsigned long end)
+bool diff_in_window(unsigned long base, unsigned long start, unsigned long end)
 {
 	return start < base + DIFF_WINDOW_SIZE && end > base;
 }
@@ -282,10 +287,12 @@ void diff_fmt_vma(struct strbuf *sb, const char *maps_line, size_t line_len,
 	 * What the ops can change.  Not "sd": soft-dirty depends on the
 	 * host's config and clear_refs, and never stops a merge.
 	 */
+	/* clang-format off */
 	static const char *const keep[] = {
 		"rd", "wr", "ex", "mr", "mw", "me", "ac", "nr", "dc", "wf",
 		"sr", "rr", "dd", "hg", "nh", NULL
 	};
+	/* clang-format on */
 	const char *p = vmflags;
 
 	while (line_len && (maps_line[line_len - 1] == '\n'))
@@ -421,8 +428,7 @@ static bool op_is_safe(const struct diff_op *op, unsigned long base)
 		 * past TASK_SIZE, where nothing is mapped.
 		 */
 		return op->addr >= DIFF_TASK_SIZE || start + len < start ||
-		       (op->len && !len) ||
-		       (in_window && start + len <= wend);
+		       (op->len && !len) || (in_window && start + len <= wend);
 	}
 	return false;
 }
@@ -485,7 +491,8 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 			if (nt != 2)
 				goto bad;
 			cur = task_by_name(tok[1], child);
-			if (cur < 0 || (cur == DIFF_TASK_CHILD && !child_alive)) {
+			if (cur < 0 ||
+			    (cur == DIFF_TASK_CHILD && !child_alive)) {
 				snprintf(err, errsz, "line %d: no task %s",
 					 lineno, tok[1]);
 				goto fail;
@@ -494,8 +501,10 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 		}
 		op.task = cur;
 		if (cur < 0) {
-			snprintf(err, errsz, "line %d: no current task (give "
-				 "`in NAME` after an exit)", lineno);
+			snprintf(err, errsz,
+				 "line %d: no current task (give "
+				 "`in NAME` after an exit)",
+				 lineno);
 			goto fail;
 		}
 		if (!strcmp(tok[0], "fork")) {
@@ -504,8 +513,10 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 			    !strcmp(tok[1], diff_task_names[DIFF_TASK_INIT]))
 				goto bad;
 			if (forked || cur != DIFF_TASK_INIT) {
-				snprintf(err, errsz, "line %d: diff_maps "
-					 "models one fork, by init", lineno);
+				snprintf(err, errsz,
+					 "line %d: diff_maps "
+					 "models one fork, by init",
+					 lineno);
 				goto fail;
 			}
 			snprintf(child, sizeof(child), "%s", tok[1]);
@@ -515,7 +526,8 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 			if (nt != 1)
 				goto bad;
 			if (cur != DIFF_TASK_CHILD) {
-				snprintf(err, errsz, "line %d: diff_maps "
+				snprintf(err, errsz,
+					 "line %d: diff_maps "
 					 "models only the child's exit",
 					 lineno);
 				goto fail;
@@ -560,17 +572,18 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 			op.advice = (int)a;
 		} else if (!strcmp(tok[0], "touch")) {
 			op.kind = DIFF_TOUCH;
-			if (nt != 4 || (strcmp(tok[3], "read") &&
-					strcmp(tok[3], "write")))
+			if (nt != 4 ||
+			    (strcmp(tok[3], "read") && strcmp(tok[3], "write")))
 				goto bad;
 			op.write = !strcmp(tok[3], "write");
 		} else {
 			goto bad;
 		}
 		if (!op_is_safe(&op, base)) {
-			snprintf(err, errsz, "line %d: could act outside the "
-				 "window %#lx-%#lx", lineno, base,
-				 base + DIFF_WINDOW_SIZE);
+			snprintf(err, errsz,
+				 "line %d: could act outside the "
+				 "window %#lx-%#lx",
+				 lineno, base, base + DIFF_WINDOW_SIZE);
 			goto fail;
 		}
 		if (seq->nr_ops == cap) {
@@ -581,7 +594,7 @@ int diff_parse_scenario(FILE *in, struct diff_seq *seq, unsigned long base,
 		}
 		seq->ops[seq->nr_ops++] = op;
 		continue;
-bad:
+	bad:
 		snprintf(err, errsz, "line %d: cannot parse", lineno);
 		goto fail;
 	}

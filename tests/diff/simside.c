@@ -97,12 +97,12 @@ static void sim_op(struct sim_tasks *ts, const struct diff_seq *seq,
 		diff_fmt_result_errno(res, msim_munmap(mm, op->addr, op->len));
 		break;
 	case DIFF_MPROTECT:
-		diff_fmt_result_errno(res, msim_mprotect(mm, op->addr, op->len,
-							 op->prot));
+		diff_fmt_result_errno(
+			res, msim_mprotect(mm, op->addr, op->len, op->prot));
 		break;
 	case DIFF_MADVISE:
-		diff_fmt_result_errno(res, msim_madvise(mm, op->addr, op->len,
-							op->advice));
+		diff_fmt_result_errno(
+			res, msim_madvise(mm, op->addr, op->len, op->advice));
 		break;
 	case DIFF_TOUCH:
 		for (unsigned long a = op->addr & DIFF_PAGE_MASK;
@@ -125,11 +125,11 @@ static void sim_op(struct sim_tasks *ts, const struct diff_seq *seq,
 		sim_access_byte(mm, op, res);
 		break;
 	case DIFF_FORK:
-		ts->t[DIFF_TASK_CHILD] = msim_fork(tsk, 0,
-					diff_task_names[DIFF_TASK_CHILD]);
+		ts->t[DIFF_TASK_CHILD] =
+			msim_fork(tsk, 0, diff_task_names[DIFF_TASK_CHILD]);
 		if (IS_ERR(ts->t[DIFF_TASK_CHILD])) {
 			diff_fmt_result_errno(res,
-					PTR_ERR(ts->t[DIFF_TASK_CHILD]));
+					      PTR_ERR(ts->t[DIFF_TASK_CHILD]));
 			ts->t[DIFF_TASK_CHILD] = NULL;
 		} else {
 			sb_puts(res, "ok");
@@ -169,8 +169,8 @@ void diff_sim_run(const struct diff_seq *seq, struct diff_run *run)
 	}
 	m->sysctl_overcommit_memory = diff_sim_overcommit;
 	m->sysctl_max_map_count = diff_sim_max_map_count;
-	ts.t[DIFF_TASK_INIT] = msim_task_create(m,
-					diff_task_names[DIFF_TASK_INIT]);
+	ts.t[DIFF_TASK_INIT] =
+		msim_task_create(m, diff_task_names[DIFF_TASK_INIT]);
 	if (IS_ERR(ts.t[DIFF_TASK_INIT])) {
 		diff_run_set_error(run, "mmsim: msim_task_create: %ld",
 				   PTR_ERR(ts.t[DIFF_TASK_INIT]));
@@ -184,8 +184,8 @@ void diff_sim_run(const struct diff_seq *seq, struct diff_run *run)
 		struct diff_step *st;
 
 		if (!ts.t[op->task]) {
-			diff_run_set_error(run, "mmsim: step %d: no task %s",
-					   i, diff_task_names[op->task]);
+			diff_run_set_error(run, "mmsim: step %d: no task %s", i,
+					   diff_task_names[op->task]);
 			run->error_step = i;
 			goto out;
 		}
@@ -208,7 +208,8 @@ void diff_sim_run(const struct diff_seq *seq, struct diff_run *run)
 				continue;
 			err = msim_mm_check_msg(ts.t[t]->mm, msg, sizeof(msg));
 			if (err) {
-				diff_run_set_error(run, "mmsim: invariant "
+				diff_run_set_error(run,
+						   "mmsim: invariant "
 						   "violated in %s after step "
 						   "%d: %s",
 						   diff_task_names[t], i, msg);
@@ -231,6 +232,8 @@ out:
 			msim_task_put(ts.t[t]);
 	err = msim_machine_destroy(m);
 	if (err)
-		diff_run_set_error(run, "mmsim: msim_machine_destroy: %d "
-				   "(an mm leaked)", err);
+		diff_run_set_error(run,
+				   "mmsim: msim_machine_destroy: %d "
+				   "(an mm leaked)",
+				   err);
 }

@@ -32,7 +32,8 @@ static void setup(void)
 
 	fixup_path = getenv("MMSIM_VDSO_FUZZ_FIXUP");
 	if (fixup_path && *fixup_path) {
-		if (msim_vf_fixup_load(fixup_path, &obj, &len, why, sizeof(why))) {
+		if (msim_vf_fixup_load(fixup_path, &obj, &len, why,
+				       sizeof(why))) {
 			fprintf(stderr, "%s: %s\n", fixup_path, why);
 			exit(2);
 		}
@@ -72,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 fixup_path ? fixup_path : "");
 		fprintf(stderr, "vdso fuzz: case %s: ", text);
 		msim_vf_report_violation(stderr, &env, &result, &result.v[0],
-				    prefix);
+					 prefix);
 	}
 	abort();
 }

@@ -45,11 +45,11 @@ static void test_text_structure(void **state)
 	struct msim_vf_case c;
 
 	(void)state;
-	assert_int_equal(msim_vf_case_parse("w1:x1,2[1=s3/2=x3,1[0=-]]/", &c, why,
-				       sizeof(why)),
+	assert_int_equal(msim_vf_case_parse("w1:x1,2[1=s3/2=x3,1[0=-]]/", &c,
+					    why, sizeof(why)),
 			 -EINVAL);
-	assert_int_equal(msim_vf_case_parse("w1:x1,2[1=s3/2=x3,1[0=-]]", &c, why,
-				       sizeof(why)),
+	assert_int_equal(msim_vf_case_parse("w1:x1,2[1=s3/2=x3,1[0=-]]", &c,
+					    why, sizeof(why)),
 			 0);
 	assert_int_equal(c.word, 1);
 	assert_int_equal(c.nr_calls, 2);
@@ -72,7 +72,8 @@ static void bad(const char *text, const char *why_want)
 	char why[200] = "";
 	struct msim_vf_case c;
 
-	assert_int_equal(msim_vf_case_parse(text, &c, why, sizeof(why)), -EINVAL);
+	assert_int_equal(msim_vf_case_parse(text, &c, why, sizeof(why)),
+			 -EINVAL);
 	assert_string_equal(why, why_want);
 }
 
@@ -174,7 +175,7 @@ static void test_random_cases(void **state)
 /* The explorer visits each partition of n values once: Bell(n) paths. */
 static void test_explore_partitions(void **state)
 {
-	static const unsigned int bell[] = {1, 1, 2, 5, 15, 52, 203, 877};
+	static const unsigned int bell[] = { 1, 1, 2, 5, 15, 52, 203, 877 };
 	unsigned int n;
 
 	(void)state;
@@ -213,7 +214,7 @@ static void test_explore_partitions(void **state)
 static void test_explore_tree(void **state)
 {
 	struct msim_vf_explore e;
-	unsigned int runs = 0, leaves[4] = {0};
+	unsigned int runs = 0, leaves[4] = { 0 };
 
 	(void)state;
 	msim_vf_explore_init(&e);

@@ -13,16 +13,16 @@
 #include <mmsim/coldfire/lincheck.h>
 
 static struct msim_vf_lin_op cas(uint32_t e, uint32_t n, uint32_t ret,
-			    unsigned int inv, unsigned int res)
+				 unsigned int inv, unsigned int res)
 {
-	struct msim_vf_lin_op op = {MSIM_VF_LIN_CMPXCHG, e, n, ret, inv, res};
+	struct msim_vf_lin_op op = { MSIM_VF_LIN_CMPXCHG, e, n, ret, inv, res };
 
 	return op;
 }
 
 static struct msim_vf_lin_op store(uint32_t v, unsigned int t)
 {
-	struct msim_vf_lin_op op = {MSIM_VF_LIN_STORE, v, 0, 0, t, t};
+	struct msim_vf_lin_op op = { MSIM_VF_LIN_STORE, v, 0, 0, t, t };
 
 	return op;
 }
@@ -54,7 +54,7 @@ static void test_single(void **state)
  */
 static void test_lost_update(void **state)
 {
-	struct msim_vf_lin_op h[2] = {cas(1, 2, 1, 0, 3), store(3, 1)};
+	struct msim_vf_lin_op h[2] = { cas(1, 2, 1, 0, 3), store(3, 1) };
 	unsigned int order[2];
 
 	(void)state;
@@ -78,7 +78,7 @@ static void test_lost_update(void **state)
  */
 static void test_stale_success(void **state)
 {
-	struct msim_vf_lin_op h[2] = {cas(1, 2, 1, 0, 3), cas(5, 1, 5, 1, 2)};
+	struct msim_vf_lin_op h[2] = { cas(1, 2, 1, 0, 3), cas(5, 1, 5, 1, 2) };
 
 	(void)state;
 	assert_false(msim_vf_linearizable(h, 2, 5, 1, NULL));
@@ -93,7 +93,7 @@ static void test_stale_success(void **state)
 static void test_real_time(void **state)
 {
 	/* cas(1,2) then cas(2,3), one after the other. */
-	struct msim_vf_lin_op h[2] = {cas(1, 2, 1, 0, 1), cas(2, 3, 2, 2, 3)};
+	struct msim_vf_lin_op h[2] = { cas(1, 2, 1, 0, 1), cas(2, 3, 2, 2, 3) };
 
 	(void)state;
 	assert_true(msim_vf_linearizable(h, 2, 1, 3, NULL));
@@ -132,7 +132,8 @@ static void test_nested(void **state)
 	h[0].ret = 8;
 	assert_true(msim_vf_linearizable(h, 4, 1, 8, NULL));
 	/* Too many operations are refused (before reading any). */
-	assert_false(msim_vf_linearizable(h, MSIM_VF_LIN_MAX_OPS + 1, 1, 8, NULL));
+	assert_false(
+		msim_vf_linearizable(h, MSIM_VF_LIN_MAX_OPS + 1, 1, 8, NULL));
 }
 
 /*

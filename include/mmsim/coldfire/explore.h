@@ -37,7 +37,8 @@ void msim_vf_explore_init(struct msim_vf_explore *e);
 void msim_vf_explore_begin(struct msim_vf_explore *e);
 
 /* A choice among @nopts (1 to 255) options: returns 0 to @nopts - 1. */
-unsigned int msim_vf_explore_choose(struct msim_vf_explore *e, unsigned int nopts);
+unsigned int msim_vf_explore_choose(struct msim_vf_explore *e,
+				    unsigned int nopts);
 
 /*
  * A value equal to one chosen before in this run, or a new one: the

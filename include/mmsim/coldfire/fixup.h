@@ -16,7 +16,7 @@
  * 0, or -errno with @why a one-line reason (without the file name).
  */
 int msim_vf_fixup_load(const char *path, void **obj, size_t *len, char *why,
-		  size_t whylen);
+		       size_t whylen);
 
 /*
  * Checks that @obj is a relocatable big-endian 32-bit m68k ELF object

@@ -40,6 +40,7 @@ struct msim_vf_lin_op {
  * (indexes into @ops).  Returns false for @n > MSIM_VF_LIN_MAX_OPS.
  */
 bool msim_vf_linearizable(const struct msim_vf_lin_op *ops, unsigned int n,
-		     uint32_t initial, uint32_t final, unsigned int *order);
+			  uint32_t initial, uint32_t final,
+			  unsigned int *order);
 
 #endif /* MMSIM_COLDFIRE_LINCHECK_H */

@@ -33,7 +33,7 @@
  * fit its field, sections larger than @size), or -ENOMEM.
  */
 int msim_m68k_rel_load(const void *buf, size_t len, const char *sym,
-		  unsigned char *mem, uint32_t base, uint32_t size,
-		  uint32_t *sym_addr, char *why, size_t whylen);
+		       unsigned char *mem, uint32_t base, uint32_t size,
+		       uint32_t *sym_addr, char *why, size_t whylen);
 
 #endif /* MMSIM_COLDFIRE_M68K_REL_H */

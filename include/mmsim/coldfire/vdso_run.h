@@ -57,7 +57,7 @@ struct msim_vf_limits {
 
 enum msim_vf_ev_kind {
 	MSIM_VF_EV_CALL,   /* a: word before; the call's args are in the case */
-	MSIM_VF_EV_IRQ,    /* a: interrupted pc, b: instruction index */
+	MSIM_VF_EV_IRQ,	   /* a: interrupted pc, b: instruction index */
 	MSIM_VF_EV_REWIND, /* a: from, b: to */
 	MSIM_VF_EV_RESUME, /* a: pc the interrupted thread resumes at */
 	MSIM_VF_EV_STORE,  /* a: value, b: word before */
@@ -116,7 +116,8 @@ struct msim_vf_result {
  * -errno; -ENOEXEC for a fixup the CPU cannot load, -EPROTO for one that
  * breaks calls without interrupts.
  */
-int msim_vf_env_create(struct msim_vf_env *env, const void *fixup, size_t fixup_len);
+int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
+		       size_t fixup_len);
 void msim_vf_env_destroy(struct msim_vf_env *env);
 
 /*
@@ -132,8 +133,8 @@ int msim_vf_env_warm(struct msim_vf_env *env);
  * (not the code under test).
  */
 int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
-	   struct msim_vf_explore *ex, const struct msim_vf_limits *lim,
-	   struct msim_vf_result *r);
+		struct msim_vf_explore *ex, const struct msim_vf_limits *lim,
+		struct msim_vf_result *r);
 
 const char *msim_vf_kind_name(enum msim_vf_kind kind);
 
