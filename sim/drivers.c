@@ -42,10 +42,10 @@ struct scn_driver {
 	bool detached;
 	struct mm_struct *mm;
 	union {
-		struct kvm *kvm;
-		struct dmirror *dmirror;
+		struct msim_kvm *kvm;
+		struct msim_dmirror *dmirror;
 		struct msim_dev_tlb *tlb;
-		struct my_mmu *my_mmu;
+		struct msim_my_mmu *my_mmu;
 	};
 };
 
@@ -99,7 +99,7 @@ static void driver_destroy(struct scn_driver *d)
 		msim_dev_tlb_destroy(d->tlb);
 		break;
 	case DRV_MY_MMU:
-		my_mmu_detach(d->my_mmu);
+		msim_my_mmu_detach(d->my_mmu);
 		break;
 	}
 	d->detached = true;
@@ -155,7 +155,7 @@ int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
 		p = d->tlb = msim_dev_tlb_create(mm, d->name, coh);
 		break;
 	case DRV_MY_MMU:
-		p = d->my_mmu = my_mmu_attach_to_process(mm, d->name, coh);
+		p = d->my_mmu = msim_my_mmu_attach_to_process(mm, d->name, coh);
 		break;
 	}
 	if (IS_ERR(p)) {
@@ -254,7 +254,7 @@ int scn_cmd_mappings(struct scn_state *st, const struct scn_call *c)
 		msim_dev_tlb_show(d->tlb, stdout);
 		break;
 	case DRV_MY_MMU:
-		my_mmu_show(d->my_mmu, stdout);
+		msim_my_mmu_show(d->my_mmu, stdout);
 		break;
 	}
 	return 0;

@@ -26,10 +26,10 @@ struct dt_driver {
 	enum dt_kind kind;
 	const char *name;
 	union {
-		struct kvm *kvm;
-		struct dmirror *dmirror;
+		struct msim_kvm *kvm;
+		struct msim_dmirror *dmirror;
 		struct msim_dev_tlb *tlb;
-		struct my_mmu *my_mmu;
+		struct msim_my_mmu *my_mmu;
 	};
 };
 
@@ -58,7 +58,7 @@ static inline void dt_attach(struct dt_driver *d, enum dt_kind kind,
 		p = d->tlb = msim_dev_tlb_create(mm, d->name, c);
 		break;
 	default:
-		p = d->my_mmu = my_mmu_attach_to_process(mm, d->name, c);
+		p = d->my_mmu = msim_my_mmu_attach_to_process(mm, d->name, c);
 		break;
 	}
 	assert_false(IS_ERR(p));
@@ -77,7 +77,7 @@ static inline void dt_detach(struct dt_driver *d)
 		msim_dev_tlb_destroy(d->tlb);
 		break;
 	default:
-		my_mmu_detach(d->my_mmu);
+		msim_my_mmu_detach(d->my_mmu);
 		break;
 	}
 }
@@ -112,7 +112,7 @@ static inline struct page *dt_page(struct dt_driver *d, unsigned long addr,
 	case DT_DEV_TLB:
 		return msim_dev_tlb_entry_page(d->tlb, addr, writable);
 	default: {
-		struct my_mmu_map *map;
+		struct msim_my_mmu_map *map;
 		struct page *page = NULL;
 
 		a = addr & ~(mm_page_size(d->my_mmu->mm) - 1);

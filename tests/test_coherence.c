@@ -40,21 +40,21 @@ static void run_hook(struct hook *h)
 	}
 }
 
-static void kvm_hook(struct kvm *kvm, unsigned long hva, void *arg)
+static void kvm_hook(struct msim_kvm *kvm, unsigned long hva, void *arg)
 {
 	(void)kvm;
 	(void)hva;
 	run_hook(arg);
 }
 
-static void my_mmu_hook(struct my_mmu *m, unsigned long address, void *arg)
+static void my_mmu_hook(struct msim_my_mmu *m, unsigned long address, void *arg)
 {
 	(void)m;
 	(void)address;
 	run_hook(arg);
 }
 
-static void dmirror_hook(struct dmirror *d, unsigned long address, void *arg)
+static void dmirror_hook(struct msim_dmirror *d, unsigned long address, void *arg)
 {
 	(void)d;
 	(void)address;
@@ -79,7 +79,7 @@ static void kvm_fault_across_munmap(struct tt *t, bool broken)
 	struct hook h = { mm, HOOK_MUNMAP, BASE, t->page, 0 };
 	char report[1024], want[512];
 	unsigned long pfn;
-	struct kvm *kvm;
+	struct msim_kvm *kvm;
 	int ret;
 
 	assert_false(IS_ERR(c));
@@ -154,7 +154,7 @@ static void kvm_fault_across_cow(struct tt *t, bool broken)
 	char report[1024], want[256];
 	unsigned long old_pfn;
 	unsigned char b;
-	struct kvm *kvm;
+	struct msim_kvm *kvm;
 
 	tt_map(mm, BASE, 4 * t->page, PROT_RW);
 	b = 0x5a;
@@ -220,11 +220,11 @@ static void skeleton_populate_across_dontneed(struct tt *t, bool broken)
 	struct msim_coherence *c = msim_coherence_create(mm);
 	struct hook h = { mm, HOOK_DONTNEED, BASE, t->page, 0 };
 	char report[1024];
-	struct my_mmu *m;
+	struct msim_my_mmu *m;
 	struct page *page;
 
 	assert_false(IS_ERR(c));
-	m = my_mmu_attach_to_process(mm, "my_mmu0", c);
+	m = msim_my_mmu_attach_to_process(mm, "my_mmu0", c);
 	assert_false(IS_ERR(m));
 	tt_map(mm, BASE, 4 * t->page, PROT_RW);
 	tt_touch(mm, BASE, t->page, MSIM_ACCESS_WRITE);
@@ -233,14 +233,14 @@ static void skeleton_populate_across_dontneed(struct tt *t, bool broken)
 	if (broken)
 		m->msim_bugs = MSIM_MY_MMU_BUG_IGNORE_INVALIDATES;
 
-	page = my_mmu_populate_page(m, BASE, 1);
+	page = msim_my_mmu_populate_page(m, BASE, 1);
 	assert_int_equal(h.runs, 1);
 	if (!broken) {
 		assert_true(IS_ERR(page) && PTR_ERR(page) == -EAGAIN);
 		assert_int_equal(m->nr_eagain, 1);
 		dt_coherent(c);
 		/* The retry faults a new zeroed page in. */
-		page = my_mmu_populate_page(m, BASE, 1);
+		page = msim_my_mmu_populate_page(m, BASE, 1);
 		assert_false(IS_ERR(page));
 		assert_int_equal(page_to_pfn(page), tt_pfn(mm, BASE));
 		dt_coherent(c);
@@ -254,7 +254,7 @@ static void skeleton_populate_across_dontneed(struct tt *t, bool broken)
 					" missed MMU_NOTIFY_CLEAR [0x10000000, "
 					"0x10001000) t2-t3\n");
 	}
-	my_mmu_detach(m);
+	msim_my_mmu_detach(m);
 	msim_coherence_destroy(c);
 }
 
@@ -275,7 +275,7 @@ static void test_dmirror_retries_across_munmap(void **state)
 	struct mm_struct *mm = t->task[0]->mm;
 	struct msim_coherence *c = msim_coherence_create(mm);
 	struct hook h = { mm, HOOK_MUNMAP, BASE, t->page, 0 };
-	struct dmirror *d;
+	struct msim_dmirror *d;
 
 	assert_false(IS_ERR(c));
 	d = msim_dmirror_create(mm, BASE, 4 * t->page, NULL, "dmirror0", c);

@@ -270,7 +270,7 @@ static void test_kvm_aging_through_rmap(void **state)
 {
 	struct tt *t = *state;
 	struct mm_struct *mm = t->task[0]->mm;
-	struct kvm *kvm = msim_kvm_create(mm, "kvm", NULL);
+	struct msim_kvm *kvm = msim_kvm_create(mm, "kvm", NULL);
 	unsigned char b;
 	bool young;
 
@@ -505,7 +505,7 @@ static void test_kvm_aging(void **state)
 {
 	struct tt *t = *state;
 	struct mm_struct *mm = t->task[0]->mm;
-	struct kvm *kvm = msim_kvm_create(mm, "kvm", NULL);
+	struct msim_kvm *kvm = msim_kvm_create(mm, "kvm", NULL);
 	bool young;
 	unsigned char b;
 
@@ -536,7 +536,7 @@ static void test_kvm_invalidate_bookkeeping(void **state)
 {
 	struct tt *t = *state;
 	struct mm_struct *mm = t->task[0]->mm;
-	struct kvm *kvm = msim_kvm_create(mm, "kvm", NULL);
+	struct msim_kvm *kvm = msim_kvm_create(mm, "kvm", NULL);
 	struct mmu_notifier_range r1, r2;
 	unsigned long seq;
 
@@ -660,15 +660,15 @@ static void test_skeleton_eagain(void **state)
 				BASE + t->page, BASE + 2 * t->page);
 	mmu_notifier_invalidate_range_start(&r);
 	assert_int_equal(d.my_mmu->invalidates, 1);
-	page = my_mmu_populate_page(d.my_mmu, BASE, 1);
+	page = msim_my_mmu_populate_page(d.my_mmu, BASE, 1);
 	assert_true(IS_ERR(page) && PTR_ERR(page) == -EAGAIN);
 	mmu_notifier_invalidate_range_end(&r);
-	page = my_mmu_populate_page(d.my_mmu, BASE, 1);
+	page = msim_my_mmu_populate_page(d.my_mmu, BASE, 1);
 	assert_false(IS_ERR(page));
 	assert_int_equal(page_to_pfn(page), tt_pfn(mm, BASE));
 	/* The reverse map. */
-	assert_int_equal(my_mmu_find_addr(d.my_mmu, page), BASE);
-	assert_int_equal(my_mmu_find_addr(d.my_mmu, ZERO_PAGE(t->m)),
+	assert_int_equal(msim_my_mmu_find_addr(d.my_mmu, page), BASE);
+	assert_int_equal(msim_my_mmu_find_addr(d.my_mmu, ZERO_PAGE(t->m)),
 			 (unsigned long)-EFAULT);
 	dt_detach(&d);
 }

@@ -21,6 +21,7 @@
 #ifndef MMSIM_ARCH_H
 #define MMSIM_ARCH_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -98,11 +99,11 @@ struct msim_arch {
 	struct msim_pte_bits pte;
 };
 
-extern const struct msim_arch msim_arch_x86_64;
-extern const struct msim_arch msim_arch_coldfire;
+MSIM_API extern const struct msim_arch msim_arch_x86_64;
+MSIM_API extern const struct msim_arch msim_arch_coldfire;
 
 /** msim_arch_lookup - the descriptor called @name, or NULL. */
-const struct msim_arch *msim_arch_lookup(const char *name);
+MSIM_API const struct msim_arch *msim_arch_lookup(const char *name);
 
 static inline unsigned long msim_page_size(const struct msim_arch *a)
 {
@@ -113,6 +114,7 @@ static inline unsigned long msim_page_size(const struct msim_arch *a)
  * vm_get_page_prot - the PTE protection bits for a VMA's flags, as the
  * arch's protection_map gives them for a private mapping.
  */
-pgprot_t vm_get_page_prot(const struct msim_arch *a, unsigned long vm_flags);
+MSIM_API pgprot_t vm_get_page_prot(const struct msim_arch *a,
+				   unsigned long vm_flags);
 
 #endif /* MMSIM_ARCH_H */

@@ -24,6 +24,7 @@
 #ifndef MMSIM_AVL_H
 #define MMSIM_AVL_H
 
+#include <mmsim/export.h>
 #include <stddef.h>
 
 struct msim_avl_node {
@@ -58,28 +59,29 @@ static inline void msim_avl_link_node(struct msim_avl_node *node,
 }
 
 /** msim_avl_insert_fixup - rebalance and re-augment after a link. */
-void msim_avl_insert_fixup(struct msim_avl_root *root,
-			   struct msim_avl_node *node,
-			   msim_avl_augment_fn augment);
+MSIM_API void msim_avl_insert_fixup(struct msim_avl_root *root,
+				    struct msim_avl_node *node,
+				    msim_avl_augment_fn augment);
 
 /** msim_avl_erase - remove @node, rebalancing and re-augmenting. */
-void msim_avl_erase(struct msim_avl_root *root, struct msim_avl_node *node,
-		    msim_avl_augment_fn augment);
+MSIM_API void msim_avl_erase(struct msim_avl_root *root,
+			     struct msim_avl_node *node,
+			     msim_avl_augment_fn augment);
 
 /**
  * msim_avl_propagate - recompute augmentation from @node to the root, after
  * the caller changed a value the augmentation depends on without changing
  * the order of the tree.
  */
-void msim_avl_propagate(struct msim_avl_node *node,
-			msim_avl_augment_fn augment);
+MSIM_API void msim_avl_propagate(struct msim_avl_node *node,
+				 msim_avl_augment_fn augment);
 
-struct msim_avl_node *msim_avl_first(const struct msim_avl_root *root);
-struct msim_avl_node *msim_avl_last(const struct msim_avl_root *root);
-struct msim_avl_node *msim_avl_next(const struct msim_avl_node *node);
-struct msim_avl_node *msim_avl_prev(const struct msim_avl_node *node);
+MSIM_API struct msim_avl_node *msim_avl_first(const struct msim_avl_root *root);
+MSIM_API struct msim_avl_node *msim_avl_last(const struct msim_avl_root *root);
+MSIM_API struct msim_avl_node *msim_avl_next(const struct msim_avl_node *node);
+MSIM_API struct msim_avl_node *msim_avl_prev(const struct msim_avl_node *node);
 
 /** msim_avl_check - verify heights, balance and parent links; 0 if sound. */
-int msim_avl_check(const struct msim_avl_root *root);
+MSIM_API int msim_avl_check(const struct msim_avl_root *root);
 
 #endif /* MMSIM_AVL_H */

@@ -26,6 +26,7 @@
 #ifndef MMSIM_CHECK_H
 #define MMSIM_CHECK_H
 
+#include <mmsim/export.h>
 #include <stddef.h>
 #include <mmsim/mm_types.h>
 
@@ -34,15 +35,15 @@
  * lock for reading)
  * Return: 0, or -EUCLEAN with the first violation described on stderr.
  */
-int msim_mm_check(struct mm_struct *mm);
+MSIM_API int msim_mm_check(struct mm_struct *mm);
 
 /** msim_mm_check_msg - msim_mm_check(), the description into @msg. */
-int msim_mm_check_msg(struct mm_struct *mm, char *msg, size_t size);
+MSIM_API int msim_mm_check_msg(struct mm_struct *mm, char *msg, size_t size);
 
 /**
  * msim_machine_check - check every mm of @m, then frames and commit charge
  * across them.  Return: 0 or -EUCLEAN, described into @msg if not NULL.
  */
-int msim_machine_check(struct msim_machine *m, char *msg, size_t size);
+MSIM_API int msim_machine_check(struct msim_machine *m, char *msg, size_t size);
 
 #endif /* MMSIM_CHECK_H */

@@ -9,6 +9,7 @@
 #ifndef MMSIM_ERR_H
 #define MMSIM_ERR_H
 
+#include <mmsim/export.h>
 #include <errno.h>
 #include <stdbool.h>
 
@@ -40,6 +41,6 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 }
 
 /** msim_errno_name - "ENOMEM" for -ENOMEM or ENOMEM; "E?" if unknown. */
-const char *msim_errno_name(long err);
+MSIM_API const char *msim_errno_name(long err);
 
 #endif /* MMSIM_ERR_H */

@@ -11,6 +11,7 @@
 #ifndef MMSIM_FAULT_H
 #define MMSIM_FAULT_H
 
+#include <mmsim/export.h>
 #include <stddef.h>
 #include <mmsim/mm_types.h>
 
@@ -69,8 +70,9 @@ struct pt_regs;
  * a shared frame (COW), or reuses an exclusive one.
  * Return: 0, or VM_FAULT_OOM when a frame or table cannot be had.
  */
-vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
-			   unsigned int flags, struct pt_regs *regs);
+MSIM_API vm_fault_t handle_mm_fault(struct vm_area_struct *vma,
+				    unsigned long address, unsigned int flags,
+				    struct pt_regs *regs);
 
 enum msim_access {
 	MSIM_ACCESS_READ,
@@ -85,8 +87,9 @@ enum msim_access {
  * Return: 0, VM_FAULT_SIGSEGV (no VMA, or the VMA forbids the access;
  * nothing was changed) or VM_FAULT_OOM.
  */
-vm_fault_t msim_handle_user_fault(struct mm_struct *mm, unsigned long addr,
-				  enum msim_access access);
+MSIM_API vm_fault_t msim_handle_user_fault(struct mm_struct *mm,
+					   unsigned long addr,
+					   enum msim_access access);
 
 /**
  * msim_user_access - the CPU accessing user memory
@@ -101,9 +104,9 @@ vm_fault_t msim_handle_user_fault(struct mm_struct *mm, unsigned long addr,
  * Return: 0, -EFAULT on a SIGSEGV (the bytes before the faulting page were
  * transferred), or -ENOMEM on VM_FAULT_OOM.
  */
-int msim_user_access(struct mm_struct *mm, unsigned long addr, void *buf,
-		     size_t len, enum msim_access access,
-		     unsigned long *fault_addr);
+MSIM_API int msim_user_access(struct mm_struct *mm, unsigned long addr,
+			      void *buf, size_t len, enum msim_access access,
+			      unsigned long *fault_addr);
 
 static inline int msim_user_read(struct mm_struct *mm, unsigned long addr,
 				 void *buf, size_t len)

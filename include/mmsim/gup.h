@@ -18,6 +18,7 @@
 #ifndef MMSIM_GUP_H
 #define MMSIM_GUP_H
 
+#include <mmsim/export.h>
 #include <mmsim/mm_types.h>
 #include <mmsim/page.h>
 
@@ -49,32 +50,34 @@
  * returned; it is never pinned (as in the kernel) and, being never freed,
  * its references are not counted (the kernel counts FOLL_GET ones).
  */
-long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
-			   unsigned long nr_pages, unsigned int gup_flags,
-			   struct page **pages, int *locked);
+MSIM_API long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
+				    unsigned long nr_pages,
+				    unsigned int gup_flags, struct page **pages,
+				    int *locked);
 
 /**
  * pin_user_pages_remote - as get_user_pages_remote(), with FOLL_PIN;
  * FOLL_LONGTERM is allowed.  Invalid arguments (no @pages) pin nothing
  * and return 0.
  */
-long pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
-			   unsigned long nr_pages, unsigned int gup_flags,
-			   struct page **pages, int *locked);
+MSIM_API long pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
+				    unsigned long nr_pages,
+				    unsigned int gup_flags, struct page **pages,
+				    int *locked);
 
 /** get_user_pages - get_user_pages_remote() on current's mm. */
-long get_user_pages(unsigned long start, unsigned long nr_pages,
-		    unsigned int gup_flags, struct page **pages);
+MSIM_API long get_user_pages(unsigned long start, unsigned long nr_pages,
+			     unsigned int gup_flags, struct page **pages);
 
 /** pin_user_pages - pin_user_pages_remote() on current's mm. */
-long pin_user_pages(unsigned long start, unsigned long nr_pages,
-		    unsigned int gup_flags, struct page **pages);
+MSIM_API long pin_user_pages(unsigned long start, unsigned long nr_pages,
+			     unsigned int gup_flags, struct page **pages);
 
 /** unpin_user_page - drop one FOLL_PIN reference. */
-void unpin_user_page(struct page *page);
+MSIM_API void unpin_user_page(struct page *page);
 
 /** unpin_user_pages - drop the FOLL_PIN references of @npages pages. */
-void unpin_user_pages(struct page **pages, unsigned long npages);
+MSIM_API void unpin_user_pages(struct page **pages, unsigned long npages);
 
 /**
  * page_maybe_dma_pinned - may @page be pinned?  Exact here (the kernel

@@ -18,6 +18,7 @@
 #ifndef MMSIM_HMM_H
 #define MMSIM_HMM_H
 
+#include <mmsim/export.h>
 #include <mmsim/mmu_notifier.h>
 #include <mmsim/page.h>
 
@@ -58,7 +59,7 @@ struct hmm_range {
  * -EFAULT for a page with no VMA or one that forbids reading; -EPERM for
  * a write request where the VMA forbids writing; -ENOMEM.
  */
-int hmm_range_fault(struct hmm_range *range);
+MSIM_API int hmm_range_fault(struct hmm_range *range);
 
 /** hmm_pfn_to_page - the page of an output entry with HMM_PFN_VALID. */
 static inline struct page *hmm_pfn_to_page(struct msim_machine *m,

@@ -12,6 +12,7 @@
 #ifndef MMSIM_INTERVAL_TREE_H
 #define MMSIM_INTERVAL_TREE_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <mmsim/avl.h>
 
@@ -30,32 +31,54 @@ struct interval_tree_node {
 };
 
 /** interval_tree_insert - add @node; equal intervals may coexist. */
-void interval_tree_insert(struct interval_tree_node *node,
-			  struct msim_avl_root *root);
+MSIM_API void msim_interval_tree_insert(struct interval_tree_node *node,
+					struct msim_avl_root *root);
+static inline void interval_tree_insert(struct interval_tree_node *node,
+					struct msim_avl_root *root)
+{
+	msim_interval_tree_insert(node, root);
+}
 
 /**
  * interval_tree_remove - take @node out of the tree; afterwards
  * msim_interval_tree_node_empty(@node) is true.
  */
-void interval_tree_remove(struct interval_tree_node *node,
-			  struct msim_avl_root *root);
+MSIM_API void msim_interval_tree_remove(struct interval_tree_node *node,
+					struct msim_avl_root *root);
+static inline void interval_tree_remove(struct interval_tree_node *node,
+					struct msim_avl_root *root)
+{
+	msim_interval_tree_remove(node, root);
+}
 
 /**
  * interval_tree_iter_first - the lowest-starting node overlapping
  * [@start, @last], or NULL.
  */
-struct interval_tree_node *
+MSIM_API struct interval_tree_node *
+msim_interval_tree_iter_first(const struct msim_avl_root *root,
+			      unsigned long start, unsigned long last);
+static inline struct interval_tree_node *
 interval_tree_iter_first(const struct msim_avl_root *root, unsigned long start,
-			 unsigned long last);
+			 unsigned long last)
+{
+	return msim_interval_tree_iter_first(root, start, last);
+}
 
 /**
  * interval_tree_iter_next - the node after @node (in start order) that
  * overlaps [@start, @last], or NULL.  The tree must not change between
  * the calls of one iteration.
  */
-struct interval_tree_node *
+MSIM_API struct interval_tree_node *
+msim_interval_tree_iter_next(struct interval_tree_node *node,
+			     unsigned long start, unsigned long last);
+static inline struct interval_tree_node *
 interval_tree_iter_next(struct interval_tree_node *node, unsigned long start,
-			unsigned long last);
+			unsigned long last)
+{
+	return msim_interval_tree_iter_next(node, start, last);
+}
 
 /*
  * Linux marks a node that is in no tree with RB_CLEAR_NODE() and tests it
@@ -73,6 +96,6 @@ msim_interval_tree_node_empty(const struct interval_tree_node *n)
 }
 
 /** msim_interval_tree_check - verify order and augmentation; 0 if sound. */
-int msim_interval_tree_check(const struct msim_avl_root *root);
+MSIM_API int msim_interval_tree_check(const struct msim_avl_root *root);
 
 #endif /* MMSIM_INTERVAL_TREE_H */

@@ -14,6 +14,7 @@
 #ifndef MMSIM_LOCKING_H
 #define MMSIM_LOCKING_H
 
+#include <mmsim/export.h>
 #include <pthread.h>
 #include <stdbool.h>
 
@@ -42,7 +43,7 @@ struct msim_sync_ops {
 };
 
 /** msim_set_sync_ops - install (or with NULL remove) the lock hooks. */
-void msim_set_sync_ops(const struct msim_sync_ops *ops);
+MSIM_API void msim_set_sync_ops(const struct msim_sync_ops *ops);
 
 /**
  * msim_sync_wait - sleep until @cond is signalled, or park in the scheduler
@@ -57,8 +58,8 @@ void msim_set_sync_ops(const struct msim_sync_ops *ops);
  * sees it.  Like pthread_cond_wait(), it may return early: callers wait in
  * a loop that tests their condition under @mutex.
  */
-void msim_sync_wait(void *lock, pthread_mutex_t *mutex, pthread_cond_t *cond,
-		    const char *name);
+MSIM_API void msim_sync_wait(void *lock, pthread_mutex_t *mutex,
+			     pthread_cond_t *cond, const char *name);
 
 /**
  * msim_sync_wake - wake the waiters of @lock, then tell the scheduler
@@ -69,7 +70,8 @@ void msim_sync_wait(void *lock, pthread_mutex_t *mutex, pthread_cond_t *cond,
  * Called after the state waited for has changed, with or without the
  * waiters' mutex held.
  */
-void msim_sync_wake(void *lock, pthread_cond_t *cond, const char *name);
+MSIM_API void msim_sync_wake(void *lock, pthread_cond_t *cond,
+			     const char *name);
 
 typedef struct {
 	pthread_mutex_t mutex;
@@ -78,11 +80,27 @@ typedef struct {
 	const char *name;
 } spinlock_t;
 
-void spin_lock_init(spinlock_t *lock);
-void spin_lock_destroy(spinlock_t *lock);
-void spin_lock(spinlock_t *lock);
-void spin_unlock(spinlock_t *lock);
-bool spin_is_locked(spinlock_t *lock);
+MSIM_API void msim_spin_lock_init(spinlock_t *lock);
+static inline void spin_lock_init(spinlock_t *lock)
+{
+	msim_spin_lock_init(lock);
+}
+MSIM_API void msim_spin_lock_destroy(spinlock_t *lock);
+MSIM_API void msim_spin_lock(spinlock_t *lock);
+static inline void spin_lock(spinlock_t *lock)
+{
+	msim_spin_lock(lock);
+}
+MSIM_API void msim_spin_unlock(spinlock_t *lock);
+static inline void spin_unlock(spinlock_t *lock)
+{
+	msim_spin_unlock(lock);
+}
+MSIM_API bool msim_spin_is_locked(spinlock_t *lock);
+static inline bool spin_is_locked(spinlock_t *lock)
+{
+	return msim_spin_is_locked(lock);
+}
 
 /**
  * struct rw_semaphore - sleeping reader/writer lock
@@ -99,16 +117,52 @@ struct rw_semaphore {
 	const char *name;
 };
 
-void init_rwsem(struct rw_semaphore *sem);
-void rwsem_destroy(struct rw_semaphore *sem);
-void down_read(struct rw_semaphore *sem);
-bool down_read_trylock(struct rw_semaphore *sem);
-void up_read(struct rw_semaphore *sem);
-void down_write(struct rw_semaphore *sem);
-bool down_write_trylock(struct rw_semaphore *sem);
-void up_write(struct rw_semaphore *sem);
-void downgrade_write(struct rw_semaphore *sem);
-bool rwsem_is_locked(struct rw_semaphore *sem);
-bool rwsem_is_write_locked(struct rw_semaphore *sem);
+MSIM_API void msim_init_rwsem(struct rw_semaphore *sem);
+static inline void init_rwsem(struct rw_semaphore *sem)
+{
+	msim_init_rwsem(sem);
+}
+MSIM_API void msim_rwsem_destroy(struct rw_semaphore *sem);
+MSIM_API void msim_down_read(struct rw_semaphore *sem);
+static inline void down_read(struct rw_semaphore *sem)
+{
+	msim_down_read(sem);
+}
+MSIM_API bool msim_down_read_trylock(struct rw_semaphore *sem);
+static inline bool down_read_trylock(struct rw_semaphore *sem)
+{
+	return msim_down_read_trylock(sem);
+}
+MSIM_API void msim_up_read(struct rw_semaphore *sem);
+static inline void up_read(struct rw_semaphore *sem)
+{
+	msim_up_read(sem);
+}
+MSIM_API void msim_down_write(struct rw_semaphore *sem);
+static inline void down_write(struct rw_semaphore *sem)
+{
+	msim_down_write(sem);
+}
+MSIM_API bool msim_down_write_trylock(struct rw_semaphore *sem);
+static inline bool down_write_trylock(struct rw_semaphore *sem)
+{
+	return msim_down_write_trylock(sem);
+}
+MSIM_API void msim_up_write(struct rw_semaphore *sem);
+static inline void up_write(struct rw_semaphore *sem)
+{
+	msim_up_write(sem);
+}
+MSIM_API void msim_downgrade_write(struct rw_semaphore *sem);
+static inline void downgrade_write(struct rw_semaphore *sem)
+{
+	msim_downgrade_write(sem);
+}
+MSIM_API bool msim_rwsem_is_locked(struct rw_semaphore *sem);
+static inline bool rwsem_is_locked(struct rw_semaphore *sem)
+{
+	return msim_rwsem_is_locked(sem);
+}
+MSIM_API bool msim_rwsem_is_write_locked(struct rw_semaphore *sem);
 
 #endif /* MMSIM_LOCKING_H */

@@ -157,43 +157,48 @@ msim_machine_ext_find(struct msim_machine *m,
  * Return: the machine, or ERR_PTR(-EINVAL) for a config that cannot be
  * built, ERR_PTR(-ENOMEM) if the host refuses the memory.
  */
-struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg);
+MSIM_API struct msim_machine *
+msim_machine_create(const struct msim_machine_config *cfg);
 
 /**
  * msim_machine_destroy - free a machine whose mms are all gone
  * Return: 0, or -EBUSY (and nothing freed) while any mm is still alive.
  */
-int msim_machine_destroy(struct msim_machine *m);
+MSIM_API int msim_machine_destroy(struct msim_machine *m);
 
 /**
  * msim_fail_nth - make the @n-th allocation from now of one of @kinds fail
  * @kinds: a mask of (1 << MSIM_ALLOC_*) bits; 0 means every kind
  * @n: 1 for the next allocation; 0 turns injection off
  */
-void msim_fail_nth(struct msim_machine *m, unsigned int kinds, unsigned long n);
+MSIM_API void msim_fail_nth(struct msim_machine *m, unsigned int kinds,
+			    unsigned long n);
 
 /** msim_live - objects of @kind allocated and not yet freed */
-long msim_live(struct msim_machine *m, enum msim_alloc_kind kind);
+MSIM_API long msim_live(struct msim_machine *m, enum msim_alloc_kind kind);
 
 /**
  * msim_machine_kept - objects of @kind the machine itself holds until it
  * is destroyed (the vDSO page and its descriptor), which a leak check
  * must not count as leaked
  */
-long msim_machine_kept(struct msim_machine *m, enum msim_alloc_kind kind);
+MSIM_API long msim_machine_kept(struct msim_machine *m,
+				enum msim_alloc_kind kind);
 
 /** msim_nr_free_frames - frames not in use */
-unsigned long msim_nr_free_frames(struct msim_machine *m);
+MSIM_API unsigned long msim_nr_free_frames(struct msim_machine *m);
 
 /**
  * msim_kzalloc - zeroed allocation charged to @kind; NULL if it fails,
  * really or by injection.
  */
-void *msim_kzalloc(struct msim_machine *m, enum msim_alloc_kind kind,
-		   size_t size);
-void msim_kfree(struct msim_machine *m, enum msim_alloc_kind kind, void *p);
+MSIM_API void *msim_kzalloc(struct msim_machine *m, enum msim_alloc_kind kind,
+			    size_t size);
+MSIM_API void msim_kfree(struct msim_machine *m, enum msim_alloc_kind kind,
+			 void *p);
 
 /* Internal: consume one injection slot; true if this allocation fails. */
-bool msim_should_fail(struct msim_machine *m, enum msim_alloc_kind kind);
+MSIM_API bool msim_should_fail(struct msim_machine *m,
+			       enum msim_alloc_kind kind);
 
 #endif /* MMSIM_MACHINE_H */

@@ -32,6 +32,7 @@
 #ifndef MMSIM_MIGRATE_H
 #define MMSIM_MIGRATE_H
 
+#include <mmsim/export.h>
 #include <mmsim/mm_types.h>
 #include <mmsim/page.h>
 
@@ -94,7 +95,7 @@ struct migrate_vma {
  * -EINVAL for an unaligned or empty range, one outside @vma, or missing
  * @src or @dst arrays.
  */
-int migrate_vma_setup(struct migrate_vma *args);
+MSIM_API int migrate_vma_setup(struct migrate_vma *args);
 
 /**
  * migrate_vma_pages - move each collected page to its @dst page; clears
@@ -102,13 +103,13 @@ int migrate_vma_setup(struct migrate_vma *args);
  * fails.  Holes get their new page mapped now, inside a
  * MMU_NOTIFY_MIGRATE invalidation.
  */
-void migrate_vma_pages(struct migrate_vma *migrate);
+MSIM_API void migrate_vma_pages(struct migrate_vma *migrate);
 
 /**
  * migrate_vma_finalize - map the new pages where the move succeeded and
  * the old ones elsewhere, and drop the references of the migration.
  */
-void migrate_vma_finalize(struct migrate_vma *migrate);
+MSIM_API void migrate_vma_finalize(struct migrate_vma *migrate);
 
 /**
  * msim_migrate_range - move every page of [@start, @start + @len) of @mm
@@ -119,7 +120,7 @@ void migrate_vma_finalize(struct migrate_vma *migrate);
  * moved); -ENOMEM if no destination page could be had for some page
  * (the others are moved).
  */
-long msim_migrate_range(struct mm_struct *mm, unsigned long start,
-			unsigned long len);
+MSIM_API long msim_migrate_range(struct mm_struct *mm, unsigned long start,
+				 unsigned long len);
 
 #endif /* MMSIM_MIGRATE_H */

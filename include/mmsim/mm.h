@@ -12,6 +12,7 @@
 #ifndef MMSIM_MM_H
 #define MMSIM_MM_H
 
+#include <mmsim/export.h>
 #include <sys/mman.h>
 #include <mmsim/err.h>
 #include <mmsim/mm_types.h>
@@ -76,7 +77,7 @@ static inline bool vma_is_accessible(const struct vm_area_struct *vma)
  * Return: the mm, or NULL if an allocation failed.  (Linux's takes no
  * argument: there the machine is implicit.)
  */
-struct mm_struct *mm_alloc(struct msim_machine *m);
+MSIM_API struct mm_struct *mm_alloc(struct msim_machine *m);
 
 static inline void mmgrab(struct mm_struct *mm)
 {
@@ -84,7 +85,7 @@ static inline void mmgrab(struct mm_struct *mm)
 }
 
 /** mmdrop - drop an mm_count reference; the last frees the struct. */
-void mmdrop(struct mm_struct *mm);
+MSIM_API void mmdrop(struct mm_struct *mm);
 
 static inline void mmget(struct mm_struct *mm)
 {
@@ -92,13 +93,13 @@ static inline void mmget(struct mm_struct *mm)
 }
 
 /** mmget_not_zero - take a user reference unless the mm is exiting. */
-bool mmget_not_zero(struct mm_struct *mm);
+MSIM_API bool mmget_not_zero(struct mm_struct *mm);
 
 /** mmput - drop a user reference; the last runs exit_mmap() and mmdrop(). */
-void mmput(struct mm_struct *mm);
+MSIM_API void mmput(struct mm_struct *mm);
 
 /** exit_mmap - unmap every VMA and free every page table but the pgd. */
-void exit_mmap(struct mm_struct *mm);
+MSIM_API void exit_mmap(struct mm_struct *mm);
 
 static inline void mmap_read_lock(struct mm_struct *mm)
 {
@@ -169,19 +170,22 @@ static inline unsigned long get_mm_hiwater_vm(struct mm_struct *mm)
 /* VMA lookup: the caller holds the mmap lock. */
 
 /** find_vma - the first VMA with vm_end > @addr, or NULL. */
-struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+MSIM_API struct vm_area_struct *find_vma(struct mm_struct *mm,
+					 unsigned long addr);
 
 /** find_vma_prev - find_vma(), and in *@pprev the VMA before it. */
-struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
-				     struct vm_area_struct **pprev);
+MSIM_API struct vm_area_struct *find_vma_prev(struct mm_struct *mm,
+					      unsigned long addr,
+					      struct vm_area_struct **pprev);
 
 /** vma_lookup - the VMA containing @addr, or NULL. */
-struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
+MSIM_API struct vm_area_struct *vma_lookup(struct mm_struct *mm,
+					   unsigned long addr);
 
 /** find_vma_intersection - the first VMA overlapping [@start, @end). */
-struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
-					     unsigned long start,
-					     unsigned long end);
+MSIM_API struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
+						      unsigned long start,
+						      unsigned long end);
 
 #define for_each_vma(mm, vma) for (vma = (mm)->mmap; vma; vma = vma->vm_next)
 
@@ -209,8 +213,8 @@ struct vm_unmapped_area_info {
  * O(log n) through the tree's gap augmentation.
  * Return: an address, or -ENOMEM as an unsigned long.
  */
-unsigned long vm_unmapped_area(struct mm_struct *mm,
-			       struct vm_unmapped_area_info *info);
+MSIM_API unsigned long vm_unmapped_area(struct mm_struct *mm,
+					struct vm_unmapped_area_info *info);
 
 /**
  * get_unmapped_area - where a new mapping of @len bytes goes: @addr when it
@@ -218,9 +222,10 @@ unsigned long vm_unmapped_area(struct mm_struct *mm,
  * @flags only the range is validated.
  * Return: an address, or a negative errno as an unsigned long.
  */
-unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr,
-				unsigned long len, unsigned long pgoff,
-				unsigned long flags);
+MSIM_API unsigned long get_unmapped_area(struct mm_struct *mm,
+					 unsigned long addr, unsigned long len,
+					 unsigned long pgoff,
+					 unsigned long flags);
 
 /*
  * The system calls.  Each takes the mmap lock as the kernel does and
@@ -241,22 +246,24 @@ unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr,
  * and MAP_32BIT placement, whose effects the model lacks (after every
  * check Linux makes first).  Other unknown flags are ignored.
  */
-long msim_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
-	       unsigned long prot, unsigned long flags);
+MSIM_API long msim_mmap(struct mm_struct *mm, unsigned long addr,
+			unsigned long len, unsigned long prot,
+			unsigned long flags);
 
 /** msim_munmap - munmap(2). */
-int msim_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+MSIM_API int msim_munmap(struct mm_struct *mm, unsigned long start,
+			 unsigned long len);
 
 /**
  * msim_mprotect - mprotect(2); as in Linux, VMAs before a hole in the range
  * keep their new protection and the call fails with -ENOMEM.
  */
-int msim_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
-		  unsigned long prot);
+MSIM_API int msim_mprotect(struct mm_struct *mm, unsigned long start,
+			   unsigned long len, unsigned long prot);
 
 /** msim_madvise - madvise(2); see do_madvise(). */
-int msim_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
-		 int advice);
+MSIM_API int msim_madvise(struct mm_struct *mm, unsigned long start,
+			  unsigned long len, int advice);
 
 /**
  * do_madvise - the kernel's entry for madvise on @mm (it takes the lock)
@@ -269,29 +276,30 @@ int msim_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
  * -EOPNOTSUPP; unknown advice is -EINVAL.  Holes in the range: the advice
  * is applied to the mapped parts and the call returns -ENOMEM.
  */
-int do_madvise(struct mm_struct *mm, unsigned long start, size_t len_in,
-	       int behavior);
+MSIM_API int do_madvise(struct mm_struct *mm, unsigned long start,
+			size_t len_in, int behavior);
 
 /**
  * do_munmap - remove [@start, @start + @len) with the mmap lock held for
  * writing.  Return: 0 or -errno (-EINVAL, -ENOMEM on a split that cannot
  * be made).
  */
-int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
+MSIM_API int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 
 /**
  * mm_populate - fault in [@start, @start + @len) as MAP_POPULATE does:
  * write faults where the VMA is writable, read faults elsewhere, nothing
  * for PROT_NONE.  Errors are ignored, as the kernel ignores them there.
  */
-void mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len);
+MSIM_API void mm_populate(struct mm_struct *mm, unsigned long start,
+			  unsigned long len);
 
 /**
  * zap_page_range_single - unmap and free the pages of [@start, @end) in
  * @vma, keeping the VMA (MADV_DONTNEED).  Caller holds the mmap lock.
  */
-void zap_page_range_single(struct vm_area_struct *vma, unsigned long start,
-			   unsigned long end);
+MSIM_API void zap_page_range_single(struct vm_area_struct *vma,
+				    unsigned long start, unsigned long end);
 
 /**
  * struct vm_special_mapping - the pages behind a kernel-provided mapping
@@ -320,20 +328,20 @@ struct vm_special_mapping {
  * Return: the VMA, or ERR_PTR(-ENOMEM) (no memory, the range is taken,
  * or vm.max_map_count is reached).
  */
-struct vm_area_struct *
+MSIM_API struct vm_area_struct *
 _install_special_mapping(struct mm_struct *mm, unsigned long addr,
 			 unsigned long len, vm_flags_t vm_flags,
 			 const struct vm_special_mapping *spec);
 
 /** vma_is_special_mapping - @vma was made from @sm */
-bool vma_is_special_mapping(const struct vm_area_struct *vma,
-			    const struct vm_special_mapping *sm);
+MSIM_API bool vma_is_special_mapping(const struct vm_area_struct *vma,
+				     const struct vm_special_mapping *sm);
 
 /**
  * arch_vma_name - the arch's name for @vma in /proc/PID/maps, asked when
  * the VMA's vm_ops give none: "[vdso]" for a coldfire mm's vDSO (the
  * VMA starting at mm->context.vdso); NULL otherwise.
  */
-const char *arch_vma_name(struct vm_area_struct *vma);
+MSIM_API const char *arch_vma_name(struct vm_area_struct *vma);
 
 #endif /* MMSIM_MM_H */

@@ -58,6 +58,7 @@
 #ifndef MMSIM_MMU_NOTIFIER_H
 #define MMSIM_MMU_NOTIFIER_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <mmsim/interval_tree.h>
 #include <mmsim/list.h>
@@ -251,10 +252,10 @@ static inline int mm_has_notifiers(struct mm_struct *mm)
  * Return: 0 (Linux's fails with -EINTR on a fatal signal; nothing here
  * signals).
  */
-int mm_take_all_locks(struct mm_struct *mm);
+MSIM_API int mm_take_all_locks(struct mm_struct *mm);
 
 /** mm_drop_all_locks - undo mm_take_all_locks(). */
-void mm_drop_all_locks(struct mm_struct *mm);
+MSIM_API void mm_drop_all_locks(struct mm_struct *mm);
 
 /**
  * mmu_notifier_get_locked - the subscription of @ops on @mm, made with
@@ -262,8 +263,9 @@ void mm_drop_all_locks(struct mm_struct *mm);
  * Caller holds the mmap lock for writing.
  * Return: the subscription, or an ERR_PTR().
  */
-struct mmu_notifier *mmu_notifier_get_locked(const struct mmu_notifier_ops *ops,
-					     struct mm_struct *mm);
+MSIM_API struct mmu_notifier *
+mmu_notifier_get_locked(const struct mmu_notifier_ops *ops,
+			struct mm_struct *mm);
 
 /** mmu_notifier_get - mmu_notifier_get_locked(), taking the mmap lock. */
 static inline struct mmu_notifier *
@@ -288,26 +290,26 @@ mmu_notifier_get(const struct mmu_notifier_ops *ops, struct mm_struct *mm)
  * mm with notifiers) or in mmu_notifier_synchronize(), never inside this
  * call.
  */
-void mmu_notifier_put(struct mmu_notifier *subscription);
+MSIM_API void mmu_notifier_put(struct mmu_notifier *subscription);
 
 /**
  * mmu_notifier_synchronize - wait until the frees queued by every
  * mmu_notifier_put() before it are done (a driver calls it before it goes
  * away).
  */
-void mmu_notifier_synchronize(void);
+MSIM_API void mmu_notifier_synchronize(void);
 
 /**
  * mmu_notifier_register - subscribe @subscription (with ->ops set) to @mm
  * The caller holds an mm_users reference and not the mmap lock.
  * Return: 0 or -ENOMEM.
  */
-int mmu_notifier_register(struct mmu_notifier *subscription,
-			  struct mm_struct *mm);
+MSIM_API int mmu_notifier_register(struct mmu_notifier *subscription,
+				   struct mm_struct *mm);
 
 /** __mmu_notifier_register - the same, with the mmap lock held for writing. */
-int __mmu_notifier_register(struct mmu_notifier *subscription,
-			    struct mm_struct *mm);
+MSIM_API int __mmu_notifier_register(struct mmu_notifier *subscription,
+				     struct mm_struct *mm);
 
 /**
  * mmu_notifier_unregister - unsubscribe; calls ->release unless
@@ -315,8 +317,8 @@ int __mmu_notifier_register(struct mmu_notifier *subscription,
  * callback of @subscription has returned.  The caller holds an mm_count
  * reference (the subscription's own pin is dropped here).
  */
-void mmu_notifier_unregister(struct mmu_notifier *subscription,
-			     struct mm_struct *mm);
+MSIM_API void mmu_notifier_unregister(struct mmu_notifier *subscription,
+				      struct mm_struct *mm);
 
 /**
  * mmu_interval_read_begin - start a read side against the subscription's
@@ -325,7 +327,7 @@ void mmu_notifier_unregister(struct mmu_notifier *subscription,
  * mmu_interval_notifier_remove() does, in msim_sync_wait() under the name
  * "invalidate_seq", where a scheduler's hooks see it.
  */
-unsigned long
+MSIM_API unsigned long
 mmu_interval_read_begin(struct mmu_interval_notifier *interval_sub);
 
 /**
@@ -334,13 +336,14 @@ mmu_interval_read_begin(struct mmu_interval_notifier *interval_sub);
  * Return: 0, -EOVERFLOW for an empty or wrapping range, -EINVAL for an
  * exited mm, -ENOMEM.
  */
-int mmu_interval_notifier_insert(struct mmu_interval_notifier *interval_sub,
-				 struct mm_struct *mm, unsigned long start,
-				 unsigned long length,
-				 const struct mmu_interval_notifier_ops *ops);
+MSIM_API int
+mmu_interval_notifier_insert(struct mmu_interval_notifier *interval_sub,
+			     struct mm_struct *mm, unsigned long start,
+			     unsigned long length,
+			     const struct mmu_interval_notifier_ops *ops);
 
 /** mmu_interval_notifier_insert_locked - the same, mmap lock held (write). */
-int mmu_interval_notifier_insert_locked(
+MSIM_API int mmu_interval_notifier_insert_locked(
 	struct mmu_interval_notifier *interval_sub, struct mm_struct *mm,
 	unsigned long start, unsigned long length,
 	const struct mmu_interval_notifier_ops *ops);
@@ -350,7 +353,8 @@ int mmu_interval_notifier_insert_locked(
  * ->invalidate of @interval_sub is running or will start.  May sleep:
  * the caller must not hold a lock the ->invalidate callbacks take.
  */
-void mmu_interval_notifier_remove(struct mmu_interval_notifier *interval_sub);
+MSIM_API void
+mmu_interval_notifier_remove(struct mmu_interval_notifier *interval_sub);
 
 /**
  * mmu_interval_set_seq - record the sequence of the invalidation in
@@ -397,28 +401,32 @@ mmu_interval_check_retry(struct mmu_interval_notifier *interval_sub,
 			       __ATOMIC_ACQUIRE) != seq;
 }
 
-void __mmu_notifier_subscriptions_destroy(struct mm_struct *mm);
-void __mmu_notifier_release(struct mm_struct *mm);
-int __mmu_notifier_clear_flush_young(struct mm_struct *mm, unsigned long start,
-				     unsigned long end);
-int __mmu_notifier_clear_young(struct mm_struct *mm, unsigned long start,
-			       unsigned long end);
-int __mmu_notifier_test_young(struct mm_struct *mm, unsigned long address);
-void __mmu_notifier_change_pte(struct mm_struct *mm, unsigned long address,
-			       pte_t pte);
-int __mmu_notifier_invalidate_range_start(struct mmu_notifier_range *r);
-void __mmu_notifier_invalidate_range_end(struct mmu_notifier_range *r,
-					 bool only_end);
-void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
-				     unsigned long end);
+MSIM_API void __mmu_notifier_subscriptions_destroy(struct mm_struct *mm);
+MSIM_API void __mmu_notifier_release(struct mm_struct *mm);
+MSIM_API int __mmu_notifier_clear_flush_young(struct mm_struct *mm,
+					      unsigned long start,
+					      unsigned long end);
+MSIM_API int __mmu_notifier_clear_young(struct mm_struct *mm,
+					unsigned long start, unsigned long end);
+MSIM_API int __mmu_notifier_test_young(struct mm_struct *mm,
+				       unsigned long address);
+MSIM_API void __mmu_notifier_change_pte(struct mm_struct *mm,
+					unsigned long address, pte_t pte);
+MSIM_API int
+__mmu_notifier_invalidate_range_start(struct mmu_notifier_range *r);
+MSIM_API void __mmu_notifier_invalidate_range_end(struct mmu_notifier_range *r,
+						  bool only_end);
+MSIM_API void __mmu_notifier_invalidate_range(struct mm_struct *mm,
+					      unsigned long start,
+					      unsigned long end);
 
 /**
  * mmu_notifier_range_update_to_read_only - does this mprotect()
  * invalidation leave the range readable (so that a mirror can downgrade
  * its entries instead of dropping them)?
  */
-bool mmu_notifier_range_update_to_read_only(
-	const struct mmu_notifier_range *range);
+MSIM_API bool
+mmu_notifier_range_update_to_read_only(const struct mmu_notifier_range *range);
 
 static inline bool
 mmu_notifier_range_blockable(const struct mmu_notifier_range *range)

@@ -12,6 +12,7 @@
 #ifndef MMSIM_PAGE_H
 #define MMSIM_PAGE_H
 
+#include <mmsim/export.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <mmsim/list.h>
@@ -145,10 +146,10 @@ static inline bool get_page_unless_zero(struct page *page)
 }
 
 /** put_page - drop a reference; the last one frees the frame. */
-void put_page(struct page *page);
+MSIM_API void put_page(struct page *page);
 
 /** page_ref_sub - drop @nr references; the last one frees the frame. */
-void page_ref_sub(struct page *page, int nr);
+MSIM_API void page_ref_sub(struct page *page, int nr);
 
 /** ZERO_PAGE - the machine's shared zero page (pfn 0). */
 static inline struct page *ZERO_PAGE(struct msim_machine *m)
@@ -166,9 +167,10 @@ static inline bool is_zero_pfn(unsigned long pfn)
  * @kind: MSIM_ALLOC_FRAME or MSIM_ALLOC_PGTABLE
  * Return: the page, or NULL when RAM is exhausted or injection fails it.
  */
-struct page *msim_alloc_page(struct msim_machine *m, enum msim_alloc_kind kind);
+MSIM_API struct page *msim_alloc_page(struct msim_machine *m,
+				      enum msim_alloc_kind kind);
 
 /** copy_user_highpage - copy a frame's bytes (COW). */
-void copy_user_highpage(struct page *to, const struct page *from);
+MSIM_API void copy_user_highpage(struct page *to, const struct page *from);
 
 #endif /* MMSIM_PAGE_H */

@@ -17,6 +17,7 @@
 #ifndef MMSIM_PAGE_IDLE_H
 #define MMSIM_PAGE_IDLE_H
 
+#include <mmsim/export.h>
 #include <mmsim/mm_types.h>
 #include <mmsim/page.h>
 
@@ -40,21 +41,21 @@ static inline void clear_page_idle(struct page *page)
  * @page (ptep_clear_young_notify()); if any was set, the page is not
  * idle and becomes PG_young.
  */
-void page_idle_clear_pte_refs(struct page *page);
+MSIM_API void page_idle_clear_pte_refs(struct page *page);
 
 /**
  * msim_page_idle_set - write a 1 to @pfn's bit of the idle bitmap
  * Return: 0; -EINVAL beyond RAM; -ENOENT if @pfn is not a user page
  * (free, a page table, the zero page): the kernel skips those silently.
  */
-int msim_page_idle_set(struct msim_machine *m, unsigned long pfn);
+MSIM_API int msim_page_idle_set(struct msim_machine *m, unsigned long pfn);
 
 /**
  * msim_page_idle_get - read @pfn's bit of the idle bitmap
  * Return: 1 still idle, 0 accessed since marked (or never marked),
  * -EINVAL or -ENOENT as msim_page_idle_set().
  */
-int msim_page_idle_get(struct msim_machine *m, unsigned long pfn);
+MSIM_API int msim_page_idle_get(struct msim_machine *m, unsigned long pfn);
 
 /**
  * msim_pagemap_pfn - the frame of the anonymous page @mm maps at @addr,
@@ -62,6 +63,6 @@ int msim_page_idle_get(struct msim_machine *m, unsigned long pfn);
  * Return: the pfn; -EFAULT if no VMA holds @addr; -ENOENT if no
  * anonymous page is mapped there.
  */
-long msim_pagemap_pfn(struct mm_struct *mm, unsigned long addr);
+MSIM_API long msim_pagemap_pfn(struct mm_struct *mm, unsigned long addr);
 
 #endif /* MMSIM_PAGE_IDLE_H */

@@ -14,6 +14,7 @@
 #ifndef MMSIM_PGTABLE_H
 #define MMSIM_PGTABLE_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <mmsim/arch.h>
@@ -141,8 +142,8 @@ static inline pte_t pte_modify(const struct msim_arch *a, pte_t pte,
  * msim_pte_allows - may the hardware make an access of this kind through
  * @pte: readable, writable, or executable, as the bits say.
  */
-bool msim_pte_allows(const struct msim_arch *a, pte_t pte, bool write,
-		     bool exec);
+MSIM_API bool msim_pte_allows(const struct msim_arch *a, pte_t pte, bool write,
+			      bool exec);
 
 /** msim_pte_index - index of @addr in a table of level @level. */
 static inline unsigned int msim_pte_index(const struct msim_arch *a,
@@ -157,53 +158,56 @@ static inline unsigned int msim_pte_index(const struct msim_arch *a,
  * msim_pte_offset - the leaf entry for @addr, or NULL if a table on the
  * way is missing.  Caller holds mm->page_table_lock.
  */
-pte_t *msim_pte_offset(struct mm_struct *mm, unsigned long addr);
+MSIM_API pte_t *msim_pte_offset(struct mm_struct *mm, unsigned long addr);
 
 /**
  * msim_pte_alloc - the leaf entry for @addr, allocating missing tables.
  * Return: the entry, or NULL if a table could not be allocated (nothing
  * is left half-built).  Caller holds mm->page_table_lock.
  */
-pte_t *msim_pte_alloc(struct mm_struct *mm, unsigned long addr);
+MSIM_API pte_t *msim_pte_alloc(struct mm_struct *mm, unsigned long addr);
 
 /**
  * set_pte_at - install @pte at @ptep, counting it in its table if the slot
  * was empty.  Caller holds mm->page_table_lock.
  */
-void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
-		pte_t pte);
+MSIM_API void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+			 pte_t pte);
 
 /**
  * ptep_get_and_clear - clear the entry and return what it held.  The table
  * is not freed here even if it became empty; see msim_free_empty_tables().
  */
-pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep);
+MSIM_API pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr,
+				  pte_t *ptep);
 
 /**
  * msim_free_empty_tables - free every page table in [@start, @end) that
  * holds no entry, bottom up.  Caller holds mm->page_table_lock.
  */
-void msim_free_empty_tables(struct mm_struct *mm, unsigned long start,
-			    unsigned long end);
+MSIM_API void msim_free_empty_tables(struct mm_struct *mm, unsigned long start,
+				     unsigned long end);
 
 /**
  * msim_pte_table_end - the end of the range the leaf table covering @addr
  * maps, clamped to @end.
  */
-unsigned long msim_pte_table_end(const struct msim_arch *a, unsigned long addr,
-				 unsigned long end);
+MSIM_API unsigned long msim_pte_table_end(const struct msim_arch *a,
+					  unsigned long addr,
+					  unsigned long end);
 
 /**
  * msim_walk_ptes - call @fn for every non-none leaf entry in [@start, @end)
  * in address order, skipping missing tables.  A non-zero return from @fn
  * stops the walk and is returned.  Caller holds mm->page_table_lock.
  */
-int msim_walk_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
-		   int (*fn)(struct mm_struct *mm, unsigned long addr,
-			     pte_t *ptep, void *arg),
-		   void *arg);
+MSIM_API int msim_walk_ptes(struct mm_struct *mm, unsigned long start,
+			    unsigned long end,
+			    int (*fn)(struct mm_struct *mm, unsigned long addr,
+				      pte_t *ptep, void *arg),
+			    void *arg);
 
 /** msim_nr_pgtables - page-table pages of @mm, the pgd included. */
-unsigned long msim_nr_pgtables(struct mm_struct *mm);
+MSIM_API unsigned long msim_nr_pgtables(struct mm_struct *mm);
 
 #endif /* MMSIM_PGTABLE_H */

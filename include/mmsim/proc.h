@@ -9,6 +9,7 @@
 #ifndef MMSIM_PROC_H
 #define MMSIM_PROC_H
 
+#include <mmsim/export.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <mmsim/mm_types.h>
@@ -17,28 +18,30 @@
  * msim_maps_line - format one maps line of @vma into @buf, newline
  * included.  Return: the length snprintf() would give.
  */
-int msim_maps_line(const struct vm_area_struct *vma, char *buf, size_t size);
+MSIM_API int msim_maps_line(const struct vm_area_struct *vma, char *buf,
+			    size_t size);
 
 /** msim_show_maps - print every VMA of @mm as /proc/PID/maps does. */
-void msim_show_maps(struct mm_struct *mm, FILE *out);
+MSIM_API void msim_show_maps(struct mm_struct *mm, FILE *out);
 
 /**
  * msim_show_smaps - per VMA: the maps line, then Size, KernelPageSize,
  * MMUPageSize, Rss, Anonymous, Swap (kB, as smaps) and VmFlags.
  */
-void msim_show_smaps(struct mm_struct *mm, FILE *out);
+MSIM_API void msim_show_smaps(struct mm_struct *mm, FILE *out);
 
 /**
  * msim_vma_rss - resident pages of @vma: present PTEs that map a normal
  * (not special, so not the zero page) frame, and migration entries (their
  * page is still in memory), as smaps counts Rss.
  */
-unsigned long msim_vma_rss(struct vm_area_struct *vma);
+MSIM_API unsigned long msim_vma_rss(struct vm_area_struct *vma);
 
 /** msim_vma_swap - pages of @vma out on swap (swap PTEs). */
-unsigned long msim_vma_swap(struct vm_area_struct *vma);
+MSIM_API unsigned long msim_vma_swap(struct vm_area_struct *vma);
 
 /** msim_vm_flags_string - the VmFlags mnemonics of @flags, into @buf. */
-const char *msim_vm_flags_string(vm_flags_t flags, char *buf, size_t size);
+MSIM_API const char *msim_vm_flags_string(vm_flags_t flags, char *buf,
+					  size_t size);
 
 #endif /* MMSIM_PROC_H */

@@ -10,23 +10,26 @@
 #ifndef MMSIM_RMAP_H
 #define MMSIM_RMAP_H
 
+#include <mmsim/export.h>
 #include <mmsim/mm_types.h>
 
 /** anon_vma_prepare - give @vma an anon_vma; 0 or -ENOMEM. */
-int anon_vma_prepare(struct vm_area_struct *vma);
+MSIM_API int anon_vma_prepare(struct vm_area_struct *vma);
 
 /** anon_vma_clone - link @dst to every anon_vma @src is linked to. */
-int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
+MSIM_API int anon_vma_clone(struct vm_area_struct *dst,
+			    struct vm_area_struct *src);
 
 /**
  * anon_vma_fork - give @vma, the child's copy of @pvma, its place in the
  * anon_vma hierarchy: chained to all of @pvma's anon_vmas, and with an
  * anon_vma of its own whose parent is @pvma's (or an unused one reused).
  */
-int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
+MSIM_API int anon_vma_fork(struct vm_area_struct *vma,
+			   struct vm_area_struct *pvma);
 
 /** unlink_anon_vmas - drop @vma's chain, freeing anon_vmas left unused. */
-void unlink_anon_vmas(struct vm_area_struct *vma);
+MSIM_API void unlink_anon_vmas(struct vm_area_struct *vma);
 
 /**
  * vma_had_uncowed_parents - @vma's anon_vma chain holds more than its own
@@ -38,11 +41,12 @@ static inline bool vma_had_uncowed_parents(const struct vm_area_struct *vma)
 }
 
 /** page_add_new_anon_rmap - account a fresh anonymous page mapped at @addr. */
-void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,
-			    unsigned long addr);
+MSIM_API void page_add_new_anon_rmap(struct page *page,
+				     struct vm_area_struct *vma,
+				     unsigned long addr);
 
 /** page_remove_rmap - one mapping of @page is gone. */
-void page_remove_rmap(struct page *page, struct vm_area_struct *vma);
+MSIM_API void page_remove_rmap(struct page *page, struct vm_area_struct *vma);
 
 struct mem_cgroup;
 
@@ -61,8 +65,8 @@ struct mem_cgroup;
  * cleared.  Takes the rmap lock and each mm's page-table lock.
  * Return: the number of mappings that had referenced the page.
  */
-int page_referenced(struct page *page, int is_locked, struct mem_cgroup *memcg,
-		    unsigned long *vm_flags);
+MSIM_API int page_referenced(struct page *page, int is_locked,
+			     struct mem_cgroup *memcg, unsigned long *vm_flags);
 
 /* enum ttu_flags: the kernel's values; none changes anything here. */
 enum ttu_flags {
@@ -87,7 +91,7 @@ enum ttu_flags {
  * shared with the swap slot while pinned).
  * Return: true if no mapping is left.
  */
-bool try_to_unmap(struct page *page, enum ttu_flags flags);
+MSIM_API bool try_to_unmap(struct page *page, enum ttu_flags flags);
 
 /**
  * try_to_migrate - as try_to_unmap(), but install migration entries
@@ -95,7 +99,7 @@ bool try_to_unmap(struct page *page, enum ttu_flags flags);
  * mapping); the mappings' references stay with the caller's isolation.
  * Return: true if no mapping is left.
  */
-bool try_to_migrate(struct page *page, enum ttu_flags flags);
+MSIM_API bool try_to_migrate(struct page *page, enum ttu_flags flags);
 
 /**
  * remove_migration_ptes - in every mapping of @src, replace a migration
@@ -103,6 +107,7 @@ bool try_to_migrate(struct page *page, enum ttu_flags flags);
  * a migration), with a reference and a mapping of @dst for each
  * @locked: the caller holds the rmap lock already
  */
-void remove_migration_ptes(struct page *src, struct page *dst, bool locked);
+MSIM_API void remove_migration_ptes(struct page *src, struct page *dst,
+				    bool locked);
 
 #endif /* MMSIM_RMAP_H */

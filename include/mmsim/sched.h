@@ -15,6 +15,7 @@
 #ifndef MMSIM_SCHED_H
 #define MMSIM_SCHED_H
 
+#include <mmsim/export.h>
 #include <sys/types.h>
 #include <mmsim/mm_types.h>
 
@@ -53,7 +54,8 @@ struct task_struct {
  * msim_task_create - a new task with a new, empty mm (what exec leaves)
  * Return: the task, or ERR_PTR(-ENOMEM).
  */
-struct task_struct *msim_task_create(struct msim_machine *m, const char *comm);
+MSIM_API struct task_struct *msim_task_create(struct msim_machine *m,
+					      const char *comm);
 
 /**
  * msim_fork - clone @parent
@@ -62,14 +64,15 @@ struct task_struct *msim_task_create(struct msim_machine *m, const char *comm);
  * Return: the child, or ERR_PTR(-ENOMEM) with everything the fork had
  * built released again (the parent is as it was).
  */
-struct task_struct *msim_fork(struct task_struct *parent,
-			      unsigned long clone_flags, const char *comm);
+MSIM_API struct task_struct *msim_fork(struct task_struct *parent,
+				       unsigned long clone_flags,
+				       const char *comm);
 
 /**
  * msim_exit - the task exits: its mm is released (exit_mm(), mmput()).
  * The struct stays until the last msim_task_put().
  */
-void msim_exit(struct task_struct *tsk);
+MSIM_API void msim_exit(struct task_struct *tsk);
 
 static inline void get_task_struct(struct task_struct *tsk)
 {
@@ -77,19 +80,23 @@ static inline void get_task_struct(struct task_struct *tsk)
 }
 
 /** msim_task_put - drop a reference (put_task_struct()). */
-void msim_task_put(struct task_struct *tsk);
+MSIM_API void msim_task_put(struct task_struct *tsk);
 
 /**
  * get_task_mm - @tsk's mm with an mm_users reference, or NULL if it has
  * exited (or is a kernel thread).  Release with mmput().
  */
-struct mm_struct *get_task_mm(struct task_struct *tsk);
+MSIM_API struct mm_struct *get_task_mm(struct task_struct *tsk);
 
 /** get_current - this thread's task (NULL if none was set). */
-struct task_struct *get_current(void);
+MSIM_API struct task_struct *msim_get_current(void);
+static inline struct task_struct *get_current(void)
+{
+	return msim_get_current();
+}
 
 /** msim_set_current - make @tsk this thread's current task. */
-void msim_set_current(struct task_struct *tsk);
+MSIM_API void msim_set_current(struct task_struct *tsk);
 
 static inline void task_lock(struct task_struct *p)
 {

@@ -30,6 +30,7 @@
 #ifndef MMSIM_SRCU_H
 #define MMSIM_SRCU_H
 
+#include <mmsim/export.h>
 #include <pthread.h>
 #include <stdbool.h>
 
@@ -85,31 +86,60 @@ struct srcu_struct {
 	}
 
 /** init_srcu_struct - set up @ssp; always 0 here. */
-int init_srcu_struct(struct srcu_struct *ssp);
+MSIM_API int msim_init_srcu_struct(struct srcu_struct *ssp);
+static inline int init_srcu_struct(struct srcu_struct *ssp)
+{
+	return msim_init_srcu_struct(ssp);
+}
 
 /** cleanup_srcu_struct - tear down @ssp; it must have no reader or callback. */
-void cleanup_srcu_struct(struct srcu_struct *ssp);
+MSIM_API void msim_cleanup_srcu_struct(struct srcu_struct *ssp);
+static inline void cleanup_srcu_struct(struct srcu_struct *ssp)
+{
+	msim_cleanup_srcu_struct(ssp);
+}
 
 /**
  * srcu_read_lock - enter a read-side critical section
  * Return: the index to pass to the matching srcu_read_unlock().
  */
-int srcu_read_lock(struct srcu_struct *ssp);
+MSIM_API int msim_srcu_read_lock(struct srcu_struct *ssp);
+static inline int srcu_read_lock(struct srcu_struct *ssp)
+{
+	return msim_srcu_read_lock(ssp);
+}
 
 /** srcu_read_unlock - leave the critical section entered with @idx. */
-void srcu_read_unlock(struct srcu_struct *ssp, int idx);
+MSIM_API void msim_srcu_read_unlock(struct srcu_struct *ssp, int idx);
+static inline void srcu_read_unlock(struct srcu_struct *ssp, int idx)
+{
+	msim_srcu_read_unlock(ssp, idx);
+}
 
 /**
  * synchronize_srcu - wait until every reader that entered before this call
  * has left.  Must not be called inside a read-side critical section of @ssp.
  */
-void synchronize_srcu(struct srcu_struct *ssp);
+MSIM_API void msim_synchronize_srcu(struct srcu_struct *ssp);
+static inline void synchronize_srcu(struct srcu_struct *ssp)
+{
+	msim_synchronize_srcu(ssp);
+}
 
 /** call_srcu - call @func(@rhp) after a grace period. */
-void call_srcu(struct srcu_struct *ssp, struct rcu_head *rhp,
-	       void (*func)(struct rcu_head *head));
+MSIM_API void msim_call_srcu(struct srcu_struct *ssp, struct rcu_head *rhp,
+			     void (*func)(struct rcu_head *head));
+static inline void call_srcu(struct srcu_struct *ssp, struct rcu_head *rhp,
+			     void (*func)(struct rcu_head *head))
+{
+	msim_call_srcu(ssp, rhp, func);
+}
 
 /** srcu_barrier - wait until every callback queued before it has run. */
-void srcu_barrier(struct srcu_struct *ssp);
+MSIM_API void msim_srcu_barrier(struct srcu_struct *ssp);
+static inline void srcu_barrier(struct srcu_struct *ssp)
+{
+	msim_srcu_barrier(ssp);
+}
 
 #endif /* MMSIM_SRCU_H */

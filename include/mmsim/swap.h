@@ -26,6 +26,7 @@
 #ifndef MMSIM_SWAP_H
 #define MMSIM_SWAP_H
 
+#include <mmsim/export.h>
 #include <mmsim/locking.h>
 #include <mmsim/machine.h>
 #include <mmsim/swapops.h>
@@ -60,36 +61,36 @@ struct swap_info_struct {
  * Return: 0; -EINVAL for 0 pages or more than a swap PTE can address;
  * -EBUSY if @m has one already; -ENOMEM if the host refuses the memory.
  */
-int msim_swapon(struct msim_machine *m, unsigned long nr_pages);
+MSIM_API int msim_swapon(struct msim_machine *m, unsigned long nr_pages);
 
 /** msim_nr_swap_pages - free slots of @m's swap device (0 without one). */
-unsigned long msim_nr_swap_pages(struct msim_machine *m);
+MSIM_API unsigned long msim_nr_swap_pages(struct msim_machine *m);
 
 /** msim_total_swap_pages - usable slots of @m's swap device. */
-unsigned long msim_total_swap_pages(struct msim_machine *m);
+MSIM_API unsigned long msim_total_swap_pages(struct msim_machine *m);
 
 /**
  * get_swap_page - a free slot for @page, with SWAP_HAS_CACHE set
  * Return: its entry, or an entry of val 0 when there is no swap device,
  * no free slot, or injection fails the MSIM_ALLOC_SWAP allocation.
  */
-swp_entry_t get_swap_page(struct page *page);
+MSIM_API swp_entry_t get_swap_page(struct page *page);
 
 /**
  * swap_duplicate - one more swap PTE holds @entry (fork, or reclaim
  * unmapping one more mapping).  Return: 0, or -EINVAL for an entry that
  * names no slot in use.
  */
-int swap_duplicate(struct msim_machine *m, swp_entry_t entry);
+MSIM_API int swap_duplicate(struct msim_machine *m, swp_entry_t entry);
 
 /** swap_free - a swap PTE holding @entry is gone (swap-in). */
-void swap_free(struct msim_machine *m, swp_entry_t entry);
+MSIM_API void swap_free(struct msim_machine *m, swp_entry_t entry);
 
 /**
  * free_swap_and_cache - a swap PTE holding @entry was zapped.
  * Return: 1 if @entry named a slot, 0 otherwise.
  */
-int free_swap_and_cache(struct msim_machine *m, swp_entry_t entry);
+MSIM_API int free_swap_and_cache(struct msim_machine *m, swp_entry_t entry);
 
 /**
  * swapcache_prepare - claim @entry's slot for a swap-in, as Linux's swap-in
@@ -98,24 +99,24 @@ int free_swap_and_cache(struct msim_machine *m, swp_entry_t entry);
  * holds it (the caller waits and retries the fault); -ENOENT if no swap
  * PTE holds @entry any more.
  */
-int swapcache_prepare(struct msim_machine *m, swp_entry_t entry);
+MSIM_API int swapcache_prepare(struct msim_machine *m, swp_entry_t entry);
 
 /** swapcache_clear - end the claim of swapcache_prepare(). */
-void swapcache_clear(struct msim_machine *m, swp_entry_t entry);
+MSIM_API void swapcache_clear(struct msim_machine *m, swp_entry_t entry);
 
 /** swap_cache_busy - is SWAP_HAS_CACHE set on @entry's slot? */
-bool swap_cache_busy(struct msim_machine *m, swp_entry_t entry);
+MSIM_API bool swap_cache_busy(struct msim_machine *m, swp_entry_t entry);
 
 /** put_swap_page - drop the SWAP_HAS_CACHE that get_swap_page() set. */
-void put_swap_page(struct page *page, swp_entry_t entry);
+MSIM_API void put_swap_page(struct page *page, swp_entry_t entry);
 
 /** __swap_count - the number of swap PTEs holding @entry. */
-int __swap_count(struct msim_machine *m, swp_entry_t entry);
+MSIM_API int __swap_count(struct msim_machine *m, swp_entry_t entry);
 
 /** swap_writepage - write @page's bytes to the slot of @entry. */
-void swap_writepage(struct page *page, swp_entry_t entry);
+MSIM_API void swap_writepage(struct page *page, swp_entry_t entry);
 
 /** swap_readpage - read the slot of @entry into @page. */
-void swap_readpage(struct page *page, swp_entry_t entry);
+MSIM_API void swap_readpage(struct page *page, swp_entry_t entry);
 
 #endif /* MMSIM_SWAP_H */

@@ -22,6 +22,7 @@
 #ifndef MMSIM_VMSCAN_H
 #define MMSIM_VMSCAN_H
 
+#include <mmsim/export.h>
 #include <mmsim/mm_types.h>
 
 /**
@@ -31,7 +32,7 @@
  * -EFAULT if no VMA holds @addr; -ENOENT if no anonymous page is mapped
  * there (nothing, the zero page, or a swap or migration entry).
  */
-int msim_page_referenced(struct mm_struct *mm, unsigned long addr);
+MSIM_API int msim_page_referenced(struct mm_struct *mm, unsigned long addr);
 
 /**
  * msim_test_young - khugepaged's test of one PTE: pte_young() of the
@@ -39,7 +40,7 @@ int msim_page_referenced(struct mm_struct *mm, unsigned long addr);
  * Return: 1 young, 0 old; -EFAULT if no VMA holds @addr; -ENOENT if no
  * present PTE is there.
  */
-int msim_test_young(struct mm_struct *mm, unsigned long addr);
+MSIM_API int msim_test_young(struct mm_struct *mm, unsigned long addr);
 
 /**
  * msim_reclaim_range - reclaim the anonymous pages [@start, @start + @len)
@@ -54,7 +55,7 @@ int msim_test_young(struct mm_struct *mm, unsigned long addr);
  * @start or a wrapping range, -ENOMEM if part of the range is unmapped
  * (the mapped parts are still reclaimed).
  */
-long msim_reclaim_range(struct mm_struct *mm, unsigned long start,
-			unsigned long len);
+MSIM_API long msim_reclaim_range(struct mm_struct *mm, unsigned long start,
+				 unsigned long len);
 
 #endif /* MMSIM_VMSCAN_H */

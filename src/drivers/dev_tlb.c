@@ -60,7 +60,7 @@ struct msim_dev_tlb *msim_dev_tlb_create(struct mm_struct *mm, const char *name,
 	tlb->mn.ops = &dev_tlb_ops;
 	ret = mmu_notifier_register(&tlb->mn, mm);
 	if (ret) {
-		spin_lock_destroy(&tlb->lock);
+		msim_spin_lock_destroy(&tlb->lock);
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, tlb);
 		return ERR_PTR(ret);
 	}
@@ -72,7 +72,7 @@ void msim_dev_tlb_destroy(struct msim_dev_tlb *tlb)
 	struct msim_machine *m = tlb->mm->machine;
 
 	mmu_notifier_unregister(&tlb->mn, tlb->mm);
-	spin_lock_destroy(&tlb->lock);
+	msim_spin_lock_destroy(&tlb->lock);
 	msim_kfree(m, MSIM_ALLOC_OTHER, tlb);
 }
 

@@ -14,7 +14,7 @@
 #include <mmsim/drivers/dmirror.h>
 
 /* dmirror_do_update(): the device forgets [@start, @end). */
-static void dmirror_do_update(struct dmirror *dmirror, unsigned long start,
+static void dmirror_do_update(struct msim_dmirror *dmirror, unsigned long start,
 			      unsigned long end)
 {
 	msim_xlate_drop_range(&dmirror->pt, start, end);
@@ -24,7 +24,8 @@ static bool dmirror_interval_invalidate(struct mmu_interval_notifier *mni,
 					const struct mmu_notifier_range *range,
 					unsigned long cur_seq)
 {
-	struct dmirror *dmirror = container_of(mni, struct dmirror, notifier);
+	struct msim_dmirror *dmirror =
+		container_of(mni, struct msim_dmirror, notifier);
 
 	/* Our own migration: the device already has what it needs. */
 	if (range->event == MMU_NOTIFY_MIGRATE &&
@@ -49,12 +50,13 @@ static const struct mmu_interval_notifier_ops dmirror_min_ops = {
 	.invalidate = dmirror_interval_invalidate,
 };
 
-struct dmirror *msim_dmirror_create(struct mm_struct *mm, unsigned long start,
-				    unsigned long length, void *owner,
-				    const char *name,
-				    struct msim_coherence *coherence)
+struct msim_dmirror *msim_dmirror_create(struct mm_struct *mm,
+					 unsigned long start,
+					 unsigned long length, void *owner,
+					 const char *name,
+					 struct msim_coherence *coherence)
 {
-	struct dmirror *dmirror =
+	struct msim_dmirror *dmirror =
 		msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*dmirror));
 	int ret;
 
@@ -68,14 +70,14 @@ struct dmirror *msim_dmirror_create(struct mm_struct *mm, unsigned long start,
 	ret = mmu_interval_notifier_insert(&dmirror->notifier, mm, start,
 					   length, &dmirror_min_ops);
 	if (ret) {
-		rwsem_destroy(&dmirror->mutex);
+		msim_rwsem_destroy(&dmirror->mutex);
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, dmirror);
 		return ERR_PTR(ret);
 	}
 	return dmirror;
 }
 
-void msim_dmirror_destroy(struct dmirror *dmirror)
+void msim_dmirror_destroy(struct msim_dmirror *dmirror)
 {
 	struct msim_machine *m = dmirror->mm->machine;
 
@@ -84,7 +86,7 @@ void msim_dmirror_destroy(struct dmirror *dmirror)
 	down_write(&dmirror->mutex);
 	dmirror_do_update(dmirror, 0, ULONG_MAX);
 	up_write(&dmirror->mutex);
-	rwsem_destroy(&dmirror->mutex);
+	msim_rwsem_destroy(&dmirror->mutex);
 	msim_kfree(m, MSIM_ALLOC_OTHER, dmirror);
 }
 
@@ -92,8 +94,8 @@ void msim_dmirror_destroy(struct dmirror *dmirror)
  * dmirror_do_fault(): install the snapshot.  Under the device lock, after
  * mmu_interval_read_retry() said it is current.
  */
-static int dmirror_do_fault(struct dmirror *dmirror, struct hmm_range *range,
-			    unsigned long seen)
+static int dmirror_do_fault(struct msim_dmirror *dmirror,
+			    struct hmm_range *range, unsigned long seen)
 {
 	struct mm_struct *mm = dmirror->mm;
 	struct msim_xlate_entry *e;
@@ -117,7 +119,7 @@ static int dmirror_do_fault(struct dmirror *dmirror, struct hmm_range *range,
 }
 
 /* dmirror_range_fault(): the read_begin / fault / read_retry loop. */
-int msim_dmirror_fault(struct dmirror *dmirror, unsigned long start,
+int msim_dmirror_fault(struct msim_dmirror *dmirror, unsigned long start,
 		       unsigned long end, bool write)
 {
 	struct mm_struct *mm = dmirror->mm;
@@ -176,8 +178,8 @@ int msim_dmirror_fault(struct dmirror *dmirror, unsigned long start,
 	return ret;
 }
 
-int msim_dmirror_access(struct dmirror *dmirror, unsigned long addr, void *buf,
-			size_t len, bool write)
+int msim_dmirror_access(struct msim_dmirror *dmirror, unsigned long addr,
+			void *buf, size_t len, bool write)
 {
 	struct mm_struct *mm = dmirror->mm;
 	unsigned long off = addr & (mm_page_size(mm) - 1);
@@ -200,7 +202,7 @@ int msim_dmirror_access(struct dmirror *dmirror, unsigned long addr, void *buf,
 	}
 }
 
-struct page *msim_dmirror_entry_page(struct dmirror *dmirror,
+struct page *msim_dmirror_entry_page(struct msim_dmirror *dmirror,
 				     unsigned long addr, bool *writable)
 {
 	struct page *page;
@@ -212,7 +214,7 @@ struct page *msim_dmirror_entry_page(struct dmirror *dmirror,
 	return page;
 }
 
-void msim_dmirror_show(struct dmirror *dmirror, FILE *out)
+void msim_dmirror_show(struct msim_dmirror *dmirror, FILE *out)
 {
 	down_write(&dmirror->mutex);
 	msim_xlate_show(&dmirror->pt, out);

@@ -12,23 +12,24 @@
 #include <mmsim/mmsim.h>
 #include <mmsim/drivers/kvm.h>
 
-static inline struct kvm *mmu_notifier_to_kvm(struct mmu_notifier *mn)
+static inline struct msim_kvm *mmu_notifier_to_kvm(struct mmu_notifier *mn)
 {
-	return container_of(mn, struct kvm, mmu_notifier);
+	return container_of(mn, struct msim_kvm, mmu_notifier);
 }
 
-_Static_assert(offsetof(struct kvm_spte, xe) == 0,
+_Static_assert(offsetof(struct msim_kvm_spte, xe) == 0,
 	       "the table frees an spte through its entry");
 
-static struct kvm_spte *spte_lookup(struct kvm *kvm, unsigned long hva)
+static struct msim_kvm_spte *spte_lookup(struct msim_kvm *kvm,
+					 unsigned long hva)
 {
 	struct msim_xlate_entry *xe = msim_xlate_lookup(&kvm->sptes, hva);
 
-	return xe ? container_of(xe, struct kvm_spte, xe) : NULL;
+	return xe ? container_of(xe, struct msim_kvm_spte, xe) : NULL;
 }
 
 /* kvm_unmap_gfn_range(): every spte in [@start, @end).  Under mmu_lock. */
-static void kvm_zap_range(struct kvm *kvm, unsigned long start,
+static void kvm_zap_range(struct msim_kvm *kvm, unsigned long start,
 			  unsigned long end)
 {
 	kvm->nr_zapped += msim_xlate_drop_range(&kvm->sptes, start, end);
@@ -43,7 +44,7 @@ static int
 kvm_mmu_notifier_invalidate_range_start(struct mmu_notifier *mn,
 					const struct mmu_notifier_range *range)
 {
-	struct kvm *kvm = mmu_notifier_to_kvm(mn);
+	struct msim_kvm *kvm = mmu_notifier_to_kvm(mn);
 
 	spin_lock(&kvm->mmu_lock);
 	if (!kvm->mmu_invalidate_in_progress++) {
@@ -70,7 +71,7 @@ static void
 kvm_mmu_notifier_invalidate_range_end(struct mmu_notifier *mn,
 				      const struct mmu_notifier_range *range)
 {
-	struct kvm *kvm = mmu_notifier_to_kvm(mn);
+	struct msim_kvm *kvm = mmu_notifier_to_kvm(mn);
 
 	(void)range;
 	spin_lock(&kvm->mmu_lock);
@@ -90,9 +91,9 @@ static void kvm_mmu_notifier_change_pte(struct mmu_notifier *mn,
 					struct mm_struct *mm,
 					unsigned long address, pte_t pte)
 {
-	struct kvm *kvm = mmu_notifier_to_kvm(mn);
+	struct msim_kvm *kvm = mmu_notifier_to_kvm(mn);
 	const struct msim_arch *a = mm->arch;
-	struct kvm_spte *spte;
+	struct msim_kvm_spte *spte;
 	struct page *page;
 
 	address &= mm_page_mask(mm);
@@ -113,11 +114,11 @@ static void kvm_mmu_notifier_change_pte(struct mmu_notifier *mn,
 }
 
 /* kvm_age_gfn(): the sptes' accessed bits, cleared as they are read. */
-static int kvm_age_range(struct kvm *kvm, unsigned long start,
+static int kvm_age_range(struct msim_kvm *kvm, unsigned long start,
 			 unsigned long end)
 {
 	struct interval_tree_node *node;
-	struct kvm_spte *spte;
+	struct msim_kvm_spte *spte;
 	int young = 0;
 
 	if (start >= end)
@@ -125,7 +126,7 @@ static int kvm_age_range(struct kvm *kvm, unsigned long start,
 	spin_lock(&kvm->mmu_lock);
 	for (node = interval_tree_iter_first(&kvm->sptes.root, start, end - 1);
 	     node; node = interval_tree_iter_next(node, start, end - 1)) {
-		spte = container_of(node, struct kvm_spte, xe.node);
+		spte = container_of(node, struct msim_kvm_spte, xe.node);
 		young |= spte->accessed;
 		spte->accessed = false;
 	}
@@ -155,8 +156,8 @@ static int kvm_mmu_notifier_test_young(struct mmu_notifier *mn,
 				       struct mm_struct *mm,
 				       unsigned long address)
 {
-	struct kvm *kvm = mmu_notifier_to_kvm(mn);
-	struct kvm_spte *spte;
+	struct msim_kvm *kvm = mmu_notifier_to_kvm(mn);
+	struct msim_kvm_spte *spte;
 	int young;
 
 	spin_lock(&kvm->mmu_lock);
@@ -170,7 +171,7 @@ static int kvm_mmu_notifier_test_young(struct mmu_notifier *mn,
 static void kvm_mmu_notifier_release(struct mmu_notifier *mn,
 				     struct mm_struct *mm)
 {
-	struct kvm *kvm = mmu_notifier_to_kvm(mn);
+	struct msim_kvm *kvm = mmu_notifier_to_kvm(mn);
 
 	(void)mm;
 	spin_lock(&kvm->mmu_lock);
@@ -189,10 +190,10 @@ static const struct mmu_notifier_ops kvm_mmu_notifier_ops = {
 	.release = kvm_mmu_notifier_release,
 };
 
-struct kvm *msim_kvm_create(struct mm_struct *mm, const char *name,
-			    struct msim_coherence *coherence)
+struct msim_kvm *msim_kvm_create(struct mm_struct *mm, const char *name,
+				 struct msim_coherence *coherence)
 {
-	struct kvm *kvm =
+	struct msim_kvm *kvm =
 		msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*kvm));
 	int ret;
 
@@ -205,20 +206,20 @@ struct kvm *msim_kvm_create(struct mm_struct *mm, const char *name,
 	kvm->mmu_notifier.ops = &kvm_mmu_notifier_ops;
 	ret = mmu_notifier_register(&kvm->mmu_notifier, mm);
 	if (ret) {
-		spin_lock_destroy(&kvm->mmu_lock);
+		msim_spin_lock_destroy(&kvm->mmu_lock);
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, kvm);
 		return ERR_PTR(ret);
 	}
 	return kvm;
 }
 
-void msim_kvm_destroy(struct kvm *kvm)
+void msim_kvm_destroy(struct msim_kvm *kvm)
 {
 	struct msim_machine *m = kvm->mm->machine;
 
 	/* Calls ->release unless exit_mmap() did: no spte is left. */
 	mmu_notifier_unregister(&kvm->mmu_notifier, kvm->mm);
-	spin_lock_destroy(&kvm->mmu_lock);
+	msim_spin_lock_destroy(&kvm->mmu_lock);
 	msim_kfree(m, MSIM_ALLOC_OTHER, kvm);
 }
 
@@ -226,8 +227,8 @@ void msim_kvm_destroy(struct kvm *kvm)
  * mmu_invalidate_retry_gfn(): did an invalidation that may cover @hva run
  * since @mmu_seq was read?  Under mmu_lock.
  */
-static bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq,
-				     unsigned long hva)
+static bool mmu_invalidate_retry_gfn(struct msim_kvm *kvm,
+				     unsigned long mmu_seq, unsigned long hva)
 {
 	if (kvm->mmu_invalidate_in_progress &&
 	    hva >= kvm->mmu_invalidate_range_start &&
@@ -240,7 +241,7 @@ static bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq,
  * hva_to_pfn(): the page, faulted in as GUP does.  The reference is
  * dropped once the spte is set or abandoned (kvm_release_pfn_clean()).
  */
-static int hva_to_pfn(struct kvm *kvm, unsigned long hva, bool write,
+static int hva_to_pfn(struct msim_kvm *kvm, unsigned long hva, bool write,
 		      struct page **page)
 {
 	long ret = get_user_pages_remote(kvm->mm, hva, 1,
@@ -251,11 +252,11 @@ static int hva_to_pfn(struct kvm *kvm, unsigned long hva, bool write,
 	return ret == 1 ? 0 : -EFAULT;
 }
 
-int msim_kvm_page_fault(struct kvm *kvm, unsigned long hva, bool write)
+int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 {
 	struct mm_struct *mm = kvm->mm;
 	unsigned long mmu_seq, seen;
-	struct kvm_spte *spte;
+	struct msim_kvm_spte *spte;
 	struct page *page;
 	int ret;
 
@@ -303,8 +304,8 @@ int msim_kvm_page_fault(struct kvm *kvm, unsigned long hva, bool write)
 	}
 }
 
-int msim_kvm_access(struct kvm *kvm, unsigned long hva, void *buf, size_t len,
-		    bool write)
+int msim_kvm_access(struct msim_kvm *kvm, unsigned long hva, void *buf,
+		    size_t len, bool write)
 {
 	struct mm_struct *mm = kvm->mm;
 	unsigned long off = hva & (mm_page_size(mm) - 1);
@@ -318,7 +319,8 @@ int msim_kvm_access(struct kvm *kvm, unsigned long hva, void *buf, size_t len,
 		spin_lock(&kvm->mmu_lock);
 		xe = msim_xlate_access(&kvm->sptes, base, off, buf, len, write);
 		if (xe) {
-			container_of(xe, struct kvm_spte, xe)->accessed = true;
+			container_of(xe, struct msim_kvm_spte, xe)->accessed =
+				true;
 			spin_unlock(&kvm->mmu_lock);
 			return 0;
 		}
@@ -329,10 +331,10 @@ int msim_kvm_access(struct kvm *kvm, unsigned long hva, void *buf, size_t len,
 	}
 }
 
-struct page *msim_kvm_spte_page(struct kvm *kvm, unsigned long hva,
+struct page *msim_kvm_spte_page(struct msim_kvm *kvm, unsigned long hva,
 				bool *writable, bool *accessed)
 {
-	struct kvm_spte *spte;
+	struct msim_kvm_spte *spte;
 	struct page *page = NULL;
 
 	spin_lock(&kvm->mmu_lock);
@@ -348,15 +350,15 @@ struct page *msim_kvm_spte_page(struct kvm *kvm, unsigned long hva,
 	return page;
 }
 
-void msim_kvm_show(struct kvm *kvm, FILE *out)
+void msim_kvm_show(struct msim_kvm *kvm, FILE *out)
 {
 	struct interval_tree_node *node;
-	struct kvm_spte *spte;
+	struct msim_kvm_spte *spte;
 
 	spin_lock(&kvm->mmu_lock);
 	for (node = interval_tree_iter_first(&kvm->sptes.root, 0, ULONG_MAX);
 	     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
-		spte = container_of(node, struct kvm_spte, xe.node);
+		spte = container_of(node, struct msim_kvm_spte, xe.node);
 		msim_xlate_entry_show(&kvm->sptes, &spte->xe, out);
 		fprintf(out, "%s\n", spte->accessed ? " young" : "");
 	}

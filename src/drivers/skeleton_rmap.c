@@ -12,11 +12,11 @@
 #include <mmsim/drivers/skeleton_rmap.h>
 
 /* my_mmu_insert_page(): called with m->lock held. */
-static int my_mmu_insert_page(struct my_mmu *m, unsigned long address,
+static int my_mmu_insert_page(struct msim_my_mmu *m, unsigned long address,
 			      struct page *page, bool writable,
-			      unsigned long seen, struct my_mmu_map *map)
+			      unsigned long seen, struct msim_my_mmu_map *map)
 {
-	struct my_mmu_map *old;
+	struct msim_my_mmu_map *old;
 
 	list_for_each_entry(old, &m->list, node) {
 		if (old->address == address) {
@@ -39,10 +39,10 @@ static int my_mmu_insert_page(struct my_mmu *m, unsigned long address,
 }
 
 /* my_mmu_zap_range(): called with m->lock held. */
-static void my_mmu_zap_range(struct my_mmu *m, unsigned long start,
+static void my_mmu_zap_range(struct msim_my_mmu *m, unsigned long start,
 			     unsigned long end)
 {
-	struct my_mmu_map *map, *next;
+	struct msim_my_mmu_map *map, *next;
 
 	list_for_each_entry_safe(map, next, &m->list, node) {
 		if (map->address < start || map->address >= end)
@@ -57,7 +57,7 @@ static void my_mmu_zap_range(struct my_mmu *m, unsigned long start,
 static int my_mmu_invalidate_range_begin(struct mmu_notifier *mn,
 					 const struct mmu_notifier_range *range)
 {
-	struct my_mmu *m = container_of(mn, struct my_mmu, notifier);
+	struct msim_my_mmu *m = container_of(mn, struct msim_my_mmu, notifier);
 
 	spin_lock(&m->lock);
 	m->invalidates++; /* holds off new references */
@@ -70,7 +70,7 @@ static int my_mmu_invalidate_range_begin(struct mmu_notifier *mn,
 static void my_mmu_invalidate_range_end(struct mmu_notifier *mn,
 					const struct mmu_notifier_range *range)
 {
-	struct my_mmu *m = container_of(mn, struct my_mmu, notifier);
+	struct msim_my_mmu *m = container_of(mn, struct msim_my_mmu, notifier);
 
 	(void)range;
 	spin_lock(&m->lock);
@@ -80,7 +80,7 @@ static void my_mmu_invalidate_range_end(struct mmu_notifier *mn,
 
 static void my_mmu_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
-	struct my_mmu *m = container_of(mn, struct my_mmu, notifier);
+	struct msim_my_mmu *m = container_of(mn, struct msim_my_mmu, notifier);
 
 	(void)mm;
 	spin_lock(&m->lock);
@@ -95,10 +95,11 @@ static const struct mmu_notifier_ops my_mmu_ops = {
 	.invalidate_range_end = my_mmu_invalidate_range_end,
 };
 
-struct my_mmu *my_mmu_attach_to_process(struct mm_struct *mm, const char *name,
-					struct msim_coherence *coherence)
+struct msim_my_mmu *
+msim_my_mmu_attach_to_process(struct mm_struct *mm, const char *name,
+			      struct msim_coherence *coherence)
 {
-	struct my_mmu *m =
+	struct msim_my_mmu *m =
 		msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*m));
 	int ret;
 
@@ -113,19 +114,19 @@ struct my_mmu *my_mmu_attach_to_process(struct mm_struct *mm, const char *name,
 	m->coherence = coherence;
 	ret = mmu_notifier_register(&m->notifier, mm);
 	if (ret) {
-		spin_lock_destroy(&m->lock);
+		msim_spin_lock_destroy(&m->lock);
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, m);
 		return ERR_PTR(ret);
 	}
 	return m;
 }
 
-void my_mmu_detach(struct my_mmu *m)
+void msim_my_mmu_detach(struct msim_my_mmu *m)
 {
 	struct msim_machine *machine = m->mm->machine;
 
 	mmu_notifier_unregister(&m->notifier, m->mm);
-	spin_lock_destroy(&m->lock);
+	msim_spin_lock_destroy(&m->lock);
 	msim_kfree(machine, MSIM_ALLOC_OTHER, m);
 }
 
@@ -146,13 +147,13 @@ static struct page *pte_page_for(struct mm_struct *mm, unsigned long address,
 	return pfn_to_page(mm->machine, pte_pfn(a, pte));
 }
 
-struct page *my_mmu_populate_page(struct my_mmu *m, unsigned long address,
-				  int write)
+struct page *msim_my_mmu_populate_page(struct msim_my_mmu *m,
+				       unsigned long address, int write)
 {
 	struct mm_struct *mm = m->mm;
 	bool ignore = m->msim_bugs & MSIM_MY_MMU_BUG_IGNORE_INVALIDATES;
 	unsigned long gen, seen;
-	struct my_mmu_map *map;
+	struct msim_my_mmu_map *map;
 	struct page *page;
 	bool writable = false;
 	long err;
@@ -217,12 +218,12 @@ struct page *my_mmu_populate_page(struct my_mmu *m, unsigned long address,
 	return page;
 }
 
-int msim_my_mmu_access(struct my_mmu *m, unsigned long address, void *buf,
+int msim_my_mmu_access(struct msim_my_mmu *m, unsigned long address, void *buf,
 		       size_t len, bool write)
 {
 	unsigned long off = address & (mm_page_size(m->mm) - 1);
 	unsigned long base = address - off;
-	struct my_mmu_map *map;
+	struct msim_my_mmu_map *map;
 	struct page *page;
 	unsigned char *p;
 
@@ -242,16 +243,16 @@ int msim_my_mmu_access(struct my_mmu *m, unsigned long address, void *buf,
 			return 0;
 		}
 		spin_unlock(&m->lock);
-		page = my_mmu_populate_page(m, base, write);
+		page = msim_my_mmu_populate_page(m, base, write);
 		if (IS_ERR(page) && PTR_ERR(page) != -EAGAIN)
 			return (int)PTR_ERR(page);
 	}
 }
 
-unsigned long my_mmu_find_addr(struct my_mmu *m, struct page *page)
+unsigned long msim_my_mmu_find_addr(struct msim_my_mmu *m, struct page *page)
 {
 	unsigned long address = (unsigned long)-EFAULT;
-	struct my_mmu_map *map;
+	struct msim_my_mmu_map *map;
 
 	spin_lock(&m->lock);
 	list_for_each_entry(map, &m->list, node) {
@@ -264,9 +265,9 @@ unsigned long my_mmu_find_addr(struct my_mmu *m, struct page *page)
 	return address;
 }
 
-void my_mmu_show(struct my_mmu *m, FILE *out)
+void msim_my_mmu_show(struct msim_my_mmu *m, FILE *out)
 {
-	struct my_mmu_map *map;
+	struct msim_my_mmu_map *map;
 
 	spin_lock(&m->lock);
 	list_for_each_entry(map, &m->list, node)

@@ -30,8 +30,8 @@ static void subtree_last_augment(struct msim_avl_node *n)
 	node->__subtree_last = max;
 }
 
-void interval_tree_insert(struct interval_tree_node *node,
-			  struct msim_avl_root *root)
+void msim_interval_tree_insert(struct interval_tree_node *node,
+			       struct msim_avl_root *root)
 {
 	struct msim_avl_node **link = &root->node, *parent = NULL;
 
@@ -47,8 +47,8 @@ void interval_tree_insert(struct interval_tree_node *node,
 	msim_avl_insert_fixup(root, &node->rb, subtree_last_augment);
 }
 
-void interval_tree_remove(struct interval_tree_node *node,
-			  struct msim_avl_root *root)
+void msim_interval_tree_remove(struct interval_tree_node *node,
+			       struct msim_avl_root *root)
 {
 	msim_avl_erase(root, &node->rb, subtree_last_augment);
 	msim_interval_tree_clear_node(node);
@@ -76,8 +76,8 @@ subtree_first(struct msim_avl_node *n, unsigned long start, unsigned long last)
 }
 
 struct interval_tree_node *
-interval_tree_iter_first(const struct msim_avl_root *root, unsigned long start,
-			 unsigned long last)
+msim_interval_tree_iter_first(const struct msim_avl_root *root,
+			      unsigned long start, unsigned long last)
 {
 	if (!root->node || itn(root->node)->__subtree_last < start)
 		return NULL;
@@ -85,8 +85,8 @@ interval_tree_iter_first(const struct msim_avl_root *root, unsigned long start,
 }
 
 struct interval_tree_node *
-interval_tree_iter_next(struct interval_tree_node *node, unsigned long start,
-			unsigned long last)
+msim_interval_tree_iter_next(struct interval_tree_node *node,
+			     unsigned long start, unsigned long last)
 {
 	struct msim_avl_node *n = &node->rb, *from;
 

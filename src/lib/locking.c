@@ -47,7 +47,7 @@ void msim_sync_wake(void *lock, pthread_cond_t *cond, const char *name)
 		ops->wake(lock, name);
 }
 
-void spin_lock_init(spinlock_t *lock)
+void msim_spin_lock_init(spinlock_t *lock)
 {
 	pthread_mutex_init(&lock->mutex, NULL);
 	pthread_cond_init(&lock->cond, NULL);
@@ -55,13 +55,13 @@ void spin_lock_init(spinlock_t *lock)
 	lock->name = "spinlock";
 }
 
-void spin_lock_destroy(spinlock_t *lock)
+void msim_spin_lock_destroy(spinlock_t *lock)
 {
 	pthread_cond_destroy(&lock->cond);
 	pthread_mutex_destroy(&lock->mutex);
 }
 
-void spin_lock(spinlock_t *lock)
+void msim_spin_lock(spinlock_t *lock)
 {
 	point(lock, MSIM_SYNC_SPIN_LOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
@@ -71,7 +71,7 @@ void spin_lock(spinlock_t *lock)
 	pthread_mutex_unlock(&lock->mutex);
 }
 
-void spin_unlock(spinlock_t *lock)
+void msim_spin_unlock(spinlock_t *lock)
 {
 	pthread_mutex_lock(&lock->mutex);
 	lock->locked = false;
@@ -80,7 +80,7 @@ void spin_unlock(spinlock_t *lock)
 	point(lock, MSIM_SYNC_SPIN_UNLOCK, lock->name);
 }
 
-bool spin_is_locked(spinlock_t *lock)
+bool msim_spin_is_locked(spinlock_t *lock)
 {
 	bool locked;
 
@@ -90,7 +90,7 @@ bool spin_is_locked(spinlock_t *lock)
 	return locked;
 }
 
-void init_rwsem(struct rw_semaphore *sem)
+void msim_init_rwsem(struct rw_semaphore *sem)
 {
 	pthread_mutex_init(&sem->mutex, NULL);
 	pthread_cond_init(&sem->cond, NULL);
@@ -100,13 +100,13 @@ void init_rwsem(struct rw_semaphore *sem)
 	sem->name = "rwsem";
 }
 
-void rwsem_destroy(struct rw_semaphore *sem)
+void msim_rwsem_destroy(struct rw_semaphore *sem)
 {
 	pthread_cond_destroy(&sem->cond);
 	pthread_mutex_destroy(&sem->mutex);
 }
 
-void down_read(struct rw_semaphore *sem)
+void msim_down_read(struct rw_semaphore *sem)
 {
 	point(sem, MSIM_SYNC_DOWN_READ, sem->name);
 	pthread_mutex_lock(&sem->mutex);
@@ -116,7 +116,7 @@ void down_read(struct rw_semaphore *sem)
 	pthread_mutex_unlock(&sem->mutex);
 }
 
-bool down_read_trylock(struct rw_semaphore *sem)
+bool msim_down_read_trylock(struct rw_semaphore *sem)
 {
 	bool ok;
 
@@ -129,7 +129,7 @@ bool down_read_trylock(struct rw_semaphore *sem)
 	return ok;
 }
 
-void up_read(struct rw_semaphore *sem)
+void msim_up_read(struct rw_semaphore *sem)
 {
 	bool last;
 
@@ -141,7 +141,7 @@ void up_read(struct rw_semaphore *sem)
 	point(sem, MSIM_SYNC_UP_READ, sem->name);
 }
 
-void down_write(struct rw_semaphore *sem)
+void msim_down_write(struct rw_semaphore *sem)
 {
 	point(sem, MSIM_SYNC_DOWN_WRITE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
@@ -153,7 +153,7 @@ void down_write(struct rw_semaphore *sem)
 	pthread_mutex_unlock(&sem->mutex);
 }
 
-bool down_write_trylock(struct rw_semaphore *sem)
+bool msim_down_write_trylock(struct rw_semaphore *sem)
 {
 	bool ok;
 
@@ -166,7 +166,7 @@ bool down_write_trylock(struct rw_semaphore *sem)
 	return ok;
 }
 
-void up_write(struct rw_semaphore *sem)
+void msim_up_write(struct rw_semaphore *sem)
 {
 	pthread_mutex_lock(&sem->mutex);
 	sem->writer = false;
@@ -175,7 +175,7 @@ void up_write(struct rw_semaphore *sem)
 	point(sem, MSIM_SYNC_UP_WRITE, sem->name);
 }
 
-void downgrade_write(struct rw_semaphore *sem)
+void msim_downgrade_write(struct rw_semaphore *sem)
 {
 	pthread_mutex_lock(&sem->mutex);
 	sem->writer = false;
@@ -185,7 +185,7 @@ void downgrade_write(struct rw_semaphore *sem)
 	point(sem, MSIM_SYNC_DOWNGRADE, sem->name);
 }
 
-bool rwsem_is_locked(struct rw_semaphore *sem)
+bool msim_rwsem_is_locked(struct rw_semaphore *sem)
 {
 	bool locked;
 
@@ -195,7 +195,7 @@ bool rwsem_is_locked(struct rw_semaphore *sem)
 	return locked;
 }
 
-bool rwsem_is_write_locked(struct rw_semaphore *sem)
+bool msim_rwsem_is_write_locked(struct rw_semaphore *sem)
 {
 	bool locked;
 

@@ -28,7 +28,7 @@
 #include <mmsim/locking.h>
 #include <mmsim/srcu.h>
 
-int init_srcu_struct(struct srcu_struct *ssp)
+int msim_init_srcu_struct(struct srcu_struct *ssp)
 {
 	pthread_mutex_init(&ssp->lock, NULL);
 	pthread_cond_init(&ssp->cond, NULL);
@@ -44,7 +44,7 @@ int init_srcu_struct(struct srcu_struct *ssp)
 	return 0;
 }
 
-void cleanup_srcu_struct(struct srcu_struct *ssp)
+void msim_cleanup_srcu_struct(struct srcu_struct *ssp)
 {
 	pthread_cond_destroy(&ssp->cond);
 	pthread_mutex_destroy(&ssp->lock);
@@ -97,7 +97,7 @@ static void run_ready(struct srcu_struct *ssp)
 	ssp->cbs_running = false;
 }
 
-int srcu_read_lock(struct srcu_struct *ssp)
+int msim_srcu_read_lock(struct srcu_struct *ssp)
 {
 	int idx;
 
@@ -108,7 +108,7 @@ int srcu_read_lock(struct srcu_struct *ssp)
 	return idx;
 }
 
-void srcu_read_unlock(struct srcu_struct *ssp, int idx)
+void msim_srcu_read_unlock(struct srcu_struct *ssp, int idx)
 {
 	pthread_mutex_lock(&ssp->lock);
 	if (!--ssp->readers[idx])
@@ -116,7 +116,7 @@ void srcu_read_unlock(struct srcu_struct *ssp, int idx)
 	pthread_mutex_unlock(&ssp->lock);
 }
 
-void synchronize_srcu(struct srcu_struct *ssp)
+void msim_synchronize_srcu(struct srcu_struct *ssp)
 {
 	unsigned long upto;
 	unsigned int old;
@@ -137,8 +137,8 @@ void synchronize_srcu(struct srcu_struct *ssp)
 	pthread_mutex_unlock(&ssp->lock);
 }
 
-void call_srcu(struct srcu_struct *ssp, struct rcu_head *rhp,
-	       void (*func)(struct rcu_head *head))
+void msim_call_srcu(struct srcu_struct *ssp, struct rcu_head *rhp,
+		    void (*func)(struct rcu_head *head))
 {
 	rhp->func = func;
 	rhp->next = NULL;
@@ -149,7 +149,7 @@ void call_srcu(struct srcu_struct *ssp, struct rcu_head *rhp,
 	pthread_mutex_unlock(&ssp->lock);
 }
 
-void srcu_barrier(struct srcu_struct *ssp)
+void msim_srcu_barrier(struct srcu_struct *ssp)
 {
 	unsigned long upto;
 

@@ -128,9 +128,9 @@ int msim_machine_destroy(struct msim_machine *m)
 		return -EBUSY;
 	machine_ext_release(m);
 	msim_swap_destroy(m);
-	spin_lock_destroy(&m->zone_lock);
-	spin_lock_destroy(&m->mmlist_lock);
-	rwsem_destroy(&m->rmap_lock);
+	msim_spin_lock_destroy(&m->zone_lock);
+	msim_spin_lock_destroy(&m->mmlist_lock);
+	msim_rwsem_destroy(&m->rmap_lock);
 	munmap(m->ram, m->nr_frames << m->arch->page_shift);
 	free(m->mem_map);
 	free(m);

@@ -34,8 +34,8 @@ struct mm_struct *mm_alloc(struct msim_machine *m)
 	init_rwsem(&mm->mmap_lock);
 	mm->mmap_lock.name = "mmap_lock";
 	if (msim_pgd_alloc(mm)) {
-		spin_lock_destroy(&mm->page_table_lock);
-		rwsem_destroy(&mm->mmap_lock);
+		msim_spin_lock_destroy(&mm->page_table_lock);
+		msim_rwsem_destroy(&mm->mmap_lock);
 		msim_kfree(m, MSIM_ALLOC_MM, mm);
 		return NULL;
 	}
@@ -54,8 +54,8 @@ static void __mmdrop(struct mm_struct *mm)
 	spin_unlock(&m->mmlist_lock);
 	mmu_notifier_subscriptions_destroy(mm);
 	msim_pgd_free(mm);
-	spin_lock_destroy(&mm->page_table_lock);
-	rwsem_destroy(&mm->mmap_lock);
+	msim_spin_lock_destroy(&mm->page_table_lock);
+	msim_rwsem_destroy(&mm->mmap_lock);
 	msim_kfree(m, MSIM_ALLOC_MM, mm);
 }
 

@@ -734,7 +734,7 @@ void __mmu_notifier_subscriptions_destroy(struct mm_struct *mm)
 	 */
 	pthread_cond_destroy(&subs->wq);
 	pthread_mutex_destroy(&subs->wq_lock);
-	spin_lock_destroy(&subs->lock);
+	msim_spin_lock_destroy(&subs->lock);
 	msim_kfree(mm->machine, MSIM_ALLOC_OTHER, subs);
 	mm->notifier_subscriptions = NULL;
 }

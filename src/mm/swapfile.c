@@ -44,7 +44,7 @@ int msim_swapon(struct msim_machine *m, unsigned long nr_pages)
 	spin_lock(&m->zone_lock);
 	if (m->swap) {
 		spin_unlock(&m->zone_lock);
-		spin_lock_destroy(&si->lock);
+		msim_spin_lock_destroy(&si->lock);
 		munmap(si->data, swap_bytes(m, si->max));
 		free(si->swap_map);
 		free(si);
@@ -61,7 +61,7 @@ void msim_swap_destroy(struct msim_machine *m)
 
 	if (!si)
 		return;
-	spin_lock_destroy(&si->lock);
+	msim_spin_lock_destroy(&si->lock);
 	munmap(si->data, swap_bytes(m, si->max));
 	free(si->swap_map);
 	free(si);

@@ -9,7 +9,7 @@
 
 static _Thread_local struct task_struct *current_task;
 
-struct task_struct *get_current(void)
+struct task_struct *msim_get_current(void)
 {
 	return current_task;
 }
@@ -37,7 +37,7 @@ static struct task_struct *task_alloc(struct msim_machine *m, const char *comm)
 
 static void task_free(struct task_struct *tsk)
 {
-	spin_lock_destroy(&tsk->alloc_lock);
+	msim_spin_lock_destroy(&tsk->alloc_lock);
 	msim_kfree(tsk->machine, MSIM_ALLOC_TASK, tsk);
 }
 

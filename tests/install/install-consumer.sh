@@ -5,11 +5,16 @@
 # build and run examples/consumer against that prefix, through
 # find_package(mmsim) and through pkg-config, both shared and static.
 #
+# It also checks the ABI: the installed libmmsim.so and libmmsim.a export
+# exactly tests/install/exports.txt (and exports-coldfire.txt with the
+# ColdFire room), and a program defining kernel names of its own
+# (clash/own.c) links with both and is never called by the library.
+#
 # install-consumer.sh --cmake CMAKE --cc CC --build-dir DIR --source-dir DIR
-#	--work-dir DIR [--config CFG] [--sanitize=LIST]
+#	--work-dir DIR [--config CFG] [--sanitize=LIST] [--coldfire=ON|OFF]
 set -euo pipefail
 
-cmake=cmake cc=cc build= src= work= config= sanitize=
+cmake=cmake cc=cc build= src= work= config= sanitize= coldfire=ON
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cmake) cmake=$2; shift ;;
@@ -21,6 +26,7 @@ while [ $# -gt 0 ]; do
 	--config=*) config=${1#*=} ;;
 	--sanitize) sanitize=$2; shift ;;
 	--sanitize=*) sanitize=${1#*=} ;;
+	--coldfire=*) coldfire=${1#*=} ;;
 	*) echo "install-consumer: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -79,6 +85,27 @@ needs_so() {
 	[ "$got" = "$2" ] || die "$1: needs $soname: $got, expected $2"
 }
 
+# The exported set, from the shared and from the static library.
+want=$work/exports.want
+grep -hv '^#' "$src/tests/install/exports.txt" >"$want.tmp"
+if [ "$coldfire" = ON ]; then
+	grep -hv '^#' "$src/tests/install/exports-coldfire.txt" >>"$want.tmp"
+fi
+sort "$want.tmp" >"$want"
+for lib in "$libdir/libmmsim.so" "$libdir/libmmsim.a"; do
+	case $lib in
+	*.so) nm -D --defined-only "$lib" ;;
+	*) nm -g --defined-only "$lib" ;;
+	esac | awk 'NF == 3 { print $3 }' | sort >"$work/exports.got"
+	if ! cmp -s "$want" "$work/exports.got"; then
+		diff -u "$want" "$work/exports.got" |
+			sed -n 's/^[-+][^-+]/&/p' >&2 || true
+		die "$lib exports differ from tests/install/exports*.txt" \
+			"(- missing, + unexpected)"
+	fi
+done
+step "libmmsim.so and libmmsim.a export the $(wc -l <"$want") listed symbols"
+
 step "find_package(mmsim) with CMAKE_PREFIX_PATH=$prefix"
 "$cmake" -S "$src/examples/consumer" -B "$work/cmake" \
 	-DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$prefix" \
@@ -106,5 +133,18 @@ needs_so "$work/pkgconfig/consumer" yes
 needs_so "$work/pkgconfig/consumer-static" no
 run "$work/pkgconfig/consumer" env LD_LIBRARY_PATH="$libdir"
 run "$work/pkgconfig/consumer-static" env
+
+step "a program with its own spin_lock, list_add, vm_area_alloc, ..."
+cflags=$(pkg-config --cflags mmsim)
+"$cc" $flags $cflags -o "$work/clash" "$src/tests/install/clash/main.c" \
+	"$src/tests/install/clash/own.c" $(pkg-config --libs mmsim) \
+	>"$work/clash.log" 2>&1 || { cat "$work/clash.log"; die "clash link (shared)"; }
+"$cc" $flags $cflags -o "$work/clash-static" \
+	"$src/tests/install/clash/main.c" "$src/tests/install/clash/own.c" \
+	-Wl,-Bstatic $(pkg-config --libs mmsim) -Wl,-Bdynamic \
+	$(pkg-config --static --libs-only-l mmsim | sed 's/-lmmsim//') \
+	>"$work/clash.log" 2>&1 || { cat "$work/clash.log"; die "clash link (static)"; }
+LD_LIBRARY_PATH="$libdir" "$work/clash" || die "clash (shared)"
+"$work/clash-static" || die "clash (static)"
 
 step "ok"

@@ -16,6 +16,7 @@
 #ifndef MMSIM_COLDFIRE_EXPLORE_H
 #define MMSIM_COLDFIRE_EXPLORE_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,22 +32,22 @@ struct msim_vf_explore {
 	bool overflow;
 };
 
-void msim_vf_explore_init(struct msim_vf_explore *e);
+MSIM_API void msim_vf_explore_init(struct msim_vf_explore *e);
 
 /* Before each run. */
-void msim_vf_explore_begin(struct msim_vf_explore *e);
+MSIM_API void msim_vf_explore_begin(struct msim_vf_explore *e);
 
 /* A choice among @nopts (1 to 255) options: returns 0 to @nopts - 1. */
-unsigned int msim_vf_explore_choose(struct msim_vf_explore *e,
-				    unsigned int nopts);
+MSIM_API unsigned int msim_vf_explore_choose(struct msim_vf_explore *e,
+					     unsigned int nopts);
 
 /*
  * A value equal to one chosen before in this run, or a new one: the
  * representative of block b is b + 1.
  */
-uint32_t msim_vf_explore_value(struct msim_vf_explore *e);
+MSIM_API uint32_t msim_vf_explore_value(struct msim_vf_explore *e);
 
 /* After a run: false when every path has been visited. */
-bool msim_vf_explore_next(struct msim_vf_explore *e);
+MSIM_API bool msim_vf_explore_next(struct msim_vf_explore *e);
 
 #endif /* MMSIM_COLDFIRE_EXPLORE_H */

@@ -9,20 +9,22 @@
 #ifndef MMSIM_COLDFIRE_FIXUP_H
 #define MMSIM_COLDFIRE_FIXUP_H
 
+#include <mmsim/export.h>
 #include <stddef.h>
 
 /*
  * Reads or builds the object for @path into a malloc()ed *@obj.  Returns
  * 0, or -errno with @why a one-line reason (without the file name).
  */
-int msim_vf_fixup_load(const char *path, void **obj, size_t *len, char *why,
-		       size_t whylen);
+MSIM_API int msim_vf_fixup_load(const char *path, void **obj, size_t *len,
+				char *why, size_t whylen);
 
 /*
  * Checks that @obj is a relocatable big-endian 32-bit m68k ELF object
  * defining check_vdso_atomic_cmpxchg_32 as a global.  Returns 0 or
  * -ENOEXEC with @why.
  */
-int msim_vf_fixup_check(const void *obj, size_t len, char *why, size_t whylen);
+MSIM_API int msim_vf_fixup_check(const void *obj, size_t len, char *why,
+				 size_t whylen);
 
 #endif /* MMSIM_COLDFIRE_FIXUP_H */

@@ -26,6 +26,7 @@
 #ifndef MMSIM_COLDFIRE_FUZZ_CASE_H
 #define MMSIM_COLDFIRE_FUZZ_CASE_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,27 +75,27 @@ struct msim_vf_case {
 };
 
 /* A case of one uninterrupted call. */
-void msim_vf_case_init(struct msim_vf_case *c, enum msim_vf_fn fn,
-		       uint32_t word, uint32_t expected, uint32_t new);
+MSIM_API void msim_vf_case_init(struct msim_vf_case *c, enum msim_vf_fn fn,
+				uint32_t word, uint32_t expected, uint32_t new);
 
 /* Appends a nested call at @depth; returns its index or -ENOSPC. */
-int msim_vf_case_add_call(struct msim_vf_case *c, enum msim_vf_fn fn,
-			  uint32_t expected, uint32_t new, int depth);
+MSIM_API int msim_vf_case_add_call(struct msim_vf_case *c, enum msim_vf_fn fn,
+				   uint32_t expected, uint32_t new, int depth);
 
 /* Writes the text form; returns its length (always < MSIM_VF_CASE_TEXT_MAX). */
-size_t msim_vf_case_format(const struct msim_vf_case *c, char *buf,
-			   size_t size);
+MSIM_API size_t msim_vf_case_format(const struct msim_vf_case *c, char *buf,
+				    size_t size);
 
 /*
  * Parses the text form.  Returns 0, or -EINVAL with @why saying where and
  * what is wrong.
  */
-int msim_vf_case_parse(const char *s, struct msim_vf_case *c, char *why,
-		       size_t whylen);
+MSIM_API int msim_vf_case_parse(const char *s, struct msim_vf_case *c,
+				char *why, size_t whylen);
 
 /* Decodes any byte string into a case within the bounds. */
-void msim_vf_case_decode(const uint8_t *data, size_t len,
-			 struct msim_vf_case *c);
+MSIM_API void msim_vf_case_decode(const uint8_t *data, size_t len,
+				  struct msim_vf_case *c);
 
 /*
  * A random case: up to @irqs_per_call interrupts per call at indexes
@@ -102,10 +103,10 @@ void msim_vf_case_decode(const uint8_t *data, size_t len,
  * of random words so that equal values are common.  @rng is the state of
  * an xorshift64* generator (not 0).
  */
-void msim_vf_case_random(uint64_t *rng, int irqs_per_call, int depth,
-			 unsigned int max_at, struct msim_vf_case *c);
+MSIM_API void msim_vf_case_random(uint64_t *rng, int irqs_per_call, int depth,
+				  unsigned int max_at, struct msim_vf_case *c);
 
 /* Number of interrupts in the whole case. */
-int msim_vf_case_nr_irqs(const struct msim_vf_case *c);
+MSIM_API int msim_vf_case_nr_irqs(const struct msim_vf_case *c);
 
 #endif /* MMSIM_COLDFIRE_FUZZ_CASE_H */

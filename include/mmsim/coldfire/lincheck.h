@@ -13,6 +13,7 @@
 #ifndef MMSIM_COLDFIRE_LINCHECK_H
 #define MMSIM_COLDFIRE_LINCHECK_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,8 +40,8 @@ struct msim_vf_lin_op {
  * success and when @order is not NULL, @order[0..@n) is one witness order
  * (indexes into @ops).  Returns false for @n > MSIM_VF_LIN_MAX_OPS.
  */
-bool msim_vf_linearizable(const struct msim_vf_lin_op *ops, unsigned int n,
-			  uint32_t initial, uint32_t final,
-			  unsigned int *order);
+MSIM_API bool msim_vf_linearizable(const struct msim_vf_lin_op *ops,
+				   unsigned int n, uint32_t initial,
+				   uint32_t final, unsigned int *order);
 
 #endif /* MMSIM_COLDFIRE_LINCHECK_H */

@@ -8,6 +8,7 @@
 #ifndef MMSIM_COLDFIRE_M68K_REL_H
 #define MMSIM_COLDFIRE_M68K_REL_H
 
+#include <mmsim/export.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,8 +33,9 @@
  * R_68K_NONE, R_68K_32/16/8 and R_68K_PC32/PC16/PC8, a value that does not
  * fit its field, sections larger than @size), or -ENOMEM.
  */
-int msim_m68k_rel_load(const void *buf, size_t len, const char *sym,
-		       unsigned char *mem, uint32_t base, uint32_t size,
-		       uint32_t *sym_addr, char *why, size_t whylen);
+MSIM_API int msim_m68k_rel_load(const void *buf, size_t len, const char *sym,
+				unsigned char *mem, uint32_t base,
+				uint32_t size, uint32_t *sym_addr, char *why,
+				size_t whylen);
 
 #endif /* MMSIM_COLDFIRE_M68K_REL_H */

@@ -33,6 +33,7 @@
 #ifndef MMSIM_UCPU_H
 #define MMSIM_UCPU_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -124,11 +125,11 @@ struct msim_ucpu_irq_ops {
  * without a vDSO, -ENOEXEC for a fixup object that cannot be loaded,
  * -ENOMEM; msim_ucpu_last_error(NULL) says why.
  */
-struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
-				   size_t fixup_len);
+MSIM_API struct msim_ucpu *
+msim_ucpu_create(struct mm_struct *mm, const void *fixup, size_t fixup_len);
 
 /** msim_ucpu_destroy - unsubscribe from the mm and free the CPU */
-void msim_ucpu_destroy(struct msim_ucpu *cpu);
+MSIM_API void msim_ucpu_destroy(struct msim_ucpu *cpu);
 
 /**
  * msim_ucpu_call - run a user function to its return, as thread @t
@@ -163,9 +164,9 @@ void msim_ucpu_destroy(struct msim_ucpu *cpu);
  * already on the CPU, an odd or kernel @entry).  msim_ucpu_last_error()
  * says more.
  */
-int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
-		   uint32_t entry, const struct msim_ucpu_irq_ops *ops,
-		   void *arg, unsigned int depth);
+MSIM_API int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
+			    uint32_t entry, const struct msim_ucpu_irq_ops *ops,
+			    void *arg, unsigned int depth);
 
 /**
  * msim_ucpu_last_error - why the last failing call on @cpu failed, or, for
@@ -174,24 +175,25 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
  * Return: a one-line message ("" if nothing failed yet), valid until the
  * next call on the same CPU (or thread).
  */
-const char *msim_ucpu_last_error(const struct msim_ucpu *cpu);
+MSIM_API const char *msim_ucpu_last_error(const struct msim_ucpu *cpu);
 
 /**
  * msim_ucpu_fault_address - the address of the access a -EFAULT return
  * was about
  */
-uint32_t msim_ucpu_fault_address(const struct msim_ucpu *cpu);
+MSIM_API uint32_t msim_ucpu_fault_address(const struct msim_ucpu *cpu);
 
 /**
  * msim_ucpu_set_insn_limit - instructions one call may run before it
  * fails with -ELOOP (default 1 << 20), nested calls not included
  */
-void msim_ucpu_set_insn_limit(struct msim_ucpu *cpu, unsigned long limit);
+MSIM_API void msim_ucpu_set_insn_limit(struct msim_ucpu *cpu,
+				       unsigned long limit);
 
 /**
  * msim_ucpu_fixup_entry - where check_vdso_atomic_cmpxchg_32 was loaded
  */
-uint32_t msim_ucpu_fixup_entry(const struct msim_ucpu *cpu);
+MSIM_API uint32_t msim_ucpu_fixup_entry(const struct msim_ucpu *cpu);
 
 /**
  * struct msim_ucpu_stats - what the CPU has done since it was created
@@ -221,8 +223,8 @@ struct msim_ucpu_stats {
 };
 
 /** msim_ucpu_get_stats - a copy of @cpu's counters */
-void msim_ucpu_get_stats(const struct msim_ucpu *cpu,
-			 struct msim_ucpu_stats *stats);
+MSIM_API void msim_ucpu_get_stats(const struct msim_ucpu *cpu,
+				  struct msim_ucpu_stats *stats);
 
 /**
  * msim_ucpu_check - the secondary MMU agrees with the primary: every page
@@ -233,14 +235,14 @@ void msim_ucpu_get_stats(const struct msim_ucpu *cpu,
  * Return: 0, or -EUCLEAN with the first disagreement described in @msg
  * (if not NULL).
  */
-int msim_ucpu_check(struct msim_ucpu *cpu, char *msg, size_t size);
+MSIM_API int msim_ucpu_check(struct msim_ucpu *cpu, char *msg, size_t size);
 
 /**
  * msim_ucpu_flush_icache - forget translated code for [@start, @end), as
  * the cacheflush system call does: needed after the host (not the CPU)
  * stores instructions into a page the CPU already ran code from
  */
-void msim_ucpu_flush_icache(struct msim_ucpu *cpu, uint32_t start,
-			    uint32_t end);
+MSIM_API void msim_ucpu_flush_icache(struct msim_ucpu *cpu, uint32_t start,
+				     uint32_t end);
 
 #endif /* MMSIM_UCPU_H */

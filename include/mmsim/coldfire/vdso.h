@@ -22,6 +22,7 @@
 #ifndef MMSIM_VDSO_H
 #define MMSIM_VDSO_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,8 +80,9 @@ struct msim_machine;
  * Return: 0, -ENOEXEC with @why saying in one line what is wrong, or
  * -ENOMEM.
  */
-int msim_vdso_parse(const void *buf, size_t len, struct msim_vdso_image *img,
-		    char *why, size_t whylen);
+MSIM_API int msim_vdso_parse(const void *buf, size_t len,
+			     struct msim_vdso_image *img, char *why,
+			     size_t whylen);
 
 /**
  * msim_vdso_seed - the seed's blob, built from vdso/ (or its committed copy)
@@ -88,7 +90,7 @@ int msim_vdso_parse(const void *buf, size_t len, struct msim_vdso_image *img,
  * Compiled into the library; parsed once.  Return: the image, or NULL if
  * the built-in blob does not pass msim_vdso_parse() (a build error).
  */
-const struct msim_vdso_image *msim_vdso_seed(void);
+MSIM_API const struct msim_vdso_image *msim_vdso_seed(void);
 
 /**
  * msim_vdso_seed_fixup - the seed's check_vdso_atomic_cmpxchg_32, the
@@ -98,7 +100,7 @@ const struct msim_vdso_image *msim_vdso_seed(void);
  *
  * Return: the object's bytes, compiled into the library.
  */
-const void *msim_vdso_seed_fixup(size_t *len);
+MSIM_API const void *msim_vdso_seed_fixup(size_t *len);
 
 /**
  * struct linux_binprm - what an exec passes to arch_setup_additional_pages()
@@ -125,30 +127,30 @@ struct linux_binprm {
  * Return: 0 or a negative errno; -EINVAL for an mm of another arch,
  * -ENOMEM when the page, the VMA or address space cannot be had.
  */
-int arch_setup_additional_pages(struct linux_binprm *bprm,
-				int executable_stack);
+MSIM_API int arch_setup_additional_pages(struct linux_binprm *bprm,
+					 int executable_stack);
 
 /**
  * msim_vdso_misplaced - @mm's vDSO is mapped, but not where the blob is
  * prelinked: its absolute references (kuser_vdso_tp) point elsewhere
  */
-bool msim_vdso_misplaced(struct mm_struct *mm);
+MSIM_API bool msim_vdso_misplaced(struct mm_struct *mm);
 
 /**
  * vdso_init - the machine's vDSO page: allocated zeroed and filled with
  * the seed's blob on the first call, the same page afterwards
  * Return: the page, or NULL if it cannot be allocated.
  */
-struct page *vdso_init(struct msim_machine *m);
+MSIM_API struct page *vdso_init(struct msim_machine *m);
 
 /**
  * msim_vdso_set_tp - the kernel's resume(): store @tp in kuser_vdso_tp,
  * big-endian as the m68k kernel writes it, in the machine's vDSO page
  * (made first if need be; nothing happens if it cannot be)
  */
-void msim_vdso_set_tp(struct msim_machine *m, uint32_t tp);
+MSIM_API void msim_vdso_set_tp(struct msim_machine *m, uint32_t tp);
 
 /** msim_vdso_get_tp - what kuser_vdso_tp holds now (0 before any vDSO) */
-uint32_t msim_vdso_get_tp(struct msim_machine *m);
+MSIM_API uint32_t msim_vdso_get_tp(struct msim_machine *m);
 
 #endif /* MMSIM_VDSO_H */

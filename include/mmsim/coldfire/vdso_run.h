@@ -26,6 +26,7 @@
 #ifndef MMSIM_COLDFIRE_VDSO_RUN_H
 #define MMSIM_COLDFIRE_VDSO_RUN_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -116,29 +117,31 @@ struct msim_vf_result {
  * -errno; -ENOEXEC for a fixup the CPU cannot load, -EPROTO for one that
  * breaks calls without interrupts.
  */
-int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
-		       size_t fixup_len);
-void msim_vf_env_destroy(struct msim_vf_env *env);
+MSIM_API int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
+				size_t fixup_len);
+MSIM_API void msim_vf_env_destroy(struct msim_vf_env *env);
 
 /*
  * Runs a cmpxchg and a read_tp without interrupts so that their pages are
  * in the TLB; after a fresh CPU.  Returns 0, or -EPROTO when they fail
  * (the fixup, run for the TLB misses, broke them).
  */
-int msim_vf_env_warm(struct msim_vf_env *env);
+MSIM_API int msim_vf_env_warm(struct msim_vf_env *env);
 
 /*
  * Runs @plan, or with @plan NULL the decisions of @ex within @lim, and
  * judges the run.  Returns 0, or -errno when the environment failed
  * (not the code under test).
  */
-int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
-		struct msim_vf_explore *ex, const struct msim_vf_limits *lim,
-		struct msim_vf_result *r);
+MSIM_API int msim_vf_run(struct msim_vf_env *env,
+			 const struct msim_vf_case *plan,
+			 struct msim_vf_explore *ex,
+			 const struct msim_vf_limits *lim,
+			 struct msim_vf_result *r);
 
-const char *msim_vf_kind_name(enum msim_vf_kind kind);
+MSIM_API const char *msim_vf_kind_name(enum msim_vf_kind kind);
 
 /* "ELOOP" for -ELOOP: the errors msim_ucpu_call() returns, by name. */
-const char *msim_vf_errname(int err);
+MSIM_API const char *msim_vf_errname(int err);
 
 #endif /* MMSIM_COLDFIRE_VDSO_RUN_H */

@@ -35,6 +35,7 @@
 #ifndef MMSIM_COHERENCE_H
 #define MMSIM_COHERENCE_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <mmsim/list.h>
@@ -72,56 +73,58 @@ struct msim_secondary_mapping {
  * Return: the checker, or ERR_PTR(-ENOMEM), or ERR_PTR(-EINVAL) for an
  * mm that has exited.
  */
-struct msim_coherence *msim_coherence_create(struct mm_struct *mm);
+MSIM_API struct msim_coherence *msim_coherence_create(struct mm_struct *mm);
 
 /**
  * msim_coherence_destroy - unsubscribe and free; the mappings still
  * recorded are forgotten (their drivers must not forget them afterwards).
  */
-void msim_coherence_destroy(struct msim_coherence *c);
+MSIM_API void msim_coherence_destroy(struct msim_coherence *c);
 
 /** msim_coherence_mm - the mm @c watches. */
-struct mm_struct *msim_coherence_mm(const struct msim_coherence *c);
+MSIM_API struct mm_struct *msim_coherence_mm(const struct msim_coherence *c);
 
 /**
  * msim_coherence_now - advance the clock and return the new time; what a
  * driver stores in @seen just before it reads a primary translation.
  * 0 for a NULL @c, so that drivers may run without a checker.
  */
-unsigned long msim_coherence_now(struct msim_coherence *c);
+MSIM_API unsigned long msim_coherence_now(struct msim_coherence *c);
 
 /**
  * msim_secondary_mapping_init - fill @sm for a translation of @address to
  * @page (its generation taken now), read at time @seen
  */
-void msim_secondary_mapping_init(struct msim_secondary_mapping *sm,
-				 const char *driver, unsigned long address,
-				 struct page *page, bool writable,
-				 unsigned long seen);
+MSIM_API void msim_secondary_mapping_init(struct msim_secondary_mapping *sm,
+					  const char *driver,
+					  unsigned long address,
+					  struct page *page, bool writable,
+					  unsigned long seen);
 
 /**
  * msim_coherence_map - record @sm as installed now.  A NULL @c is allowed
  * and records nothing.  Callable from notifier callbacks.
  */
-void msim_coherence_map(struct msim_coherence *c,
-			struct msim_secondary_mapping *sm);
+MSIM_API void msim_coherence_map(struct msim_coherence *c,
+				 struct msim_secondary_mapping *sm);
 
 /** msim_coherence_unmap - forget @sm; a no-op if it is not recorded. */
-void msim_coherence_unmap(struct msim_coherence *c,
-			  struct msim_secondary_mapping *sm);
+MSIM_API void msim_coherence_unmap(struct msim_coherence *c,
+				   struct msim_secondary_mapping *sm);
 
 /** msim_coherence_nr_mappings - mappings recorded now, by every driver. */
-unsigned long msim_coherence_nr_mappings(struct msim_coherence *c);
+MSIM_API unsigned long msim_coherence_nr_mappings(struct msim_coherence *c);
 
 /**
  * msim_coherence_nr_mappings_of - mappings recorded now by @driver (the
  * same pointer the driver records with)
  */
-unsigned long msim_coherence_nr_mappings_of(struct msim_coherence *c,
-					    const char *driver);
+MSIM_API unsigned long msim_coherence_nr_mappings_of(struct msim_coherence *c,
+						     const char *driver);
 
 /** msim_coherence_nr_invalidations - invalidations logged so far. */
-unsigned long msim_coherence_nr_invalidations(struct msim_coherence *c);
+MSIM_API unsigned long
+msim_coherence_nr_invalidations(struct msim_coherence *c);
 
 /**
  * msim_coherence_check - check every recorded mapping against the primary
@@ -134,10 +137,10 @@ unsigned long msim_coherence_nr_invalidations(struct msim_coherence *c);
  * the middle of an invalidation.
  * Return: the number of violating mappings.
  */
-unsigned long msim_coherence_check(struct msim_coherence *c, char *report,
-				   size_t size);
+MSIM_API unsigned long msim_coherence_check(struct msim_coherence *c,
+					    char *report, size_t size);
 
 /** msim_notify_event_name - "MMU_NOTIFY_UNMAP" and so on. */
-const char *msim_notify_event_name(int event);
+MSIM_API const char *msim_notify_event_name(int event);
 
 #endif /* MMSIM_COHERENCE_H */

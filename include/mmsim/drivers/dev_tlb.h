@@ -19,6 +19,7 @@
 #ifndef MMSIM_DEV_TLB_H
 #define MMSIM_DEV_TLB_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <mmsim/mmu_notifier.h>
@@ -48,11 +49,12 @@ struct msim_dev_tlb {
  * mm_users reference and not the mmap lock.  Return: the TLB or an
  * ERR_PTR().
  */
-struct msim_dev_tlb *msim_dev_tlb_create(struct mm_struct *mm, const char *name,
-					 struct msim_coherence *coherence);
+MSIM_API struct msim_dev_tlb *
+msim_dev_tlb_create(struct mm_struct *mm, const char *name,
+		    struct msim_coherence *coherence);
 
 /** msim_dev_tlb_destroy - unbind (flushing everything) and free. */
-void msim_dev_tlb_destroy(struct msim_dev_tlb *tlb);
+MSIM_API void msim_dev_tlb_destroy(struct msim_dev_tlb *tlb);
 
 /**
  * msim_dev_tlb_access - the device reads or writes @len bytes at @addr
@@ -60,14 +62,15 @@ void msim_dev_tlb_destroy(struct msim_dev_tlb *tlb);
  * Return: 0; -EFAULT when the page request fails (no VMA, forbidden, the
  * mm released); -ENOMEM; -EINVAL for a range crossing a page.
  */
-int msim_dev_tlb_access(struct msim_dev_tlb *tlb, unsigned long addr, void *buf,
-			size_t len, bool write);
+MSIM_API int msim_dev_tlb_access(struct msim_dev_tlb *tlb, unsigned long addr,
+				 void *buf, size_t len, bool write);
 
 /** msim_dev_tlb_entry_page - the cached frame for @addr, or NULL. */
-struct page *msim_dev_tlb_entry_page(struct msim_dev_tlb *tlb,
-				     unsigned long addr, bool *writable);
+MSIM_API struct page *msim_dev_tlb_entry_page(struct msim_dev_tlb *tlb,
+					      unsigned long addr,
+					      bool *writable);
 
 /** msim_dev_tlb_show - one line an entry: "NAME ADDR pfn PFN rw|ro". */
-void msim_dev_tlb_show(struct msim_dev_tlb *tlb, FILE *out);
+MSIM_API void msim_dev_tlb_show(struct msim_dev_tlb *tlb, FILE *out);
 
 #endif /* MMSIM_DEV_TLB_H */

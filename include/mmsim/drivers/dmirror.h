@@ -22,6 +22,7 @@
 #ifndef MMSIM_DMIRROR_H
 #define MMSIM_DMIRROR_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <mmsim/hmm.h>
@@ -29,7 +30,7 @@
 #include <mmsim/drivers/xlate_table.h>
 
 /**
- * struct dmirror - one device mirroring part of one mm
+ * struct msim_dmirror - one device mirroring part of one mm
  * @notifier: the interval subscription
  * @mm: the mm mirrored
  * @mutex: the device lock: protects @pt and orders read_retry against
@@ -41,14 +42,14 @@
  *	with no lock held
  * @nr_faults, @nr_retries, @nr_invalidates, @nr_skipped: statistics
  */
-struct dmirror {
+struct msim_dmirror {
 	struct mmu_interval_notifier notifier;
 	struct mm_struct *mm;
 	struct rw_semaphore mutex;
 	struct msim_xlate_table pt;
 	void *owner;
-	void (*msim_fault_hook)(struct dmirror *dmirror, unsigned long addr,
-				void *arg);
+	void (*msim_fault_hook)(struct msim_dmirror *dmirror,
+				unsigned long addr, void *arg);
 	void *msim_fault_hook_arg;
 	unsigned long nr_faults, nr_retries, nr_invalidates, nr_skipped;
 };
@@ -58,34 +59,37 @@ struct dmirror {
  * The caller holds an mm_users reference and not the mmap lock.
  * Return: the mirror or an ERR_PTR() (as mmu_interval_notifier_insert()).
  */
-struct dmirror *msim_dmirror_create(struct mm_struct *mm, unsigned long start,
-				    unsigned long length, void *owner,
-				    const char *name,
-				    struct msim_coherence *coherence);
+MSIM_API struct msim_dmirror *
+msim_dmirror_create(struct mm_struct *mm, unsigned long start,
+		    unsigned long length, void *owner, const char *name,
+		    struct msim_coherence *coherence);
 
 /** msim_dmirror_destroy - remove the notifier, drop the entries, free. */
-void msim_dmirror_destroy(struct dmirror *dmirror);
+MSIM_API void msim_dmirror_destroy(struct msim_dmirror *dmirror);
 
 /**
  * msim_dmirror_fault - the device faults [@start, @end) in, writable if
  * @write.  Return: 0 or hmm_range_fault()'s errno (never -EBUSY).
  */
-int msim_dmirror_fault(struct dmirror *dmirror, unsigned long start,
-		       unsigned long end, bool write);
+MSIM_API int msim_dmirror_fault(struct msim_dmirror *dmirror,
+				unsigned long start, unsigned long end,
+				bool write);
 
 /**
  * msim_dmirror_access - the device reads or writes @len bytes at @addr
  * (within one page) through its page table, faulting as needed.
  * Return: 0, -EINVAL for a range crossing a page, or as msim_dmirror_fault().
  */
-int msim_dmirror_access(struct dmirror *dmirror, unsigned long addr, void *buf,
-			size_t len, bool write);
+MSIM_API int msim_dmirror_access(struct msim_dmirror *dmirror,
+				 unsigned long addr, void *buf, size_t len,
+				 bool write);
 
 /** msim_dmirror_entry_page - the frame the device maps at @addr, or NULL. */
-struct page *msim_dmirror_entry_page(struct dmirror *dmirror,
-				     unsigned long addr, bool *writable);
+MSIM_API struct page *msim_dmirror_entry_page(struct msim_dmirror *dmirror,
+					      unsigned long addr,
+					      bool *writable);
 
 /** msim_dmirror_show - one line an entry: "NAME ADDR pfn PFN rw|ro". */
-void msim_dmirror_show(struct dmirror *dmirror, FILE *out);
+MSIM_API void msim_dmirror_show(struct msim_dmirror *dmirror, FILE *out);
 
 #endif /* MMSIM_DMIRROR_H */

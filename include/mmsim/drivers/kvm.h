@@ -29,6 +29,7 @@
 #ifndef MMSIM_KVM_H
 #define MMSIM_KVM_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@
 #define MSIM_KVM_BUG_NO_ZAP (1U << 1)	/* start leaves the sptes alone */
 
 /**
- * struct kvm - one guest's shadow MMU over one mm
+ * struct msim_kvm - one guest's shadow MMU over one mm
  * @mmu_notifier: the classic subscription
  * @mm: the mm the guest's memory lives in
  * @mmu_lock: protects the sptes and the mmu_invalidate_* fields
@@ -48,7 +49,7 @@
  * @mmu_invalidate_in_progress: invalidations between start and end
  * @mmu_invalidate_range_start: the lowest address any of them covers
  * @mmu_invalidate_range_end: the end of the highest
- * @sptes: the shadow PTEs (struct kvm_spte), by user address, with the
+ * @sptes: the shadow PTEs (struct msim_kvm_spte), by user address, with the
  *	name for reports and listings and the checker they are recorded with
  * @released: ->release ran; no spte may be made any more
  * @msim_fault_hook: called by a guest fault between the pfn lookup and
@@ -57,7 +58,7 @@
  * @msim_bugs: MSIM_KVM_BUG_* to commit
  * @nr_faults, @nr_retries, @nr_zapped: statistics
  */
-struct kvm {
+struct msim_kvm {
 	struct mmu_notifier mmu_notifier;
 	struct mm_struct *mm;
 	spinlock_t mmu_lock;
@@ -67,19 +68,20 @@ struct kvm {
 	unsigned long mmu_invalidate_range_end;
 	struct msim_xlate_table sptes;
 	bool released;
-	void (*msim_fault_hook)(struct kvm *kvm, unsigned long hva, void *arg);
+	void (*msim_fault_hook)(struct msim_kvm *kvm, unsigned long hva,
+				void *arg);
 	void *msim_fault_hook_arg;
 	unsigned int msim_bugs;
 	unsigned long nr_faults, nr_retries, nr_zapped;
 };
 
 /**
- * struct kvm_spte - one shadow PTE
+ * struct msim_kvm_spte - one shadow PTE
  * @xe: the translation of one page in kvm->sptes (first: the table
  *	frees the spte through it)
  * @accessed: the guest used it since the last aging
  */
-struct kvm_spte {
+struct msim_kvm_spte {
 	struct msim_xlate_entry xe;
 	bool accessed;
 };
@@ -90,11 +92,12 @@ struct kvm_spte {
  * lock.  @coherence may be NULL.
  * Return: the guest, or ERR_PTR(-ENOMEM / -EINVAL).
  */
-struct kvm *msim_kvm_create(struct mm_struct *mm, const char *name,
-			    struct msim_coherence *coherence);
+MSIM_API struct msim_kvm *msim_kvm_create(struct mm_struct *mm,
+					  const char *name,
+					  struct msim_coherence *coherence);
 
 /** msim_kvm_destroy - unsubscribe (zapping everything) and free. */
-void msim_kvm_destroy(struct kvm *kvm);
+MSIM_API void msim_kvm_destroy(struct msim_kvm *kvm);
 
 /**
  * msim_kvm_page_fault - a guest fault on the gfn of @hva: make an spte
@@ -102,24 +105,26 @@ void msim_kvm_destroy(struct kvm *kvm);
  * Return: 0, -EFAULT (no VMA or it forbids the access; the guest was
  * released), -ENOMEM.
  */
-int msim_kvm_page_fault(struct kvm *kvm, unsigned long hva, bool write);
+MSIM_API int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva,
+				 bool write);
 
 /**
  * msim_kvm_access - the guest reads or writes @len bytes at @hva (within
  * one page) through its sptes, faulting as needed.  Return as
  * msim_kvm_page_fault(), or -EINVAL for a range crossing a page.
  */
-int msim_kvm_access(struct kvm *kvm, unsigned long hva, void *buf, size_t len,
-		    bool write);
+MSIM_API int msim_kvm_access(struct msim_kvm *kvm, unsigned long hva, void *buf,
+			     size_t len, bool write);
 
 /**
  * msim_kvm_spte_page - the frame the spte of @hva points to, or NULL;
  * @writable and @accessed (may be NULL) get its bits.
  */
-struct page *msim_kvm_spte_page(struct kvm *kvm, unsigned long hva,
-				bool *writable, bool *accessed);
+MSIM_API struct page *msim_kvm_spte_page(struct msim_kvm *kvm,
+					 unsigned long hva, bool *writable,
+					 bool *accessed);
 
 /** msim_kvm_show - one line an spte: "ADDR pfn PFN rw|ro [young]". */
-void msim_kvm_show(struct kvm *kvm, FILE *out);
+MSIM_API void msim_kvm_show(struct msim_kvm *kvm, FILE *out);
 
 #endif /* MMSIM_KVM_H */

@@ -21,16 +21,17 @@
  *  - The sample's rmap notifier (a callback per page from the reverse-map
  *    walk) never reached Linux; its "reverse maps" remain as the driver's
  *    list of (address, page) mappings, looked up by page with
- *    my_mmu_find_addr().
+ *    msim_my_mmu_find_addr().
  *  - ->release zaps everything but does not free the driver (the sample
  *    did kfree() there): a later mmu_notifier_unregister() would touch
- *    freed memory.  my_mmu_detach() frees it.
+ *    freed memory.  msim_my_mmu_detach() frees it.
  *  - The zero page is mapped like any page, where the sample's
  *    vm_normal_page() test would have looped on it.
  */
 #ifndef MMSIM_SKELETON_RMAP_H
 #define MMSIM_SKELETON_RMAP_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <mmsim/drivers/coherence.h>
@@ -41,12 +42,12 @@
 #define MSIM_MY_MMU_BUG_IGNORE_INVALIDATES (1U << 0)
 
 /**
- * struct my_mmu - the driver's state for one address space
+ * struct msim_my_mmu - the driver's state for one address space
  * @notifier: the classic subscription
  * @lock: protects the counters and the mappings
  * @invalidates: range invalidations running
  * @invalidate_gen: range invalidations begun, ever
- * @list: the driver's mappings (struct my_mmu_map), its reverse map
+ * @list: the driver's mappings (struct msim_my_mmu_map), its reverse map
  * @nr_mapped: how many
  * @released: ->release ran
  * @mm, @name, @coherence: the mm, the name for reports, the checker
@@ -55,7 +56,7 @@
  * @msim_bugs: MSIM_MY_MMU_BUG_* to commit
  * @nr_eagain: populates answered -EAGAIN
  */
-struct my_mmu {
+struct msim_my_mmu {
 	struct mmu_notifier notifier;
 	spinlock_t lock;
 	int invalidates;
@@ -66,15 +67,15 @@ struct my_mmu {
 	struct mm_struct *mm;
 	const char *name;
 	struct msim_coherence *coherence;
-	void (*msim_populate_hook)(struct my_mmu *m, unsigned long address,
+	void (*msim_populate_hook)(struct msim_my_mmu *m, unsigned long address,
 				   void *arg);
 	void *msim_populate_hook_arg;
 	unsigned int msim_bugs;
 	unsigned long nr_eagain;
 };
 
-/** struct my_mmu_map - one secondary mapping, on my_mmu.list */
-struct my_mmu_map {
+/** struct msim_my_mmu_map - one secondary mapping, on my_mmu.list */
+struct msim_my_mmu_map {
 	struct list_head node;
 	unsigned long address;
 	struct page *page;
@@ -83,24 +84,26 @@ struct my_mmu_map {
 };
 
 /**
- * my_mmu_attach_to_process - subscribe to @mm.  The caller holds an
+ * msim_my_mmu_attach_to_process - subscribe to @mm.  The caller holds an
  * mm_users reference and not the mmap lock.  Return: the driver or an
  * ERR_PTR().
  */
-struct my_mmu *my_mmu_attach_to_process(struct mm_struct *mm, const char *name,
-					struct msim_coherence *coherence);
+MSIM_API struct msim_my_mmu *
+msim_my_mmu_attach_to_process(struct mm_struct *mm, const char *name,
+			      struct msim_coherence *coherence);
 
-/** my_mmu_detach - unsubscribe (zapping everything) and free. */
-void my_mmu_detach(struct my_mmu *m);
+/** msim_my_mmu_detach - unsubscribe (zapping everything) and free. */
+MSIM_API void msim_my_mmu_detach(struct msim_my_mmu *m);
 
 /**
- * my_mmu_populate_page - map the page at @address in the secondary MMU,
+ * msim_my_mmu_populate_page - map the page at @address in the secondary MMU,
  * faulting the primary in if needed
  * Return: the page; ERR_PTR(-EAGAIN) while an invalidation runs or if one
  * began since the PTE was read (retry); ERR_PTR(-EFAULT / -ENOMEM).
  */
-struct page *my_mmu_populate_page(struct my_mmu *m, unsigned long address,
-				  int write);
+MSIM_API struct page *msim_my_mmu_populate_page(struct msim_my_mmu *m,
+						unsigned long address,
+						int write);
 
 /**
  * msim_my_mmu_access - the device reads or writes @len bytes at @address
@@ -109,16 +112,17 @@ struct page *my_mmu_populate_page(struct my_mmu *m, unsigned long address,
  * invalidation can free the page meanwhile
  * Return: 0, -EINVAL for a range crossing a page, or the populate's error.
  */
-int msim_my_mmu_access(struct my_mmu *m, unsigned long address, void *buf,
-		       size_t len, bool write);
+MSIM_API int msim_my_mmu_access(struct msim_my_mmu *m, unsigned long address,
+				void *buf, size_t len, bool write);
 
 /**
- * my_mmu_find_addr - the address at which @page is mapped, or -EFAULT
+ * msim_my_mmu_find_addr - the address at which @page is mapped, or -EFAULT
  * (as an unsigned long) if it is not (the reverse-map lookup).
  */
-unsigned long my_mmu_find_addr(struct my_mmu *m, struct page *page);
+MSIM_API unsigned long msim_my_mmu_find_addr(struct msim_my_mmu *m,
+					     struct page *page);
 
-/** my_mmu_show - one line a mapping: "NAME ADDR pfn PFN rw|ro". */
-void my_mmu_show(struct my_mmu *m, FILE *out);
+/** msim_my_mmu_show - one line a mapping: "NAME ADDR pfn PFN rw|ro". */
+MSIM_API void msim_my_mmu_show(struct msim_my_mmu *m, FILE *out);
 
 #endif /* MMSIM_SKELETON_RMAP_H */

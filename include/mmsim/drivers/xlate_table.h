@@ -17,6 +17,7 @@
 #ifndef MMSIM_XLATE_TABLE_H
 #define MMSIM_XLATE_TABLE_H
 
+#include <mmsim/export.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -56,12 +57,13 @@ struct msim_xlate_entry {
 };
 
 /** msim_xlate_table_init - an empty table. */
-void msim_xlate_table_init(struct msim_xlate_table *t, struct msim_machine *m,
-			   const char *name, struct msim_coherence *coherence);
+MSIM_API void msim_xlate_table_init(struct msim_xlate_table *t,
+				    struct msim_machine *m, const char *name,
+				    struct msim_coherence *coherence);
 
 /** msim_xlate_lookup - the entry translating @addr, or NULL. */
-struct msim_xlate_entry *msim_xlate_lookup(struct msim_xlate_table *t,
-					   unsigned long addr);
+MSIM_API struct msim_xlate_entry *msim_xlate_lookup(struct msim_xlate_table *t,
+						    unsigned long addr);
 
 /**
  * msim_xlate_insert - make @e, allocated zeroed with msim_kzalloc() as
@@ -70,28 +72,32 @@ struct msim_xlate_entry *msim_xlate_lookup(struct msim_xlate_table *t,
  * already there is dropped first.
  * Return: how many entries were dropped (0 or 1).
  */
-unsigned long msim_xlate_insert(struct msim_xlate_table *t,
-				struct msim_xlate_entry *e, unsigned long addr,
-				unsigned long size, struct page *page,
-				bool writable, unsigned long seen);
+MSIM_API unsigned long msim_xlate_insert(struct msim_xlate_table *t,
+					 struct msim_xlate_entry *e,
+					 unsigned long addr, unsigned long size,
+					 struct page *page, bool writable,
+					 unsigned long seen);
 
 /**
  * msim_xlate_repoint - make @e translate to @page now, read-write if
  * @writable, as read at time @seen; the checker sees the old translation
  * go and the new one come.
  */
-void msim_xlate_repoint(struct msim_xlate_table *t, struct msim_xlate_entry *e,
-			struct page *page, bool writable, unsigned long seen);
+MSIM_API void msim_xlate_repoint(struct msim_xlate_table *t,
+				 struct msim_xlate_entry *e, struct page *page,
+				 bool writable, unsigned long seen);
 
 /** msim_xlate_drop - forget @e and free it. */
-void msim_xlate_drop(struct msim_xlate_table *t, struct msim_xlate_entry *e);
+MSIM_API void msim_xlate_drop(struct msim_xlate_table *t,
+			      struct msim_xlate_entry *e);
 
 /**
  * msim_xlate_drop_range - forget every entry meeting [@start, @end).
  * Return: how many.
  */
-unsigned long msim_xlate_drop_range(struct msim_xlate_table *t,
-				    unsigned long start, unsigned long end);
+MSIM_API unsigned long msim_xlate_drop_range(struct msim_xlate_table *t,
+					     unsigned long start,
+					     unsigned long end);
 
 /**
  * msim_xlate_access - copy @len bytes between @buf and the page at @base,
@@ -100,26 +106,25 @@ unsigned long msim_xlate_drop_range(struct msim_xlate_table *t,
  * checked that the range stays in the page.
  * Return: the entry used, or NULL for a miss (nothing copied).
  */
-struct msim_xlate_entry *msim_xlate_access(struct msim_xlate_table *t,
-					   unsigned long base,
-					   unsigned long off, void *buf,
-					   size_t len, bool write);
+MSIM_API struct msim_xlate_entry *
+msim_xlate_access(struct msim_xlate_table *t, unsigned long base,
+		  unsigned long off, void *buf, size_t len, bool write);
 
 /**
  * msim_xlate_page - the frame the entry for @addr translates to, or NULL;
  * @writable (may be NULL) gets its permission.
  */
-struct page *msim_xlate_page(struct msim_xlate_table *t, unsigned long addr,
-			     bool *writable);
+MSIM_API struct page *msim_xlate_page(struct msim_xlate_table *t,
+				      unsigned long addr, bool *writable);
 
 /**
  * msim_xlate_entry_show - "NAME ADDR pfn PFN rw|ro" for @e, without the
  * newline, so that a driver can add its own bits.
  */
-void msim_xlate_entry_show(struct msim_xlate_table *t,
-			   struct msim_xlate_entry *e, FILE *out);
+MSIM_API void msim_xlate_entry_show(struct msim_xlate_table *t,
+				    struct msim_xlate_entry *e, FILE *out);
 
 /** msim_xlate_show - one line an entry, in address order. */
-void msim_xlate_show(struct msim_xlate_table *t, FILE *out);
+MSIM_API void msim_xlate_show(struct msim_xlate_table *t, FILE *out);
 
 #endif /* MMSIM_XLATE_TABLE_H */
