@@ -54,7 +54,8 @@ static void my_mmu_hook(struct msim_my_mmu *m, unsigned long address, void *arg)
 	run_hook(arg);
 }
 
-static void dmirror_hook(struct msim_dmirror *d, unsigned long address, void *arg)
+static void dmirror_hook(struct msim_dmirror *d, unsigned long address,
+			 void *arg)
 {
 	(void)d;
 	(void)address;
