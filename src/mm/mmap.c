@@ -76,13 +76,6 @@ static bool accountable_mapping(vm_flags_t flags)
 	return (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
-static vm_flags_t calc_vm_prot_bits(unsigned long prot)
-{
-	return (prot & PROT_READ ? VM_READ : 0) |
-	       (prot & PROT_WRITE ? VM_WRITE : 0) |
-	       (prot & PROT_EXEC ? VM_EXEC : 0);
-}
-
 /* The hint as do_mmap() keeps it: page-aligned, and not below the floor. */
 static unsigned long round_hint_to_min(struct mm_struct *mm, unsigned long hint)
 {
