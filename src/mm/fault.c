@@ -284,7 +284,11 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 /*
  * The slot is being written out by reclaim, or read by another fault:
  * wait until that is done or the PTE has changed, then let the fault be
- * retried.  Linux sleeps a tick and retries.
+ * retried.
+ * MODEL: swapin-waits-for-slot: Linux maps the page reclaim is writing
+ * out from the swap cache at once, and a swap-in that bypasses the cache
+ * and loses the slot to another sleeps a tick and retries; here both
+ * wait, yielding, until the slot is free.
  */
 _Thread_local bool msim_fault_waited;
 

@@ -34,7 +34,13 @@ static unsigned long collect_one(struct migrate_vma *migrate,
 		migrate->cpages++;
 		return MIGRATE_PFN_MIGRATE;
 	}
-	/* Swapped out, or already migrating: not ours to move. */
+	/*
+	 * Swapped out, or already migrating: not ours to move.
+	 * MODEL: no-device-private: only system memory exists: no
+	 * device-private or device-coherent pages, no swap entries for them,
+	 * so MIGRATE_VMA_SELECT_SYSTEM is the only selection that collects
+	 * anything (and hmm_range_fault() never meets such a page).
+	 */
 	if (!pte_present(a, pte))
 		return 0;
 	if (!(migrate->flags & MIGRATE_VMA_SELECT_SYSTEM))
@@ -283,8 +289,10 @@ void migrate_vma_pages(struct migrate_vma *migrate)
 			continue;
 		/*
 		 * migrate_folio(): the new page takes the old one's place
-		 * in the anon_vma and its state; the bytes are copied too
-		 * (see migrate.h).
+		 * in the anon_vma and its state.
+		 * MODEL: migrate-copies-bytes: the bytes are copied too,
+		 * which Linux leaves to the driver before this call; a driver
+		 * that copied sees no difference (see migrate.h).
 		 */
 		copy_user_highpage(newpage, page);
 		newpage->mapping = page->mapping;
