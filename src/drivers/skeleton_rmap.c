@@ -155,6 +155,12 @@ static struct page *pte_page_for(struct mm_struct *mm, unsigned long address,
 	return pfn_to_page(mm->machine, pte_pfn(a, pte));
 }
 
+/*
+ * MODEL: skeleton-invalidate-gen: the sample held the PTE lock from the
+ * PTE read to the insert; here it is dropped in between, so a count of
+ * invalidations that went up and back down meanwhile is caught by
+ * comparing invalidate_gen before the read and at the insert.
+ */
 struct page *msim_my_mmu_populate_page(struct msim_my_mmu *m,
 				       unsigned long address, int write)
 {
@@ -205,13 +211,7 @@ struct page *msim_my_mmu_populate_page(struct msim_my_mmu *m,
 			m->msim_populate_hook(m, address,
 					      m->msim_populate_hook_arg);
 
-		/*
-		 * The lock keeps the count of invalidates constant.
-		 * MODEL: skeleton-invalidate-gen: the sample held the PTE lock
-		 * from the PTE read to the insert; here it was dropped in
-		 * between, so a count that went up and back down meanwhile
-		 * is caught by the generation instead.
-		 */
+		/* The lock keeps the count of invalidates constant. */
 		spin_lock(&m->lock);
 		if (!ignore && (m->invalidates || m->invalidate_gen != gen)) {
 			page = ERR_PTR(-EAGAIN);

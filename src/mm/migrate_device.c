@@ -15,6 +15,12 @@
  * goes into src.  A page that can be locked at once is replaced by a
  * migration entry here already, sparing the rmap walk when, as usual, it
  * is mapped only here.
+ *
+ * MODEL: no-device-private: only system memory exists: no device-private
+ * or device-coherent pages, no swap entries for them, so a non-present
+ * PTE is never collected and MIGRATE_VMA_SELECT_SYSTEM is the only
+ * selection that collects anything (hmm_range_fault() never meets such a
+ * page either).
  */
 static unsigned long collect_one(struct migrate_vma *migrate,
 				 unsigned long addr, pte_t *ptep)
@@ -34,13 +40,7 @@ static unsigned long collect_one(struct migrate_vma *migrate,
 		migrate->cpages++;
 		return MIGRATE_PFN_MIGRATE;
 	}
-	/*
-	 * Swapped out, or already migrating: not ours to move.
-	 * MODEL: no-device-private: only system memory exists: no
-	 * device-private or device-coherent pages, no swap entries for them,
-	 * so MIGRATE_VMA_SELECT_SYSTEM is the only selection that collects
-	 * anything (and hmm_range_fault() never meets such a page).
-	 */
+	/* Swapped out, or already migrating: not ours to move. */
 	if (!pte_present(a, pte))
 		return 0;
 	if (!(migrate->flags & MIGRATE_VMA_SELECT_SYSTEM))
