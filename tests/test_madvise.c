@@ -5,7 +5,7 @@
  * dropping pages, ranges with holes, the argument checks in Linux's
  * order, and a split refused at vm.max_map_count turned into -EAGAIN.
  */
-#include "mmsim_test.h"
+#include "mmsim_vma_picture.h"
 
 #define RW (VM_READ | VM_WRITE)
 
@@ -125,22 +125,23 @@ static void test_advice_on_middle_splits_and_undo_merges_back(void **state)
 	mt_map_fixed(t->mm, BASE, 6 * p, PROT_RW);
 	assert_int_equal(
 		mt_madvise(t->mm, BASE + 2 * p, 2 * p, MADV_SEQUENTIAL), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbcc.", "rw- rw- rw-");
 	assert_int_equal(t->mm->map_count, 3);
 	assert_false(flags_at(t, BASE) & VM_SEQ_READ);
-	vma = assert_vma(t->mm, BASE + 2 * p, BASE + 4 * p, RW);
+	vma = mt_vma(t->mm, BASE + 2 * p);
 	assert_true(vma->vm_flags & VM_SEQ_READ);
 	assert_false(flags_at(t, BASE + 4 * p) & VM_SEQ_READ);
 
 	/* Growing it at one edge moves a page across. */
 	assert_int_equal(mt_madvise(t->mm, BASE + 4 * p, p, MADV_SEQUENTIAL),
 			 0);
-	assert_vma(t->mm, BASE + 2 * p, BASE + 5 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbbc.", "rw- rw- rw-");
 	assert_int_equal(t->mm->map_count, 3);
 
 	assert_int_equal(mt_madvise(t->mm, BASE + 2 * p, 3 * p, MADV_NORMAL),
 			 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaaaa.", "rw-");
 	assert_int_equal(t->mm->map_count, 1);
-	assert_vma(t->mm, BASE, BASE + 6 * p, RW);
 }
 
 /* Nothing to change, nothing to split (madvise_update_vma()). */
@@ -156,10 +157,12 @@ static void test_unchanged_flags_do_not_split(void **state)
 			 0);
 	assert_int_equal(mt_madvise(t->mm, BASE + 2 * p, p, MADV_DODUMP), 0);
 	assert_int_equal(mt_madvise(t->mm, BASE + 2 * p, p, MADV_WILLNEED), 0);
+	assert_vmas(t->mm, BASE - p, ".aaaaaa.");
 	assert_int_equal(t->mm->map_count, 1);
 
 	assert_int_equal(mt_madvise(t->mm, BASE, 6 * p, MADV_RANDOM), 0);
 	assert_int_equal(mt_madvise(t->mm, BASE + p, p, MADV_RANDOM), 0);
+	assert_vmas(t->mm, BASE - p, ".aaaaaa.");
 	assert_int_equal(t->mm->map_count, 1);
 }
 
@@ -183,7 +186,8 @@ static void test_dontneed_frees_pages_and_reads_back_zeros(void **state)
 	assert_int_equal(msim_nr_free_frames(t->m), free_before + 2);
 	assert_true(pte_none(mt_pte(t->mm, BASE + p)));
 	assert_true(pte_none(mt_pte(t->mm, BASE + 2 * p)));
-	vma = assert_vma(t->mm, BASE, BASE + 4 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".AaaA.", "rw-");
+	vma = mt_vma(t->mm, BASE);
 	assert_non_null(vma->anon_vma);
 	assert_int_equal(mt_committed(t->m), 4);
 
@@ -204,9 +208,11 @@ static void test_dontneed_clears_zero_page_mappings(void **state)
 	mt_map_fixed(t->mm, BASE, 2 * t->page, PROT_READ);
 	mt_touch(t->mm, BASE, 2 * t->page, MSIM_ACCESS_READ);
 	assert_false(pte_none(mt_pte(t->mm, BASE)));
+	assert_vmas(t->mm, BASE - t->page, ".AA.");
 	assert_int_equal(mt_madvise(t->mm, BASE, 2 * t->page, MADV_DONTNEED),
 			 0);
 	assert_true(pte_none(mt_pte(t->mm, BASE)));
+	assert_vmas(t->mm, BASE - t->page, ".aa.");
 	assert_int_equal(mt_pgtables(t->mm), 1);
 	assert_int_equal(msim_nr_free_frames(t->m), free_before);
 }
@@ -225,8 +231,10 @@ static void test_holes_get_advice_on_mapped_parts_and_enomem(void **state)
 	mt_map_fixed(t->mm, BASE + 3 * p, 2 * p, PROT_RW);
 	mt_map_fixed(t->mm, BASE + 6 * p, p, PROT_RW);
 
+	assert_vmas(t->mm, BASE - p, ".aa.bb.c.");
 	assert_int_equal(mt_madvise(t->mm, BASE, 7 * p, MADV_SEQUENTIAL),
 			 -ENOMEM);
+	assert_vmas(t->mm, BASE - p, ".aa.bb.c.");
 	assert_true(flags_at(t, BASE) & VM_SEQ_READ);
 	assert_true(flags_at(t, BASE + 3 * p) & VM_SEQ_READ);
 	assert_true(flags_at(t, BASE + 6 * p) & VM_SEQ_READ);
@@ -234,7 +242,7 @@ static void test_holes_get_advice_on_mapped_parts_and_enomem(void **state)
 	/* Starting in a hole, ending in the middle of C. */
 	assert_int_equal(mt_madvise(t->mm, BASE + 2 * p, 2 * p, MADV_RANDOM),
 			 -ENOMEM);
-	assert_vma(t->mm, BASE + 3 * p, BASE + 4 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aa.bc.d.", "rw- rw- rw- rw-");
 	assert_true(flags_at(t, BASE + 3 * p) & VM_RAND_READ);
 	assert_true(flags_at(t, BASE + 4 * p) & VM_SEQ_READ);
 	assert_true(flags_at(t, BASE) & VM_SEQ_READ);
@@ -247,8 +255,10 @@ static void test_holes_get_advice_on_mapped_parts_and_enomem(void **state)
 	/* DONTNEED across holes zaps what is mapped. */
 	mt_fill(t, BASE, 2, 1);
 	mt_fill(t, BASE + 3 * p, 2, 2);
+	assert_vmas(t->mm, BASE - p, ".AA.BC.d.");
 	assert_int_equal(mt_madvise(t->mm, BASE + p, 3 * p, MADV_DONTNEED),
 			 -ENOMEM);
+	assert_vmas(t->mm, BASE - p, ".Aa.bC.d.");
 	assert_int_equal(mt_rss(t->mm), 2);
 	mt_assert_filled(t, BASE, 1, 1);
 	mt_assert_filled(t, BASE + 4 * p, 1, 2);
@@ -268,6 +278,7 @@ static void test_no_vma_in_range_is_enomem(void **state)
 			 -ENOMEM);
 	assert_int_equal(mt_madvise(t->mm, BASE + 8 * p, p, MADV_RANDOM),
 			 -ENOMEM);
+	assert_vmas(t->mm, BASE - p, ".a...b.");
 	assert_false(flags_at(t, BASE) & VM_RAND_READ);
 	assert_false(flags_at(t, BASE + 4 * p) & VM_RAND_READ);
 }
@@ -312,7 +323,7 @@ static void test_length_is_rounded_up_and_must_not_wrap(void **state)
 
 	mt_map_fixed(t->mm, BASE, 3 * t->page, PROT_RW);
 	assert_int_equal(mt_madvise(t->mm, BASE, 1, MADV_SEQUENTIAL), 0);
-	assert_vma(t->mm, BASE, BASE + t->page, RW);
+	assert_vmas_prot(t->mm, BASE - t->page, ".abb.", "rw- rw-");
 	assert_true(flags_at(t, BASE) & VM_SEQ_READ);
 	/* A length that rounds up to 0, and one that wraps the range. */
 	assert_int_equal(mt_madvise(t->mm, BASE, ~0UL, MADV_SEQUENTIAL),
@@ -339,7 +350,7 @@ static void test_split_beyond_max_map_count_is_eagain(void **state)
 		mt_madvise(t->mm, BASE + 2 * p, 2 * p, MADV_SEQUENTIAL),
 		-EAGAIN);
 	assert_int_equal(mt_madvise(t->mm, BASE, p, MADV_SEQUENTIAL), -EAGAIN);
-	assert_vma(t->mm, BASE, BASE + 6 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaaaa.", "rw-");
 	/* The whole VMA needs no split. */
 	assert_int_equal(mt_madvise(t->mm, BASE, 6 * p, MADV_DONTFORK), 0);
 	assert_int_equal(t->mm->map_count, 1);
@@ -348,9 +359,8 @@ static void test_split_beyond_max_map_count_is_eagain(void **state)
 	assert_int_equal(
 		mt_madvise(t->mm, BASE + 2 * p, 2 * p, MADV_SEQUENTIAL),
 		-EAGAIN);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbbb.", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
-	assert_vma(t->mm, BASE, BASE + 2 * p, RW);
-	assert_vma(t->mm, BASE + 2 * p, BASE + 6 * p, RW);
 	assert_false(flags_at(t, BASE) & VM_SEQ_READ);
 	assert_false(flags_at(t, BASE + 2 * p) & VM_SEQ_READ);
 }

@@ -5,7 +5,7 @@
  * neighbours, VM_ACCOUNT and the commit charge, MAP_POPULATE, and the
  * limits (vm.max_map_count, overcommit).
  */
-#include "mmsim_test.h"
+#include "mmsim_vma_picture.h"
 
 /* State that a failed mmap must leave as it was. */
 struct snapshot {
@@ -146,7 +146,7 @@ static void test_hint_below_mmap_min_addr_is_rounded_up(void **state)
 
 	assert_int_equal(mt_mmap(t->mm, 0x1000, t->page, PROT_RW, ANON_PRIVATE),
 			 0x10000);
-	assert_vma(t->mm, 0x10000, 0x11000, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, 0x10000 - t->page, ".a.", "rw-");
 	/* An unaligned hint is rounded down to its page. */
 	assert_int_equal(
 		mt_mmap(t->mm, BASE + 0x123, t->page, PROT_READ, ANON_PRIVATE),
@@ -178,7 +178,7 @@ test_fixed_noreplace_over_mapping_is_eexist_and_keeps_it(void **state)
 			 -EEXIST);
 
 	assert_unchanged(t, &before);
-	assert_vma(t->mm, BASE, BASE + 4 * p, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - p, ".aAaa.", "rw-");
 	assert_int_equal(mt_read(t->mm, BASE + p, buf, sizeof(buf)), 0);
 	assert_memory_equal(buf, data, sizeof(data));
 
@@ -186,6 +186,7 @@ test_fixed_noreplace_over_mapping_is_eexist_and_keeps_it(void **state)
 	assert_int_equal(mt_mmap(t->mm, BASE + 4 * p, p, PROT_READ,
 				 ANON_PRIVATE | MAP_FIXED_NOREPLACE),
 			 BASE + 4 * p);
+	assert_vmas_prot(t->mm, BASE - p, ".aAaab.", "rw- r--");
 }
 
 static void test_longer_than_task_size_is_enomem(void **state)
@@ -227,11 +228,11 @@ static void test_map_fixed_replaces_part_of_a_mapping(void **state)
 	assert_int_equal(mt_committed(t->m), 4);
 	free_before = msim_nr_free_frames(t->m);
 
+	assert_vmas_prot(t->mm, BASE - p, ".AAAA.", "rw-");
+
 	mt_map_fixed(t->mm, BASE + p, 2 * p, PROT_READ);
+	assert_vmas_prot(t->mm, BASE - p, ".AbbC.", "rw- r-- rw-");
 	assert_int_equal(t->mm->map_count, 3);
-	assert_vma(t->mm, BASE, BASE + p, VM_READ | VM_WRITE);
-	assert_vma(t->mm, BASE + p, BASE + 3 * p, VM_READ);
-	assert_vma(t->mm, BASE + 3 * p, BASE + 4 * p, VM_READ | VM_WRITE);
 	assert_int_equal(mt_rss(t->mm), 2);
 	assert_int_equal(msim_nr_free_frames(t->m), free_before + 2);
 	/* Read-only is not charged: only the two writable pages are. */
@@ -245,7 +246,7 @@ static void test_map_fixed_replaces_part_of_a_mapping(void **state)
 	 * back into one, anon_vma and all. */
 	mt_map_fixed(t->mm, BASE + p, 2 * p, PROT_RW);
 	assert_int_equal(mt_committed(t->m), 4);
-	assert_vma(t->mm, BASE, BASE + 4 * p, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - p, ".AaaA.", "rw-");
 	mt_assert_filled(t, BASE + p, 2, 0);
 	mt_assert_filled(t, BASE, 1, 0xaa);
 	mt_assert_filled(t, BASE + 3 * p, 1, 0xaa);
@@ -263,12 +264,11 @@ static void test_map_fixed_replaces_several_mappings_and_holes(void **state)
 	mt_fill(t, BASE, 2, 1);
 	mt_fill(t, BASE + 5 * p, 2, 2);
 	assert_int_equal(mt_committed(t->m), 4);
+	assert_vmas_prot(t->mm, BASE - p, ".AA.b.CC.", "rw- r-- rw-");
 
 	mt_map_fixed(t->mm, BASE + p, 5 * p, PROT_NONE);
+	assert_vmas_prot(t->mm, BASE - p, ".AbbbbbC.", "rw- --- rw-");
 	assert_int_equal(t->mm->map_count, 3);
-	assert_vma(t->mm, BASE, BASE + p, VM_READ | VM_WRITE);
-	assert_vma(t->mm, BASE + p, BASE + 6 * p, 0);
-	assert_vma(t->mm, BASE + 6 * p, BASE + 7 * p, VM_READ | VM_WRITE);
 	assert_int_equal(mt_rss(t->mm), 2);
 	assert_int_equal(mt_committed(t->m), 2);
 	assert_int_equal(t->mm->total_vm, 7);
@@ -281,16 +281,17 @@ static void test_adjacent_compatible_mappings_merge(void **state)
 
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_RW);
 	mt_map_fixed(t->mm, BASE + 4 * p, 2 * p, PROT_RW);
+	assert_vmas_prot(t->mm, BASE - 2 * p, "..aa..bb..", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
 	/* Filling the hole joins all three into one. */
 	mt_map_fixed(t->mm, BASE + 2 * p, 2 * p, PROT_RW);
+	assert_vmas_prot(t->mm, BASE - 2 * p, "..aaaaaa..", "rw-");
 	assert_int_equal(t->mm->map_count, 1);
-	assert_vma(t->mm, BASE, BASE + 6 * p, VM_READ | VM_WRITE);
 	assert_int_equal(mt_committed(t->m), 6);
 	/* Extending at either end merges too. */
 	mt_map_fixed(t->mm, BASE - p, p, PROT_RW);
 	mt_map_fixed(t->mm, BASE + 6 * p, p, PROT_RW);
-	assert_vma(t->mm, BASE - p, BASE + 7 * p, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - 2 * p, ".aaaaaaaa.", "rw-");
 	assert_int_equal(t->mm->total_vm, 8);
 }
 
@@ -304,7 +305,8 @@ static void test_new_range_merges_with_written_neighbour(void **state)
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_RW);
 	mt_fill(t, BASE, 2, 7);
 	mt_map_fixed(t->mm, BASE + 2 * p, 2 * p, PROT_RW);
-	vma = assert_vma(t->mm, BASE, BASE + 4 * p, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - p, ".AAaa.", "rw-");
+	vma = mt_vma(t->mm, BASE);
 	assert_non_null(vma->anon_vma);
 	mt_assert_filled(t, BASE, 2, 7);
 }
@@ -324,14 +326,15 @@ static void test_new_range_between_different_anon_vmas_merges_left(void **state)
 	mt_map_fixed(t->mm, BASE + 3 * p, 2 * p, PROT_RW);
 	mt_fill(t, BASE, 2, 1);
 	mt_fill(t, BASE + 3 * p, 2, 2);
+	assert_vmas_prot(t->mm, BASE - p, ".AA.BB.", "rw- rw-");
 	assert_ptr_not_equal(mt_vma(t->mm, BASE)->anon_vma,
 			     mt_vma(t->mm, BASE + 3 * p)->anon_vma);
 
 	mt_map_fixed(t->mm, BASE + 2 * p, p, PROT_RW);
+	assert_vmas_prot(t->mm, BASE - p, ".AAaBB.", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
-	left = assert_vma(t->mm, BASE, BASE + 3 * p, VM_READ | VM_WRITE);
-	right = assert_vma(t->mm, BASE + 3 * p, BASE + 5 * p,
-			   VM_READ | VM_WRITE);
+	left = mt_vma(t->mm, BASE);
+	right = mt_vma(t->mm, BASE + 3 * p);
 	assert_ptr_not_equal(left->anon_vma, right->anon_vma);
 	mt_assert_filled(t, BASE, 2, 1);
 	mt_assert_filled(t, BASE + 3 * p, 2, 2);
@@ -346,6 +349,7 @@ static void test_different_protections_do_not_merge(void **state)
 	mt_map_fixed(t->mm, BASE + p, p, PROT_READ);
 	mt_map_fixed(t->mm, BASE + 2 * p, p, PROT_READ | PROT_EXEC);
 	mt_map_fixed(t->mm, BASE + 3 * p, p, PROT_NONE);
+	assert_vmas_prot(t->mm, BASE - p, ".abcd.", "rw- r-- r-x ---");
 	assert_int_equal(t->mm->map_count, 4);
 }
 
@@ -359,9 +363,10 @@ static void test_noreserve_does_not_merge_with_accounted(void **state)
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_RW);
 	mt_map(t->mm, BASE + 2 * p, 2 * p, PROT_RW,
 	       ANON_PRIVATE | MAP_FIXED | MAP_NORESERVE);
+	assert_vmas_prot(t->mm, BASE - p, ".aabb.", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
-	a = assert_vma(t->mm, BASE, BASE + 2 * p, VM_READ | VM_WRITE);
-	b = assert_vma(t->mm, BASE + 2 * p, BASE + 4 * p, VM_READ | VM_WRITE);
+	a = mt_vma(t->mm, BASE);
+	b = mt_vma(t->mm, BASE + 2 * p);
 	assert_true(a->vm_flags & VM_ACCOUNT);
 	assert_false(a->vm_flags & VM_NORESERVE);
 	assert_false(b->vm_flags & VM_ACCOUNT);
@@ -371,7 +376,7 @@ static void test_noreserve_does_not_merge_with_accounted(void **state)
 	/* Two NORESERVE mappings do merge. */
 	mt_map(t->mm, BASE + 4 * p, p, PROT_RW,
 	       ANON_PRIVATE | MAP_FIXED | MAP_NORESERVE);
-	assert_vma(t->mm, BASE + 2 * p, BASE + 5 * p, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbb.", "rw- rw-");
 }
 
 /* accountable_mapping(): private, writable, not NORESERVE. */
@@ -410,6 +415,8 @@ static void test_vm_account_only_for_private_writable(void **state)
 		charged += cases[i].account ? 3 : 0;
 		assert_int_equal(mt_committed(t->m), charged);
 	}
+	assert_vmas_prot(t->mm, BASE - p, ".aaa.bbb.ccc.ddd.eee.fff.ggg.",
+			 "rw- -w- rwx r-- r-x --- rw-");
 }
 
 /* MAP_POPULATE on a writable mapping: every page faulted for write now. */
@@ -497,6 +504,7 @@ static void test_map_count_limit_is_enomem(void **state)
 	t->m->sysctl_max_map_count = 3;
 	for (i = 0; i < 4; i++)
 		mt_map_fixed(t->mm, BASE + 2 * i * p, p, PROT_READ);
+	assert_vmas(t->mm, BASE - p, ".a.b.c.d.");
 	assert_int_equal(t->mm->map_count, 4);
 	before = snap(t);
 
@@ -513,6 +521,7 @@ static void test_map_count_limit_is_enomem(void **state)
 	/* Below the limit again, mmap works. */
 	assert_int_equal(mt_munmap(t->mm, BASE, p), 0);
 	mt_map_fixed(t->mm, BASE + 8 * p, p, PROT_READ);
+	assert_vmas(t->mm, BASE - p, "...a.b.c.d.");
 }
 
 /*
@@ -570,8 +579,8 @@ static void test_map_stack_gets_nohugepage_and_does_not_merge(void **state)
 	mt_map_fixed(t->mm, BASE, t->page, PROT_RW);
 	mt_map(t->mm, BASE + t->page, t->page, PROT_RW,
 	       ANON_PRIVATE | MAP_FIXED | MAP_STACK);
-	vma = assert_vma(t->mm, BASE + t->page, BASE + 2 * t->page,
-			 VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - t->page, ".ab.", "rw- rw-");
+	vma = mt_vma(t->mm, BASE + t->page);
 	assert_true(vma->vm_flags & VM_NOHUGEPAGE);
 	assert_false(vma->vm_flags & VM_GROWSDOWN);
 	assert_false(mt_vma(t->mm, BASE)->vm_flags & VM_NOHUGEPAGE);
@@ -585,6 +594,7 @@ static void test_coldfire_map_stack_is_an_ordinary_mapping(void **state)
 	mt_map_fixed(t->mm, CF_UNMAPPED_BASE, t->page, PROT_RW);
 	mt_map(t->mm, CF_UNMAPPED_BASE + t->page, t->page, PROT_RW,
 	       ANON_PRIVATE | MAP_FIXED | MAP_STACK);
+	assert_vmas_prot(t->mm, CF_UNMAPPED_BASE - t->page, ".aa.", "rw-");
 	assert_int_equal(t->mm->map_count, 1);
 	assert_false(mt_vma(t->mm, CF_UNMAPPED_BASE)->vm_flags & VM_NOHUGEPAGE);
 }
@@ -596,13 +606,55 @@ static void test_coldfire_length_rounds_up_to_8k_page(void **state)
 
 	assert_int_equal(mt_mmap(t->mm, 0, 1, PROT_RW, ANON_PRIVATE),
 			 CF_UNMAPPED_BASE);
-	assert_vma(t->mm, CF_UNMAPPED_BASE, CF_UNMAPPED_BASE + 8 * KiB,
-		   VM_READ | VM_WRITE);
+	assert_int_equal(t->page, 8 * KiB);
+	assert_vmas_prot(t->mm, CF_UNMAPPED_BASE - t->page, ".a.", "rw-");
 	assert_int_equal(t->mm->total_vm, 1);
 	assert_int_equal(mt_committed(t->m), 1);
 	assert_int_equal(mt_mmap(t->mm, CF_UNMAPPED_BASE + 0x1000, t->page,
 				 PROT_RW, ANON_PRIVATE | MAP_FIXED),
 			 -EINVAL);
+}
+
+/*
+ * The pictures the tests above draw (mmsim_vma_picture.h) see every
+ * difference they claim to: a boundary, a hole, a present PTE, an access
+ * bit.  And pictures that no layout could give are refused as such.
+ */
+static void test_vma_pictures_tell_layouts_apart(void **state)
+{
+	struct mt *t = *state;
+	unsigned long p = t->page;
+	struct mt_picture pic;
+
+	mt_map_fixed(t->mm, BASE, 2 * p, PROT_RW);
+	mt_map_fixed(t->mm, BASE + 2 * p, p, PROT_READ);
+	mt_touch(t->mm, BASE + p, p, MSIM_ACCESS_WRITE);
+	assert_true(mt_vmas_match(t->mm, BASE - p, ".aAb.", "rw- r--", &pic));
+	assert_true(
+		mt_vmas_match(t->mm, BASE - p, ".aAb.", " rw-   r-- ", &pic));
+	assert_true(mt_vmas_match(t->mm, BASE, "aAb", NULL, &pic));
+
+	assert_false(mt_vmas_match(t->mm, BASE - p, ".aab.", NULL, &pic));
+	assert_false(mt_vmas_match(t->mm, BASE - p, ".AAb.", NULL, &pic));
+	assert_false(mt_vmas_match(t->mm, BASE - p, ".aAa.", NULL, &pic));
+	assert_false(mt_vmas_match(t->mm, BASE - p, ".aAbb", NULL, &pic));
+	assert_false(mt_vmas_match(t->mm, BASE - p, "aaAb.", NULL, &pic));
+	assert_false(mt_vmas_match(t->mm, BASE - p, ".a.b.", NULL, &pic));
+	assert_false(mt_vmas_match(t->mm, BASE - p, ".aAb.", "rw- rw-", &pic));
+	assert_false(mt_vmas_match(t->mm, BASE - p, ".aAb.", "rw-", &pic));
+	assert_false(
+		mt_vmas_match(t->mm, BASE - p, ".aAb.", "rw- r-- r--", &pic));
+	assert_string_equal(pic.pages, ".aAb.");
+	assert_string_equal(pic.prots, "rw- r--");
+
+	assert_null(mt_picture_invalid(".aAb."));
+	assert_null(mt_picture_invalid("aa.b.CC"));
+	assert_non_null(mt_picture_invalid(""));
+	assert_non_null(mt_picture_invalid(".b."));
+	assert_non_null(mt_picture_invalid(".bBa."));
+	assert_non_null(mt_picture_invalid(".a.a."));
+	assert_non_null(mt_picture_invalid(".aba."));
+	assert_non_null(mt_picture_invalid(".a-b."));
 }
 
 int main(void)
@@ -636,6 +688,7 @@ int main(void)
 		mt_test_coldfire(
 			test_coldfire_map_stack_is_an_ordinary_mapping),
 		mt_test_coldfire(test_coldfire_length_rounds_up_to_8k_page),
+		mt_test(test_vma_pictures_tell_layouts_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

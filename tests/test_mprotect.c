@@ -7,7 +7,7 @@
  * (write-protected, made writable again without a fault when the page is
  * exclusive, the zero page never writable, PROT_NONE inaccessible).
  */
-#include "mmsim_test.h"
+#include "mmsim_vma_picture.h"
 
 #define RW (VM_READ | VM_WRITE)
 
@@ -36,11 +36,10 @@ static void test_middle_of_vma_splits_into_three(void **state)
 	unsigned long p = t->page;
 
 	mt_map_fixed(t->mm, BASE, 6 * p, PROT_RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaaaa.", "rw-");
 	assert_int_equal(mt_mprotect(t->mm, BASE + 2 * p, 2 * p, PROT_READ), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbcc.", "rw- r-- rw-");
 	assert_int_equal(t->mm->map_count, 3);
-	assert_vma(t->mm, BASE, BASE + 2 * p, RW);
-	assert_vma(t->mm, BASE + 2 * p, BASE + 4 * p, VM_READ);
-	assert_vma(t->mm, BASE + 4 * p, BASE + 6 * p, RW);
 	assert_int_equal(t->mm->total_vm, 6);
 	assert_int_equal(t->mm->data_vm, 4);
 }
@@ -54,10 +53,11 @@ static void test_whole_vma_change_merges_with_both_neighbours(void **state)
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_READ);
 	mt_map_fixed(t->mm, BASE + 4 * p, 2 * p, PROT_READ);
 	mt_map_fixed(t->mm, BASE + 2 * p, 2 * p, PROT_RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbcc.", "r-- rw- r--");
 	assert_int_equal(t->mm->map_count, 3);
 	assert_int_equal(mt_mprotect(t->mm, BASE + 2 * p, 2 * p, PROT_READ), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaaaa.", "r--");
 	assert_int_equal(t->mm->map_count, 1);
-	assert_vma(t->mm, BASE, BASE + 6 * p, VM_READ);
 	assert_int_equal(mt_committed(t->m), 0);
 }
 
@@ -71,13 +71,14 @@ static void test_range_over_several_vmas_merges_them_all(void **state)
 	for (i = 0; i < 4; i++)
 		mt_map_fixed(t->mm, BASE + 2 * i * p, 2 * p,
 			     i & 1 ? PROT_RW : PROT_READ);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbccdd.", "r-- rw- r-- rw-");
 	assert_int_equal(t->mm->map_count, 4);
 	assert_int_equal(mt_mprotect(t->mm, BASE, 8 * p, PROT_READ), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaaaaaa.", "r--");
 	assert_int_equal(t->mm->map_count, 1);
-	assert_vma(t->mm, BASE, BASE + 8 * p, VM_READ);
 	assert_int_equal(mt_committed(t->m), 0);
 	assert_int_equal(mt_mprotect(t->mm, BASE, 8 * p, PROT_RW), 0);
-	assert_vma(t->mm, BASE, BASE + 8 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaaaaaa.", "rw-");
 	assert_int_equal(mt_committed(t->m), 8);
 }
 
@@ -96,14 +97,15 @@ static void test_written_neighbours_share_anon_vma_and_merge(void **state)
 	mt_map_fixed(t->mm, BASE + 2 * p, 2 * p, PROT_RW | PROT_EXEC);
 	fill(t, BASE, 2, 0x0a);
 	fill(t, BASE + 2 * p, 2, 0x0b);
+	assert_vmas_prot(t->mm, BASE - p, ".AABB.", "rw- rwx");
 	a = mt_vma(t->mm, BASE);
 	b = mt_vma(t->mm, BASE + 2 * p);
 	assert_non_null(a->anon_vma);
 	assert_ptr_equal(a->anon_vma, b->anon_vma);
 
 	assert_int_equal(mt_mprotect(t->mm, BASE + 2 * p, 2 * p, PROT_RW), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".AAAA.", "rw-");
 	assert_int_equal(t->mm->map_count, 1);
-	assert_vma(t->mm, BASE, BASE + 4 * p, RW);
 	assert_int_equal(first_byte(t, BASE), 0x0a);
 	assert_int_equal(first_byte(t, BASE + 3 * p), 0x0b);
 }
@@ -120,10 +122,10 @@ static void test_separately_written_vmas_do_not_merge(void **state)
 	fill(t, BASE, 1, 1);
 	fill(t, BASE + 2 * p, 1, 2);
 	mt_map_fixed(t->mm, BASE + p, p, PROT_READ);
+	assert_vmas_prot(t->mm, BASE - p, ".AbC.", "rw- r-- rw-");
 	assert_int_equal(mt_mprotect(t->mm, BASE + p, p, PROT_RW), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".AaB.", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
-	assert_vma(t->mm, BASE, BASE + 2 * p, RW);
-	assert_vma(t->mm, BASE + 2 * p, BASE + 3 * p, RW);
 }
 
 /* A range that wraps past the top of the address space. */
@@ -137,7 +139,7 @@ static void test_wrapping_range_is_enomem(void **state)
 		-ENOMEM);
 	/* Rounds up to zero: the same. */
 	assert_int_equal(mt_mprotect(t->mm, BASE, ~0UL, PROT_READ), -ENOMEM);
-	assert_vma(t->mm, BASE, BASE + t->page, RW);
+	assert_vmas_prot(t->mm, BASE - t->page, ".a.", "rw-");
 }
 
 /* A range touching one end of a VMA merges that part into the neighbour. */
@@ -148,11 +150,12 @@ static void test_edge_of_vma_moves_into_neighbour(void **state)
 
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_READ);
 	mt_map_fixed(t->mm, BASE + 2 * p, 4 * p, PROT_RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbbb.", "r-- rw-");
 	assert_int_equal(mt_mprotect(t->mm, BASE + 2 * p, p, PROT_READ), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aaabbb.", "r-- rw-");
 	assert_int_equal(t->mm->map_count, 2);
-	assert_vma(t->mm, BASE, BASE + 3 * p, VM_READ);
-	assert_vma(t->mm, BASE + 3 * p, BASE + 6 * p, RW);
 	assert_int_equal(mt_mprotect(t->mm, BASE + 5 * p, p, PROT_READ), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aaabbc.", "r-- rw- r--");
 	assert_int_equal(t->mm->map_count, 3);
 	assert_int_equal(mt_committed(t->m), 2);
 }
@@ -173,13 +176,10 @@ static void test_hole_in_range_changes_only_what_precedes_it(void **state)
 
 	assert_int_equal(mt_mprotect(t->mm, BASE + p, 3 * p, PROT_READ),
 			 -ENOMEM);
-	assert_vma(t->mm, BASE, BASE + p, RW);
-	assert_vma(t->mm, BASE + p, BASE + 2 * p, VM_READ);
-	assert_vma(t->mm, BASE + 3 * p, BASE + 5 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".ab.cc.", "rw- r-- rw-");
 
 	assert_int_equal(mt_mprotect(t->mm, BASE, 5 * p, PROT_NONE), -ENOMEM);
-	assert_vma(t->mm, BASE, BASE + 2 * p, 0);
-	assert_vma(t->mm, BASE + 3 * p, BASE + 5 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aa.bb.", "--- rw-");
 	assert_int_equal(mt_committed(t->m), 2);
 }
 
@@ -191,7 +191,7 @@ static void test_range_ending_in_hole_changes_vma_and_fails(void **state)
 
 	mt_map_fixed(t->mm, BASE, 2 * p, PROT_RW);
 	assert_int_equal(mt_mprotect(t->mm, BASE, 4 * p, PROT_READ), -ENOMEM);
-	assert_vma(t->mm, BASE, BASE + 2 * p, VM_READ);
+	assert_vmas_prot(t->mm, BASE - p, ".aa.", "r--");
 }
 
 static void test_range_starting_in_hole_changes_nothing(void **state)
@@ -201,7 +201,7 @@ static void test_range_starting_in_hole_changes_nothing(void **state)
 
 	mt_map_fixed(t->mm, BASE + p, 2 * p, PROT_RW);
 	assert_int_equal(mt_mprotect(t->mm, BASE, 3 * p, PROT_READ), -ENOMEM);
-	assert_vma(t->mm, BASE + p, BASE + 3 * p, RW);
+	assert_vmas_prot(t->mm, BASE, ".aa.", "rw-");
 	assert_int_equal(mt_committed(t->m), 2);
 	/* Nothing mapped at all in the range. */
 	assert_int_equal(mt_mprotect(t->mm, BASE + 8 * p, p, PROT_READ),
@@ -216,7 +216,7 @@ static void test_unaligned_start_is_einval(void **state)
 	mt_map_fixed(t->mm, BASE, 2 * t->page, PROT_RW);
 	assert_int_equal(mt_mprotect(t->mm, BASE + 0x800, t->page, PROT_READ),
 			 -EINVAL);
-	assert_vma(t->mm, BASE, BASE + 2 * t->page, RW);
+	assert_vmas_prot(t->mm, BASE - t->page, ".aa.", "rw-");
 }
 
 /* len 0 returns before the range or the protection is looked at. */
@@ -239,10 +239,10 @@ static void test_unknown_prot_bits_are_einval(void **state)
 	assert_int_equal(mt_mprotect(t->mm, BASE, t->page, 0x10), -EINVAL);
 	assert_int_equal(mt_mprotect(t->mm, BASE, t->page, PROT_READ | 0x40),
 			 -EINVAL);
-	assert_vma(t->mm, BASE, BASE + t->page, RW);
+	assert_vmas_prot(t->mm, BASE - t->page, ".a.", "rw-");
 	/* PROT_SEM (0x8) is valid on x86 and changes nothing by itself. */
 	assert_int_equal(mt_mprotect(t->mm, BASE, t->page, PROT_READ | 0x8), 0);
-	assert_vma(t->mm, BASE, BASE + t->page, VM_READ);
+	assert_vmas_prot(t->mm, BASE - t->page, ".a.", "r--");
 }
 
 static void test_growsdown_with_growsup_is_einval(void **state)
@@ -257,7 +257,7 @@ static void test_growsdown_with_growsup_is_einval(void **state)
 	assert_int_equal(mt_mprotect(t->mm, BASE, 0,
 				     PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP),
 			 -EINVAL);
-	assert_vma(t->mm, BASE, BASE + t->page, RW);
+	assert_vmas_prot(t->mm, BASE - t->page, ".a.", "rw-");
 }
 
 /*
@@ -282,7 +282,7 @@ static void test_growsdown_on_ordinary_vma_is_einval(void **state)
 			 -ENOMEM);
 	assert_int_equal(
 		mt_mprotect(t->mm, BASE, 0, PROT_READ | PROT_GROWSDOWN), 0);
-	assert_vma(t->mm, BASE, BASE + t->page, RW);
+	assert_vmas_prot(t->mm, BASE - t->page, ".a.", "rw-");
 }
 
 /* Untouched (no anon_vma): going read-only drops VM_ACCOUNT and charge. */
@@ -295,7 +295,8 @@ static void test_rw_to_r_on_untouched_vma_drops_vm_account(void **state)
 	mt_map_fixed(t->mm, BASE, 4 * p, PROT_RW);
 	assert_int_equal(mt_committed(t->m), 4);
 	assert_int_equal(mt_mprotect(t->mm, BASE, 4 * p, PROT_READ), 0);
-	vma = assert_vma(t->mm, BASE, BASE + 4 * p, VM_READ);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaa.", "r--");
+	vma = mt_vma(t->mm, BASE);
 	assert_false(vma->vm_flags & VM_ACCOUNT);
 	assert_int_equal(mt_committed(t->m), 0);
 	assert_int_equal(t->mm->data_vm, 0);
@@ -315,13 +316,15 @@ static void test_rw_r_rw_of_untouched_middle_merges_back(void **state)
 
 	mt_map_fixed(t->mm, BASE, 6 * p, PROT_RW);
 	assert_int_equal(mt_mprotect(t->mm, BASE + 2 * p, 2 * p, PROT_READ), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aabbcc.", "rw- r-- rw-");
 	assert_int_equal(t->mm->map_count, 3);
 	assert_int_equal(mt_committed(t->m), 4);
 	assert_false(mt_vma(t->mm, BASE + 2 * p)->vm_flags & VM_ACCOUNT);
 
 	assert_int_equal(mt_mprotect(t->mm, BASE + 2 * p, 2 * p, PROT_RW), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaaaa.", "rw-");
 	assert_int_equal(t->mm->map_count, 1);
-	vma = assert_vma(t->mm, BASE, BASE + 6 * p, RW);
+	vma = mt_vma(t->mm, BASE);
 	assert_true(vma->vm_flags & VM_ACCOUNT);
 	assert_int_equal(mt_committed(t->m), 6);
 	assert_int_equal(t->mm->data_vm, 6);
@@ -342,16 +345,17 @@ static void test_written_piece_keeps_vm_account_when_read_only(void **state)
 	assert_non_null(mt_vma(t->mm, BASE)->anon_vma);
 
 	assert_int_equal(mt_mprotect(t->mm, BASE + 2 * p, 2 * p, PROT_READ), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".aaBbcc.", "rw- r-- rw-");
 	assert_int_equal(t->mm->map_count, 3);
-	vma = assert_vma(t->mm, BASE + 2 * p, BASE + 4 * p, VM_READ);
+	vma = mt_vma(t->mm, BASE + 2 * p);
 	assert_true(vma->vm_flags & VM_ACCOUNT);
 	assert_int_equal(mt_committed(t->m), 6);
 	assert_int_equal(first_byte(t, BASE + 2 * p), 0x42);
 
 	assert_int_equal(mt_mprotect(t->mm, BASE + 2 * p, 2 * p, PROT_RW), 0);
 	assert_int_equal(mt_committed(t->m), 6);
+	assert_vmas_prot(t->mm, BASE - p, ".aaAaaa.", "rw-");
 	assert_int_equal(t->mm->map_count, 1);
-	assert_vma(t->mm, BASE, BASE + 6 * p, RW);
 	assert_int_equal(first_byte(t, BASE + 2 * p), 0x42);
 }
 
@@ -364,12 +368,14 @@ static void test_r_to_rw_charges_commit(void **state)
 	mt_map_fixed(t->mm, BASE, 4 * p, PROT_READ);
 	assert_int_equal(mt_committed(t->m), 0);
 	assert_int_equal(mt_mprotect(t->mm, BASE + p, 2 * p, PROT_RW), 0);
-	vma = assert_vma(t->mm, BASE + p, BASE + 3 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".abbc.", "r-- rw- r--");
+	vma = mt_vma(t->mm, BASE + p);
 	assert_true(vma->vm_flags & VM_ACCOUNT);
 	assert_int_equal(mt_committed(t->m), 2);
 	/* Already writable and accounted: no second charge. */
 	assert_int_equal(
 		mt_mprotect(t->mm, BASE + p, 2 * p, PROT_RW | PROT_EXEC), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".abbc.", "r-- rwx r--");
 	assert_int_equal(mt_committed(t->m), 2);
 }
 
@@ -398,7 +404,8 @@ static void test_r_to_rw_with_noreserve_is_not_charged(void **state)
 	mt_map(t->mm, BASE, 4 * p, PROT_READ,
 	       ANON_PRIVATE | MAP_FIXED | MAP_NORESERVE);
 	assert_int_equal(mt_mprotect(t->mm, BASE, 4 * p, PROT_RW), 0);
-	vma = assert_vma(t->mm, BASE, BASE + 4 * p, RW);
+	assert_vmas_prot(t->mm, BASE - p, ".aaaa.", "rw-");
+	vma = mt_vma(t->mm, BASE);
 	assert_false(vma->vm_flags & VM_ACCOUNT);
 	assert_true(vma->vm_flags & VM_NORESERVE);
 	assert_int_equal(mt_committed(t->m), 0);
@@ -528,6 +535,7 @@ static void test_coldfire_protection_changes_reach_ptes(void **state)
 	fill(t, CF_UNMAPPED_BASE, 2, 0x11);
 	assert_int_equal(
 		mt_mprotect(t->mm, CF_UNMAPPED_BASE, t->page, PROT_READ), 0);
+	assert_vmas_prot(t->mm, CF_UNMAPPED_BASE - t->page, ".AB.", "r-- rw-");
 	assert_int_equal(t->mm->map_count, 2);
 	pte = mt_pte(t->mm, CF_UNMAPPED_BASE);
 	assert_false(pte_write(a, pte));
@@ -536,6 +544,7 @@ static void test_coldfire_protection_changes_reach_ptes(void **state)
 
 	assert_int_equal(
 		mt_mprotect(t->mm, CF_UNMAPPED_BASE, t->page, PROT_NONE), 0);
+	assert_vmas_prot(t->mm, CF_UNMAPPED_BASE - t->page, ".AB.", "--- rw-");
 	pte = mt_pte(t->mm, CF_UNMAPPED_BASE);
 	assert_true(pte_present(a, pte));
 	assert_false(pte_val(pte) & a->pte.read);

@@ -4,7 +4,7 @@
  * cutting through several, and giving back everything the range held:
  * frames, page tables, commit charge; and the map count limit on a split.
  */
-#include "mmsim_test.h"
+#include "mmsim_vma_picture.h"
 
 static void fill(struct mt *t, unsigned long addr, unsigned long pages,
 		 unsigned char byte)
@@ -32,7 +32,7 @@ static void test_unaligned_start_is_einval(void **state)
 	mt_map_fixed(t->mm, BASE, 2 * t->page, PROT_RW);
 	assert_int_equal(mt_munmap(t->mm, BASE + 0x800, t->page), -EINVAL);
 	assert_int_equal(mt_munmap(t->mm, BASE + 1, t->page), -EINVAL);
-	assert_vma(t->mm, BASE, BASE + 2 * t->page, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - t->page, ".aa.", "rw-");
 }
 
 static void test_zero_length_is_einval(void **state)
@@ -43,7 +43,7 @@ static void test_zero_length_is_einval(void **state)
 	assert_int_equal(mt_munmap(t->mm, BASE, 0), -EINVAL);
 	/* Even where nothing is mapped. */
 	assert_int_equal(mt_munmap(t->mm, BASE + 16 * t->page, 0), -EINVAL);
-	assert_vma(t->mm, BASE, BASE + t->page, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - t->page, ".a.", "rw-");
 }
 
 static void test_range_beyond_task_size_is_einval(void **state)
@@ -67,8 +67,7 @@ static void test_length_is_rounded_up_to_pages(void **state)
 
 	mt_map_fixed(t->mm, BASE, 3 * t->page, PROT_RW);
 	assert_int_equal(mt_munmap(t->mm, BASE, t->page + 1), 0);
-	assert_vma(t->mm, BASE + 2 * t->page, BASE + 3 * t->page,
-		   VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - t->page, "...a.", "rw-");
 	assert_int_equal(t->mm->map_count, 1);
 }
 
@@ -81,12 +80,12 @@ static void test_unmapping_a_hole_succeeds_and_changes_nothing(void **state)
 	mt_map_fixed(t->mm, BASE + 4 * p, p, PROT_RW);
 	assert_int_equal(mt_munmap(t->mm, BASE + p, 3 * p), 0);
 	assert_int_equal(mt_munmap(t->mm, BASE + 64 * p, 8 * p), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".a...b.", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
-	assert_vma(t->mm, BASE, BASE + p, VM_READ | VM_WRITE);
-	assert_vma(t->mm, BASE + 4 * p, BASE + 5 * p, VM_READ | VM_WRITE);
 	/* On an empty mm too. */
 	assert_int_equal(mt_munmap(t->mm, BASE, 5 * p), 0);
 	assert_int_equal(mt_munmap(t->mm, BASE, 5 * p), 0);
+	assert_vmas(t->mm, BASE - p, ".......");
 	assert_int_equal(t->mm->map_count, 0);
 }
 
@@ -101,11 +100,13 @@ static void test_middle_of_vma_splits_it_in_two(void **state)
 	mt_map_fixed(t->mm, BASE, 6 * p, PROT_RW);
 	for (i = 0; i < 6; i++)
 		fill(t, BASE + i * p, 1, (unsigned char)(0x10 + i));
+	assert_vmas_prot(t->mm, BASE - p, ".AAAAAA.", "rw-");
 	assert_int_equal(mt_munmap(t->mm, BASE + 2 * p, 2 * p), 0);
 
+	assert_vmas_prot(t->mm, BASE - p, ".AA..BB.", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
-	lo = assert_vma(t->mm, BASE, BASE + 2 * p, VM_READ | VM_WRITE);
-	hi = assert_vma(t->mm, BASE + 4 * p, BASE + 6 * p, VM_READ | VM_WRITE);
+	lo = mt_vma(t->mm, BASE);
+	hi = mt_vma(t->mm, BASE + 4 * p);
 	assert_int_equal(lo->vm_flags, hi->vm_flags);
 	/* Both halves keep the pages through the shared anon_vma. */
 	assert_ptr_equal(lo->anon_vma, hi->anon_vma);
@@ -128,13 +129,13 @@ static void test_range_spanning_several_vmas_and_holes(void **state)
 	mt_map_fixed(t->mm, BASE + 6 * p, 4 * p, PROT_RW);
 	fill(t, BASE, 3, 0xa);
 	fill(t, BASE + 6 * p, 4, 0xc);
+	assert_vmas_prot(t->mm, BASE - p, ".AAA.bbCCCC.", "rw- r-- rw-");
 	assert_int_equal(mt_rss(t->mm), 7);
 
 	/* From the middle of A to the middle of C. */
 	assert_int_equal(mt_munmap(t->mm, BASE + p, 7 * p), 0);
+	assert_vmas_prot(t->mm, BASE - p, ".A.......BB.", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
-	assert_vma(t->mm, BASE, BASE + p, VM_READ | VM_WRITE);
-	assert_vma(t->mm, BASE + 8 * p, BASE + 10 * p, VM_READ | VM_WRITE);
 	assert_unmapped(t->mm, BASE + p, BASE + 8 * p);
 	assert_int_equal(mt_rss(t->mm), 3);
 	assert_int_equal(t->mm->total_vm, 3);
@@ -245,21 +246,23 @@ static void test_hole_punch_at_map_count_limit_is_enomem(void **state)
 	t->m->sysctl_max_map_count = 2;
 
 	assert_int_equal(mt_munmap(t->mm, BASE + 2 * p, 2 * p), -ENOMEM);
+	assert_vmas_prot(t->mm, BASE - p, ".AAAAAAAA.b.", "rw- r--");
 	assert_int_equal(t->mm->map_count, 2);
-	assert_vma(t->mm, BASE, BASE + 8 * p, VM_READ | VM_WRITE);
 	assert_int_equal(mt_rss(t->mm), 8);
 	assert_int_equal(first_byte(t, BASE + 2 * p), 0x77);
 
 	/* Head and tail: no new VMA. */
 	assert_int_equal(mt_munmap(t->mm, BASE, p), 0);
 	assert_int_equal(mt_munmap(t->mm, BASE + 7 * p, p), 0);
-	assert_vma(t->mm, BASE + p, BASE + 7 * p, VM_READ | VM_WRITE);
+	assert_vmas_prot(t->mm, BASE - p, "..AAAAAA..b.", "rw- r--");
 	/* Across the end of one VMA and the start of the next. */
 	assert_int_equal(mt_munmap(t->mm, BASE + 6 * p, 4 * p), 0);
+	assert_vmas_prot(t->mm, BASE - p, "..AAAAA.....", "rw-");
 	assert_int_equal(t->mm->map_count, 1);
 
 	/* Below the limit, the hole is made. */
 	assert_int_equal(mt_munmap(t->mm, BASE + 3 * p, p), 0);
+	assert_vmas_prot(t->mm, BASE - p, "..AA.BB.....", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
 }
 
@@ -289,6 +292,7 @@ static void test_coldfire_munmap_frees_frames_and_table(void **state)
 	mt_touch(t->mm, CF_UNMAPPED_BASE, 4 * p, MSIM_ACCESS_WRITE);
 	assert_int_equal(msim_nr_free_frames(t->m), baseline - 4 - 1);
 	assert_int_equal(mt_munmap(t->mm, CF_UNMAPPED_BASE + p, 2 * p), 0);
+	assert_vmas_prot(t->mm, CF_UNMAPPED_BASE - p, ".A..B.", "rw- rw-");
 	assert_int_equal(t->mm->map_count, 2);
 	assert_int_equal(msim_nr_free_frames(t->m), baseline - 2 - 1);
 	assert_int_equal(mt_munmap(t->mm, CF_UNMAPPED_BASE, 4 * p), 0);

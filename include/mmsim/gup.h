@@ -80,8 +80,12 @@ MSIM_API void unpin_user_page(struct page *page);
 MSIM_API void unpin_user_pages(struct page **pages, unsigned long npages);
 
 /**
- * page_maybe_dma_pinned - may @page be pinned?  Exact here (the kernel
- * can have false positives for small folios; mmsim counts pins).
+ * page_maybe_dma_pinned - may @page be pinned?
+ *
+ * MODEL: exact-pin-count: exact here, as every page counts its pins in
+ * _pincount; Linux counts them so only for large folios and guesses from
+ * the refcount (>= GUP_PIN_COUNTING_BIAS) for small ones, with false
+ * positives.
  */
 static inline bool page_maybe_dma_pinned(const struct page *page)
 {

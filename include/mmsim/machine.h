@@ -91,6 +91,12 @@ struct msim_machine {
 	struct list_head mmlist;
 
 	struct swap_info_struct *swap;
+	/*
+	 * MODEL: one-rmap-lock: Linux locks each anon_vma hierarchy
+	 * (anon_vma->root->rwsem); this one lock stands for all of them,
+	 * which costs concurrency between unrelated processes, not
+	 * correctness.
+	 */
 	struct rw_semaphore rmap_lock;
 
 	atomic_int last_pid;

@@ -162,6 +162,11 @@ struct mm_struct {
 	atomic_int mm_users;
 	atomic_int mm_count;
 
+	/*
+	 * MODEL: one-page-table-lock: every table of the mm, the leaf ones
+	 * too, is guarded by this one lock, where Linux has a split lock per
+	 * PTE table (pte_lockptr()) and this one for the upper levels.
+	 */
 	spinlock_t page_table_lock;
 	struct rw_semaphore mmap_lock;
 

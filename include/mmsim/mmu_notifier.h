@@ -134,6 +134,12 @@ enum mmu_notifier_event {
  * @free_notifier: for mmu_notifier_put(): free @subscription.  Called
  *	after the last put and a grace period, when no callback is running or
  *	can start.  Must not sleep.
+ *
+ * MODEL: old-notifier-api: these are the callbacks of Linux before 6.6,
+ * with @invalidate_range (which 6.6 turned into
+ * ->arch_invalidate_secondary_tlbs) and @change_pte (since removed), as
+ * the seed's drivers use them; mmu_notifier_range_init() likewise keeps
+ * the @vma argument it lost in 6.3.
  */
 struct mmu_notifier_ops {
 	void (*release)(struct mmu_notifier *subscription,
@@ -570,8 +576,10 @@ static inline void mmu_notifier_subscriptions_destroy(struct mm_struct *mm)
 /**
  * mmu_notifier_range_init - describe an invalidation
  *
- * The seed's (pre-6.3) signature, with @vma.  @owner is cleared too, which
- * the kernel's leaves to the caller, so that a driver that compares owners
+ * The seed's (pre-6.3) signature, with @vma.
+ *
+ * MODEL: range-init-clears-owner: @owner is cleared too, which the
+ * kernel's leaves to the caller, so that a driver that compares owners
  * never reads garbage.
  */
 static inline void
@@ -601,9 +609,14 @@ static inline void mmu_notifier_range_init_owner(
 
 /*
  * The architecture's PTE aging and clearing helpers with Linux's
- * signatures.  The model has no TLB, so the flushing variants only clear.
- * Callers hold the mm's page_table_lock, which guards the PTE words.
- * An arch header that provides its own defines the __HAVE_ARCH_ macro.
+ * signatures.  Callers hold the mm's page_table_lock, which guards the
+ * PTE words.  An arch header that provides its own defines the
+ * __HAVE_ARCH_ macro.
+ *
+ * MODEL: no-cpu-tlb: the simulated CPU (msim_user_access()) reads the PTE
+ * on every access and caches no translation, so the flushing variants
+ * only clear; secondary MMUs, the ColdFire CPU among them, still hear of
+ * every flush through their notifiers.
  */
 #ifndef __HAVE_ARCH_PTEP_TEST_AND_CLEAR_YOUNG
 #define __HAVE_ARCH_PTEP_TEST_AND_CLEAR_YOUNG

@@ -19,6 +19,11 @@
 #include <stdint.h>
 #include <mmsim/arch.h>
 
+/*
+ * MODEL: pte-64bit-slots: every table entry, upper-level or leaf, is a
+ * 64-bit word on every arch; Linux's ColdFire tables hold 32-bit words,
+ * and the ColdFire values here never use the upper half.
+ */
 typedef struct {
 	uint64_t pte;
 } pte_t;

@@ -252,6 +252,12 @@ static int hva_to_pfn(struct msim_kvm *kvm, unsigned long hva, bool write,
 	return ret == 1 ? 0 : -EFAULT;
 }
 
+/*
+ * MODEL: kvm-one-memslot: the guest's physical memory is one memslot
+ * covering the whole mm, guest frame n at user page n, so a fault names
+ * the host virtual address itself; KVM looks the gfn up in the memslots
+ * userspace set (gfn_to_hva()).
+ */
 int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 {
 	struct mm_struct *mm = kvm->mm;

@@ -78,6 +78,12 @@ static void my_mmu_invalidate_range_end(struct mmu_notifier *mn,
 	spin_unlock(&m->lock);
 }
 
+/*
+ * MODEL: skeleton-release-keeps-driver: ->release zaps everything but does
+ * not free the driver, where the sample did kfree() it: a later
+ * mmu_notifier_unregister() would touch freed memory.  msim_my_mmu_detach()
+ * frees it.
+ */
 static void my_mmu_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct msim_my_mmu *m = container_of(mn, struct msim_my_mmu, notifier);
@@ -131,8 +137,10 @@ void msim_my_mmu_detach(struct msim_my_mmu *m)
 }
 
 /*
- * The page the PTE maps if it allows the access, else NULL; the zero page
- * counts (see the header).  Under the page-table lock.
+ * The page the PTE maps if it allows the access, else NULL.  Under the
+ * page-table lock.
+ * MODEL: skeleton-maps-zero-page: the zero page is mapped like any page,
+ * where the sample's vm_normal_page() test would have looped on it.
  */
 static struct page *pte_page_for(struct mm_struct *mm, unsigned long address,
 				 int write, bool *writable)
@@ -147,6 +155,12 @@ static struct page *pte_page_for(struct mm_struct *mm, unsigned long address,
 	return pfn_to_page(mm->machine, pte_pfn(a, pte));
 }
 
+/*
+ * MODEL: skeleton-invalidate-gen: the sample held the PTE lock from the
+ * PTE read to the insert; here it is dropped in between, so a count of
+ * invalidations that went up and back down meanwhile is caught by
+ * comparing invalidate_gen before the read and at the insert.
+ */
 struct page *msim_my_mmu_populate_page(struct msim_my_mmu *m,
 				       unsigned long address, int write)
 {

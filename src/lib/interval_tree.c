@@ -3,6 +3,11 @@
  * The interval tree: nodes ordered by start (equal starts in insertion
  * order), each augmented with the largest last of its subtree.
  *
+ * MODEL: interval-tree-avl: Linux's interval tree is an augmented rbtree
+ * with a cached leftmost node (struct rb_root_cached); this one is built
+ * on the augmented AVL tree that also holds the VMAs (avl.h), with no
+ * cached leftmost, which nothing here needs.
+ *
  * A query for [start, last] finds the overlapping nodes in start order.
  * The first is the leftmost node whose interval ends at or after @start,
  * provided that node also begins at or before @last: every node left of it

@@ -17,6 +17,11 @@
  * the lock by one thread at a time, in order, so that "cbs_done >= n"
  * means the first n have all run.
  *
+ * MODEL: srcu-no-callback-thread: callbacks run at the end of the next
+ * grace period some thread waits for (synchronize_srcu(), srcu_barrier()),
+ * not from a kernel thread of their own; so the frees queued by
+ * mmu_notifier_put() wait for such a thread too.
+ *
  * Why only a thread that waited for a grace period runs them: Linux runs
  * SRCU callbacks from its own context, with nothing held, so a callback
  * may take a spinlock that the thread calling call_srcu() or
@@ -97,6 +102,12 @@ static void run_ready(struct srcu_struct *ssp)
 	ssp->cbs_running = false;
 }
 
+/*
+ * MODEL: srcu-reader-mutex: a reader takes the srcu_struct's mutex to
+ * count itself, where Linux's readers only touch per-CPU counters; being
+ * obviously correct, and clean for a race detector, is worth more here
+ * than speed.
+ */
 int msim_srcu_read_lock(struct srcu_struct *ssp)
 {
 	int idx;

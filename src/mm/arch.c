@@ -24,7 +24,12 @@ const struct msim_arch msim_arch_x86_64 = {
 	.level_bits = { 9, 9, 9, 9 },
 	.ptr_bytes = 8,
 	.task_size = 0x7ffffffff000UL,
-	/* mmap_base(): TASK_SIZE less the 128 MiB minimum stack gap. */
+	/*
+	 * mmap_base(): TASK_SIZE less the 128 MiB minimum stack gap.
+	 * MODEL: no-aslr: the layout is the one Linux gives with
+	 * randomization off (norandmaps, personality ADDR_NO_RANDOMIZE), so
+	 * that addresses repeat from run to run.
+	 */
 	.mmap_base = 0x7ffffffff000UL - (128UL << 20),
 	.mmap_min_addr = 65536,
 	.topdown = true,
@@ -52,8 +57,10 @@ const struct msim_arch msim_arch_x86_64 = {
 		/*
 		 * Type in bits 59-63, offset from bit 9, above protnone, so
 		 * that a swap PTE is neither present nor protnone; the
-		 * exclusive marker is _PAGE_PSE.  Linux stores the offset
-		 * inverted (the L1TF mitigation); the model does not.
+		 * exclusive marker is _PAGE_PSE.
+		 * MODEL: x86-swap-offset-not-inverted: Linux stores the
+		 * offset inverted (the L1TF mitigation); the model does not,
+		 * having no speculating CPU to hide the frames from.
 		 */
 		.swp_type_shift = 59,
 		.swp_type_bits = 5,
@@ -104,8 +111,9 @@ const struct msim_arch msim_arch_coldfire = {
 		.table = 0,
 		/*
 		 * Type in bits 0-6 and the exclusive marker CF_PAGE_NOCACHE
-		 * (0x80), as Linux has them.  Linux starts the offset at
-		 * bit 11, which is CF_PAGE_VALID: an odd offset would read
+		 * (0x80), as Linux has them.
+		 * MODEL: coldfire-swap-offset-bit12: Linux starts the offset
+		 * at bit 11, which is CF_PAGE_VALID: an odd offset would read
 		 * as a present PTE.  The model starts it at bit 12.
 		 */
 		.swp_type_shift = 0,
@@ -130,9 +138,11 @@ const struct msim_arch *msim_arch_lookup(const char *name)
 /*
  * protection_map for private mappings.  A private writable mapping gets
  * no write bit: the first write faults and breaks COW (or claims the page).
- * x86 does this with PAGE_COPY.  Linux's ColdFire __P010/__P011 do carry
+ * x86 does this with PAGE_COPY.
+ * MODEL: coldfire-protection-map: Linux's ColdFire __P010/__P011 do carry
  * CF_PAGE_WRITABLE; mmsim leaves it out, since mm/ assumes private PTEs
- * start write-protected (the zero page would otherwise be writable).
+ * start write-protected (the zero page would otherwise be writable).  And
+ * write-only is readable, where __P010 has no CF_PAGE_READABLE (below).
  */
 pgprot_t vm_get_page_prot(const struct msim_arch *a, unsigned long vm_flags)
 {

@@ -60,92 +60,124 @@ static unsigned long subtree_gap(const struct msim_avl_node *n)
 		 : 0;
 }
 
+/* What rb_subtree_gap must be: the largest gap in the VMA's subtree. */
+static unsigned long expected_subtree_gap(const struct vm_area_struct *vma)
+{
+	unsigned long gap = vma_compute_gap(vma);
+
+	if (subtree_gap(vma->vm_rb.left) > gap)
+		gap = subtree_gap(vma->vm_rb.left);
+	if (subtree_gap(vma->vm_rb.right) > gap)
+		gap = subtree_gap(vma->vm_rb.right);
+	return gap;
+}
+
+/* One VMA on its own and against the one before it, @prev. */
+static int check_vma(struct checker *c, struct vm_area_struct *prev,
+		     struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = c->mm;
+	unsigned long gap;
+
+	if (vma->vm_prev != prev)
+		return fail(c, "VMA %#lx: vm_prev wrong", vma->vm_start);
+	if (vma->vm_mm != mm)
+		return fail(c, "VMA %#lx: vm_mm wrong", vma->vm_start);
+	if (vma->vm_start >= vma->vm_end ||
+	    !mm_page_aligned(mm, vma->vm_start) ||
+	    !mm_page_aligned(mm, vma->vm_end) || vma->vm_end > mm->task_size)
+		return fail(c, "VMA %#lx-%#lx: bad range", vma->vm_start,
+			    vma->vm_end);
+	if (prev && prev->vm_end > vma->vm_start)
+		return fail(c, "VMAs %#lx-%#lx and %#lx-%#lx overlap",
+			    prev->vm_start, prev->vm_end, vma->vm_start,
+			    vma->vm_end);
+	gap = expected_subtree_gap(vma);
+	if (vma->rb_subtree_gap != gap)
+		return fail(c, "VMA %#lx: rb_subtree_gap %#lx, want %#lx",
+			    vma->vm_start, vma->rb_subtree_gap, gap);
+	if (vma_is_anonymous(vma) &&
+	    vma->vm_page_prot.pgprot !=
+		    vm_get_page_prot(mm->arch, vma->vm_flags).pgprot)
+		return fail(c, "VMA %#lx: vm_page_prot stale", vma->vm_start);
+	if (vma->vm_pgoff != vma->vm_start >> PAGE_SHIFT_OF(mm) &&
+	    vma_is_anonymous(vma))
+		return fail(c, "VMA %#lx: pgoff %#lx breaks anon rule",
+			    vma->vm_start, vma->vm_pgoff);
+	if (!!vma->anon_vma != !list_empty(&vma->anon_vma_chain))
+		return fail(c, "VMA %#lx: anon_vma and chain disagree",
+			    vma->vm_start);
+	if (vma->anon_vma && !chain_ok(vma))
+		return fail(c,
+			    "VMA %#lx: anon_vma chain not one "
+			    "hierarchy holding vma->anon_vma",
+			    vma->vm_start);
+	if ((vma->vm_flags & VM_ACCOUNT) &&
+	    (vma->vm_flags & (VM_NORESERVE | VM_SHARED)))
+		return fail(c, "VMA %#lx: VM_ACCOUNT with NORESERVE",
+			    vma->vm_start);
+	return 0;
+}
+
+/* The mm's total_vm and its parts, counted again from the VMAs. */
+struct vm_counts {
+	unsigned long total, data, exec, stack;
+};
+
+static void count_vma(struct vm_counts *n, const struct vm_area_struct *vma)
+{
+	unsigned long pages = vma_pages(vma);
+
+	n->total += pages;
+	if ((vma->vm_flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
+		n->exec += pages;
+	else if (vma->vm_flags & VM_STACK)
+		n->stack += pages;
+	else if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+		n->data += pages;
+}
+
+/*
+ * The list and the tree hold the same VMAs in the same order, each VMA is
+ * sound (check_vma()), and the mm's counts agree with them.
+ */
 static int check_vmas(struct checker *c)
 {
 	struct mm_struct *mm = c->mm;
 	struct vm_area_struct *vma, *prev = NULL;
-	struct msim_avl_node *n;
-	unsigned long total = 0, data = 0, exec = 0, stack = 0, gap, pages;
-	int count = 0;
+	struct vm_counts n = { 0 };
+	struct msim_avl_node *node;
+	int count = 0, err;
 
 	if (msim_avl_check(&mm->mm_rb))
 		return fail(c, "VMA tree: heights or parent links broken");
-	n = msim_avl_first(&mm->mm_rb);
+	node = msim_avl_first(&mm->mm_rb);
 	for (vma = mm->mmap; vma; prev = vma, vma = vma->vm_next) {
-		if (!n || container_of(n, struct vm_area_struct, vm_rb) != vma)
+		if (!node ||
+		    container_of(node, struct vm_area_struct, vm_rb) != vma)
 			return fail(c, "VMA %#lx: list and tree disagree",
 				    vma->vm_start);
-		n = msim_avl_next(n);
-		if (vma->vm_prev != prev)
-			return fail(c, "VMA %#lx: vm_prev wrong",
-				    vma->vm_start);
-		if (vma->vm_mm != mm)
-			return fail(c, "VMA %#lx: vm_mm wrong", vma->vm_start);
-		if (vma->vm_start >= vma->vm_end ||
-		    !mm_page_aligned(mm, vma->vm_start) ||
-		    !mm_page_aligned(mm, vma->vm_end) ||
-		    vma->vm_end > mm->task_size)
-			return fail(c, "VMA %#lx-%#lx: bad range",
-				    vma->vm_start, vma->vm_end);
-		if (prev && prev->vm_end > vma->vm_start)
-			return fail(c, "VMAs %#lx-%#lx and %#lx-%#lx overlap",
-				    prev->vm_start, prev->vm_end, vma->vm_start,
-				    vma->vm_end);
-		gap = vma_compute_gap(vma);
-		if (subtree_gap(vma->vm_rb.left) > gap)
-			gap = subtree_gap(vma->vm_rb.left);
-		if (subtree_gap(vma->vm_rb.right) > gap)
-			gap = subtree_gap(vma->vm_rb.right);
-		if (vma->rb_subtree_gap != gap)
-			return fail(c,
-				    "VMA %#lx: rb_subtree_gap %#lx, want %#lx",
-				    vma->vm_start, vma->rb_subtree_gap, gap);
-		if (vma_is_anonymous(vma) &&
-		    vma->vm_page_prot.pgprot !=
-			    vm_get_page_prot(mm->arch, vma->vm_flags).pgprot)
-			return fail(c, "VMA %#lx: vm_page_prot stale",
-				    vma->vm_start);
-		if (vma->vm_pgoff != vma->vm_start >> PAGE_SHIFT_OF(mm) &&
-		    vma_is_anonymous(vma))
-			return fail(c, "VMA %#lx: pgoff %#lx breaks anon rule",
-				    vma->vm_start, vma->vm_pgoff);
-		if (!!vma->anon_vma != !list_empty(&vma->anon_vma_chain))
-			return fail(c, "VMA %#lx: anon_vma and chain disagree",
-				    vma->vm_start);
-		if (vma->anon_vma && !chain_ok(vma))
-			return fail(c,
-				    "VMA %#lx: anon_vma chain not one "
-				    "hierarchy holding vma->anon_vma",
-				    vma->vm_start);
-		if ((vma->vm_flags & VM_ACCOUNT) &&
-		    (vma->vm_flags & (VM_NORESERVE | VM_SHARED)))
-			return fail(c, "VMA %#lx: VM_ACCOUNT with NORESERVE",
-				    vma->vm_start);
-		pages = vma_pages(vma);
-		total += pages;
-		if ((vma->vm_flags & (VM_EXEC | VM_WRITE | VM_STACK)) ==
-		    VM_EXEC)
-			exec += pages;
-		else if (vma->vm_flags & VM_STACK)
-			stack += pages;
-		else if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
-			data += pages;
+		node = msim_avl_next(node);
+		err = check_vma(c, prev, vma);
+		if (err)
+			return err;
+		count_vma(&n, vma);
 		count++;
 	}
-	if (n)
+	if (node)
 		return fail(c, "VMA tree holds a VMA the list does not");
 	if (count != mm->map_count)
 		return fail(c, "map_count %d, VMAs %d", mm->map_count, count);
 	if (mm->highest_vm_end != (prev ? prev->vm_end : 0))
 		return fail(c, "highest_vm_end %#lx wrong", mm->highest_vm_end);
-	if (total != mm->total_vm || data != mm->data_vm ||
-	    exec != mm->exec_vm || stack != mm->stack_vm)
+	if (n.total != mm->total_vm || n.data != mm->data_vm ||
+	    n.exec != mm->exec_vm || n.stack != mm->stack_vm)
 		return fail(
 			c,
 			"vm counters total/data/exec/stack %lu/%lu/%lu/%lu, "
 			"VMAs say %lu/%lu/%lu/%lu",
 			mm->total_vm, mm->data_vm, mm->exec_vm, mm->stack_vm,
-			total, data, exec, stack);
+			n.total, n.data, n.exec, n.stack);
 	return 0;
 }
 
@@ -452,14 +484,91 @@ static int check_swap(struct checker *c, struct msim_machine *m)
 	return err;
 }
 
+/*
+ * Every mm on the machine, one after the other; the pages of their
+ * VM_ACCOUNT VMAs are added up in *@accounted for the commit charge.
+ */
+static int check_mms(struct checker *c, struct msim_machine *m,
+		     unsigned long *accounted)
+{
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	int err = 0;
+
+	spin_lock(&m->mmlist_lock);
+	list_for_each_entry(mm, &m->mmlist, mmlist) {
+		c->mm = mm;
+		mmap_read_lock(mm);
+		err = check_mm(c);
+		for_each_vma(mm, vma)
+			if (vma->vm_flags & VM_ACCOUNT)
+				*accounted += vma_pages(vma);
+		mmap_read_unlock(mm);
+		if (err)
+			break;
+	}
+	spin_unlock(&m->mmlist_lock);
+	return err;
+}
+
+/*
+ * An allocated frame other than a page table: mapped as many times as
+ * its mapcount says (c->maps counted the PTEs of every mm), referenced at
+ * least by each mapping and pin, and exclusive to one mapping if pinned.
+ */
+static int check_frame(struct checker *c, unsigned long pfn, struct page *page)
+{
+	if (page_mapcount(page) != (int)c->maps[pfn])
+		return fail(c, "pfn %#lx: mapcount %d, mapped %u times", pfn,
+			    page_mapcount(page), c->maps[pfn]);
+	/* GUP's FOLL_GET references are not counted anywhere: >=. */
+	if (page_ref_count(page) <
+		    page_mapcount(page) +
+			    GUP_PIN_COUNTING_BIAS *
+				    atomic_load(&page->_pincount) ||
+	    page_ref_count(page) < 1)
+		return fail(c, "pfn %#lx: refcount %d, mapcount %d, pins %d",
+			    pfn, page_ref_count(page), page_mapcount(page),
+			    atomic_load(&page->_pincount));
+	if (page_maybe_dma_pinned(page) && page_mapped(page) &&
+	    (page_mapcount(page) != 1 || !PageAnonExclusive(page)))
+		return fail(c, "pfn %#lx: pinned but shared (mapcount %d)", pfn,
+			    page_mapcount(page));
+	return 0;
+}
+
+/* Every frame but the zero page: free and unmapped, or sound in use. */
+static int check_frames(struct checker *c, struct msim_machine *m)
+{
+	unsigned long pfn, nfree = 0;
+	struct page *page;
+	int err = 0;
+
+	spin_lock(&m->zone_lock);
+	for (pfn = 1; pfn < m->nr_frames && !err; pfn++) {
+		page = &m->mem_map[pfn];
+		if (pfn >= m->next_fresh ||
+		    msim_test_page_flag(page, PG_free)) {
+			nfree++;
+			if (c->maps[pfn])
+				err = fail(c, "free pfn %#lx is mapped", pfn);
+			continue;
+		}
+		if (!PageTable(page))
+			err = check_frame(c, pfn, page);
+	}
+	if (!err && nfree != m->nr_free)
+		err = fail(c, "%lu frames free, counter says %lu", nfree,
+			   m->nr_free);
+	spin_unlock(&m->zone_lock);
+	return err;
+}
+
 int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 {
 	struct checker c = { .msg = msg, .size = size };
-	struct mm_struct *mm;
-	unsigned long pfn, nfree = 0, accounted = 0;
-	struct page *page;
-	struct vm_area_struct *vma;
-	int err = 0;
+	unsigned long accounted = 0;
+	int err;
 
 	if (msg && size)
 		msg[0] = '\0';
@@ -473,67 +582,14 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 			return -ENOMEM;
 		}
 	}
-	spin_lock(&m->mmlist_lock);
-	list_for_each_entry(mm, &m->mmlist, mmlist) {
-		c.mm = mm;
-		mmap_read_lock(mm);
-		err = check_mm(&c);
-		for_each_vma(mm, vma)
-			if (vma->vm_flags & VM_ACCOUNT)
-				accounted += vma_pages(vma);
-		mmap_read_unlock(mm);
-		if (err)
-			break;
-	}
-	spin_unlock(&m->mmlist_lock);
-	if (err)
-		goto out;
-
-	spin_lock(&m->zone_lock);
-	for (pfn = 1; pfn < m->nr_frames && !err; pfn++) {
-		page = &m->mem_map[pfn];
-		if (pfn >= m->next_fresh ||
-		    msim_test_page_flag(page, PG_free)) {
-			nfree++;
-			if (c.maps[pfn])
-				err = fail(&c, "free pfn %#lx is mapped", pfn);
-			continue;
-		}
-		if (PageTable(page))
-			continue;
-		if (page_mapcount(page) != (int)c.maps[pfn])
-			err = fail(&c, "pfn %#lx: mapcount %d, mapped %u times",
-				   pfn, page_mapcount(page), c.maps[pfn]);
-		/* GUP's FOLL_GET references are not counted anywhere: >=. */
-		else if (page_ref_count(page) <
-				 page_mapcount(page) +
-					 GUP_PIN_COUNTING_BIAS *
-						 atomic_load(
-							 &page->_pincount) ||
-			 page_ref_count(page) < 1)
-			err = fail(&c,
-				   "pfn %#lx: refcount %d, mapcount %d, "
-				   "pins %d",
-				   pfn, page_ref_count(page),
-				   page_mapcount(page),
-				   atomic_load(&page->_pincount));
-		else if (page_maybe_dma_pinned(page) && page_mapped(page) &&
-			 (page_mapcount(page) != 1 || !PageAnonExclusive(page)))
-			err = fail(&c,
-				   "pfn %#lx: pinned but shared (mapcount "
-				   "%d)",
-				   pfn, page_mapcount(page));
-	}
-	if (!err && nfree != m->nr_free)
-		err = fail(&c, "%lu frames free, counter says %lu", nfree,
-			   m->nr_free);
-	spin_unlock(&m->zone_lock);
+	err = check_mms(&c, m, &accounted);
+	if (!err)
+		err = check_frames(&c, m);
 	if (!err && (long)accounted != atomic_load(&m->vm_committed_as))
 		err = fail(&c, "commit charge %ld, VM_ACCOUNT VMAs hold %lu",
 			   atomic_load(&m->vm_committed_as), accounted);
 	if (!err)
 		err = check_swap(&c, m);
-out:
 	free(c.maps);
 	free(c.swaps);
 	return err;

@@ -147,56 +147,49 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, unsigned long addr,
 }
 
 /*
- * A write to a present, write-protected PTE, or an unshare request (GUP
- * wants to pin a page read-only and needs it exclusive first).  Today's
- * rule for reuse is PageAnonExclusive, or being the only reference, which
- * makes the page exclusive (wp_can_reuse_anon_folio()).  The 2.6 kernels
- * asked for mapcount == 1 instead, which a GUP reference does not change:
- * a page pinned for DMA could then be reused by one side of a fork while
- * the device wrote to it for the other.
+ * wp_can_reuse_anon_folio(): may a write reuse @page, an anonymous page
+ * not marked exclusive, in place?  Only if the mapping's reference is its
+ * only one: then no other process maps it and no GUP holds it.  It then
+ * belongs to this VMA alone, so the rmap need only look here
+ * (folio_move_anon_rmap()).  Page-table lock held.
  */
-static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
-			     pte_t orig, bool unshare)
+static bool wp_can_reuse_anon_folio(struct page *page,
+				    struct vm_area_struct *vma)
+{
+	if (page_ref_count(page) != 1)
+		return false;
+	page->mapping = vma->anon_vma;
+	return true;
+}
+
+/*
+ * wp_page_reuse(): the page stays; the PTE becomes writable (where the
+ * VMA allows), dirty and young.  Page-table lock held.
+ */
+static void wp_page_reuse(struct vm_area_struct *vma, pte_t *ptep, pte_t orig)
+{
+	const struct msim_arch *a = vma->vm_mm->arch;
+
+	*ptep = pte_mkyoung(a, maybe_mkwrite(a, pte_mkdirty(a, orig), vma));
+}
+
+/*
+ * wp_page_copy(): map a private copy of @old, or a cleared frame in place
+ * of the zero page (@old NULL), where @orig was; the caller's reference
+ * on @old is dropped here.  The old translation is cleared and flushed
+ * from every TLB, secondary ones included, before the new one goes in;
+ * set_pte_at_notify() offers it to change_pte subscribers.  A PTE that
+ * changed meanwhile leaves the fault to be retried.
+ */
+static vm_fault_t wp_page_copy(struct vm_area_struct *vma, unsigned long addr,
+			       pte_t orig, struct page *old, bool unshare)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
 	struct mmu_notifier_range range;
-	struct page *old, *new;
+	struct page *new;
 	pte_t *ptep, entry;
 
-	/*
-	 * Decide on reuse under the lock, with the PTE unchanged: only then
-	 * is the page still mapped here and its counts meaningful.
-	 */
-	spin_lock(&mm->page_table_lock);
-	ptep = msim_pte_offset(mm, addr);
-	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
-		spin_unlock(&mm->page_table_lock);
-		return 0;
-	}
-	old = vm_normal_page(vma, addr, orig);
-	if (old && PageAnon(old) &&
-	    (PageAnonExclusive(old) || page_ref_count(old) == 1)) {
-		/*
-		 * Reusing a page that was shared after fork: it belongs to
-		 * this VMA alone now, so the rmap need only look here
-		 * (folio_move_anon_rmap()).
-		 */
-		if (!PageAnonExclusive(old))
-			old->mapping = vma->anon_vma;
-		SetPageAnonExclusive(old);
-		if (!unshare)
-			*ptep = pte_mkyoung(
-				a, maybe_mkwrite(a, pte_mkdirty(a, orig), vma));
-		spin_unlock(&mm->page_table_lock);
-		return 0;
-	}
-	/* Hold the page across the allocation below; released at the end. */
-	if (old)
-		get_page(old);
-	spin_unlock(&mm->page_table_lock);
-
-	/* Copy: from the zero page that is just a cleared frame. */
 	if (anon_vma_prepare(vma))
 		goto oom;
 	new = __msim_alloc_page(mm->machine, MSIM_ALLOC_FRAME, !old);
@@ -208,11 +201,6 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	if (!unshare)
 		entry = maybe_mkwrite(a, pte_mkdirty(a, entry), vma);
 
-	/*
-	 * wp_page_copy(): the old translation is cleared and flushed from
-	 * every TLB, secondary ones included, before the new one goes in;
-	 * set_pte_at_notify() offers it to change_pte subscribers.
-	 */
 	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, vma, mm, addr,
 				addr + mm_page_size(mm));
 	mmu_notifier_invalidate_range_start(&range);
@@ -243,7 +231,7 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	spin_unlock(&mm->page_table_lock);
 	mmu_notifier_invalidate_range_only_end(&range);
 	if (old)
-		put_page(old); /* ours */
+		put_page(old); /* the caller's */
 	return 0;
 oom:
 	if (old)
@@ -252,9 +240,55 @@ oom:
 }
 
 /*
+ * A write to a present, write-protected PTE, or an unshare request (GUP
+ * wants to pin a page read-only and needs it exclusive first).  Today's
+ * rule for reuse is PageAnonExclusive, or being the only reference, which
+ * makes the page exclusive (wp_can_reuse_anon_folio()).  The 2.6 kernels
+ * asked for mapcount == 1 instead, which a GUP reference does not change:
+ * a page pinned for DMA could then be reused by one side of a fork while
+ * the device wrote to it for the other.
+ */
+static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
+			     pte_t orig, bool unshare)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page;
+	pte_t *ptep;
+
+	/*
+	 * Decide on reuse under the lock, with the PTE unchanged: only then
+	 * is the page still mapped here and its counts meaningful.
+	 */
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	page = vm_normal_page(vma, addr, orig);
+	if (page && PageAnon(page) &&
+	    (PageAnonExclusive(page) || wp_can_reuse_anon_folio(page, vma))) {
+		SetPageAnonExclusive(page);
+		if (!unshare)
+			wp_page_reuse(vma, ptep, orig);
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	/* Held across wp_page_copy()'s allocation, which drops it. */
+	if (page)
+		get_page(page);
+	spin_unlock(&mm->page_table_lock);
+	return wp_page_copy(vma, addr, orig, page, unshare);
+}
+
+/*
  * The slot is being written out by reclaim, or read by another fault:
  * wait until that is done or the PTE has changed, then let the fault be
- * retried.  Linux sleeps a tick and retries.
+ * retried.
+ * MODEL: swapin-waits-for-slot: Linux maps the page reclaim is writing
+ * out from the swap cache at once, and a swap-in that bypasses the cache
+ * and loses the slot to another sleeps a tick and retries; here both
+ * wait, yielding, until the slot is free.
  */
 _Thread_local bool msim_fault_waited;
 

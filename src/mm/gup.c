@@ -43,8 +43,13 @@ static bool gup_must_unshare(unsigned int flags, struct page *page)
 static void try_grab_page(struct mm_struct *mm, struct page *page,
 			  unsigned int flags)
 {
+	/*
+	 * MODEL: zero-page-refs-uncounted: the zero page, never freed, gets
+	 * no reference; Linux does not pin it either, but takes FOLL_GET
+	 * references on it like on any page.
+	 */
 	if (PageReserved(page) || !(flags & (FOLL_GET | FOLL_PIN)))
-		return; /* the zero page is never counted */
+		return;
 	if (flags & FOLL_PIN) {
 		atomic_fetch_add(&page->_refcount, GUP_PIN_COUNTING_BIAS);
 		atomic_fetch_add(&page->_pincount, 1);
@@ -192,6 +197,11 @@ static bool is_valid_gup_args(struct page **pages, unsigned int *gup_flags,
 	return true;
 }
 
+/*
+ * MODEL: gup-takes-mmap-lock: the GUP calls take the mmap lock for reading
+ * themselves and ignore @locked; Linux's are called with it held (and
+ * may drop it, saying so in *@locked).
+ */
 long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
 			   unsigned long nr_pages, unsigned int gup_flags,
 			   struct page **pages, int *locked)

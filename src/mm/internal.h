@@ -27,6 +27,14 @@ static inline int mm_counter(const struct page *page)
 	return PageAnon(page) ? MM_ANONPAGES : MM_FILEPAGES;
 }
 
+/* The access bits of a VMA for PROT_* bits (include/linux/mman.h). */
+static inline vm_flags_t calc_vm_prot_bits(unsigned long prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) |
+	       (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
 #define PAGE_SHIFT_OF(mm) mm_page_shift(mm)
 #define PAGE_MASK_OF(mm) mm_page_mask(mm)
 

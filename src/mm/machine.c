@@ -51,7 +51,12 @@ struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 		atomic_init(&m->mem_map[i]._mapcount, -1);
 		INIT_LIST_HEAD(&m->mem_map[i].lru);
 	}
-	/* pfn 0 is the zero page: reserved, never freed, never mapped count. */
+	/*
+	 * pfn 0 is the zero page: reserved, never freed, never mapped count.
+	 * MODEL: zero-page-pfn0: Linux's zero page is a page of the kernel
+	 * image (empty_zero_page on x86) at whatever pfn that lands on;
+	 * here it is the first frame of RAM, so is_zero_pfn() is pfn == 0.
+	 */
 	m->mem_map[0].flags = 1UL << PG_reserved;
 	atomic_init(&m->mem_map[0]._refcount, 1);
 	m->next_fresh = 1;

@@ -43,7 +43,11 @@ static bool madvise_behavior_valid(struct mm_struct *mm, int behavior)
 	return false;
 }
 
-/* Advice Linux takes that needs machinery the model does not have yet. */
+/*
+ * MODEL: madvise-eopnotsupp: advice Linux takes that needs machinery the
+ * model does not have yet is refused with -EOPNOTSUPP, after the checks
+ * Linux makes first, rather than imitated.
+ */
 static bool madvise_behavior_unmodelled(int behavior)
 {
 	switch (behavior) {

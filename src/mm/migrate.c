@@ -2,11 +2,12 @@
 /*
  * Waiting on a migration entry (mm/migrate.c migration_entry_wait()).
  *
- * Linux sleeps on the lock of the page the entry names, which the
- * migration holds until the entry is replaced.  Here the waiter looks at
- * the PTE again until it has changed, yielding in between: each look
- * takes the page-table lock, a scheduling point for a deterministic
- * scheduler (locking.h), and sched_yield() gives real threads their turn.
+ * MODEL: migration-wait-polls: Linux sleeps on the lock of the page the
+ * entry names, which the migration holds until the entry is replaced.
+ * Here the waiter looks at the PTE again until it has changed, yielding
+ * in between: each look takes the page-table lock, a scheduling point for
+ * a deterministic scheduler (locking.h), and sched_yield() gives real
+ * threads their turn.
  * As in Linux, a thread that faults on an entry of its own migration
  * waits for good.
  */

@@ -15,6 +15,12 @@
  * goes into src.  A page that can be locked at once is replaced by a
  * migration entry here already, sparing the rmap walk when, as usual, it
  * is mapped only here.
+ *
+ * MODEL: no-device-private: only system memory exists: no device-private
+ * or device-coherent pages, no swap entries for them, so a non-present
+ * PTE is never collected and MIGRATE_VMA_SELECT_SYSTEM is the only
+ * selection that collects anything (hmm_range_fault() never meets such a
+ * page either).
  */
 static unsigned long collect_one(struct migrate_vma *migrate,
 				 unsigned long addr, pte_t *ptep)
@@ -283,8 +289,10 @@ void migrate_vma_pages(struct migrate_vma *migrate)
 			continue;
 		/*
 		 * migrate_folio(): the new page takes the old one's place
-		 * in the anon_vma and its state; the bytes are copied too
-		 * (see migrate.h).
+		 * in the anon_vma and its state.
+		 * MODEL: migrate-copies-bytes: the bytes are copied too,
+		 * which Linux leaves to the driver before this call; a driver
+		 * that copied sees no difference (see migrate.h).
 		 */
 		copy_user_highpage(newpage, page);
 		newpage->mapping = page->mapping;

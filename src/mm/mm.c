@@ -103,8 +103,11 @@ void exit_mmap(struct mm_struct *mm)
 		next = vma->vm_next;
 		if (vma->vm_flags & VM_ACCOUNT)
 			nr_accounted += (long)vma_pages(vma);
-		/* Linux leaves the counters; mmsim zeroes them so the checker
-		 * can hold an exited mm to the same rules as a live one. */
+		/*
+		 * MODEL: exit-zeroes-vm-counters: Linux leaves total_vm and
+		 * its parts as they were; mmsim zeroes them so the checker
+		 * can hold an exited mm to the same rules as a live one.
+		 */
 		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(vma));
 		vma_unlink(mm, vma);
 		remove_vma(vma);

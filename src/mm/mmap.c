@@ -39,10 +39,12 @@ void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages)
 }
 
 /*
- * __vm_enough_memory() for the overcommit policies.  GUESS refuses only a
- * single request larger than all of RAM (there is no swap); NEVER keeps
- * the total commit charge within RAM (overcommit_ratio and the reserves
- * are not modelled).
+ * __vm_enough_memory() for the overcommit policies.
+ * MODEL: overcommit-ram-only: both policies measure against RAM alone.
+ * GUESS refuses a single request larger than all of RAM, where Linux
+ * allows RAM and swap together; NEVER keeps the total commit charge
+ * within RAM, where Linux's limit is overcommit_ratio of RAM plus swap,
+ * less the admin and user reserves.
  */
 int security_vm_enough_memory_mm(struct mm_struct *mm, long pages)
 {
@@ -74,13 +76,6 @@ void vm_unacct_memory(struct mm_struct *mm, long pages)
 static bool accountable_mapping(vm_flags_t flags)
 {
 	return (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
-}
-
-static vm_flags_t calc_vm_prot_bits(unsigned long prot)
-{
-	return (prot & PROT_READ ? VM_READ : 0) |
-	       (prot & PROT_WRITE ? VM_WRITE : 0) |
-	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
 /* The hint as do_mmap() keeps it: page-aligned, and not below the floor. */
@@ -135,6 +130,10 @@ static unsigned long arch_get_unmapped_area(struct mm_struct *mm,
 /*
  * Anonymous mappings of whole PMDs are aligned to a PMD when there is no
  * hint, so that THP can back them (__thp_get_unmapped_area); 64-bit only.
+ * MODEL: no-thp: the alignment, VM_HUGEPAGE and VM_NOHUGEPAGE are Linux's,
+ * so that layouts and flags match a THP kernel, but no page is ever huge:
+ * faults map base pages and nothing collapses them (khugepaged is only
+ * its young test, msim_test_young()).
  */
 static unsigned long thp_get_unmapped_area(struct mm_struct *mm,
 					   unsigned long len)
@@ -255,10 +254,12 @@ static unsigned long mmap_region(struct mm_struct *mm, unsigned long addr,
 }
 
 /*
- * Flags with an effect the model does not have (grows-down stacks, mlock,
- * hugetlb) are refused once Linux's own checks have passed, rather than
- * ignored; any other unknown bit is ignored, as legacy mmap() ignores it
- * (MAP_SYNC, for one, means something only with MAP_SHARED_VALIDATE).
+ * MODEL: mmap-eopnotsupp: mappings and flags with an effect the model does
+ * not have are refused with -EOPNOTSUPP once Linux's own checks have
+ * passed, rather than imitated or ignored: MAP_SHARED and MAP_DROPPABLE
+ * mappings, grows-down stacks, mlock, hugetlb and MAP_32BIT placement.
+ * Any other unknown bit is ignored, as legacy mmap() ignores it (MAP_SYNC,
+ * for one, means something only with MAP_SHARED_VALIDATE).
  */
 #define MAP_UNMODELLED (MAP_GROWSDOWN | MAP_LOCKED | MAP_HUGETLB)
 #ifndef MAP_DROPPABLE

@@ -57,10 +57,11 @@ void tlb_note_pte(struct mmu_gather *tlb, unsigned long addr)
 }
 
 /*
- * Called under the page-table lock, so it cannot flush here; when the
- * batch is full it grows (the kernel would flush instead, after dropping
- * the lock) and, failing that, flushes in place: the lock taker then
- * sees the page freed a little early, never late.
+ * Called under the page-table lock, so it cannot flush here.
+ * MODEL: tlb-batch-grows: when the batch is full it grows, where the
+ * kernel would flush instead, after dropping the lock; failing that, it
+ * flushes in place: the lock taker then sees the page freed a little
+ * early, never late.
  */
 void tlb_remove_page(struct mmu_gather *tlb, struct page *page,
 		     unsigned long addr)

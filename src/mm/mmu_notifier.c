@@ -298,11 +298,12 @@ static void mn_itree_release(struct mmu_notifier_subscriptions *subs,
  * subscription off the list under the lock is the one that calls its
  * ->release, so it is called exactly once.
  *
- * Linux 6.x differs: it calls every ->release while the subscriptions are
- * still listed and unlinks them afterwards, and unregister tests
- * hlist_unhashed() without the lock, so in that race a driver's ->release
- * can run twice.  The model keeps the once-only rule of the original
- * design; a driver correct for either sees no difference otherwise.
+ * MODEL: release-once: Linux 6.x calls every ->release while the
+ * subscriptions are still listed and unlinks them afterwards, and
+ * unregister tests hlist_unhashed() without the lock, so in that race a
+ * driver's ->release can run twice.  The model keeps the once-only rule
+ * of the original design; a driver correct for either sees no difference
+ * otherwise.
  */
 static void mn_hlist_release(struct mmu_notifier_subscriptions *subs,
 			     struct mm_struct *mm)
@@ -501,11 +502,12 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
  * Interval subscriptions first: if one of them cannot proceed, the classic
  * ones are not even started.
  *
- * When the interval part succeeded and a classic start fails, Linux 6.x
- * returns -EAGAIN with the interval invalidation still counted as active;
- * since the caller must not call the end, the odd window would then never
- * close and mmu_interval_read_begin() and mmu_interval_notifier_remove()
- * would wait forever.  The model ends it here instead.
+ * MODEL: failed-start-ends-interval: when the interval part succeeded
+ * and a classic start fails, Linux 6.x returns -EAGAIN with the interval
+ * invalidation still counted as active; since the caller must not call
+ * the end, the odd window would then never close and
+ * mmu_interval_read_begin() and mmu_interval_notifier_remove() would wait
+ * forever.  The model ends it here instead.
  */
 int __mmu_notifier_invalidate_range_start(struct mmu_notifier_range *range)
 {
@@ -618,7 +620,10 @@ int __mmu_notifier_register(struct mmu_notifier *subscription,
 	struct mmu_notifier_subscriptions *subs = NULL;
 	int ret;
 
-	/* Linux BUGs here: registration needs a live address space. */
+	/*
+	 * MODEL: register-needs-users: registration needs a live address
+	 * space; Linux BUGs on an mm without users, the model refuses it.
+	 */
 	if (atomic_load(&mm->mm_users) <= 0)
 		return -EINVAL;
 

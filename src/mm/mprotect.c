@@ -195,10 +195,8 @@ int msim_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 			error = -ENOMEM;
 			break;
 		}
-		newflags = (prot & PROT_READ ? VM_READ : 0) |
-			   (prot & PROT_WRITE ? VM_WRITE : 0) |
-			   (prot & PROT_EXEC ? VM_EXEC : 0);
-		newflags |= vma->vm_flags & ~VM_ACCESS_FLAGS;
+		newflags = calc_vm_prot_bits(prot) |
+			   (vma->vm_flags & ~VM_ACCESS_FLAGS);
 		/* A permission without its VM_MAY* bit is refused. */
 		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
 			error = -EACCES;

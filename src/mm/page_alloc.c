@@ -4,6 +4,11 @@
  * the top of a bump pointer and are already zero (the host gave us zeroed
  * memory); recycled frames come off a LIFO free list and are cleared on
  * allocation, as __GFP_ZERO would.
+ *
+ * MODEL: frame-allocator: one zone and single frames only, where Linux has
+ * zones, a buddy allocator of higher orders and per-CPU lists; which pfn
+ * an allocation gets differs accordingly, and running out of frames fails
+ * the allocation at once, with no reclaim or OOM killer behind it.
  */
 #include <string.h>
 #include "internal.h"

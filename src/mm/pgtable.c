@@ -161,6 +161,14 @@ static void free_level(struct mm_struct *mm, pte_t *table, unsigned int level,
 	}
 }
 
+/*
+ * MODEL: free-empty-tables: munmap, MADV_DONTNEED and exit, and a fault,
+ * fork or migration that fails after allocating tables, free here every
+ * table they left empty.  Linux frees tables at munmap (free_pgtables())
+ * only within the floor and ceiling its neighbouring VMAs leave, and
+ * after MADV_DONTNEED only a PTE table the zap covered whole
+ * (CONFIG_PT_RECLAIM).
+ */
 void msim_free_empty_tables(struct mm_struct *mm, unsigned long start,
 			    unsigned long end)
 {

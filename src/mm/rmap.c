@@ -5,8 +5,7 @@
  *
  * Anonymous rmap (mm/rmap.c): anon_vma allocation and reuse, the chains a
  * split or a merge copies, and the per-page accounting of new anonymous
- * pages.  The anon_vma's VMAs are kept on a list rather than an interval
- * tree until something walks them by address.
+ * pages.  The anon_vma's VMAs are kept on a list (see rmap_walk()).
  */
 #include "internal.h"
 

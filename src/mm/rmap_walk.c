@@ -30,6 +30,12 @@ unsigned long vma_address(const struct page *page,
 	return addr;
 }
 
+/*
+ * MODEL: anon-vma-list: an anon_vma's VMAs are on a list (anon_vma->head)
+ * where Linux keeps them in an interval tree by pgoff (rb_root), so a walk
+ * looks at each VMA on it and skips those the page's index falls outside
+ * of: slower for a long chain, the same VMAs in the end.
+ */
 void rmap_walk(struct page *page, const struct rmap_walk_control *rwc,
 	       bool locked)
 {

@@ -15,6 +15,11 @@ static unsigned long swap_bytes(struct msim_machine *m, unsigned long slots)
 	return slots << m->arch->page_shift;
 }
 
+/*
+ * MODEL: one-swap-device: a machine has at most one swap device, type 0,
+ * given at creation or by one msim_swapon() and never swapped off; Linux
+ * has up to MAX_SWAPFILES of them, with priorities, and swapoff.
+ */
 int msim_swapon(struct msim_machine *m, unsigned long nr_pages)
 {
 	const struct msim_arch *a = m->arch;
@@ -109,7 +114,11 @@ swp_entry_t get_swap_page(struct page *page)
 	if (!si || msim_should_fail(m, MSIM_ALLOC_SWAP))
 		return (swp_entry_t){ 0 };
 	spin_lock(&si->lock);
-	/* Next fit from where the last search ended, as scan_swap_map does. */
+	/*
+	 * MODEL: swap-next-fit: next fit from where the last search ended,
+	 * as scan_swap_map() did; Linux 6.x hands slots out by clusters kept
+	 * per CPU and per order, so which slot a page gets differs.
+	 */
 	for (i = 0; i < si->pages; i++) {
 		off = 1 + (si->cluster_next - 1 + i) % si->pages;
 		if (!si->swap_map[off]) {
@@ -146,6 +155,12 @@ static void swap_entry_put(struct msim_machine *m, struct swap_info_struct *si,
 		atomic_fetch_sub(&m->live[MSIM_ALLOC_SWAP], 1);
 }
 
+/*
+ * MODEL: swap-count-unbounded: a slot's count is a plain integer; Linux
+ * keeps it in a byte up to SWAP_MAP_MAX and continues it on
+ * continuation pages beyond (add_swap_count_continuation()), which can
+ * fail with -ENOMEM.
+ */
 int swap_duplicate(struct msim_machine *m, swp_entry_t entry)
 {
 	struct swap_info_struct *si = swap_info_get(m, entry);

@@ -76,9 +76,10 @@ struct task_struct *msim_fork(struct task_struct *parent,
 /*
  * exit_mm(): the task stops using its mm.  The CPU keeps running on the
  * old page tables until it switches away (lazy TLB), so active_mm holds an
- * mm_count reference across mmput(); the switch that follows a real exit
- * (finish_task_switch()) drops it, and with no scheduler here that switch
- * happens at once.
+ * mm_count reference across mmput().
+ * MODEL: exit-switches-at-once: the switch that follows a real exit
+ * (finish_task_switch()) drops that reference; with no scheduler here the
+ * switch happens at once, inside msim_exit().
  */
 void msim_exit(struct task_struct *tsk)
 {

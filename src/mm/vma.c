@@ -5,6 +5,12 @@
  * vm_prev list.  A VMA's gap is [vm_prev->vm_end, vm_start), so changing a
  * VMA's end changes its successor's gap: every boundary change goes
  * through vma_set_range(), which re-augments both.
+ *
+ * MODEL: vma-avl-tree: Linux 6.x keeps the VMAs in a maple tree and has
+ * no VMA list; here they sit in the augmented AVL tree of avl.h (see there
+ * for why) and, as in the kernels that had an rbtree, on the sorted list,
+ * so that neighbours are found in O(1).  Lookups, the gap search and the
+ * resulting layouts are the same.
  */
 #include <stdlib.h>
 #include "internal.h"

@@ -97,6 +97,12 @@ int msim_test_young(struct mm_struct *mm, unsigned long addr)
  * shrink_folio_list() with references ignored, for pages the caller
  * isolated (locked, one reference each).  Unlocks and drops every page.
  * Return: how many were freed to swap.
+ *
+ * MODEL: no-swap-cache: a page is unmapped, written out and freed in one
+ * step; Linux adds it to the swap cache, where it stays until written
+ * back and freed later, and where a fault meanwhile finds it again.  So
+ * each swap-in here reads the slot into a page of its own (do_swap_page()),
+ * and two processes that shared the page get a copy each.
  */
 static unsigned long reclaim_page_list(struct page **pages, unsigned long nr)
 {
@@ -106,6 +112,12 @@ static unsigned long reclaim_page_list(struct page **pages, unsigned long nr)
 
 	for (i = 0; i < nr; i++) {
 		page = pages[i];
+		/*
+		 * MODEL: reclaim-keeps-gup-pages: a page with references
+		 * besides its mappings (GUP's) stays mapped; Linux unmaps it
+		 * and keeps it in the swap cache, which the model lacks.  A
+		 * pinned page is kept by both (try_to_unmap() refuses it).
+		 */
 		if (page_has_extra_refs(page))
 			goto keep;
 		entry = get_swap_page(page);
@@ -134,6 +146,12 @@ static unsigned long reclaim_page_list(struct page **pages, unsigned long nr)
 }
 
 /*
+ * MODEL: no-lru: there are no LRU lists, so no kswapd, no background
+ * reclaim and no active/inactive aging.  A page is isolated by taking its
+ * lock (folio_isolate_lru() in Linux), and reclaim takes the pages it is
+ * given and ignores their references, as reclaim_pages() does for
+ * MADV_PAGEOUT.
+ *
  * The anonymous pages of [start, end) of @vma that may be reclaimed,
  * isolated into @pages.  @pageout: MADV_PAGEOUT's rules, which leave
  * pages other processes map alone and forget the page's own record of

@@ -45,6 +45,11 @@
 struct msim_dmirror {
 	struct mmu_interval_notifier notifier;
 	struct mm_struct *mm;
+	/*
+	 * MODEL: dmirror-lock-rwsem: lib/test_hmm.c's device lock is a
+	 * struct mutex, which the model lacks: a rw_semaphore taken for
+	 * writing only stands for it.
+	 */
 	struct rw_semaphore mutex;
 	struct msim_xlate_table pt;
 	void *owner;

@@ -61,6 +61,7 @@
 struct msim_kvm {
 	struct mmu_notifier mmu_notifier;
 	struct mm_struct *mm;
+	/* MODEL: kvm-mmu-lock-spinlock: x86 KVM's mmu_lock is an rwlock. */
 	spinlock_t mmu_lock;
 	unsigned long mmu_invalidate_seq;
 	long mmu_invalidate_in_progress;
