@@ -331,7 +331,12 @@ static void teardown(struct scn_state *st)
 					   live == 1 ? "" : "s");
 	}
 	err = msim_machine_destroy(m);
-	if (err)
+	if (err == -EBUSY)
+		scn_internal_error(st,
+				   "msim_machine_destroy: EBUSY: %lu mm(s) "
+				   "still alive after every task was put",
+				   msim_machine_nr_mms(m));
+	else if (err)
 		scn_internal_error(st, "msim_machine_destroy: %s",
 				   msim_errno_name(err));
 	st->machine = NULL;
