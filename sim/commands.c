@@ -326,7 +326,8 @@ static int cmd_check(struct scn_state *st, const struct scn_call *c)
  * What exec does for a coldfire program: map the machine's vDSO page into
  * the current mm (arch_setup_additional_pages()), and print where, the
  * AT_SYSINFO_EHDR value the program would get.  Other arches have no
- * vDSO in mmsim: EINVAL.
+ * vDSO in mmsim: EINVAL, with what to do instead, since a newcomer's
+ * first run is on x86_64.
  */
 #if MMSIM_HAVE_COLDFIRE
 static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
@@ -334,6 +335,13 @@ static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
 	struct linux_binprm bprm = { .mm = current_mm(st) };
 	int ret = arch_setup_additional_pages(&bprm, 0);
 
+	if (ret == -EINVAL && bprm.mm->arch != &msim_arch_coldfire) {
+		scn_report(st,
+			   "vdso: %s: the vDSO exists on coldfire only "
+			   "(mmsim run --arch coldfire)",
+			   msim_errno_name(ret));
+		return 0;
+	}
 	if (ret) {
 		scn_call_failed(st, c, ret);
 		return 0;

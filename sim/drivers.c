@@ -236,27 +236,55 @@ int scn_cmd_dpoke(struct scn_state *st, const struct scn_call *c)
 	return 0;
 }
 
-int scn_cmd_mappings(struct scn_state *st, const struct scn_call *c)
+static void driver_show(struct scn_driver *d, FILE *out)
 {
-	struct scn_driver *d = driver_arg(st, c);
-
-	if (!d)
-		return 0;
 	switch (d->kind) {
 	case DRV_KVM:
 	case DRV_BROKEN_KVM:
-		msim_kvm_show(d->kvm, stdout);
+		msim_kvm_show(d->kvm, out);
 		break;
 	case DRV_DMIRROR:
-		msim_dmirror_show(d->dmirror, stdout);
+		msim_dmirror_show(d->dmirror, out);
 		break;
 	case DRV_DEV_TLB:
-		msim_dev_tlb_show(d->tlb, stdout);
+		msim_dev_tlb_show(d->tlb, out);
 		break;
 	case DRV_MY_MMU:
-		msim_my_mmu_show(d->my_mmu, stdout);
+		msim_my_mmu_show(d->my_mmu, out);
 		break;
 	}
+}
+
+/*
+ * The driver's translations, one a line; a driver with none says so, or
+ * the output could not tell an empty table from a command that did not
+ * run.  The lines are gathered first to know whether there are any.
+ */
+int scn_cmd_mappings(struct scn_state *st, const struct scn_call *c)
+{
+	struct scn_driver *d = driver_arg(st, c);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (!d)
+		return 0;
+	out = open_memstream(&buf, &len);
+	if (!out) {
+		scn_internal_error(st, "out of memory");
+		return SCN_EXIT_FAILED;
+	}
+	driver_show(d, out);
+	if (fclose(out)) {
+		free(buf);
+		scn_internal_error(st, "out of memory");
+		return SCN_EXIT_FAILED;
+	}
+	if (len)
+		fwrite(buf, 1, len, stdout);
+	else
+		printf("mappings %s: none\n", d->name);
+	free(buf);
 	return 0;
 }
 

@@ -12,7 +12,8 @@
 void run_help(FILE *out)
 {
 	fputs("usage: mmsim run [--arch NAME] [--ram BYTES] [--swap BYTES] "
-	      "[--check] FILE\n"
+	      "[--check]\n"
+	      "                 [--echo] FILE\n"
 	      "\n"
 	      "Run the scenario in FILE ('-' for standard input) on one "
 	      "simulated\n"
@@ -30,6 +31,9 @@ void run_help(FILE *out)
 	      "  --check       check the invariants after every command and "
 	      "stop\n"
 	      "                at the first violation\n"
+	      "  --echo        print the file as it runs, commands and "
+	      "comments, each\n"
+	      "                before what it prints (see below)\n"
 	      "  -h, --help    show this help\n"
 	      "\n"
 	      "Scenario commands, one a line ('#' starts a comment; numbers "
@@ -51,15 +55,28 @@ void run_help(FILE *out)
 	      "where\n"
 	      "no page is mapped; reclaim and migrate print how many pages "
 	      "went.\n"
-	      "\n"
-	      "A call that fails is reported on standard error as the line "
-	      "and its\n"
-	      "errno, and the run goes on; an access that faults reports the "
-	      "signal.\n"
-	      "fork reports EEXIST for a name taken, in ESRCH for a task not "
-	      "live,\n"
-	      "and a command that needs a current task ESRCH when there is "
+	      "mappings prints 'mappings NAME: none' for a driver that has "
 	      "none.\n"
+	      "\n"
+	      "With --echo the output reads as a transcript: each command is "
+	      "printed\n"
+	      "as '> ' and its line as written (blanks around it trimmed, a "
+	      "trailing\n"
+	      "comment kept) before its output, each comment line as written, "
+	      "and\n"
+	      "each run of blank lines as one blank line (none at the start or "
+	      "end).\n"
+	      "Messages still go to standard error, as below.\n"
+	      "\n"
+	      "A call that fails is reported on standard error as FILE:LINE:, "
+	      "the\n"
+	      "line and its errno, and the run goes on; an access that faults "
+	      "reports\n"
+	      "the signal.  "
+	      "fork reports EEXIST for a name taken, in ESRCH for a task\n"
+	      "not live, and a command that needs a current task ESRCH when "
+	      "there\n"
+	      "is none.\n"
 	      "\n"
 	      "Exit status: 0 if the run completed, 1 if a check found a "
 	      "violation,\n"
@@ -89,6 +106,7 @@ int run_main(int argc, char **argv)
 		{ "ram", required_argument, NULL, 'r' },
 		{ "swap", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "echo", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -117,6 +135,9 @@ int run_main(int argc, char **argv)
 			break;
 		case 'c':
 			opt.check_each = true;
+			break;
+		case 'e':
+			opt.echo = true;
 			break;
 		case 'h':
 			run_help(stdout);

@@ -198,6 +198,35 @@ static int run_line(struct scn_state *st, char *text)
 	return 0;
 }
 
+/*
+ * --echo: the file as it runs, so that the output reads without it.  A
+ * command is printed as "> " and the line as written (blanks around it
+ * trimmed, a trailing comment kept) before what it prints; a comment line
+ * is printed as it is, so that the comments above a command introduce it;
+ * a run of blank lines becomes one blank line, and none starts or ends
+ * the output.  Output lines never start with '>' or '#', so the three
+ * kinds stay apart.
+ */
+static void echo_line(struct scn_state *st, const char *text)
+{
+	static const char blanks[] = " \t\r\n\v\f";
+	size_t len;
+
+	text += strspn(text, blanks);
+	len = strlen(text);
+	while (len && strchr(blanks, text[len - 1]))
+		len--;
+	if (!len) {
+		st->echo_gap = st->echoed;
+		return;
+	}
+	if (st->echo_gap)
+		putchar('\n');
+	printf("%s%.*s\n", text[0] == '#' ? "" : "> ", (int)len, text);
+	st->echoed = true;
+	st->echo_gap = false;
+}
+
 static int run_lines(struct scn_state *st, FILE *in)
 {
 	char *buf = NULL;
@@ -206,6 +235,8 @@ static int run_lines(struct scn_state *st, FILE *in)
 
 	while (getline(&buf, &size, in) >= 0) {
 		st->line++;
+		if (st->opt->echo)
+			echo_line(st, buf);
 		ret = run_line(st, buf);
 		if (ret)
 			break;
@@ -300,7 +331,12 @@ static void teardown(struct scn_state *st)
 					   live == 1 ? "" : "s");
 	}
 	err = msim_machine_destroy(m);
-	if (err)
+	if (err == -EBUSY)
+		scn_internal_error(st,
+				   "msim_machine_destroy: EBUSY: %lu mm(s) "
+				   "still alive after every task was put",
+				   msim_machine_nr_mms(m));
+	else if (err)
 		scn_internal_error(st, "msim_machine_destroy: %s",
 				   msim_errno_name(err));
 	st->machine = NULL;

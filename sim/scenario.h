@@ -36,12 +36,14 @@
  * @ram_bytes: simulated RAM (0: the library's default)
  * @swap_bytes: the swap device (0: none)
  * @check_each: check the invariants after every command
+ * @echo: print the file as it runs (see scn_echo_line())
  */
 struct scn_options {
 	const struct msim_arch *arch;
 	unsigned long ram_bytes;
 	unsigned long swap_bytes;
 	bool check_each;
+	bool echo;
 };
 
 /**
@@ -75,6 +77,8 @@ static inline bool scn_task_exited(const struct scn_task *t)
  * @status: the exit status so far
  * @drivers: the secondary MMUs attached (drivers.c)
  * @checkers: their coherence checkers, one an mm (drivers.c)
+ * @echoed: --echo has printed something
+ * @echo_gap: --echo has passed a blank line since it last printed
  */
 struct scn_state {
 	const char *file;
@@ -86,6 +90,8 @@ struct scn_state {
 	int status;
 	struct list_head drivers;
 	struct list_head checkers;
+	bool echoed;
+	bool echo_gap;
 };
 
 /**

@@ -81,10 +81,12 @@ static void test_last_mmput_exits_mmap_and_last_mmdrop_frees(void **state)
 	assert_false(mmget_not_zero(mm));
 	assert_int_equal(atomic_load(&mm->mm_users), 0);
 	/* The struct is still the machine's: it cannot go yet. */
+	assert_int_equal(msim_machine_nr_mms(t->m), 1);
 	assert_int_equal(msim_machine_destroy(t->m), -EBUSY);
 
 	mmdrop(mm);
 	t->mm = NULL;
+	assert_int_equal(msim_machine_nr_mms(t->m), 0);
 	assert_int_equal(msim_live(t->m, MSIM_ALLOC_MM), 0);
 	assert_int_equal(msim_live(t->m, MSIM_ALLOC_PGTABLE), 0);
 	assert_true(list_empty(&t->m->mmlist));
@@ -132,7 +134,9 @@ static void test_machine_destroy_is_ebusy_while_an_mm_lives(void **state)
 	struct mt *t = *state;
 
 	populate(t);
+	assert_int_equal(msim_machine_nr_mms(t->m), 1);
 	assert_int_equal(msim_machine_destroy(t->m), -EBUSY);
+	assert_int_equal(msim_machine_nr_mms(t->m), 1);
 	/* Nothing was freed: the mm still works. */
 	check_all(t->mm);
 	mt_touch(t->mm, BASE, 8 * t->page, MSIM_ACCESS_READ);
@@ -153,7 +157,9 @@ static void test_two_mms_on_one_machine_are_accounted_together(void **state)
 	assert_int_equal(mt_committed(t->m), 12);
 	assert_int_equal(msim_live(t->m, MSIM_ALLOC_FRAME), 12);
 	assert_int_equal(msim_live(t->m, MSIM_ALLOC_MM), 2);
+	assert_int_equal(msim_machine_nr_mms(t->m), 2);
 	mmput(other);
+	assert_int_equal(msim_machine_nr_mms(t->m), 1);
 	check_all(t->mm);
 	assert_int_equal(mt_committed(t->m), 8);
 	assert_int_equal(msim_live(t->m, MSIM_ALLOC_FRAME), 8);

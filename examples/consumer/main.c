@@ -65,7 +65,20 @@ int main(void)
 			return EXIT_FAILURE;
 		}
 	}
+	/*
+	 * -EBUSY: an mm is still alive, because a reference to it was not
+	 * dropped (see msim_machine_destroy() in <mmsim/machine.h>).
+	 */
 	err = msim_machine_destroy(m);
+	if (err == -EBUSY) {
+		fprintf(stderr,
+			"consumer: msim_machine_destroy: EBUSY: %lu mm(s) "
+			"still alive; mmput() each mm_alloc() and "
+			"get_task_mm(), msim_task_put() each task and remove "
+			"each notifier first\n",
+			msim_machine_nr_mms(m));
+		return EXIT_FAILURE;
+	}
 	if (err)
 		return fail("msim_machine_destroy", err);
 	printf("consumer: ok\n");

@@ -168,9 +168,31 @@ msim_machine_create(const struct msim_machine_config *cfg);
 
 /**
  * msim_machine_destroy - free a machine whose mms are all gone
- * Return: 0, or -EBUSY (and nothing freed) while any mm is still alive.
+ *
+ * An mm lives until its last reference goes, and the caller must have
+ * dropped every one it took: each task from msim_task_create() or
+ * msim_fork() put with msim_task_put() (which exits it first if
+ * msim_exit() has not), each mm_alloc() and get_task_mm() matched by
+ * mmput(), each mmgrab() by mmdrop(), and every subscription to the mm
+ * removed, since a subscription pins its mm: mmu_notifier_unregister(),
+ * mmu_interval_notifier_remove(), mmu_notifier_put() followed by
+ * mmu_notifier_synchronize() (the put frees after a grace period), and
+ * the destroy function of every driver and coherence checker attached.
+ *
+ * Return: 0, or -EBUSY while any mm is still alive: one of the above was
+ * forgotten.  Nothing is freed then; the machine stays usable and may be
+ * destroyed once the references are dropped.  msim_machine_nr_mms() says
+ * how many mms are left.
  */
 MSIM_API int msim_machine_destroy(struct msim_machine *m);
+
+/**
+ * msim_machine_nr_mms - the mms of @m not yet freed: 0 when
+ * msim_machine_destroy() can succeed.  An mm counts from mm_alloc() (or
+ * the fork that copied it) until its last mmdrop(), whether or not its
+ * address space was already torn down by the last mmput().
+ */
+MSIM_API unsigned long msim_machine_nr_mms(struct msim_machine *m);
 
 /**
  * msim_fail_nth - make the @n-th allocation from now of one of @kinds fail

@@ -142,6 +142,18 @@ int msim_machine_destroy(struct msim_machine *m)
 	return 0;
 }
 
+unsigned long msim_machine_nr_mms(struct msim_machine *m)
+{
+	unsigned long n = 0;
+	struct mm_struct *mm;
+
+	spin_lock(&m->mmlist_lock);
+	list_for_each_entry(mm, &m->mmlist, mmlist)
+		n++;
+	spin_unlock(&m->mmlist_lock);
+	return n;
+}
+
 void msim_fail_nth(struct msim_machine *m, unsigned int kinds, unsigned long n)
 {
 	spin_lock(&m->zone_lock);
