@@ -286,6 +286,65 @@ fail:
 	return -ENOMEM;
 }
 
+/*
+ * Refuses what the model cannot run: a nested call outside a handler, a
+ * depth that is not one more than the caller's, a thread already on the
+ * CPU, an odd or kernel entry point.
+ */
+static int call_check(struct msim_ucpu *cpu, const struct ucpu_run *run,
+		      uint32_t entry)
+{
+	const struct ucpu_run *p;
+	unsigned int depth = run->depth;
+
+	if (run->prev && !run->prev->in_handler)
+		return ucpu_fail(cpu, -EINVAL, "nested call outside a handler");
+	if (depth != (run->prev ? run->prev->depth + 1 : 0) ||
+	    depth >= MSIM_UCPU_MAX_DEPTH)
+		return ucpu_fail(cpu, -EINVAL, "depth %u, expected %u", depth,
+				 run->prev ? run->prev->depth + 1 : 0);
+	for (p = run->prev; p; p = p->prev)
+		if (p->t == run->t)
+			return ucpu_fail(cpu, -EINVAL,
+					 "thread %d is already on the "
+					 "CPU",
+					 run->t->id);
+	if ((entry & 1) || entry >= cpu->mm->task_size)
+		return ucpu_fail(cpu, -EINVAL, "entry point %#x", entry);
+	return 0;
+}
+
+/*
+ * The call's start: the return address pushed on @t's stack as the
+ * caller's jsr would, the switch to @t as resume: does it, and @t's
+ * registers with the stack pointer and PC of the call.
+ */
+static int call_start(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
+		      uint32_t entry)
+{
+	struct msim_m68k_regs r;
+	unsigned char ret_addr[4];
+	uint32_t sp = t->regs.a[7] - 4;
+	int ret;
+
+	put32(ret_addr, MSIM_UCPU_RETURN_ADDR);
+	ret = msim_user_write(cpu->mm, sp, ret_addr, 4);
+	if (ret) {
+		cpu->fault_addr = sp;
+		return ucpu_fail(cpu, ret,
+				 "cannot push the return address at %#x", sp);
+	}
+	cpu->stats.calls++;
+	msim_vdso_set_tp(cpu->m, t->tp);
+	r = t->regs;
+	r.a[7] = sp;
+	r.pc = entry;
+	pthread_mutex_lock(&cpu->lock);
+	ucpu_write_regs(cpu->uc, &r);
+	pthread_mutex_unlock(&cpu->lock);
+	return 0;
+}
+
 int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 		   uint32_t entry, const struct msim_ucpu_irq_ops *ops,
 		   void *arg, unsigned int depth)
@@ -296,53 +355,21 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 		.arg = arg,
 		.depth = depth,
 	};
-	struct msim_m68k_regs r;
-	unsigned char ret_addr[4];
-	struct ucpu_run *p;
 	uint16_t ccr;
-	uint32_t sp;
 	int ret;
 
 	if (!cpu || !t)
 		return -EINVAL;
 	run.prev = cpu->cur;
-	if (run.prev && !run.prev->in_handler)
-		return ucpu_fail(cpu, -EINVAL, "nested call outside a handler");
-	if (depth != (run.prev ? run.prev->depth + 1 : 0) ||
-	    depth >= MSIM_UCPU_MAX_DEPTH)
-		return ucpu_fail(cpu, -EINVAL, "depth %u, expected %u", depth,
-				 run.prev ? run.prev->depth + 1 : 0);
-	for (p = run.prev; p; p = p->prev)
-		if (p->t == t)
-			return ucpu_fail(cpu, -EINVAL,
-					 "thread %d is already on the "
-					 "CPU",
-					 t->id);
-	if ((entry & 1) || entry >= cpu->mm->task_size)
-		return ucpu_fail(cpu, -EINVAL, "entry point %#x", entry);
+	ret = call_check(cpu, &run, entry);
+	if (ret)
+		return ret;
 	if (!run.prev)
 		ucpu_kernel_engine_renew(cpu);
-
-	/* The return address, pushed as the caller's jsr would. */
-	sp = t->regs.a[7] - 4;
-	put32(ret_addr, MSIM_UCPU_RETURN_ADDR);
-	ret = msim_user_write(cpu->mm, sp, ret_addr, 4);
-	if (ret) {
-		cpu->fault_addr = sp;
-		return ucpu_fail(cpu, ret,
-				 "cannot push the return address at %#x", sp);
-	}
-	cpu->stats.calls++;
+	ret = call_start(cpu, t, entry);
+	if (ret)
+		return ret;
 	cpu->cur = &run;
-	/* The switch to @t, as resume: does it. */
-	msim_vdso_set_tp(cpu->m, t->tp);
-	r = t->regs;
-	r.a[7] = sp;
-	r.pc = entry;
-	pthread_mutex_lock(&cpu->lock);
-	ucpu_write_regs(cpu->uc, &r);
-	pthread_mutex_unlock(&cpu->lock);
-
 	ret = run_user(cpu, &run, entry);
 	if (!ret)
 		ret = ucpu_read_ccr(cpu, &ccr);
@@ -353,6 +380,7 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	} else if (!run.ctx_saved) {
 		ucpu_get_context(cpu, &t->regs);
 	}
+	/* The switch back to the thread this call interrupted. */
 	cpu->cur = run.prev;
 	if (run.prev)
 		msim_vdso_set_tp(cpu->m, run.prev->t->tp);
@@ -391,13 +419,72 @@ static void ucpu_free(struct msim_ucpu *cpu)
 	msim_kfree(cpu->m, MSIM_ALLOC_OTHER, cpu);
 }
 
+/*
+ * The kernel area: the stubs, and the fixup linked at KFIXUP.  Returns 0
+ * or -errno with create_err set.
+ */
+static int kernel_area_init(struct msim_ucpu *cpu, const void *fixup,
+			    size_t fixup_len)
+{
+	char why[160];
+	int ret;
+
+	cpu->kmem = aligned_alloc(cpu->psize, KAREA_SIZE);
+	if (!cpu->kmem) {
+		create_fail(-ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	memset(cpu->kmem, 0, KAREA_SIZE);
+	ret = msim_m68k_rel_load(fixup, fixup_len,
+				 "check_vdso_atomic_cmpxchg_32",
+				 kaddr(cpu, KFIXUP), KFIXUP, KTEXT_SIZE - 0x100,
+				 &cpu->fixup_entry, why, sizeof(why));
+	if (ret) {
+		create_fail(ret, "fixup: %s",
+			    ret == -ENOMEM ? "out of memory" : why);
+		return ret;
+	}
+	ucpu_entry_stub_install(cpu);
+	ucpu_ccr_stub_install(cpu);
+	return 0;
+}
+
+/*
+ * The two engines, with their hooks: the user engine gets them all, the
+ * exactness workarounds' block and write hooks and the trap hook included.
+ */
+static int engines_open(struct msim_ucpu *cpu)
+{
+	uint32_t sr = 0;
+	uc_hook hook;
+
+	if (uc_open(UC_ARCH_M68K, UC_MODE_BIG_ENDIAN, &cpu->uc) ||
+	    ucpu_kernel_engine_open(cpu, &cpu->kuc) ||
+	    uc_ctl_set_cpu_model(cpu->uc, UC_CPU_M68K_CFV4E) ||
+	    uc_context_alloc(cpu->uc, &cpu->tb_ctx) ||
+	    uc_context_alloc(cpu->uc, &cpu->xfer) ||
+	    uc_hook_add(cpu->uc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1,
+			0) ||
+	    uc_hook_add(cpu->uc, &hook, UC_HOOK_BLOCK, ucpu_block_hook, cpu, 1,
+			0) ||
+	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_WRITE, ucpu_write_hook, cpu,
+			1, 0) ||
+	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
+			ucpu_mem_hook, cpu, 1, 0) ||
+	    uc_hook_add(cpu->uc, &hook, UC_HOOK_INTR, ucpu_intr_hook, cpu, 1,
+			0)) {
+		create_fail(-ENOMEM, "cannot set up Unicorn");
+		return -ENOMEM;
+	}
+	/* User mode from the start, so that SR writes never switch stacks. */
+	uc_reg_write(cpu->uc, UC_M68K_REG_SR, &sr);
+	return 0;
+}
+
 struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 				   size_t fixup_len)
 {
 	struct msim_ucpu *cpu;
-	uc_hook hook;
-	char why[160];
-	uint32_t sr = 0;
 	int ret;
 
 	create_err[0] = 0;
@@ -415,44 +502,13 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 	cpu->psize = mm_page_size(mm);
 	cpu->insn_limit = DEFAULT_INSN_LIMIT;
 	pthread_mutex_init(&cpu->lock, NULL);
-	cpu->kmem = aligned_alloc(cpu->psize, KAREA_SIZE);
-	if (!cpu->kmem) {
-		ucpu_free(cpu);
-		return create_fail(-ENOMEM, "out of memory");
-	}
-	memset(cpu->kmem, 0, KAREA_SIZE);
-	ret = msim_m68k_rel_load(fixup, fixup_len,
-				 "check_vdso_atomic_cmpxchg_32",
-				 kaddr(cpu, KFIXUP), KFIXUP, KTEXT_SIZE - 0x100,
-				 &cpu->fixup_entry, why, sizeof(why));
+	ret = kernel_area_init(cpu, fixup, fixup_len);
+	if (!ret)
+		ret = engines_open(cpu);
 	if (ret) {
 		ucpu_free(cpu);
-		return create_fail(ret, "fixup: %s",
-				   ret == -ENOMEM ? "out of memory" : why);
+		return ERR_PTR(ret);
 	}
-	ucpu_entry_stub_install(cpu);
-	ucpu_ccr_stub_install(cpu);
-
-	if (uc_open(UC_ARCH_M68K, UC_MODE_BIG_ENDIAN, &cpu->uc) ||
-	    ucpu_kernel_engine_open(cpu, &cpu->kuc) ||
-	    uc_ctl_set_cpu_model(cpu->uc, UC_CPU_M68K_CFV4E) ||
-	    uc_context_alloc(cpu->uc, &cpu->tb_ctx) ||
-	    uc_context_alloc(cpu->uc, &cpu->xfer) ||
-	    uc_hook_add(cpu->uc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1,
-			0) ||
-	    uc_hook_add(cpu->uc, &hook, UC_HOOK_BLOCK, ucpu_block_hook, cpu, 1,
-			0) ||
-	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_WRITE, ucpu_write_hook, cpu,
-			1, 0) ||
-	    uc_hook_add(cpu->uc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
-			ucpu_mem_hook, cpu, 1, 0) ||
-	    uc_hook_add(cpu->uc, &hook, UC_HOOK_INTR, ucpu_intr_hook, cpu, 1,
-			0)) {
-		ucpu_free(cpu);
-		return create_fail(-ENOMEM, "cannot set up Unicorn");
-	}
-	/* User mode from the start, so that SR writes never switch stacks. */
-	uc_reg_write(cpu->uc, UC_M68K_REG_SR, &sr);
 
 	mmgrab(mm);
 	cpu->mn.ops = &ucpu_mn_ops;
