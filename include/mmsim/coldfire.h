@@ -14,6 +14,7 @@
 #define MMSIM_COLDFIRE_H
 
 #include <mmsim/mmsim.h>
+#include <mmsim/coldfire/campaign.h>
 #include <mmsim/coldfire/explore.h>
 #include <mmsim/coldfire/fixup.h>
 #include <mmsim/coldfire/fuzz_case.h>

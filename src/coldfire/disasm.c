@@ -37,3 +37,25 @@ int msim_vf_disasm(FILE *out, const uint8_t *code, size_t len, uint32_t addr,
 	cs_close(&h);
 	return (int)n;
 }
+
+int msim_vf_disasm_one(const uint8_t *code, size_t len, uint32_t addr,
+		       char *buf, size_t size)
+{
+	csh h;
+	cs_insn *insn;
+	size_t n;
+
+	if (size)
+		buf[0] = '\0';
+	if (cs_open(CS_ARCH_M68K, CS_MODE_BIG_ENDIAN | CS_MODE_M68K_040, &h) !=
+	    CS_ERR_OK)
+		return -1;
+	n = cs_disasm(h, code, len, addr, 1, &insn);
+	if (n) {
+		snprintf(buf, size, "%s%s%s", insn[0].mnemonic,
+			 insn[0].op_str[0] ? " " : "", insn[0].op_str);
+		cs_free(insn, n);
+	}
+	cs_close(&h);
+	return n ? 0 : -1;
+}

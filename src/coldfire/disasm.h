@@ -15,4 +15,12 @@
 int msim_vf_disasm(FILE *out, const uint8_t *code, size_t len, uint32_t addr,
 		   uint32_t mark, const char *indent);
 
+/*
+ * The instruction at the start of @code (loaded at @addr) into @buf, as
+ * "mnemonic operands".  Returns 0, or -1 (with @buf empty) when capstone
+ * cannot be opened or the bytes are no instruction.
+ */
+int msim_vf_disasm_one(const uint8_t *code, size_t len, uint32_t addr,
+		       char *buf, size_t size);
+
 #endif /* MMSIM_COLDFIRE_DISASM_H */

@@ -90,10 +90,52 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/*
+ * The symbol table at section header @sh: 0 when it defines the fixup's
+ * symbol as a global, 1 when it does not define it, -ENOEXEC with @why.
+ */
+static int find_fixup_sym(const uint8_t *b, size_t len, const uint8_t *sh,
+			  uint32_t shoff, uint32_t shentsize, uint32_t shnum,
+			  char *why, size_t whylen)
+{
+	const uint8_t *str;
+	uint32_t off, size, link, strsz, j;
+
+	off = be32(sh + 16);
+	size = be32(sh + 20);
+	link = be32(sh + 24);
+	if (off > len || size > len - off || link >= shnum)
+		return why_set(why, whylen, -ENOEXEC,
+			       "symbol table out of the file");
+	str = b + shoff + link * shentsize;
+	if (be32(str + 16) > len || be32(str + 20) > len - be32(str + 16))
+		return why_set(why, whylen, -ENOEXEC,
+			       "string table out of the file");
+	strsz = be32(str + 20);
+	str = b + be32(str + 16);
+	for (j = 0; j + 16 <= size; j += 16) {
+		const uint8_t *sym = b + off + j;
+		uint32_t name = be32(sym);
+		size_t n = sizeof(MSIM_VF_FIXUP_SYM);
+
+		if (name >= strsz || strsz - name < n ||
+		    memcmp(str + name, MSIM_VF_FIXUP_SYM, n))
+			continue;
+		if (be16(sym + 14) == 0) /* SHN_UNDEF */
+			continue;
+		if (sym[12] >> 4 != 1) /* STB_GLOBAL */
+			return why_set(why, whylen, -ENOEXEC,
+				       "%s is not global", MSIM_VF_FIXUP_SYM);
+		return 0;
+	}
+	return 1;
+}
+
 int msim_vf_fixup_check(const void *obj, size_t len, char *why, size_t whylen)
 {
 	const uint8_t *b = obj;
 	uint32_t shoff, shentsize, shnum, i;
+	int ret;
 
 	if (len < 52 || memcmp(b, "\177ELF", 4))
 		return why_set(why, whylen, -ENOEXEC, "not an ELF file");
@@ -115,40 +157,14 @@ int msim_vf_fixup_check(const void *obj, size_t len, char *why, size_t whylen)
 		return why_set(why, whylen, -ENOEXEC,
 			       "section headers out of the file");
 	for (i = 0; i < shnum; i++) {
-		const uint8_t *sh = b + shoff + i * shentsize, *str;
-		uint32_t off, size, link, strsz, j;
+		const uint8_t *sh = b + shoff + i * shentsize;
 
 		if (be32(sh + 4) != 2) /* SHT_SYMTAB */
 			continue;
-		off = be32(sh + 16);
-		size = be32(sh + 20);
-		link = be32(sh + 24);
-		if (off > len || size > len - off || link >= shnum)
-			return why_set(why, whylen, -ENOEXEC,
-				       "symbol table out of the file");
-		str = b + shoff + link * shentsize;
-		if (be32(str + 16) > len ||
-		    be32(str + 20) > len - be32(str + 16))
-			return why_set(why, whylen, -ENOEXEC,
-				       "string table out of the file");
-		strsz = be32(str + 20);
-		str = b + be32(str + 16);
-		for (j = 0; j + 16 <= size; j += 16) {
-			const uint8_t *sym = b + off + j;
-			uint32_t name = be32(sym);
-			size_t n = sizeof(MSIM_VF_FIXUP_SYM);
-
-			if (name >= strsz || strsz - name < n ||
-			    memcmp(str + name, MSIM_VF_FIXUP_SYM, n))
-				continue;
-			if (be16(sym + 14) == 0) /* SHN_UNDEF */
-				continue;
-			if (sym[12] >> 4 != 1) /* STB_GLOBAL */
-				return why_set(why, whylen, -ENOEXEC,
-					       "%s is not global",
-					       MSIM_VF_FIXUP_SYM);
-			return 0;
-		}
+		ret = find_fixup_sym(b, len, sh, shoff, shentsize, shnum, why,
+				     whylen);
+		if (ret <= 0)
+			return ret;
 	}
 	return why_set(why, whylen, -ENOEXEC, "does not define %s",
 		       MSIM_VF_FIXUP_SYM);
@@ -308,14 +324,56 @@ static void remove_headers(const char *dir)
 	}
 }
 
+/* cpp @path into @pre, as the kernel's build preprocesses entry code. */
+static int preprocess(const char *path, const char *inc, const char *linkage,
+		      const char *pre, const char *err, char *why,
+		      size_t whylen)
+{
+	char *argv[32], msg[200];
+	int argc = 0;
+	size_t i;
+
+	argv[argc++] = "cpp";
+	argv[argc++] = "-undef";
+	argv[argc++] = "-x";
+	argv[argc++] = "assembler-with-cpp";
+	argv[argc++] = "-D__ASSEMBLY__";
+	argv[argc++] = "-I";
+	argv[argc++] = (char *)inc;
+	argv[argc++] = "-include";
+	argv[argc++] = (char *)linkage;
+	for (i = 0; i < sizeof(pt_regs_defs) / sizeof(pt_regs_defs[0]); i++)
+		argv[argc++] = (char *)pt_regs_defs[i];
+	argv[argc++] = (char *)path;
+	argv[argc] = NULL;
+	if (!spawn(argv, pre, err))
+		return 0;
+	first_line(err, msg, sizeof(msg));
+	return why_set(why, whylen, -ENOEXEC, "cpp failed: %s", msg);
+}
+
+/* m68k-linux-gnu-as -mcpu=5475 @pre into @o. */
+static int as_run(const char *pre, const char *o, const char *err, char *why,
+		  size_t whylen)
+{
+	char *argv[] = { "m68k-linux-gnu-as", "-mcpu=5475", "-o",
+			 (char *)o,	      (char *)pre,  NULL };
+	char msg[200];
+
+	if (!spawn(argv, NULL, err))
+		return 0;
+	first_line(err, msg, sizeof(msg));
+	/* The assembler names the temporary file: say the line only. */
+	return why_set(why, whylen, -ENOEXEC, "m68k-linux-gnu-as failed: %s",
+		       msg);
+}
+
 static int assemble(const char *path, void **obj, size_t *len, char *why,
 		    size_t whylen)
 {
 	char dir[] = "/tmp/mmsim-fixup-XXXXXX";
-	char pre[64], o[64], err[64], msg[200], inc[64], linkage[96];
-	char *argv[32];
-	int argc = 0, st, ret;
-	size_t i;
+	char pre[64], o[64], err[64], inc[64], linkage[96];
+	int ret;
 
 	if (!on_path("cpp"))
 		return why_set(why, whylen, -ENOENT,
@@ -332,47 +390,15 @@ static int assemble(const char *path, void **obj, size_t *len, char *why,
 	snprintf(err, sizeof(err), "%s/err", dir);
 
 	ret = write_headers(dir, inc, sizeof(inc), linkage, sizeof(linkage));
-	if (ret) {
+	if (ret)
 		why_set(why, whylen, ret, "cannot write headers: %s",
 			strerror(-ret));
-		goto out;
-	}
-	argv[argc++] = "cpp";
-	argv[argc++] = "-undef";
-	argv[argc++] = "-x";
-	argv[argc++] = "assembler-with-cpp";
-	argv[argc++] = "-D__ASSEMBLY__";
-	argv[argc++] = "-I";
-	argv[argc++] = inc;
-	argv[argc++] = "-include";
-	argv[argc++] = linkage;
-	for (i = 0; i < sizeof(pt_regs_defs) / sizeof(pt_regs_defs[0]); i++)
-		argv[argc++] = (char *)pt_regs_defs[i];
-	argv[argc++] = (char *)path;
-	argv[argc] = NULL;
-	st = spawn(argv, pre, err);
-	if (st) {
-		first_line(err, msg, sizeof(msg));
-		ret = why_set(why, whylen, -ENOEXEC, "cpp failed: %s", msg);
-		goto out;
-	}
-	argc = 0;
-	argv[argc++] = "m68k-linux-gnu-as";
-	argv[argc++] = "-mcpu=5475";
-	argv[argc++] = "-o";
-	argv[argc++] = o;
-	argv[argc++] = pre;
-	argv[argc] = NULL;
-	st = spawn(argv, NULL, err);
-	if (st) {
-		first_line(err, msg, sizeof(msg));
-		/* The assembler names the temporary file: say the line only. */
-		ret = why_set(why, whylen, -ENOEXEC,
-			      "m68k-linux-gnu-as failed: %s", msg);
-		goto out;
-	}
-	ret = read_file(o, obj, len, why, whylen);
-out:
+	if (!ret)
+		ret = preprocess(path, inc, linkage, pre, err, why, whylen);
+	if (!ret)
+		ret = as_run(pre, o, err, why, whylen);
+	if (!ret)
+		ret = read_file(o, obj, len, why, whylen);
 	unlink(pre);
 	unlink(o);
 	unlink(err);

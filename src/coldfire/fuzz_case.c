@@ -10,6 +10,8 @@
 
 #include <mmsim/coldfire/fuzz_case.h>
 
+#include "fuzz_case_internal.h"
+
 void msim_vf_case_init(struct msim_vf_case *c, enum msim_vf_fn fn,
 		       uint32_t word, uint32_t expected, uint32_t new)
 {
@@ -44,6 +46,95 @@ int msim_vf_case_nr_irqs(const struct msim_vf_case *c)
 	for (i = 0; i < c->nr_calls; i++)
 		n += c->call[i].nr_irqs;
 	return n;
+}
+
+static void call_slots(struct msim_vf_case *c, int idx, uint32_t **slot, int *n)
+{
+	struct msim_vf_call *k = &c->call[idx];
+	int i;
+
+	if (k->fn == MSIM_VF_FN_CMPXCHG) {
+		slot[(*n)++] = &k->expected;
+		slot[(*n)++] = &k->new;
+	}
+	for (i = 0; i < k->nr_irqs; i++) {
+		if (k->irq[i].effect == MSIM_VF_EFF_STORE)
+			slot[(*n)++] = &k->irq[i].value;
+		else if (k->irq[i].effect == MSIM_VF_EFF_CALL)
+			call_slots(c, k->irq[i].call, slot, n);
+	}
+}
+
+int msim_vf_case_slots(struct msim_vf_case *c, uint32_t **slot)
+{
+	int n = 0;
+
+	slot[n++] = &c->word;
+	call_slots(c, 0, slot, &n);
+	return n;
+}
+
+/* What makes one case simpler than another, most important first. */
+struct shape {
+	int irqs, depth, calls, stores, distinct, nvals;
+	uint32_t val[MSIM_VF_MAX_SLOTS];
+};
+
+static void shape_of(const struct msim_vf_case *c, struct shape *s)
+{
+	static _Thread_local struct msim_vf_case copy;
+	uint32_t *slot[MSIM_VF_MAX_SLOTS];
+	int i, j;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < c->nr_calls; i++) {
+		const struct msim_vf_call *k = &c->call[i];
+
+		s->irqs += k->nr_irqs;
+		if (k->depth > s->depth)
+			s->depth = k->depth;
+		for (j = 0; j < k->nr_irqs; j++)
+			s->stores += k->irq[j].effect == MSIM_VF_EFF_STORE;
+	}
+	s->calls = c->nr_calls;
+	copy = *c;
+	s->nvals = msim_vf_case_slots(&copy, slot);
+	for (i = 0; i < s->nvals; i++) {
+		s->val[i] = *slot[i];
+		for (j = 0; j < i && s->val[j] != s->val[i]; j++)
+			;
+		s->distinct += j == i;
+	}
+}
+
+static int cmp_int(int a, int b)
+{
+	return (a > b) - (a < b);
+}
+
+int msim_vf_case_simpler(const struct msim_vf_case *a,
+			 const struct msim_vf_case *b)
+{
+	static _Thread_local struct shape sa, sb;
+	char ta[MSIM_VF_CASE_TEXT_MAX], tb[MSIM_VF_CASE_TEXT_MAX];
+	int d, i;
+
+	shape_of(a, &sa);
+	shape_of(b, &sb);
+	if ((d = cmp_int(sa.irqs, sb.irqs)) ||
+	    (d = cmp_int(sa.depth, sb.depth)) ||
+	    (d = cmp_int(sa.calls, sb.calls)) ||
+	    (d = cmp_int(sa.stores, sb.stores)) ||
+	    (d = cmp_int(sb.distinct, sa.distinct)) ||
+	    (d = cmp_int(sa.nvals, sb.nvals)))
+		return d;
+	for (i = 0; i < sa.nvals; i++)
+		if (sa.val[i] != sb.val[i])
+			return sa.val[i] < sb.val[i] ? -1 : 1;
+	msim_vf_case_format(a, ta, sizeof(ta));
+	msim_vf_case_format(b, tb, sizeof(tb));
+	d = strcmp(ta, tb);
+	return cmp_int(d, 0);
 }
 
 struct outbuf {

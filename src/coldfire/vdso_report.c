@@ -19,6 +19,20 @@ const char *msim_vf_fn_name(enum msim_vf_fn fn)
 					: "__kernel_read_tp";
 }
 
+int msim_vf_insn(struct msim_vf_env *env, uint32_t pc, char *buf, size_t size)
+{
+	uint8_t code[10];
+	size_t len;
+
+	if (size)
+		buf[0] = '\0';
+	/* ColdFire instructions are 2 to 6 bytes long; 10 is the 68k's. */
+	for (len = sizeof(code); len >= 2; len -= 2)
+		if (!msim_user_read(env->mm, pc, code, len))
+			return msim_vf_disasm_one(code, len, pc, buf, size);
+	return -1;
+}
+
 static void call_line(FILE *out, const struct msim_vf_result *r, int call)
 {
 	const struct msim_vf_call *k = &r->ran.call[call];
@@ -142,6 +156,47 @@ static void report_code(FILE *out, struct msim_vf_env *env,
 		fprintf(out, "    (capstone cannot disassemble m68k)\n");
 }
 
+/* One operation of a linearization, as the events name it. */
+static void step_name(FILE *out, const struct msim_vf_step *st)
+{
+	if (st->call >= 0)
+		fprintf(out, "T%d", st->call);
+	else
+		fprintf(out, "store 0x%x", st->value);
+}
+
+/* What was seen, and beside it what would have been linearizable. */
+static void report_outcomes(FILE *out, const struct msim_vf_result *r,
+			    const struct msim_vf_violation *v)
+{
+	static _Thread_local struct msim_vf_outcome o[MSIM_VF_MAX_OUTCOMES];
+	const struct msim_vf_call_result *cr = &r->call[v->call];
+	int n = msim_vf_outcomes(r, v, o, MSIM_VF_MAX_OUTCOMES), i, j;
+
+	if (n < 0)
+		return;
+	fprintf(out,
+		"  seen:          returned 0x%x, word left 0x%x (no order of "
+		"its history gives it)\n",
+		cr->d0, cr->word_after);
+	if (!n)
+		fprintf(out, "  linearizable:  none, with the other calls' "
+			     "results as they were\n");
+	for (i = 0; i < n && i < MSIM_VF_MAX_OUTCOMES; i++) {
+		fprintf(out, "  %-15sreturned 0x%x, word left 0x%x",
+			i ? "" : "linearizable:", o[i].returned,
+			o[i].word_after);
+		for (j = 0; j < o[i].nr_steps; j++) {
+			fputs(j ? ", " : " (order: ", out);
+			step_name(out, &o[i].step[j]);
+		}
+		fputs(o[i].nr_steps ? ")\n" : "\n", out);
+	}
+	if (n > MSIM_VF_MAX_OUTCOMES)
+		fprintf(out, "                 and %d more\n",
+			n - MSIM_VF_MAX_OUTCOMES);
+}
+
 void msim_vf_report_violation(FILE *out, struct msim_vf_env *env,
 			      const struct msim_vf_result *r,
 			      const struct msim_vf_violation *v,
@@ -162,6 +217,7 @@ void msim_vf_report_violation(FILE *out, struct msim_vf_env *env,
 			"  values: word 0x%x at its call, expected 0x%x, "
 			"new 0x%x\n",
 			r->call[v->call].word_before, k->expected, k->new);
+	report_outcomes(out, r, v);
 	report_code(out, env, r, v);
 	fprintf(out, "  events:\n");
 	msim_vf_report_events(out, env, r, "    ");
@@ -185,36 +241,193 @@ void msim_vf_json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-void msim_vf_json_violation(FILE *out, const struct msim_vf_result *r,
-			    const struct msim_vf_violation *v,
-			    const char *replay)
+static const char *ev_name(enum msim_vf_ev_kind kind)
+{
+	static const char *const names[] = {
+		[MSIM_VF_EV_CALL] = "call",	[MSIM_VF_EV_IRQ] = "interrupt",
+		[MSIM_VF_EV_REWIND] = "rewind", [MSIM_VF_EV_RESUME] = "resume",
+		[MSIM_VF_EV_STORE] = "store",	[MSIM_VF_EV_RETURN] = "return",
+		[MSIM_VF_EV_ERROR] = "error",
+	};
+
+	return names[kind];
+}
+
+static void json_event(FILE *out, const struct msim_vf_result *r,
+		       const struct msim_vf_event *e)
+{
+	const struct msim_vf_call *k = &r->ran.call[e->call];
+
+	fprintf(out, "{\"event\": \"%s\", \"thread\": %d", ev_name(e->kind),
+		e->call);
+	switch (e->kind) {
+	case MSIM_VF_EV_CALL:
+		fprintf(out,
+			", \"depth\": %d, \"function\": \"%s\", "
+			"\"word_before\": %u",
+			k->depth, msim_vf_fn_name(k->fn), e->a);
+		if (k->fn == MSIM_VF_FN_CMPXCHG)
+			fprintf(out, ", \"expected\": %u, \"new\": %u",
+				k->expected, k->new);
+		else
+			fprintf(out, ", \"tp\": %u", r->call[e->call].tp);
+		break;
+	case MSIM_VF_EV_IRQ:
+		fprintf(out, ", \"at_pc\": %u, \"instruction\": %u", e->a,
+			e->b);
+		break;
+	case MSIM_VF_EV_REWIND:
+		fprintf(out, ", \"from_pc\": %u, \"to_pc\": %u", e->a, e->b);
+		break;
+	case MSIM_VF_EV_RESUME:
+		fprintf(out, ", \"resume_pc\": %u", e->a);
+		break;
+	case MSIM_VF_EV_STORE:
+		fprintf(out, ", \"value\": %u, \"word_before\": %u", e->a,
+			e->b);
+		break;
+	case MSIM_VF_EV_RETURN:
+		fprintf(out, ", \"d0\": %u, \"a0\": %u, \"word_after\": %u",
+			e->a, e->b, e->c);
+		break;
+	case MSIM_VF_EV_ERROR:
+		fprintf(out, ", \"error\": \"%s\", \"errno\": %u",
+			msim_vf_errname(-(int)e->a), e->a);
+		break;
+	}
+	fputc('}', out);
+}
+
+void msim_vf_json_events(FILE *out, const struct msim_vf_result *r)
+{
+	int i;
+
+	fputc('[', out);
+	for (i = 0; i < r->nr_events; i++) {
+		fputs(i ? ", " : "", out);
+		json_event(out, r, &r->ev[i]);
+	}
+	fputc(']', out);
+}
+
+/* The outcomes that would have been linearizable, or null. */
+static void json_outcomes(FILE *out, const struct msim_vf_result *r,
+			  const struct msim_vf_violation *v)
+{
+	static _Thread_local struct msim_vf_outcome o[MSIM_VF_MAX_OUTCOMES];
+	int n = msim_vf_outcomes(r, v, o, MSIM_VF_MAX_OUTCOMES), i, j;
+
+	if (n < 0) {
+		fputs("null", out);
+		return;
+	}
+	fputc('[', out);
+	for (i = 0; i < n && i < MSIM_VF_MAX_OUTCOMES; i++) {
+		fprintf(out,
+			"%s{\"returned\": %u, \"word_after\": %u, "
+			"\"order\": [",
+			i ? ", " : "", o[i].returned, o[i].word_after);
+		for (j = 0; j < o[i].nr_steps; j++) {
+			const struct msim_vf_step *st = &o[i].step[j];
+
+			fputs(j ? ", " : "", out);
+			if (st->call >= 0)
+				fprintf(out, "{\"thread\": %d}", st->call);
+			else
+				fprintf(out, "{\"store\": %u}", st->value);
+		}
+		fputs("]}", out);
+	}
+	fputc(']', out);
+}
+
+/* A value as the hex string it always was, then as a number. */
+static void json_hex(FILE *out, const char *name, uint32_t v)
+{
+	fprintf(out, ", \"%s\": \"0x%x\", \"%s_value\": %u", name, v, name, v);
+}
+
+static void json_violation(FILE *out, const struct msim_vf_result *r,
+			   const struct msim_vf_violation *v,
+			   const char *replay, const char *found_as)
 {
 	const struct msim_vf_call *k = &r->ran.call[v->call];
+	const struct msim_vf_call_result *cr = &r->call[v->call];
 	char text[MSIM_VF_CASE_TEXT_MAX];
 
 	fputc('{', out);
 	if (v->has_pc)
-		fprintf(out, "\"pc\": \"0x%08x\"", v->pc);
+		fprintf(out, "\"pc\": \"0x%08x\", \"pc_value\": %u", v->pc,
+			v->pc);
 	else
-		fprintf(out, "\"pc\": null");
+		fprintf(out, "\"pc\": null, \"pc_value\": null");
 	fprintf(out,
 		", \"kind\": \"%s\", \"function\": \"%s\", "
 		"\"thread\": %d, \"depth\": %d",
 		msim_vf_kind_name(v->kind), msim_vf_fn_name(k->fn), v->call,
 		k->depth);
-	if (k->fn == MSIM_VF_FN_CMPXCHG)
-		fprintf(out,
-			", \"word\": \"0x%x\", \"expected\": \"0x%x\", "
-			"\"new\": \"0x%x\", \"returned\": \"0x%x\", "
-			"\"word_after\": \"0x%x\"",
-			r->call[v->call].word_before, k->expected, k->new,
-			r->call[v->call].d0, r->call[v->call].word_after);
-	fprintf(out, ", \"final_word\": \"0x%x\", \"detail\": ", r->final_word);
+	if (k->fn == MSIM_VF_FN_CMPXCHG) {
+		json_hex(out, "word", cr->word_before);
+		json_hex(out, "expected", k->expected);
+		json_hex(out, "new", k->new);
+		json_hex(out, "returned", cr->d0);
+		json_hex(out, "word_after", cr->word_after);
+	}
+	json_hex(out, "final_word", r->final_word);
+	fprintf(out, ", \"detail\": ");
 	msim_vf_json_string(out, v->detail);
 	msim_vf_case_format(&r->ran, text, sizeof(text));
 	fprintf(out, ", \"case\": ");
 	msim_vf_json_string(out, text);
 	fprintf(out, ", \"replay\": ");
 	msim_vf_json_string(out, replay);
+	if (found_as) {
+		fprintf(out, ", \"found_as\": ");
+		msim_vf_json_string(out, found_as);
+	}
+	fprintf(out, ", \"interrupts_delivered\": %d",
+		msim_vf_case_nr_irqs(&r->ran));
+	fprintf(out, ", \"linearizable_outcomes\": ");
+	json_outcomes(out, r, v);
+	fprintf(out, ", \"events\": ");
+	msim_vf_json_events(out, r);
 	fputc('}', out);
+}
+
+void msim_vf_json_violation(FILE *out, const struct msim_vf_result *r,
+			    const struct msim_vf_violation *v,
+			    const char *replay)
+{
+	json_violation(out, r, v, replay, NULL);
+}
+
+void msim_vf_json_found(FILE *out, const struct msim_vf_result *r,
+			const struct msim_vf_found *f, const char *replay)
+{
+	json_violation(out, r, &r->v[0], replay, f->found_as);
+}
+
+void msim_vf_json_group(FILE *out, const struct msim_vf_group *g)
+{
+	char text[MSIM_VF_CASE_TEXT_MAX];
+
+	fputc('{', out);
+	if (g->has_pc)
+		fprintf(out, "\"pc\": \"0x%08x\", \"pc_value\": %u", g->pc,
+			g->pc);
+	else
+		fprintf(out, "\"pc\": null, \"pc_value\": null");
+	fprintf(out, ", \"instruction\": ");
+	if (g->has_pc && g->insn[0])
+		msim_vf_json_string(out, g->insn);
+	else
+		fputs("null", out);
+	msim_vf_case_format(&g->example, text, sizeof(text));
+	fprintf(out,
+		", \"kind\": \"%s\", \"function\": \"%s\", \"cases\": %lu, "
+		"\"example\": ",
+		msim_vf_kind_name(g->kind), msim_vf_fn_name(g->fn), g->count);
+	msim_vf_json_string(out, text);
+	fprintf(out, ", \"example_interrupts\": %d}",
+		msim_vf_case_nr_irqs(&g->example));
 }

@@ -121,8 +121,11 @@ int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
 	if (!env->img)
 		return -ENOEXEC;
 	env->m = msim_machine_create(&cfg);
-	if (!env->m)
-		return -ENOMEM;
+	if (IS_ERR(env->m)) {
+		ret = (int)PTR_ERR(env->m);
+		env->m = NULL;
+		return ret;
+	}
 	env->mm = mm_alloc(env->m);
 	if (!env->mm) {
 		ret = -ENOMEM;

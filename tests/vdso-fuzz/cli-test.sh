@@ -44,21 +44,61 @@ pcs() {
 		sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
-# One JSON object: checked by python3 where there is one.
+# The value of the top-level number field $1 of a JSON report.
+jnum() {
+	grep -o "^{.*\"$1\": [0-9]*" "$tmp/out" | head -n 1 |
+		sed 's/.*: //'
+}
+
+# One JSON object: its shape checked by python3 where there is one,
+# against the schema README.md documents.
 json_ok() {
 	[ "$(wc -l <"$tmp/out")" -ge 1 ] || fail "no output"
 	head -c 11 "$tmp/out" | grep -q '^{"cases": ' ||
 		fail "does not start with {\"cases\": "
 	tail -n 1 "$tmp/out" | grep -q '\]}$' || fail "does not end with ]}"
+	grep -q '"verdict": "' "$tmp/out" || fail "no verdict"
 	if command -v python3 >/dev/null; then
 		python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
-assert isinstance(o["cases"], int) and o["cases"] > 0, "cases"
+def num(x): return isinstance(x, int) and not isinstance(x, bool)
+assert num(o["cases"]) and o["cases"] > 0, "cases"
+assert num(o["violating"]) and num(o["windows"]), "counts"
+assert isinstance(o["verdict"], str) and o["verdict"], "verdict"
+for g in o["groups"]:
+    assert (g["pc"] is None) == (g["pc_value"] is None), g
+    assert g["pc"] is None or int(g["pc"], 16) == g["pc_value"], g
+    assert g["pc"] is None or g["instruction"], g
+    assert num(g["cases"]) and g["cases"] > 0, g
+    assert num(g["example_interrupts"]), g
 for v in o["violations"]:
     assert v["pc"] is None or v["pc"].startswith("0x5fffe4"), v["pc"]
+    assert v["pc"] is None or int(v["pc"], 16) == v["pc_value"], v["pc"]
     for k in ("kind", "function", "replay", "case"):
         assert isinstance(v[k], str), k
+    for k in ("word", "expected", "new", "returned", "word_after",
+              "final_word"):
+        if k in v:
+            assert int(v[k], 16) == v[k + "_value"], k
+    ev = v["events"]
+    assert ev[0]["event"] == "call" and ev[-1]["event"] in (
+        "return", "error"), ev
+    irqs = [e for e in ev if e["event"] == "interrupt"]
+    assert v["interrupts_delivered"] == len(irqs), v["case"]
+    assert v["interrupts_delivered"] == v["case"].count("="), v["case"]
+    for e in ev:
+        assert all(num(x) for k, x in e.items()
+                   if k not in ("event", "function", "error")), e
+    if v["kind"] == "not-linearizable":
+        seen = (v["returned_value"], v["word_after_value"])
+        outs = v["linearizable_outcomes"]
+        assert seen not in [(x["returned"], x["word_after"])
+                            for x in outs], v["case"]
+        for x in outs:
+            assert sum("thread" in s for s in x["order"]) >= 1, x
+    else:
+        assert v["linearizable_outcomes"] is None, v
 ' "$tmp/out" || fail "bad JSON: $(head -c 300 "$tmp/out")"
 	fi
 }
@@ -70,6 +110,86 @@ json-shape)
 	json_ok
 	grep -q '"violations": \[$' "$tmp/out" || fail "no violations list"
 	[ -z "$(cat "$tmp/err")" ] || fail "stderr: $(cat "$tmp/err")"
+	[ "$(jnum violating)" = 18 ] || fail "violating: $(jnum violating)"
+	[ "$(jnum windows)" = 3 ] || fail "windows: $(jnum windows)"
+	grep -q '"pc": "0x5fffe412", "pc_value": 1610605586, "kind"' \
+		"$tmp/out" || fail "no pc_value beside pc"
+	grep -q '"instruction": "move.l d1, (a0)"' "$tmp/out" ||
+		fail "no instruction in the groups"
+	grep -q '"case": "w1:x1,2\[2=s3\]".*"interrupts_delivered": 1, "linearizable_outcomes": \[{"returned": 1, "word_after": 3, "order": \[{"thread": 0}, {"store": 3}\]}, {"returned": 3, "word_after": 3, "order": \[{"store": 3}, {"thread": 0}\]}\], "events": \[{"event": "call", "thread": 0, "depth": 0,' "$tmp/out" ||
+		fail "the lost update's outcomes or events"
+	# Every field name it prints is documented in README.md.
+	sed -n '/^### JSON/,/^## /p' ../../README.md >"$tmp/schema"
+	[ -s "$tmp/schema" ] || fail "README.md has no ### JSON section"
+	for f in random replay; do
+		case $f in
+		random) "$mmsim" vdso-fuzz --mode random --seed 3 --cases 300 \
+			--json ;;
+		replay) "$mmsim" vdso-fuzz --json --replay 'w1:x1,2[2=s3]' ;;
+		esac >>"$tmp/out" 2>/dev/null
+	done
+	for key in $(grep -o '"[a-z0-9_]*": ' "$tmp/out" | sort -u |
+		sed 's/"//g; s/: //'); do
+		grep -q "\`$key\`" "$tmp/schema" ||
+			fail "field $key is not in README.md's schema"
+	done
+	;;
+report)
+	# The report opens with what was checked, against which fixup, and
+	# the verdict; each group's example is its simplest case; each
+	# violation shows what would have been linearizable.
+	run --interrupts 1
+	expect_status 0
+	head -n 1 "$tmp/out" | grep -q '^mmsim vdso-fuzz checked __kernel_atomic_cmpxchg_32 and __kernel_read_tp' ||
+		fail "first line: $(head -n 1 "$tmp/out")"
+	head -n 9 "$tmp/out" | tr '\n' ' ' | tr -s ' ' | grep -q "against the seed's entry fixup, in every case of at most 1 interrupt in all.*: 374 cases\. Verdict: 3 windows are open in __kernel_atomic_cmpxchg_32: not atomic when last interrupted at 0x5fffe40e (bne.w \$5fffe418), 0x5fffe412 (move.l d1, (a0)) and 0x5fffe418 (move.l (a0), d0); 18 of 374 cases violate\." ||
+		fail "opening: $(head -n 9 "$tmp/out")"
+	grep -q 'pc 0x5fffe412       5 cases, e.g. w1:x1,2\[2=s3\]$' \
+		"$tmp/out" || fail "not the simplest example at 0x5fffe412"
+	grep -q 'pc 0x5fffe418       4 cases, e.g. w1:x2,3\[2=s2\]$' \
+		"$tmp/out" || fail "not the simplest example at 0x5fffe418"
+	grep -A 2 '^  seen:          returned 0x1, word left 0x2 ' "$tmp/out" |
+		grep -q '^                 returned 0x3, word left 0x3 (order: store 0x3, T0)$' ||
+		fail "no linearizable outcomes beside what was seen"
+	run --fixup fixups/correct.o --interrupts 1
+	grep -q 'against the entry fixup fixups/correct.o,' "$tmp/out" ||
+		fail "does not name the fixup"
+	grep -q '^Verdict: no window is open: in all [0-9]* cases' "$tmp/out" ||
+		fail "verdict: $(grep -A 2 Verdict "$tmp/out")"
+	;;
+random-shrink)
+	# Random cases are shrunk: the seed's three faults, each at its
+	# simplest, and every recorded case still fails at its PC.
+	run --mode random --seed 11 --cases 3000 --interrupts 3 --json
+	expect_status 0
+	json_ok
+	grep -q '"shrunk": true' "$tmp/out" || fail "not shrunk"
+	for c in 'w1:x1,2\[1=s3\]' 'w1:x1,2\[2=s3\]' 'w1:x2,3\[2=s2\]'; do
+		grep -q "\"example\": \"$c\"" "$tmp/out" ||
+			fail "no group shrunk to $c"
+	done
+	[ "$(grep -c '"found_as": "w' "$tmp/out")" = \
+		"$(grep -c '^  {"pc"' "$tmp/out")" ] || fail "a case without found_as"
+	grep '^  {"pc"' "$tmp/out" | grep -v '"case": "w1:' &&
+		fail "a case not renumbered from 1"
+	grep -o '"case": "[^"]*"' "$tmp/out" | sed 's/.*: "//; s/"$//' |
+		while read -r c; do
+			"$mmsim" vdso-fuzz --replay "$c" >"$tmp/one" ||
+				fail "replay $c"
+			grep -q '^not-linearizable' "$tmp/one" ||
+				fail "$c does not fail"
+		done || exit 1
+	;;
+correct-prebuilt)
+	# fixups/correct.o (for programs without the cross tools) is
+	# correct.S, assembled.
+	need_as
+	run --fixup fixups/correct.o --json
+	sed 's/"fixup": [^,]*,//' "$tmp/out" >"$tmp/o"
+	run --fixup fixups/correct.S --json
+	sed 's/"fixup": [^,]*,//' "$tmp/out" >"$tmp/s"
+	cmp -s "$tmp/o" "$tmp/s" || fail "correct.o differs from correct.S"
+	[ "$(jnum cases)" = 41436 ] || fail "cases: $(jnum cases)"
 	;;
 seed-k1)
 	# The seed's fixup rewinds nothing: interrupts before the branch,
@@ -115,6 +235,9 @@ correct-k1 | correct-k2)
 	json_ok
 	grep -q '"violations": \[\]}$' "$tmp/out" ||
 		fail "violations: $(pcs)"
+	[ "$(jnum windows)" = 0 ] || fail "windows: $(jnum windows)"
+	grep -q '"verdict": "no window is open: in all [0-9]* cases' \
+		"$tmp/out" || fail "verdict"
 	;;
 correct-random)
 	need_as
@@ -139,6 +262,9 @@ intended-k2)
 	run --fixup fixups/intended.S --json
 	expect_status 0
 	[ "$(pcs)" = "0x5fffe418 0x5fffe41a" ] || fail "violating PCs: $(pcs)"
+	[ "$(jnum violating)" = 816 ] || fail "violating: $(jnum violating)"
+	grep -q '"verdict": "2 windows are open in __kernel_atomic_cmpxchg_32: not atomic when last interrupted at 0x5fffe418 (move.l (a0), d0) and 0x5fffe41a (rts); 816 of ' \
+		"$tmp/out" || fail "verdict"
 	;;
 random-deterministic)
 	run --mode random --seed 42 --cases 2000 --json
@@ -151,6 +277,8 @@ random-deterministic)
 replay)
 	run --replay 'w1:x1,2[2=s3]'
 	expect_status 0
+	grep -q '^case w1:x1,2\[2=s3\]: 1 interrupt delivered, 1 violation$' \
+		"$tmp/out" || fail "no count: $(head -n 1 "$tmp/out")"
 	grep -q '^not-linearizable in T0' "$tmp/out" || fail "no verdict"
 	grep -q '=> 0x5fffe412: 2081 ' "$tmp/out" || fail "no marked PC"
 	grep -q "replay: mmsim vdso-fuzz --replay 'w1:x1,2\[2=s3\]'" \
@@ -160,6 +288,14 @@ replay)
 	run --replay 'w1:x1,2[0=s3]' --fail-on-violation
 	expect_status 0
 	grep -q '0 violations' "$tmp/out" || fail "a violation before the cmp"
+	# An interrupt past the call's end is never delivered.
+	run --replay 'w1:x1,2[1=-/2=-/30=s3]'
+	grep -q ': 2 interrupts delivered, 0 violations$' "$tmp/out" ||
+		fail "count: $(head -n 1 "$tmp/out")"
+	run --replay 'w1:x1,2[1=-/30=s3]' --json
+	json_ok
+	grep -q '"mode": "replay", "interrupts": 0, "fixup": null, "interrupts_delivered": 1,' \
+		"$tmp/out" || fail "JSON count: $(head -c 200 "$tmp/out")"
 	# Every replay line of a report replays to a violation.
 	run --interrupts 1
 	grep "replay: " "$tmp/out" | sed 's/.*replay: mmsim vdso-fuzz //' |

@@ -172,6 +172,35 @@ static void test_random_cases(void **state)
 	}
 }
 
+static int simpler(const char *a, const char *b)
+{
+	struct msim_vf_case ca, cb;
+
+	assert_int_equal(msim_vf_case_parse(a, &ca, NULL, 0), 0);
+	assert_int_equal(msim_vf_case_parse(b, &cb, NULL, 0), 0);
+	return msim_vf_case_simpler(&ca, &cb);
+}
+
+/*
+ * The simplicity order: fewer interrupts, shallower, fewer calls and
+ * stores, more distinct values, smaller values, then the text.
+ */
+static void test_simpler(void **state)
+{
+	(void)state;
+	assert_int_equal(simpler("w1:x1,2[2=s3]", "w1:x1,2[2=s3]"), 0);
+	assert_true(simpler("w1:x1,2[2=s3]", "w1:x1,2[1=-/2=s3]") < 0);
+	assert_true(simpler("w1:x1,2[2=x3,1]", "w1:x1,2[2=x3,1[0=-]]") < 0);
+	assert_true(simpler("w1:x1,2[2=s3]", "w1:x1,2[2=x3,1]") < 0);
+	assert_true(simpler("w1:x1,2[2=-]", "w1:x1,2[2=s3]") < 0);
+	/* Distinct values before small ones. */
+	assert_true(simpler("w1:x1,2[2=s3]", "w1:x1,1[2=s2]") < 0);
+	assert_true(simpler("w1:x1,2[2=s3]", "w1:x1,2[2=s4]") < 0);
+	assert_true(simpler("w5:x5,6[2=s7]", "w1:x1,2[2=s3]") > 0);
+	assert_true(simpler("w1:x1,2[1=s3]", "w1:x1,2[2=s3]") < 0);
+	assert_true(simpler("w1:x1,2[2=s3]", "w1:x1,2[1=s3]") > 0);
+}
+
 /* The explorer visits each partition of n values once: Bell(n) paths. */
 static void test_explore_partitions(void **state)
 {
@@ -241,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_text_errors),
 		cmocka_unit_test(test_decode_any_bytes),
 		cmocka_unit_test(test_random_cases),
+		cmocka_unit_test(test_simpler),
 		cmocka_unit_test(test_explore_partitions),
 		cmocka_unit_test(test_explore_tree),
 	};

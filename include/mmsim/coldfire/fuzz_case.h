@@ -106,6 +106,16 @@ MSIM_API void msim_vf_case_decode(const uint8_t *data, size_t len,
 MSIM_API void msim_vf_case_random(uint64_t *rng, int irqs_per_call, int depth,
 				  unsigned int max_at, struct msim_vf_case *c);
 
+/*
+ * Orders cases by how easily a person follows them: fewer interrupts,
+ * then shallower nesting, fewer calls, fewer stores, then more distinct
+ * values (no two values equal that need not be), then smaller values, in
+ * the order the text form shows them, then the text itself.  Returns < 0
+ * when @a is the simpler, 0 when they are the same case, > 0 otherwise.
+ */
+MSIM_API int msim_vf_case_simpler(const struct msim_vf_case *a,
+				  const struct msim_vf_case *b);
+
 /* Number of interrupts in the whole case. */
 MSIM_API int msim_vf_case_nr_irqs(const struct msim_vf_case *c);
 

@@ -207,7 +207,7 @@ MSIM_API uint32_t msim_ucpu_fixup_entry(const struct msim_ucpu *cpu);
  * @tlb_flushes: pages removed from it by notifier callbacks
  * @fixup_rewinds: kernel entries after which the frame's PC had changed
  * @replays: stops in the middle of a translation block made exact by
- *	running the block again (see the notes in src/ucpu.c)
+ *	running the block again (see src/coldfire/ucpu_exact.c)
  * @kernel_engines: times the engine that runs the replays and the kernel
  *	entries was replaced by a fresh one, to give back the memory Unicorn
  *	keeps for each translation

@@ -35,6 +35,7 @@
 
 #include <mmsim/coldfire/explore.h>
 #include <mmsim/coldfire/fuzz_case.h>
+#include <mmsim/coldfire/lincheck.h>
 
 struct msim_machine;
 struct mm_struct;
@@ -138,6 +139,46 @@ MSIM_API int msim_vf_run(struct msim_vf_env *env,
 			 struct msim_vf_explore *ex,
 			 const struct msim_vf_limits *lim,
 			 struct msim_vf_result *r);
+
+/*
+ * One operation of a history in a linearization: the cmpxchg of call
+ * @call (in msim_vf_result.ran), or, with @call < 0, a store of @value.
+ */
+struct msim_vf_step {
+	int call;
+	uint32_t value;
+};
+
+#define MSIM_VF_MAX_OUTCOMES 16
+#define MSIM_VF_MAX_STEPS 32
+
+/*
+ * An outcome of a cmpxchg that would have been linearizable: what it
+ * returns and the word it leaves, and an order of its history that gives
+ * them (@nr_steps operations; 0 when the history has more than
+ * MSIM_VF_MAX_STEPS).
+ */
+struct msim_vf_outcome {
+	uint32_t returned;
+	uint32_t word_after;
+	int nr_steps;
+	struct msim_vf_step step[MSIM_VF_MAX_STEPS];
+};
+
+/*
+ * Which outcomes would have been linearizable for a not-linearizable
+ * violation @v of @r: the cmpxchg @v blames, with the stores and the
+ * other calls that ran while it was in progress and their results as they
+ * were seen, from the word it found, gives each of @out[0..n) and nothing
+ * else (n = the smaller of the return value and @max; each value the word
+ * ever held is tried for its result and for the word it leaves).  In
+ * order of @returned, then @word_after.  Returns how many there are,
+ * possibly 0, or -EINVAL when @v is not a not-linearizable cmpxchg, or
+ * its history is larger than msim_vf_linearizable() takes.
+ */
+MSIM_API int msim_vf_outcomes(const struct msim_vf_result *r,
+			      const struct msim_vf_violation *v,
+			      struct msim_vf_outcome *out, int max);
 
 MSIM_API const char *msim_vf_kind_name(enum msim_vf_kind kind);
 

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Kernel entry and exit of the Unicorn ColdFire CPU, as the seed's
+ * entry.S does them: the exception frame (format word, SR, PC) and
+ * SAVE_ALL_INT's part of struct pt_regs on the supervisor stack of the
+ * nesting depth, then the stub that stores the condition codes into the
+ * frame's SR and calls the fixup by jsr; and the return, done by the host
+ * from the frame, since Unicorn's rte is of no use.  Interrupts, access
+ * errors (TLB misses and protection faults) and traps all come in this
+ * way; what differs is the frame word and what happens before the return.
+ * Kept apart because this is the model of the kernel under test, the
+ * part a reader checks against entry.S.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "ucpu_internal.h"
+
+/*
+ * The ColdFire exception frame's first word: format 4 (the supervisor
+ * stack was longword aligned), the fault status split around the vector.
+ */
+#define FORMATVEC(vec, fs)                                                     \
+	((4 << 12) | (((fs) >> 2) & 3) << 10 | ((vec)&0xff) << 2 | ((fs)&3))
+/* Fault status values of the V4e MMU. */
+#define FS_IFETCH 0x4	 /* error on instruction fetch */
+#define FS_ITLB_MISS 0x5 /* TLB miss on opword fetch */
+#define FS_WRITE_PROT 0x9
+#define FS_WTLB_MISS 0xa
+#define FS_READ_PROT 0xd
+#define FS_RTLB_MISS 0xe
+
+/* Vectors of the trap instructions (asm/traps.h: VEC_SYS is trap #0). */
+#define VEC_SYS 32
+#define VEC_TRAP1 33
+#define VEC_TRAP14 46
+#define VEC_TRAP15 47
+
+static unsigned int fault_status(uc_mem_type type)
+{
+	switch (type) {
+	case UC_MEM_WRITE_UNMAPPED:
+		return FS_WTLB_MISS;
+	case UC_MEM_WRITE_PROT:
+		return FS_WRITE_PROT;
+	case UC_MEM_FETCH_UNMAPPED:
+		return FS_ITLB_MISS;
+	case UC_MEM_FETCH_PROT:
+		return FS_IFETCH;
+	case UC_MEM_READ_PROT:
+		return FS_READ_PROT;
+	default:
+		return FS_RTLB_MISS;
+	}
+}
+
+/* The user engine's context, stopped exactly, into the kernel engine. */
+void ucpu_enter_kernel_engine(struct msim_ucpu *cpu)
+{
+	pthread_mutex_lock(&cpu->lock);
+	uc_context_save(cpu->uc, cpu->xfer);
+	uc_context_restore(cpu->kuc, cpu->xfer);
+	pthread_mutex_unlock(&cpu->lock);
+}
+
+/*
+ * Kernel code (stub, fixup) on the kernel engine from @start until it
+ * reaches @until.  It may touch user memory; a miss there is filled
+ * without a nested entry, and anything the mm cannot resolve is an oops.
+ * Kernel code is not replayed: after such a miss in the middle of a
+ * block the condition codes may be stale (see ucpu_exact.c).
+ */
+int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
+{
+	uint32_t pc = start;
+	int ret = 0, faults = 0;
+	uc_err e;
+
+	cpu->in_kernel = true;
+	for (;;) {
+		e = ucpu_emu(cpu, cpu->kuc, pc, until, KERNEL_INSN_LIMIT);
+		pc = ucpu_read_reg(cpu->kuc, UC_M68K_REG_PC);
+		if (e == UC_ERR_OK) {
+			if (pc != until)
+				ret = ucpu_fail(cpu, -ELOOP,
+						"fixup ran more than %d "
+						"instructions (pc %#x)",
+						KERNEL_INSN_LIMIT, pc);
+			break;
+		}
+		if (cpu->ev == EV_MEM && faults++ < 64) {
+			ret = ucpu_resolve_fault(cpu, cpu->ev_addr,
+						 ucpu_access_of(cpu->ev_type));
+			if (!ret)
+				continue;
+			ret = ucpu_fail(
+				cpu, -EFAULT,
+				"oops: kernel %s of %#x at pc %#x",
+				ucpu_access_name(ucpu_access_of(cpu->ev_type)),
+				cpu->ev_addr, pc);
+			break;
+		}
+		ret = ucpu_fail(cpu, -EILSEQ,
+				"oops: kernel exception at pc %#x: %s", pc,
+				uc_strerror(e));
+		break;
+	}
+	cpu->in_kernel = false;
+	return ret;
+}
+
+/*
+ * Exception entry from user mode at @ctx->pc: the hardware part (frame
+ * word, SR, PC on the supervisor stack), SAVE_ALL_INT's part of pt_regs,
+ * and the stub, which stores the condition codes into the frame's SR (the
+ * CPU still holds the user's) and calls the fixup.
+ */
+static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
+			const struct msim_m68k_regs *ctx, uint16_t formatvec)
+{
+	uint32_t frame = KSTACK_TOP(depth) - PT_REGS_SIZE;
+	unsigned char *f = kaddr(cpu, frame);
+	int i, ret;
+
+	for (i = 0; i < 5; i++)
+		put32(f + PT_OFF_D1 + 4 * i, ctx->d[1 + i]);
+	for (i = 0; i < 3; i++)
+		put32(f + PT_OFF_A0 + 4 * i, ctx->a[i]);
+	put32(f + PT_OFF_D0, ctx->d[0]);
+	put32(f + PT_OFF_ORIG_D0, 0xffffffff);
+	put32(f + PT_OFF_STKADJ, 0);
+	put16(f + PT_OFF_FORMATVEC, formatvec);
+	put16(f + PT_OFF_SR, 0); /* user mode; the stub adds the CCR */
+	put32(f + PT_OFF_PC, ctx->pc);
+	ucpu_enter_kernel_engine(cpu);
+	pthread_mutex_lock(&cpu->lock);
+	ucpu_write_reg(cpu->kuc, UC_M68K_REG_A7, frame);
+	pthread_mutex_unlock(&cpu->lock);
+	ret = ucpu_kernel_run(cpu, KENTRY, KHALT);
+	if (!ret && get32(f + PT_OFF_PC) != ctx->pc)
+		cpu->stats.fixup_rewinds++;
+	return ret;
+}
+
+/*
+ * The context the return from the exception will resume: what pt_regs
+ * holds comes from the frame (the fixup may have changed it), the rest
+ * from @ctx.  Returns the frame word.
+ */
+static uint16_t frame_view(struct msim_ucpu *cpu, unsigned int depth,
+			   const struct msim_m68k_regs *ctx,
+			   struct msim_m68k_regs *r)
+{
+	const unsigned char *f = kaddr(cpu, KSTACK_TOP(depth) - PT_REGS_SIZE);
+	int i;
+
+	*r = *ctx;
+	for (i = 0; i < 5; i++)
+		r->d[1 + i] = get32(f + PT_OFF_D1 + 4 * i);
+	for (i = 0; i < 3; i++)
+		r->a[i] = get32(f + PT_OFF_A0 + 4 * i);
+	r->d[0] = get32(f + PT_OFF_D0);
+	r->sr = get16(f + PT_OFF_SR);
+	r->pc = get32(f + PT_OFF_PC);
+	return get16(f + PT_OFF_FORMATVEC);
+}
+
+/* rte, done here: only a frame that returns to user mode can be followed. */
+static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
+		       const struct msim_m68k_regs *ctx)
+{
+	struct msim_m68k_regs r;
+	uint16_t fv = frame_view(cpu, depth, ctx, &r);
+
+	if ((fv >> 12) < 4 || (fv >> 12) > 7)
+		return ucpu_fail(cpu, -EFAULT,
+				 "rte: format error (frame word "
+				 "%#06x)",
+				 fv);
+	/*
+	 * Only the condition codes can differ from the user SR the entry
+	 * saved: S, T, M or an interrupt mask would need a CPU state the
+	 * model does not keep, so a fixup that sets them is refused rather
+	 * than silently undone.
+	 */
+	if (r.sr & ~SR_CCR)
+		return ucpu_fail(cpu, -EFAULT,
+				 "rte: SR %#06x does not return to user mode "
+				 "untraced with interrupts enabled",
+				 r.sr);
+	pthread_mutex_lock(&cpu->lock);
+	ucpu_write_regs(cpu->uc, &r);
+	pthread_mutex_unlock(&cpu->lock);
+	return 0;
+}
+
+int ucpu_deliver_irq(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
+{
+	struct msim_m68k_regs ctx;
+	uint32_t resume;
+	int ret;
+
+	ucpu_get_context(cpu, &ctx);
+	ctx.pc = pc;
+	run->t->regs = ctx;
+	run->ctx_saved = true;
+	ret = kernel_entry(cpu, run->depth, &ctx,
+			   FORMATVEC(MSIM_UCPU_IRQ_VECTOR, 0));
+	if (ret)
+		return ret;
+	cpu->stats.irqs++;
+	/* While interrupted, the thread's context is the frame's view. */
+	frame_view(cpu, run->depth, &ctx, &run->t->regs);
+	resume = run->t->regs.pc;
+	if (run->ops->handler) {
+		run->in_handler = true;
+		run->ops->handler(run->arg, cpu, run->t, pc, resume,
+				  run->depth);
+		run->in_handler = false;
+	}
+	ret = kernel_exit(cpu, run->depth, &ctx);
+	run->ctx_saved = ret != 0;
+	return ret;
+}
+
+/*
+ * A TLB miss or protection fault of user code: the access-error entry
+ * (frame, fixup), then the miss handler or the fault handler, then the
+ * return from the exception, which restarts the instruction unless the
+ * fixup moved the PC.
+ */
+int ucpu_access_error(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
+		      uc_mem_type type, uint32_t addr)
+{
+	enum msim_access access = ucpu_access_of(type);
+	struct msim_m68k_regs ctx;
+	int ret;
+
+	ucpu_get_context(cpu, &ctx);
+	ctx.pc = pc;
+	run->t->regs = ctx;
+	run->ctx_saved = true;
+	cpu->stats.access_errors++;
+	ret = kernel_entry(
+		cpu, run->depth, &ctx,
+		FORMATVEC(MSIM_UCPU_ACCESS_VECTOR, fault_status(type)));
+	if (ret)
+		return ret;
+	frame_view(cpu, run->depth, &ctx, &run->t->regs);
+	ret = ucpu_resolve_fault(cpu, addr, access);
+	if (ret)
+		return ret;
+	ret = kernel_exit(cpu, run->depth, &ctx);
+	run->ctx_saved = ret != 0;
+	return ret;
+}
+
+/*
+ * An exception raised by the instruction before @pc.  trap #0 is the
+ * system call, whose entry (SAVE_ALL_SYS) the seed leaves alone: the call
+ * is not modelled and returns -ENOSYS in %d0.  Every other vector goes
+ * through the kernel's trap entry, which in the seed calls the fixup
+ * after SAVE_ALL_INT, and then trap_c(), which signals the thread: the
+ * call ends there, the thread's context being the frame's (with the PC
+ * the fixup left).
+ */
+int ucpu_trap_entry(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
+		    uint32_t vector)
+{
+	struct msim_m68k_regs ctx;
+	int ret;
+
+	ucpu_get_context(cpu, &ctx);
+	/*
+	 * Unicorn stops at the trap instruction itself; the frame of a trap
+	 * holds the address of the next one, trap being a one-word
+	 * instruction.
+	 */
+	ctx.pc = vector >= VEC_SYS && vector <= VEC_TRAP15 ? pc + 2 : pc;
+	run->t->regs = ctx;
+	run->ctx_saved = true;
+	if (vector == VEC_SYS) {
+		cpu->stats.syscalls++;
+		ctx.d[0] = (uint32_t)-ENOSYS;
+		pthread_mutex_lock(&cpu->lock);
+		ucpu_write_reg(cpu->uc, UC_M68K_REG_D0, ctx.d[0]);
+		ucpu_write_reg(cpu->uc, UC_M68K_REG_PC, ctx.pc);
+		pthread_mutex_unlock(&cpu->lock);
+		run->ctx_saved = false;
+		return 0;
+	}
+	cpu->stats.traps++;
+	ret = kernel_entry(cpu, run->depth, &ctx, FORMATVEC(vector, 0));
+	if (ret)
+		return ret;
+	frame_view(cpu, run->depth, &ctx, &run->t->regs);
+	return ucpu_fail(cpu, -EILSEQ,
+			 "%s: vector %u at pc %#x, resumes at %#x",
+			 vector >= VEC_TRAP1 && vector <= VEC_TRAP14 ? "SIGILL"
+			 : vector == VEC_TRAP15			     ? "SIGTRAP"
+								     : "signal",
+			 vector, pc, run->t->regs.pc);
+}
+
+static const uint8_t kstub[] = {
+	/* KENTRY: move.w %ccr,%d0; move.b %d0,PT_OFF_SR+1(%sp) */
+	0x42,
+	0xc0,
+	0x1f,
+	0x40,
+	0x00,
+	PT_OFF_SR + 1,
+	/* KENTRY_JSR: jsr check_vdso_atomic_cmpxchg_32 (absolute long) */
+	0x4e,
+	0xb9,
+	0,
+	0,
+	0,
+	0,
+	/* KHALT: never run (the stop address); illegal */
+	0x4a,
+	0xfc,
+};
+
+/* The stub at KENTRY, calling the fixup loaded at cpu->fixup_entry. */
+void ucpu_entry_stub_install(struct msim_ucpu *cpu)
+{
+	memcpy(kaddr(cpu, KENTRY), kstub, sizeof(kstub));
+	put32(kaddr(cpu, KENTRY_JSR + 2), cpu->fixup_entry);
+}

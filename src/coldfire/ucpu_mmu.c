@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The Unicorn ColdFire CPU as a secondary MMU of its mm.  The pages
+ * Unicorn maps (a hash by virtual page, under cpu->lock) play the part of
+ * ColdFire's software-loaded TLB: an access to a page it does not map is
+ * a TLB miss, filled here from the PTE (young, and dirty for a write)
+ * or, when the PTE does not allow the access, by the mm's fault handler.
+ * A page is writable in Unicorn only while its PTE is writable and dirty,
+ * so that the first write through a clean PTE traps.  The mmu notifier
+ * drops pages on every invalidation; msim_ucpu_check() cross-checks the
+ * two MMUs.  Kept apart from the CPU's runs because this is the part the
+ * mm (its notifiers, from any thread) calls into.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ucpu_internal.h"
+
+/* The secondary page table, with @lock held. */
+
+static void tlb_remove(struct msim_ucpu *cpu, struct ucpu_page *pg)
+{
+	uint32_t va = pg->vpn * cpu->psize;
+
+	uc_mem_unmap(cpu->uc, va, cpu->psize);
+	uc_mem_unmap(cpu->kuc, va, cpu->psize);
+	/* Translations are keyed by host memory, which gets reused. */
+	uc_ctl_remove_cache(cpu->uc, va, va + cpu->psize);
+	uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
+	HASH_DEL(cpu->pages, pg);
+	free(pg);
+	cpu->stats.tlb_flushes++;
+}
+
+static bool tlb_flush_range(struct msim_ucpu *cpu, unsigned long start,
+			    unsigned long end)
+{
+	struct ucpu_page *pg, *tmp;
+	unsigned long vpn, first, last;
+	bool any = false;
+
+	if (end > cpu->mm->task_size)
+		end = cpu->mm->task_size;
+	if (start >= end)
+		return false;
+	first = start / cpu->psize;
+	last = (end - 1) / cpu->psize;
+	if (last - first < HASH_COUNT(cpu->pages)) {
+		for (vpn = first; vpn <= last; vpn++) {
+			uint32_t key = vpn;
+
+			HASH_FIND(hh, cpu->pages, &key, sizeof(key), pg);
+			if (pg) {
+				tlb_remove(cpu, pg);
+				any = true;
+			}
+		}
+		return any;
+	}
+	HASH_ITER(hh, cpu->pages, pg, tmp) {
+		if (pg->vpn >= first && pg->vpn <= last) {
+			tlb_remove(cpu, pg);
+			any = true;
+		}
+	}
+	return any;
+}
+
+static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
+		      uint32_t prot, void *host)
+{
+	uint32_t key = va / cpu->psize;
+	struct ucpu_page *pg;
+
+	HASH_FIND(hh, cpu->pages, &key, sizeof(key), pg);
+	if (pg && pg->pfn == pfn) {
+		if (pg->prot != prot &&
+		    (uc_mem_protect(cpu->uc, va, cpu->psize, prot) ||
+		     uc_mem_protect(cpu->kuc, va, cpu->psize, prot)))
+			return -ENOMEM;
+		pg->prot = prot;
+		return 0;
+	}
+	if (pg)
+		tlb_remove(cpu, pg);
+	pg = calloc(1, sizeof(*pg));
+	if (!pg)
+		return -ENOMEM;
+	if (uc_mem_map_ptr(cpu->uc, va, cpu->psize, prot, host)) {
+		free(pg);
+		return -ENOMEM;
+	}
+	if (uc_mem_map_ptr(cpu->kuc, va, cpu->psize, prot, host)) {
+		uc_mem_unmap(cpu->uc, va, cpu->psize);
+		free(pg);
+		return -ENOMEM;
+	}
+	pg->vpn = key;
+	pg->pfn = pfn;
+	pg->prot = prot;
+	pg->host = host;
+	HASH_ADD(hh, cpu->pages, vpn, sizeof(pg->vpn), pg);
+	cpu->stats.tlb_fills++;
+	return 0;
+}
+
+/* The mmu notifier: the secondary MMU follows the primary. */
+
+static struct msim_ucpu *mn_cpu(struct mmu_notifier *mn)
+{
+	return container_of(mn, struct msim_ucpu, mn);
+}
+
+static int ucpu_invalidate_range_start(struct mmu_notifier *mn,
+				       const struct mmu_notifier_range *range)
+{
+	struct msim_ucpu *cpu = mn_cpu(mn);
+
+	/*
+	 * Every event drops the pages rather than downgrading them: a page
+	 * that is still allowed comes back on the next TLB miss.
+	 */
+	pthread_mutex_lock(&cpu->lock);
+	cpu->inval_running++;
+	cpu->inval_seq++;
+	tlb_flush_range(cpu, range->start, range->end);
+	pthread_mutex_unlock(&cpu->lock);
+	return 0;
+}
+
+static void ucpu_invalidate_range_end(struct mmu_notifier *mn,
+				      const struct mmu_notifier_range *range)
+{
+	struct msim_ucpu *cpu = mn_cpu(mn);
+
+	(void)range;
+	pthread_mutex_lock(&cpu->lock);
+	cpu->inval_running--;
+	cpu->inval_seq++;
+	pthread_mutex_unlock(&cpu->lock);
+}
+
+static void ucpu_invalidate_range(struct mmu_notifier *mn, struct mm_struct *mm,
+				  unsigned long start, unsigned long end)
+{
+	struct msim_ucpu *cpu = mn_cpu(mn);
+
+	(void)mm;
+	pthread_mutex_lock(&cpu->lock);
+	tlb_flush_range(cpu, start, end);
+	pthread_mutex_unlock(&cpu->lock);
+}
+
+static void ucpu_change_pte(struct mmu_notifier *mn, struct mm_struct *mm,
+			    unsigned long address, pte_t pte)
+{
+	struct msim_ucpu *cpu = mn_cpu(mn);
+
+	(void)pte;
+	ucpu_invalidate_range(mn, mm, address & ~(cpu->psize - 1),
+			      (address & ~(cpu->psize - 1)) + cpu->psize);
+}
+
+/*
+ * The emulator keeps no accessed bits: a mapped page counts as young, and
+ * clearing youth unmaps it so that the next access is seen (by the TLB
+ * miss, which marks the PTE young again).
+ */
+static int ucpu_clear_young(struct mmu_notifier *mn, struct mm_struct *mm,
+			    unsigned long start, unsigned long end)
+{
+	struct msim_ucpu *cpu = mn_cpu(mn);
+	bool young;
+
+	(void)mm;
+	pthread_mutex_lock(&cpu->lock);
+	young = tlb_flush_range(cpu, start, end);
+	pthread_mutex_unlock(&cpu->lock);
+	return young;
+}
+
+static int ucpu_test_young(struct mmu_notifier *mn, struct mm_struct *mm,
+			   unsigned long address)
+{
+	struct msim_ucpu *cpu = mn_cpu(mn);
+	uint32_t key = address / cpu->psize;
+	struct ucpu_page *pg;
+
+	(void)mm;
+	pthread_mutex_lock(&cpu->lock);
+	HASH_FIND(hh, cpu->pages, &key, sizeof(key), pg);
+	pthread_mutex_unlock(&cpu->lock);
+	return pg != NULL;
+}
+
+static void ucpu_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct msim_ucpu *cpu = mn_cpu(mn);
+
+	(void)mm;
+	pthread_mutex_lock(&cpu->lock);
+	tlb_flush_range(cpu, 0, cpu->mm->task_size);
+	cpu->released = true;
+	pthread_mutex_unlock(&cpu->lock);
+}
+
+const struct mmu_notifier_ops ucpu_mn_ops = {
+	.release = ucpu_release,
+	.clear_flush_young = ucpu_clear_young,
+	.clear_young = ucpu_clear_young,
+	.test_young = ucpu_test_young,
+	.change_pte = ucpu_change_pte,
+	.invalidate_range_start = ucpu_invalidate_range_start,
+	.invalidate_range_end = ucpu_invalidate_range_end,
+	.invalidate_range = ucpu_invalidate_range,
+};
+
+unsigned char *ucpu_host_of(struct msim_ucpu *cpu, uint32_t addr)
+{
+	uint32_t key = addr / cpu->psize;
+	struct ucpu_page *pg;
+
+	HASH_FIND(hh, cpu->pages, &key, sizeof(key), pg);
+	if (!pg)
+		return NULL;
+	return (unsigned char *)page_address(pfn_to_page(cpu->m, pg->pfn)) +
+	       (addr & (cpu->psize - 1));
+}
+
+enum msim_access ucpu_access_of(uc_mem_type type)
+{
+	switch (type) {
+	case UC_MEM_WRITE_UNMAPPED:
+	case UC_MEM_WRITE_PROT:
+		return MSIM_ACCESS_WRITE;
+	case UC_MEM_FETCH_UNMAPPED:
+	case UC_MEM_FETCH_PROT:
+		return MSIM_ACCESS_EXEC;
+	default:
+		return MSIM_ACCESS_READ;
+	}
+}
+
+const char *ucpu_access_name(enum msim_access a)
+{
+	return a == MSIM_ACCESS_WRITE  ? "write"
+	       : a == MSIM_ACCESS_EXEC ? "fetch"
+				       : "read";
+}
+
+/*
+ * The TLB miss handler: load the emulator's mapping of @addr from the PTE
+ * if the PTE allows @access, marking it young (and dirty for a write) as
+ * ColdFire's miss handler does.  Return: 0, 1 if the PTE does not allow
+ * the access, -EAGAIN if an invalidation is running, -ENOMEM.
+ */
+static int tlb_fill(struct msim_ucpu *cpu, uint32_t addr,
+		    enum msim_access access)
+{
+	struct mm_struct *mm = cpu->mm;
+	const struct msim_arch *a = mm->arch;
+	bool write = access == MSIM_ACCESS_WRITE;
+	uint32_t va = addr & ~(cpu->psize - 1), prot = 0;
+	pte_t *ptep, pte;
+	int ret = 1;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, va);
+	if (!ptep ||
+	    !msim_pte_allows(a, *ptep, write, access == MSIM_ACCESS_EXEC))
+		goto out;
+	pte = *ptep;
+	if (msim_pte_allows(a, pte, false, false))
+		prot |= UC_PROT_READ;
+	if (msim_pte_allows(a, pte, false, true))
+		prot |= UC_PROT_EXEC;
+	if (write || (pte_write(a, pte) && pte_dirty(a, pte)))
+		prot |= UC_PROT_WRITE;
+	pthread_mutex_lock(&cpu->lock);
+	if (cpu->inval_running || cpu->released) {
+		ret = cpu->released ? 1 : -EAGAIN;
+	} else {
+		pte = pte_mkyoung(a, pte);
+		if (write)
+			pte = pte_mkdirty(a, pte);
+		*ptep = pte;
+		ret = tlb_insert(cpu, va, pte_pfn(a, pte), prot,
+				 page_address(pfn_to_page(mm->machine,
+							  pte_pfn(a, pte))));
+	}
+	pthread_mutex_unlock(&cpu->lock);
+out:
+	spin_unlock(&mm->page_table_lock);
+	return ret;
+}
+
+/* How many invalidations have started or ended so far. */
+static unsigned long inval_seq(struct msim_ucpu *cpu)
+{
+	unsigned long seq;
+
+	pthread_mutex_lock(&cpu->lock);
+	seq = cpu->inval_seq;
+	pthread_mutex_unlock(&cpu->lock);
+	return seq;
+}
+
+/* The rest of the access-error path: TLB load, else do_page_fault(). */
+int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
+		       enum msim_access access)
+{
+	int tries = 0, faults = 0, ret;
+	unsigned long seq, last_seq = inval_seq(cpu), rounds = 0;
+	vm_fault_t vf;
+
+	cpu->fault_addr = addr;
+	if (addr >= cpu->mm->task_size)
+		return ucpu_fail(cpu, -EFAULT,
+				 "SIGSEGV: user %s of kernel address "
+				 "%#x",
+				 ucpu_access_name(access), addr);
+	for (;;) {
+		/*
+		 * The bounds below only stop a model bug from spinning: while
+		 * invalidations come and go, another thread is making
+		 * progress (zapping what was just faulted in, say), and the
+		 * retries start over, as a real CPU would retry for good; a
+		 * fault whose own invalidations keep it going is stopped by
+		 * the bound on rounds.
+		 */
+		if (++rounds > 1000000)
+			return ucpu_fail(cpu, -EFAULT,
+					 "fault at %#x never resolves", addr);
+		seq = inval_seq(cpu);
+		if (seq != last_seq) {
+			last_seq = seq;
+			tries = 0;
+			faults = 0;
+		}
+		ret = tlb_fill(cpu, addr, access);
+		if (ret <= 0 && ret != -EAGAIN)
+			return ret ? ucpu_fail(cpu, ret, "out of host memory")
+				   : 0;
+		if (ret == -EAGAIN) {
+			/* Another thread is between start and end. */
+			if (++tries > 100000)
+				return ucpu_fail(cpu, -EFAULT,
+						 "invalidation of %#x "
+						 "never ends",
+						 addr);
+			sched_yield();
+			continue;
+		}
+		/* A fault that succeeded lets the next fill pass. */
+		if (faults++ == 4)
+			return ucpu_fail(cpu, -EFAULT,
+					 "fault at %#x does not stick", addr);
+		vf = msim_handle_user_fault(cpu->mm, addr, access);
+		cpu->stats.page_faults++;
+		if (vf & VM_FAULT_OOM)
+			return ucpu_fail(cpu, -ENOMEM, "out of memory at %#x",
+					 addr);
+		if (vf & VM_FAULT_ERROR)
+			return ucpu_fail(cpu, -EFAULT, "SIGSEGV: %s at %#x",
+					 ucpu_access_name(access), addr);
+	}
+}
+
+void msim_ucpu_flush_icache(struct msim_ucpu *cpu, uint32_t start, uint32_t end)
+{
+	pthread_mutex_lock(&cpu->lock);
+	uc_ctl_remove_cache(cpu->uc, start, end);
+	uc_ctl_remove_cache(cpu->kuc, start, end);
+	pthread_mutex_unlock(&cpu->lock);
+}
+
+int msim_ucpu_check(struct msim_ucpu *cpu, char *msg, size_t size)
+{
+	struct mm_struct *mm = cpu->mm;
+	const struct msim_arch *a = mm->arch;
+	struct ucpu_page *pg, *tmp;
+	char buf[160] = "";
+	pte_t *ptep, pte;
+	uint32_t va;
+
+	spin_lock(&mm->page_table_lock);
+	pthread_mutex_lock(&cpu->lock);
+	HASH_ITER(hh, cpu->pages, pg, tmp) {
+		va = pg->vpn * cpu->psize;
+		ptep = msim_pte_offset(mm, va);
+		pte = ptep ? *ptep : __pte(0);
+		if (!msim_pte_allows(a, pte, false, false) &&
+		    !msim_pte_allows(a, pte, false, true)) {
+			snprintf(buf, sizeof(buf),
+				 "%#x: mapped by the CPU, PTE %#llx gives no "
+				 "access",
+				 va, (unsigned long long)pte_val(pte));
+			break;
+		}
+		if (pte_pfn(a, pte) != pg->pfn) {
+			snprintf(buf, sizeof(buf),
+				 "%#x: the CPU maps pfn %#lx, the PTE pfn %#lx",
+				 va, pg->pfn, pte_pfn(a, pte));
+			break;
+		}
+		if ((pg->prot & UC_PROT_WRITE) &&
+		    !(pte_write(a, pte) && pte_dirty(a, pte))) {
+			snprintf(buf, sizeof(buf),
+				 "%#x: writable in the CPU, PTE %#llx is not "
+				 "writable and dirty",
+				 va, (unsigned long long)pte_val(pte));
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cpu->lock);
+	spin_unlock(&mm->page_table_lock);
+	if (!buf[0])
+		return 0;
+	if (msg && size)
+		snprintf(msg, size, "%s", buf);
+	return -EUCLEAN;
+}
