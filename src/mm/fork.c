@@ -255,6 +255,8 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 		break;
 	}
 	mmap_write_unlock(mm);
+	/* The parent's PTEs lost their write bit: dup_mmap()'s flush. */
+	flush_tlb_mm(oldmm);
 	mmap_write_unlock(oldmm);
 	return err;
 }

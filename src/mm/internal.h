@@ -38,6 +38,23 @@ static inline vm_flags_t calc_vm_prot_bits(unsigned long prot)
 #define PAGE_SHIFT_OF(mm) mm_page_shift(mm)
 #define PAGE_MASK_OF(mm) mm_page_mask(mm)
 
+/*
+ * The CPU's TLB flushes (flush_tlb_mm_range() on x86).  The model has no
+ * TLB; what a flush still does is what 6.6 on does from the arch code:
+ * flush the secondary TLBs that share the page tables.
+ */
+static inline void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start,
+				      unsigned long end)
+{
+	mmu_notifier_arch_invalidate_secondary_tlbs(mm, start, end);
+}
+
+/* flush_tlb_mm(): the whole address space (TLB_FLUSH_ALL). */
+static inline void flush_tlb_mm(struct mm_struct *mm)
+{
+	flush_tlb_mm_range(mm, 0, ~0UL);
+}
+
 /* vma.c: the tree and the VMA objects */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);

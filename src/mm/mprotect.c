@@ -89,8 +89,11 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 		}
 		spin_unlock(&mm->page_table_lock);
 	}
-	if (started)
+	if (started) {
+		/* tlb_finish_mmu() of change_protection()'s mmu_gather. */
+		flush_tlb_mm_range(mm, range.start, end);
 		mmu_notifier_invalidate_range_end(&range);
+	}
 }
 
 static int mprotect_fixup(struct vm_area_struct *vma,
