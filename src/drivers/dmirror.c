@@ -106,7 +106,8 @@ static int dmirror_do_fault(struct msim_dmirror *dmirror,
 	     addr += mm_page_size(mm), i++) {
 		if (!(range->hmm_pfns[i] & HMM_PFN_VALID))
 			continue;
-		page = hmm_pfn_to_page(mm->machine, range->hmm_pfns[i]);
+		page = msim_pfn_to_page(mm->machine,
+					range->hmm_pfns[i] & ~HMM_PFN_FLAGS);
 		if (!page)
 			return -EFAULT;
 		e = msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*e));
