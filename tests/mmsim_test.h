@@ -70,6 +70,7 @@ static inline const char *mt_kind_name(int kind)
 		[MSIM_ALLOC_TASK] = "task",
 		[MSIM_ALLOC_OTHER] = "other",
 		[MSIM_ALLOC_SWAP] = "swap slot",
+		[MSIM_ALLOC_KMALLOC] = "kmalloc",
 	};
 
 	return kind >= 0 && kind < MSIM_NR_ALLOC_KINDS ? names[kind] : "?";

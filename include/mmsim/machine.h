@@ -32,6 +32,7 @@ enum msim_alloc_kind {
 	MSIM_ALLOC_TASK,     /* struct task_struct */
 	MSIM_ALLOC_OTHER,    /* anything else the model keeps */
 	MSIM_ALLOC_SWAP,     /* a swap slot */
+	MSIM_ALLOC_KMALLOC,  /* kernel-style code's kmalloc(), vmalloc(), ... */
 	MSIM_NR_ALLOC_KINDS
 };
 
