@@ -23,6 +23,8 @@
  * allocation changes nothing, and msim_lock is never held across a lock
  * a scheduler might preempt on.
  */
+#include <linux/bug.h>
+#include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
@@ -122,14 +124,16 @@ static unsigned int xa_nodes_needed(struct xarray *xa, unsigned long index)
 	return n;
 }
 
+/* New roots above the old one, and a path below the new root. */
 struct xa_pool {
-	struct xa_node *nodes[XA_MAX_DEPTH + 1];
+	struct xa_node *nodes[2 * XA_MAX_DEPTH];
 	unsigned int nr;
 };
 
 static int xa_pool_fill(struct xa_pool *pool, unsigned int n, gfp_t gfp)
 {
 	pool->nr = 0;
+	BUG_ON(n > ARRAY_SIZE(pool->nodes));
 	while (pool->nr < n) {
 		pool->nodes[pool->nr] =
 			kzalloc(sizeof(struct xa_node), gfp & ~__GFP_ZERO);

@@ -571,13 +571,11 @@ static inline pte_t *pte_offset_map_lock(struct mm_struct *mm, pmd_t *pmd,
 	pte_t *ptep;
 
 	(void)pmd;
-	spin_lock(&mm->page_table_lock);
-	ptep = msim_pte_offset(mm, addr);
-	if (!ptep) {
-		spin_unlock(&mm->page_table_lock);
-		return NULL;
-	}
 	*ptlp = &mm->page_table_lock;
+	spin_lock(*ptlp);
+	ptep = msim_pte_offset(mm, addr);
+	if (!ptep)
+		spin_unlock(*ptlp);
 	return ptep;
 }
 
