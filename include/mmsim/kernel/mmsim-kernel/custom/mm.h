@@ -40,6 +40,7 @@
 #include <mmsim-kernel/custom/locks.h>
 #include <mmsim-kernel/custom/sched.h>
 #include <mmsim-kernel/custom/slab.h>
+#include <mmsim-kernel/dup/list.h>
 #include <mmsim-kernel/dup/math.h>
 
 /**

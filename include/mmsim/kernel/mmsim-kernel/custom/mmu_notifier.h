@@ -31,6 +31,7 @@
 #include <linux/version.h>
 #include <mmsim/mmu_notifier.h>
 #include <mmsim-kernel/dup/compiler.h>
+#include <mmsim-kernel/dup/list.h>
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 #define mmu_notifier_range_init(range, event, flags, mm, start, end)           \

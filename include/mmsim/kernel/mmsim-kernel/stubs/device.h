@@ -17,6 +17,7 @@
 #include <mmsim/err.h>
 #include <mmsim/export.h>
 #include <mmsim-kernel/custom/printk.h>
+#include <mmsim-kernel/dup/list.h>
 #include <mmsim-kernel/dup/refcount.h>
 #include <mmsim-kernel/dup/types.h>
 #include <mmsim-kernel/stubs/module.h>
