@@ -150,14 +150,15 @@ static struct page *my_mmu_populate_page(struct my_mmu *m,
 			/* The lock keeps the count of invalidates constant. */
 			spin_lock(&m->lock);
 			if (!m->invalidates)
-				my_mmu_insert_page(m, address, page_to_pfn(page));
+				my_mmu_insert_page(m, address,
+						   page_to_pfn(page));
 			else
 				page = ERR_PTR(-EAGAIN);
 			spin_unlock(&m->lock);
 		}
-pte_unlock:
+	pte_unlock:
 		pte_unmap_unlock(ptep, ptl);
-check:
+	check:
 		if (done)
 			break;
 

@@ -124,6 +124,10 @@ MSIM_API unsigned long msim_device_pfn_alloc(struct msim_machine *m,
  */
 MSIM_API void *memremap_pages(struct dev_pagemap *pgmap, int nid);
 
+/** msim_memremap_pages - memremap_pages() on the machine @m. */
+MSIM_API void *msim_memremap_pages(struct msim_machine *m,
+				   struct dev_pagemap *pgmap);
+
 /**
  * memunmap_pages - tear @pgmap down: no page may be handed out any more;
  * wait until every page handed out was freed (the driver evicts them

@@ -153,6 +153,20 @@ MSIM_API void migrate_device_finalize(unsigned long *src_pfns,
 				      unsigned long *dst_pfns,
 				      unsigned long npages);
 
+/* The three above on the machine @m, where there is no current one. */
+MSIM_API int msim_migrate_device_range(struct msim_machine *m,
+				       unsigned long *src_pfns,
+				       unsigned long start,
+				       unsigned long npages);
+MSIM_API void msim_migrate_device_pages(struct msim_machine *m,
+					unsigned long *src_pfns,
+					unsigned long *dst_pfns,
+					unsigned long npages);
+MSIM_API void msim_migrate_device_finalize(struct msim_machine *m,
+					   unsigned long *src_pfns,
+					   unsigned long *dst_pfns,
+					   unsigned long npages);
+
 /**
  * msim_migrate_range - move every page of [@start, @start + @len) of @mm
  * to a fresh frame through the calls above (the range may span VMAs).

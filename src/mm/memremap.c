@@ -53,15 +53,21 @@ struct page *msim_device_pfn_to_page(struct msim_machine *m, unsigned long pfn)
 void *memremap_pages(struct dev_pagemap *pgmap, int nid)
 {
 	struct msim_machine *m = msim_current_machine();
+
+	(void)nid;
+	return m ? msim_memremap_pages(m, pgmap) : ERR_PTR(-EINVAL);
+}
+
+void *msim_memremap_pages(struct msim_machine *m, struct dev_pagemap *pgmap)
+{
 	unsigned long first, nr, i;
 	unsigned int shift;
 	struct dev_pagemap *other;
 	struct page *pages;
 
-	(void)nid;
-	if (!m || pgmap->type != MEMORY_DEVICE_PRIVATE ||
-	    pgmap->nr_range != 1 || pgmap->vmemmap_shift || !pgmap->ops ||
-	    !pgmap->ops->page_free || !pgmap->ops->migrate_to_ram)
+	if (pgmap->type != MEMORY_DEVICE_PRIVATE || pgmap->nr_range != 1 ||
+	    pgmap->vmemmap_shift || !pgmap->ops || !pgmap->ops->page_free ||
+	    !pgmap->ops->migrate_to_ram)
 		return ERR_PTR(-EINVAL);
 	shift = m->arch->page_shift;
 	if ((pgmap->range.start & ((1ULL << shift) - 1)) ||

@@ -355,6 +355,12 @@ void migrate_vma_pages(struct migrate_vma *migrate)
 			       migrate->dst, migrate->npages, migrate);
 }
 
+void msim_migrate_device_pages(struct msim_machine *m, unsigned long *src_pfns,
+			       unsigned long *dst_pfns, unsigned long npages)
+{
+	__migrate_device_pages(m, src_pfns, dst_pfns, npages, NULL);
+}
+
 void migrate_device_pages(unsigned long *src_pfns, unsigned long *dst_pfns,
 			  unsigned long npages)
 {
@@ -414,6 +420,13 @@ void migrate_vma_finalize(struct migrate_vma *migrate)
 				  migrate->fault_page);
 }
 
+void msim_migrate_device_finalize(struct msim_machine *m,
+				  unsigned long *src_pfns,
+				  unsigned long *dst_pfns, unsigned long npages)
+{
+	__migrate_device_finalize(m, src_pfns, dst_pfns, npages, NULL);
+}
+
 void migrate_device_finalize(unsigned long *src_pfns, unsigned long *dst_pfns,
 			     unsigned long npages)
 {
@@ -427,11 +440,17 @@ int migrate_device_range(unsigned long *src_pfns, unsigned long start,
 			 unsigned long npages)
 {
 	struct msim_machine *m = msim_current_machine();
+
+	return m ? msim_migrate_device_range(m, src_pfns, start, npages)
+		 : -EINVAL;
+}
+
+int msim_migrate_device_range(struct msim_machine *m, unsigned long *src_pfns,
+			      unsigned long start, unsigned long npages)
+{
 	unsigned long i;
 	struct page *page;
 
-	if (!m)
-		return -EINVAL;
 	for (i = 0; i < npages; i++) {
 		src_pfns[i] = 0;
 		page = msim_pfn_to_page(m, start + i);
