@@ -156,11 +156,13 @@ enum mmu_notifier_event {
  *	after the last put and a grace period, when no callback is running or
  *	can start.  Must not sleep.
  *
- * MODEL: old-notifier-api: these are the callbacks of Linux before 6.6,
- * with @invalidate_range (which 6.6 turned into
- * ->arch_invalidate_secondary_tlbs) and @change_pte (since removed), as
- * the seed's drivers use them; mmu_notifier_range_init() likewise keeps
- * the @vma argument it lost in 6.3.
+ * MODEL: old-notifier-api: the callbacks of Linux before 6.6 are here
+ * next to 6.6's, @invalidate_range (which 6.6 turned into
+ * @arch_invalidate_secondary_tlbs) and @change_pte (removed in 6.9), and
+ * the model calls both kinds, so that the seed's drivers run as they
+ * are; this header's mmu_notifier_range_init() likewise keeps the @vma
+ * argument it lost in 6.3.  The kernel tree's <linux/mmu_notifier.h>
+ * offers 6.18's API over the same structure.
  */
 struct mmu_notifier_ops {
 	void (*release)(struct mmu_notifier *subscription,

@@ -11,7 +11,8 @@
  * A BUG prints "kernel BUG at FILE:LINE!" with the condition, calls the
  * BUG hook if one is set (which may end the run its own way, e.g. a
  * scheduler reporting the schedule that led there), and then ends the
- * process with abort(): the kernel would oops the task.
+ * process with abort().  MODEL: bug-aborts: the kernel would oops the
+ * task and go on; here nothing after a BUG is worth checking.
  */
 #ifndef MMSIM_KERNEL_CUSTOM_BUG_H
 #define MMSIM_KERNEL_CUSTOM_BUG_H

@@ -2,7 +2,8 @@
 /*
  * CUSTOMISED: jiffies, HZ and time.
  *
- * jiffies counts the host's monotonic clock at HZ = 100 (a valid
+ * MODEL: kernel-jiffies-host-clock: jiffies counts the host's monotonic
+ * clock, not simulated ticks, at HZ = 100 (a valid
  * CONFIG_HZ, and the value the UAPI <asm/param.h> gives), starting five
  * minutes before wrapping as the kernel's does (INITIAL_JIFFIES), so
  * that a comparison without time_after() shows up.  It is a function call

@@ -3,16 +3,18 @@
  * CUSTOMISED: spinlock_t, rwlock_t, struct rw_semaphore, struct mutex,
  * and the lock annotations.
  *
- * The locks are the model's (<mmsim/locking.h>): sleeping pthread locks
- * whose every operation is a point a deterministic scheduler controls
- * (msim_set_sync_ops()).  spinlock_t and struct rw_semaphore are the
- * model's own, under the kernel's names; struct mutex is an rw_semaphore
- * only ever taken for writing, rwlock_t likewise one of each kind.
- * The _irq, _irqsave and _bh forms take the lock the same way (there are
- * no interrupts to mask), and @flags is set to 0.  The interruptible and
- * killable forms never see a signal and return 0.  lockdep does not
- * exist: lockdep_assert_held() checks that the lock is held by someone,
- * not by the caller.
+ * MODEL: kernel-locks-sleep: the locks are the model's
+ * (<mmsim/locking.h>): sleeping pthread locks whose every operation is a
+ * point a deterministic scheduler controls (msim_set_sync_ops()), where
+ * the kernel's spinlocks spin with preemption off.  Sleeping under a
+ * spinlock is therefore not detected.  spinlock_t and struct rw_semaphore
+ * are the model's own, under the kernel's names; struct mutex is an
+ * rw_semaphore only ever taken for writing, rwlock_t likewise one of
+ * each kind.  The _irq, _irqsave and _bh forms take the lock the same way
+ * (there are no interrupts to mask), and @flags is set to 0.  The
+ * interruptible and killable forms never see a signal and return 0.
+ * lockdep does not exist: lockdep_assert_held() checks that the lock is
+ * held by someone, not by the caller.
  */
 #ifndef MMSIM_KERNEL_CUSTOM_LOCKS_H
 #define MMSIM_KERNEL_CUSTOM_LOCKS_H

@@ -14,11 +14,13 @@
  * pfn_to_page(machine, pfn), pte_write(pte) and pte_write(arch, pte),
  * ZERO_PAGE(0) and ZERO_PAGE(machine) pick by their arguments.
  *
- *  - PAGE_SIZE, PAGE_SHIFT, PAGE_MASK and TASK_SIZE are the current
- *    machine's (and the current mm's): expressions, not constants, so
- *    they cannot size a static array or appear in #if.
- *  - The page-table walk types pgd_t, p4d_t, pud_t and pmd_t are pte_t
- *    (every table entry of the model is one 64-bit word); the levels an
+ *  - MODEL: kernel-page-size-per-machine: PAGE_SIZE, PAGE_SHIFT,
+ *    PAGE_MASK and TASK_SIZE are the current machine's (and the current
+ *    mm's): expressions, not constants, so they cannot size a static
+ *    array or appear in #if.
+ *  - MODEL: walk-types-are-pte: the page-table walk types pgd_t, p4d_t,
+ *    pud_t and pmd_t are pte_t (every table entry of the model is one
+ *    64-bit word), so a driver that mixes them up compiles; the levels an
  *    architecture lacks are folded as the kernel folds them (x86-64 has
  *    no p4d, ColdFire only pgd and pte), their *_none() false and
  *    *_offset() the entry above.  There are no huge pages: *_leaf() and
@@ -28,8 +30,9 @@
  *  - kmap() and friends give the frame's bytes (there is no highmem);
  *    kmapping a device-private page is a BUG (the CPU cannot address it).
  *  - alloc_page() takes a zeroed frame of the machine (accounted as
- *    MSIM_ALLOC_FRAME, failure-injectable); the model has order-0 pages
- *    only, so alloc_pages() of a higher order warns and fails.
+ *    MSIM_ALLOC_FRAME, failure-injectable).
+ *    MODEL: alloc-pages-order0: the model has order-0 pages only, so
+ *    alloc_pages() of a higher order warns and fails.
  */
 #ifndef MMSIM_KERNEL_CUSTOM_MM_H
 #define MMSIM_KERNEL_CUSTOM_MM_H

@@ -5,8 +5,9 @@
  * the host's stderr as "<level>message", the level a digit as in the
  * kernel's log.  pr_debug() and dev_dbg() print only when the including
  * file defines DEBUG, as without dynamic debug; their arguments are
- * checked either way.  The _once, _ratelimited and _cont variants are
- * real; rate limiting is not (every message is printed).
+ * checked either way.  The _once and _cont variants are real.
+ * MODEL: printk-no-ratelimit: the _ratelimited variants print every
+ * message; a test should not depend on what the kernel would drop.
  */
 #ifndef MMSIM_KERNEL_CUSTOM_PRINTK_H
 #define MMSIM_KERNEL_CUSTOM_PRINTK_H

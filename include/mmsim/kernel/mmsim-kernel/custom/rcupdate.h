@@ -2,15 +2,16 @@
 /*
  * CUSTOMISED: RCU, on the model's SRCU (<mmsim/srcu.h>).
  *
- * rcu_read_lock() enters a read-side section of one SRCU domain for the
- * whole process (nesting counted per thread); synchronize_rcu() waits for
+ * MODEL: rcu-on-srcu: rcu_read_lock() enters a read-side section of one
+ * SRCU domain for the whole process (nesting counted per thread), and
+ * such a reader may sleep, which real RCU forbids and the model does not
+ * detect.  synchronize_rcu() waits for
  * every section that began before it; call_rcu() and kfree_rcu() queue a
  * callback for after such a grace period; rcu_barrier() waits for the
  * callbacks queued before it.  As with the model's SRCU there is no
  * callback thread: queued callbacks run at the end of the next grace
  * period some thread waits for, or in rcu_barrier(); a test that checks
- * for leaks after kfree_rcu() calls rcu_barrier() first.  Readers may
- * sleep, which real RCU forbids and the model does not detect.
+ * for leaks after kfree_rcu() calls rcu_barrier() first.
  * rcu_dereference() is an acquire load, rcu_assign_pointer() a release
  * store; the lockdep conditions are ignored.
  */

@@ -5,9 +5,12 @@
  * current is the model's current task (msim_set_current(), per host
  * thread; <mmsim/sched.h>), a struct task_struct with the kernel's pid,
  * comm, mm and active_mm.  get_task_mm(), mmget_not_zero(), mmput(),
- * mmgrab() and mmdrop() are the model's.  There are no signals:
- * signal_pending() and fatal_signal_pending() are false.  schedule() and
- * cond_resched() yield the host CPU.
+ * mmgrab() and mmdrop() are the model's.
+ *
+ * MODEL: kernel-no-signals: there are no signals: signal_pending() and
+ * fatal_signal_pending() are false, and the interruptible and killable
+ * waits and locks are never interrupted.  schedule() and cond_resched()
+ * yield the host CPU.
  */
 #ifndef MMSIM_KERNEL_CUSTOM_SCHED_H
 #define MMSIM_KERNEL_CUSTOM_SCHED_H

@@ -13,10 +13,10 @@
  *
  * The memory comes from the host's allocator, so AddressSanitizer
  * reports overflows and uses after free; a kmalloc() is not zeroed
- * (kzalloc() and __GFP_ZERO are).  The GFP flags say nothing else here:
- * the model neither sleeps for memory nor reclaims, and GFP_ATOMIC
- * allocations fail only by injection.  kfree_rcu() frees after a grace
- * period (<linux/rcupdate.h>).
+ * (kzalloc() and __GFP_ZERO are).  MODEL: kmalloc-host-heap: the GFP
+ * flags say nothing else here: the model neither sleeps for memory nor
+ * reclaims, and GFP_ATOMIC allocations fail only by injection.  kfree_rcu()
+ * frees after a grace period (<linux/rcupdate.h>).
  */
 #ifndef MMSIM_KERNEL_CUSTOM_SLAB_H
 #define MMSIM_KERNEL_CUSTOM_SLAB_H

@@ -10,8 +10,10 @@
  * msim_sync_wait() under the queue's name, so a deterministic scheduler
  * sees them; the timed waits (wait_event_timeout(), ...) sleep on the
  * host clock and a scheduler does not.  The interruptible and killable
- * forms never see a signal.  waitqueue_active() always says true (a
- * caller only skips a wakeup when it is false).
+ * forms never see a signal.
+ * MODEL: waitqueue-active-true: waitqueue_active() always says true (a
+ * caller only skips a wakeup when it is false, so this costs wakeups,
+ * never loses one).
  *
  * A completion is a count under a wait queue, as in the kernel.
  */

@@ -11,9 +11,10 @@
  *
  * Locking as in the kernel: writers are serialised by xa_lock (taken by
  * xa_store() and friends, held by the caller of the __xa_*() forms), and
- * readers need no lock.  Readers are kept safe here by a second, private
- * mutex around every walk and change of the tree, where the kernel uses
- * RCU; it is never held across anything a scheduler could preempt.
+ * readers need no lock.  MODEL: xarray-reader-mutex: readers are kept
+ * safe here by a second, private mutex around every walk and change of
+ * the tree, where the kernel uses RCU; it is never held across anything a
+ * scheduler could preempt.
  * Nodes are allocated with kmalloc() before the tree is touched, so they
  * are charged to the machine and a failed allocation (msim_fail_nth())
  * leaves the array as it was and returns xa_err() -ENOMEM.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * STUBBED: the driver model (struct device, struct class,
- * device_create()).  Enough to compile a driver and to find its devices
+ * device_create()).  MODEL: device-model-stub: enough to compile a
+ * driver and to find its devices
  * from a test: a device has a name, a parent, driver data and a device
  * number; device_create() records the name with the number, so that
  * msim_kdev_open() (<linux/fs.h>) opens "/dev/NAME".  Nothing else of

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * STUBBED: files and character devices, enough for a test to use a
- * driver through its file operations.
+ * driver through its file operations.  MODEL: vfs-file-ops-only: a
+ * test calls the file operations in place of the VFS.
  *
  * struct file, struct inode and struct file_operations have the members
  * drivers use.  alloc_chrdev_region() hands out major numbers, cdev_add()

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * STUBBED: modules.  There is no module loader: a driver's module_init()
+ * STUBBED: modules.  MODEL: no-module-loader: there is no module loader:
+ * a driver's module_init()
  * and module_exit() functions are registered when the program starts (a
  * constructor), under the name KBUILD_MODNAME if the build defines it and
  * the source file's name otherwise, and a test calls them with

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * STUBBED: platform devices and drivers.  platform_driver_register()
- * binds the driver to every platform device registered with its name,
- * now and later, calling ->probe(); unregistering either calls
- * ->remove().  No resources, no device tree, no power management.
+ * STUBBED: platform devices and drivers.
+ * MODEL: platform-bus-stub: platform_driver_register() binds the driver
+ * to every platform device registered with its name, now and later,
+ * calling ->probe(); unregistering either calls ->remove().  No
+ * resources, no device tree, no power management.
  */
 #ifndef MMSIM_KERNEL_STUBS_PLATFORM_H
 #define MMSIM_KERNEL_STUBS_PLATFORM_H
