@@ -241,9 +241,33 @@ struct mmu_interval_notifier {
 	unsigned long invalidate_seq;
 };
 
+/*
+ * struct mmu_notifier_range lost its @vma member in Linux 6.3.  Under the
+ * kernel tree (include/mmsim/kernel/ on the include path) for 6.3 on, the
+ * default, the member is spelt msim_vma, so that a driver that reads
+ * range->vma does not compile, as it would not in the kernel; elsewhere,
+ * and for a kernel tree set below 6.3, it is @vma.  The name is decided
+ * by whichever of the two includes this header first; the layout is the
+ * same either way.
+ */
+#ifndef MSIM_RANGE_VMA
+#if defined(__has_include)
+#if __has_include(<mmsim-kernel/custom/mmu_notifier.h>)
+#include <linux/version.h> /* the kernel tree's */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define MSIM_RANGE_VMA msim_vma
+#endif
+#endif
+#endif
+#endif
+#ifndef MSIM_RANGE_VMA
+#define MSIM_RANGE_VMA vma
+#endif
+
 /**
  * struct mmu_notifier_range - one invalidation
- * @vma: the VMA, when the invalidation is within one (may be NULL)
+ * @vma: the VMA, when the invalidation is within one (may be NULL); named
+ *	MSIM_RANGE_VMA (see above)
  * @mm: the mm
  * @start: the first address; @end: the first address after the range
  * @flags: MMU_NOTIFIER_RANGE_BLOCKABLE, set by the start function
@@ -252,7 +276,7 @@ struct mmu_interval_notifier {
  *	owner that caused it, so that its driver can ignore it
  */
 struct mmu_notifier_range {
-	struct vm_area_struct *vma;
+	struct vm_area_struct *MSIM_RANGE_VMA;
 	struct mm_struct *mm;
 	unsigned long start;
 	unsigned long end;
@@ -629,7 +653,7 @@ mmu_notifier_range_init(struct mmu_notifier_range *range,
 			struct vm_area_struct *vma, struct mm_struct *mm,
 			unsigned long start, unsigned long end)
 {
-	range->vma = vma;
+	range->MSIM_RANGE_VMA = vma;
 	range->event = event;
 	range->mm = mm;
 	range->start = start;
@@ -641,7 +665,7 @@ mmu_notifier_range_init(struct mmu_notifier_range *range,
 /**
  * msim_mmu_notifier_range_init - mmu_notifier_range_init() with the
  * argument list of Linux 6.3 on (no @vma); the kernel tree's
- * mmu_notifier_range_init() is this one.  @range->vma is NULL.
+ * mmu_notifier_range_init() is this one.  The range's VMA is NULL.
  */
 static inline void
 msim_mmu_notifier_range_init(struct mmu_notifier_range *range,

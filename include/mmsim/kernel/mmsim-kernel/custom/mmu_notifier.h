@@ -22,8 +22,9 @@
  * older API is the one here instead (the seed's, before 6.3, with @vma),
  * and ->arch_invalidate_secondary_tlbs is what does not exist.
  *
- * struct mmu_notifier_range keeps a @vma member in every version (the
- * model's own code reads it); 6.18 code never names it.
+ * struct mmu_notifier_range has its @vma member only before 6.3; from 6.3
+ * the model's code reaches it under another name (<mmsim/mmu_notifier.h>
+ * decides which when it sees the kernel tree on the include path).
  */
 #ifndef MMSIM_KERNEL_CUSTOM_MMU_NOTIFIER_H
 #define MMSIM_KERNEL_CUSTOM_MMU_NOTIFIER_H
