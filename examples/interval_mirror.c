@@ -142,8 +142,7 @@ static int mirror_fault(struct mirror *mir, int first, int n)
 			if (!(pfns[i] & HMM_PFN_VALID))
 				continue;
 			mirror_zap(mir, addr, addr + mir->page);
-			mir->pt[first + i] =
-				hmm_pfn_to_page(mm->machine, pfns[i]);
+			mir->pt[first + i] = hmm_pfn_to_page(pfns[i]);
 			mir->writable[first + i] = pfns[i] & HMM_PFN_WRITE;
 			msim_secondary_mapping_init(
 				&mir->sm[first + i], "mirror", addr,

@@ -22,6 +22,7 @@ static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
 	[MSIM_ALLOC_TASK] = "task_struct",
 	[MSIM_ALLOC_OTHER] = "other object",
 	[MSIM_ALLOC_SWAP] = "swap slot",
+	[MSIM_ALLOC_KMALLOC] = "kmalloc",
 };
 
 static void vreport(struct scn_state *st, const char *fmt, va_list ap)

@@ -70,6 +70,7 @@ static inline const char *mt_kind_name(int kind)
 		[MSIM_ALLOC_TASK] = "task",
 		[MSIM_ALLOC_OTHER] = "other",
 		[MSIM_ALLOC_SWAP] = "swap slot",
+		[MSIM_ALLOC_KMALLOC] = "kmalloc",
 	};
 
 	return kind >= 0 && kind < MSIM_NR_ALLOC_KINDS ? names[kind] : "?";
@@ -112,6 +113,40 @@ static inline void mt_check_all_at(struct mm_struct *mm, const char *file,
 #define check_mm(mm) mt_check_mm_at((mm), __FILE__, __LINE__)
 #define check_machine(m) mt_check_machine_at((m), __FILE__, __LINE__)
 #define check_all(mm) mt_check_all_at((mm), __FILE__, __LINE__)
+
+/*
+ * GUP from outside the mm, as a driver calls it: Linux 6.x's GUP wants
+ * the mmap lock held.
+ */
+static inline long mt_get_user_pages_remote(struct mm_struct *mm,
+					    unsigned long start,
+					    unsigned long nr_pages,
+					    unsigned int gup_flags,
+					    struct page **pages, int *locked)
+{
+	long ret;
+
+	mmap_read_lock(mm);
+	ret = get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				    locked);
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+static inline long mt_pin_user_pages_remote(struct mm_struct *mm,
+					    unsigned long start,
+					    unsigned long nr_pages,
+					    unsigned int gup_flags,
+					    struct page **pages, int *locked)
+{
+	long ret;
+
+	mmap_read_lock(mm);
+	ret = pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				    locked);
+	mmap_read_unlock(mm);
+	return ret;
+}
 
 /* mm operations, each followed by the checker. */
 

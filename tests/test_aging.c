@@ -127,7 +127,8 @@ static void test_gup_marks_the_page_accessed(void **state)
 	assert_int_equal(msim_page_idle_set(t->m, pfn), 0);
 	assert_int_equal(msim_page_referenced(mm, BASE), 1);
 	assert_int_equal(msim_test_young(mm, BASE), 0);
-	assert_int_equal(get_user_pages_remote(mm, BASE, 1, 0, &page, NULL), 1);
+	assert_int_equal(mt_get_user_pages_remote(mm, BASE, 1, 0, &page, NULL),
+			 1);
 	assert_false(young(mm, BASE));
 	assert_int_equal(msim_test_young(mm, BASE), 1);
 	assert_int_equal(msim_page_idle_get(t->m, pfn), 0);

@@ -204,9 +204,9 @@ static void fork_setup(struct fi *f)
 	tt_touch(mm, FORK_B, 2 * p, MSIM_ACCESS_READ);
 	tt_map(mm, FORK_P, p, PROT_RW);
 	fill(mm, FORK_P, p, 0x20);
-	assert_int_equal(pin_user_pages_remote(mm, FORK_P, 1,
-					       FOLL_WRITE | FOLL_LONGTERM,
-					       &f->pinned, NULL),
+	assert_int_equal(mt_pin_user_pages_remote(mm, FORK_P, 1,
+						  FOLL_WRITE | FOLL_LONGTERM,
+						  &f->pinned, NULL),
 			 1);
 	tt_map(mm, FORK_W, 2 * p, PROT_RW);
 	fill(mm, FORK_W, 2 * p, 0x30);
@@ -560,7 +560,7 @@ static void gup_setup(struct fi *f)
 
 static long gup_run(struct fi *f)
 {
-	long ret = pin_user_pages_remote(
+	long ret = mt_pin_user_pages_remote(
 		f->mm, BASE, 2, FOLL_WRITE | FOLL_LONGTERM, f->pages, NULL);
 
 	f->gup_ret = ret;

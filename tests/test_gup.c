@@ -17,8 +17,11 @@ static long get_remote(struct mm_struct *mm, unsigned long start,
 		       unsigned long nr, unsigned int flags,
 		       struct page **pages)
 {
-	long ret = get_user_pages_remote(mm, start, nr, flags, pages, NULL);
+	long ret;
 
+	mmap_read_lock(mm);
+	ret = get_user_pages_remote(mm, start, nr, flags, pages, NULL);
+	mmap_read_unlock(mm);
 	tt_check(mm->machine);
 	return ret;
 }
@@ -27,8 +30,11 @@ static long pin_remote(struct mm_struct *mm, unsigned long start,
 		       unsigned long nr, unsigned int flags,
 		       struct page **pages)
 {
-	long ret = pin_user_pages_remote(mm, start, nr, flags, pages, NULL);
+	long ret;
 
+	mmap_read_lock(mm);
+	ret = pin_user_pages_remote(mm, start, nr, flags, pages, NULL);
+	mmap_read_unlock(mm);
 	tt_check(mm->machine);
 	return ret;
 }
@@ -448,7 +454,10 @@ static void test_unaligned_start_is_the_page_holding_it(void **state)
 	assert_ptr_equal(page, tt_page(mm, BASE + t->page));
 }
 
-/* get_user_pages() and pin_user_pages() work on current's mm. */
+/*
+ * get_user_pages() and pin_user_pages() work on current's mm, as do the
+ * variants that take the mmap lock themselves.
+ */
 static void test_gup_and_pin_use_the_current_task(void **state)
 {
 	struct tt *t = *state;
@@ -463,14 +472,14 @@ static void test_gup_and_pin_use_the_current_task(void **state)
 
 	msim_set_current(a);
 	assert_ptr_equal(get_current(), a);
-	assert_int_equal(get_user_pages(BASE, 1, 0, &page), 1);
+	assert_int_equal(get_user_pages_unlocked(BASE, 1, &page, 0), 1);
 	tt_check(t->m);
 	assert_ptr_equal(page, tt_page(a->mm, BASE));
 	assert_int_equal(*(char *)page_address(page), 'A');
 	put_page(page);
 
 	msim_set_current(b);
-	assert_int_equal(pin_user_pages(BASE, 1, FOLL_WRITE, &page), 1);
+	assert_int_equal(pin_user_pages_fast(BASE, 1, FOLL_WRITE, &page), 1);
 	tt_check(t->m);
 	assert_ptr_equal(page, tt_page(b->mm, BASE));
 	assert_int_equal(*(char *)page_address(page), 'B');
@@ -480,8 +489,10 @@ static void test_gup_and_pin_use_the_current_task(void **state)
 
 	/* Nothing there in b: -EFAULT, a's mapping notwithstanding. */
 	tt_map(a->mm, BASE + 4 * t->page, t->page, PROT_RW);
+	mmap_read_lock(b->mm);
 	assert_int_equal(get_user_pages(BASE + 4 * t->page, 1, 0, &page),
 			 -EFAULT);
+	mmap_read_unlock(b->mm);
 	msim_set_current(NULL);
 	tt_check(t->m);
 }

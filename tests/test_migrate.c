@@ -46,10 +46,14 @@ static void setup(struct tt *t, struct mig *g, struct mm_struct *mm,
 	tt_check(t->m);
 }
 
-/* A destination for every collected page. */
+/*
+ * A destination for every collected page, with the bytes copied as a
+ * driver copies them (migrate_vma_pages() does not), locked as drivers
+ * hand them in.
+ */
 static void alloc_dst(struct tt *t, struct mig *g)
 {
-	struct page *page;
+	struct page *page, *src;
 	unsigned long i;
 
 	for (i = 0; i < g->args.npages; i++) {
@@ -57,6 +61,10 @@ static void alloc_dst(struct tt *t, struct mig *g)
 			continue;
 		page = msim_alloc_page(t->m, MSIM_ALLOC_FRAME);
 		assert_non_null(page);
+		assert_true(trylock_page(page));
+		src = migrate_pfn_to_page(g->src[i]);
+		if (src)
+			copy_user_highpage(page, src);
 		g->dst[i] = migrate_pfn(page_to_pfn(page));
 	}
 }
@@ -127,7 +135,7 @@ static void test_no_destination_restores_the_old_page(void **state)
 	old = tt_pfn(mm, BASE);
 	setup(t, &g, mm, BASE, 2, NULL);
 	alloc_dst(t, &g);
-	put_page(migrate_pfn_to_page(t->m, g.dst[0]));
+	put_page(migrate_pfn_to_page(g.dst[0]));
 	g.dst[0] = 0;
 	finish(t, &g);
 	assert_int_equal(tt_pfn(mm, BASE), old);
@@ -148,9 +156,10 @@ static void test_pinned_and_referenced_pages_do_not_migrate(void **state)
 	tt_map(mm, BASE, 2 * p, PROT_RW);
 	tt_fill(t, mm, BASE, 2, 0x30);
 	assert_int_equal(
-		pin_user_pages_remote(mm, BASE, 1, FOLL_WRITE, &pin, NULL), 1);
-	assert_int_equal(get_user_pages_remote(mm, BASE + p, 1, 0, &ref, NULL),
-			 1);
+		mt_pin_user_pages_remote(mm, BASE, 1, FOLL_WRITE, &pin, NULL),
+		1);
+	assert_int_equal(
+		mt_get_user_pages_remote(mm, BASE + p, 1, 0, &ref, NULL), 1);
 	pfn0 = tt_pfn(mm, BASE);
 	pfn1 = tt_pfn(mm, BASE + p);
 	setup(t, &g, mm, BASE, 2, NULL);

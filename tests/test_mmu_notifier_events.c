@@ -600,9 +600,9 @@ static void test_reclaim_of_a_pinned_page(void **state)
 
 	assert_int_equal(msim_swapon(t->m, 16), 0);
 	setup_written(t);
-	assert_int_equal(
-		pin_user_pages_remote(t->mm, BASE, 1, FOLL_WRITE, &pin, NULL),
-		1);
+	assert_int_equal(mt_pin_user_pages_remote(t->mm, BASE, 1, FOLL_WRITE,
+						  &pin, NULL),
+			 1);
 	r = subscribe(t);
 	assert_int_equal(msim_reclaim_range(t->mm, BASE, p), 0);
 	const struct rec want[] = {

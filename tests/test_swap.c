@@ -250,9 +250,10 @@ static void test_pinned_and_referenced_pages_stay(void **state)
 	tt_map(mm, BASE, 3 * p, PROT_RW);
 	tt_fill(t, mm, BASE, 3, 0x60);
 	assert_int_equal(
-		pin_user_pages_remote(mm, BASE, 1, FOLL_WRITE, &pin, NULL), 1);
-	assert_int_equal(get_user_pages_remote(mm, BASE + p, 1, 0, &ref, NULL),
-			 1);
+		mt_pin_user_pages_remote(mm, BASE, 1, FOLL_WRITE, &pin, NULL),
+		1);
+	assert_int_equal(
+		mt_get_user_pages_remote(mm, BASE + p, 1, 0, &ref, NULL), 1);
 	assert_int_equal(reclaim(t, mm, BASE, 3 * p), 1);
 	assert_true(pte_present(mm->arch, mt_pte(mm, BASE)));
 	assert_true(pte_present(mm->arch, mt_pte(mm, BASE + p)));
@@ -285,8 +286,8 @@ static void *late_gup_fn(void *arg)
 {
 	struct late_gup *g = arg;
 
-	g->got = get_user_pages_remote(g->mm, g->addr, 1, FOLL_WRITE, &g->page,
-				       NULL);
+	g->got = mt_get_user_pages_remote(g->mm, g->addr, 1, FOLL_WRITE,
+					  &g->page, NULL);
 	return NULL;
 }
 
@@ -345,12 +346,12 @@ static void test_gup_swaps_in(void **state)
 	tt_map(mm, BASE, 2 * p, PROT_RW);
 	tt_fill(t, mm, BASE, 2, 0x70);
 	assert_int_equal(reclaim(t, mm, BASE, 2 * p), 2);
-	assert_int_equal(
-		get_user_pages_remote(mm, BASE, 2, FOLL_NOFAULT, pages, NULL),
-		-EFAULT);
-	assert_int_equal(
-		pin_user_pages_remote(mm, BASE, 2, FOLL_LONGTERM, pages, NULL),
-		2);
+	assert_int_equal(mt_get_user_pages_remote(mm, BASE, 2, FOLL_NOFAULT,
+						  pages, NULL),
+			 -EFAULT);
+	assert_int_equal(mt_pin_user_pages_remote(mm, BASE, 2, FOLL_LONGTERM,
+						  pages, NULL),
+			 2);
 	tt_check(t->m);
 	assert_int_equal(*(unsigned char *)page_address(pages[1]), 0x71);
 	assert_true(PageAnonExclusive(pages[0]));

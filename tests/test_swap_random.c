@@ -104,9 +104,9 @@ static void pin_step(struct world *w, struct proc *pr)
 	}
 	if (pr->ro[i])
 		return;
-	ret = pin_user_pages_remote(pr->tsk->mm, addr_of(w, i), 1,
-				    FOLL_WRITE | FOLL_LONGTERM, &pin->page,
-				    NULL);
+	ret = mt_pin_user_pages_remote(pr->tsk->mm, addr_of(w, i), 1,
+				       FOLL_WRITE | FOLL_LONGTERM, &pin->page,
+				       NULL);
 	tt_check(w->t->m);
 	assert_int_equal(ret, 1);
 	pin->owner = pr;

@@ -9,13 +9,13 @@
  */
 #include "mmsim_test.h"
 
-struct range {
+struct ref_range {
 	unsigned long start, end;
 };
 
 /* Reference lookups over a sorted array of disjoint ranges. */
-static const struct range *ref_find(const struct range *r, int n,
-				    unsigned long addr)
+static const struct ref_range *ref_find(const struct ref_range *r, int n,
+					unsigned long addr)
 {
 	int i;
 
@@ -25,8 +25,8 @@ static const struct range *ref_find(const struct range *r, int n,
 	return NULL;
 }
 
-static const struct range *ref_prev(const struct range *r, int n,
-				    const struct range *found)
+static const struct ref_range *ref_prev(const struct ref_range *r, int n,
+					const struct ref_range *found)
 {
 	if (!n)
 		return NULL;
@@ -36,7 +36,7 @@ static const struct range *ref_prev(const struct range *r, int n,
 }
 
 static void assert_same(const struct vm_area_struct *vma,
-			const struct range *want, const char *what,
+			const struct ref_range *want, const char *what,
 			unsigned long addr)
 {
 	if (!want && !vma)
@@ -53,11 +53,11 @@ static void assert_same(const struct vm_area_struct *vma,
 }
 
 /* Every lookup at @addr, and the intersections of [@addr, @addr + len). */
-static void check_lookups_at(struct mm_struct *mm, const struct range *r, int n,
-			     unsigned long addr)
+static void check_lookups_at(struct mm_struct *mm, const struct ref_range *r,
+			     int n, unsigned long addr)
 {
 	static const unsigned long lens[] = { 1, 0x1000, 0x3000, 0x10000 };
-	const struct range *want = ref_find(r, n, addr);
+	const struct ref_range *want = ref_find(r, n, addr);
 	struct vm_area_struct *vma, *prev = (void *)1;
 	unsigned int i;
 
@@ -120,7 +120,7 @@ static void test_lookups_match_reference_on_fixed_layout(void **state)
 		{ 20, 21, PROT_NONE },
 	};
 	enum { N = sizeof(layout) / sizeof(layout[0]) };
-	struct range r[N];
+	struct ref_range r[N];
 	unsigned long addr;
 	int i;
 
@@ -153,9 +153,9 @@ enum { WIN = 512 }; /* pages in the window */
 struct layout {
 	struct mt *t;
 	int prot[WIN]; /* -1: not mapped */
-	struct range vmas[WIN];
+	struct ref_range vmas[WIN];
 	int nr_vmas;
-	struct range gaps[WIN + 2];
+	struct ref_range gaps[WIN + 2];
 	int nr_gaps;
 };
 
@@ -241,7 +241,7 @@ static unsigned long ref_unmapped_area(const struct layout *l,
 	if (low < l->t->mm->arch->mmap_min_addr)
 		low = l->t->mm->arch->mmap_min_addr;
 	for (i = 0; i < l->nr_gaps; i++) {
-		const struct range *g;
+		const struct ref_range *g;
 
 		g = info->flags & VM_UNMAPPED_AREA_TOPDOWN
 			    ? &l->gaps[l->nr_gaps - 1 - i]

@@ -21,7 +21,14 @@
  * slot in use and MM_SWAPENTS count them; each slot's count must equal
  * the swap PTEs naming it in all mms, and the slots in use the live
  * MSIM_ALLOC_SWAP objects.  Migration entries must name an isolated
- * anonymous page and count in MM_ANONPAGES.
+ * anonymous page and count in MM_ANONPAGES.  Device-private entries must
+ * name an anonymous device page in use, of a live pagemap, as a PTE
+ * names a frame (anon_vma, index, writable only in a VM_WRITE VMA and
+ * when exclusive), and count in MM_ANONPAGES; device-exclusive entries
+ * keep their exclusive anonymous frame mapped and counted.  Each device
+ * page in use has a map count for each entry naming it, in all mms
+ * together, and at least as many references; the pages in use are those
+ * its pagemap counts as handed out.
  */
 #ifndef MMSIM_CHECK_H
 #define MMSIM_CHECK_H

@@ -23,7 +23,10 @@ typedef unsigned int vm_fault_t;
  * @address: the faulting address, page-aligned
  * @pgoff: its page offset in the mapping: vm_pgoff plus the page index
  * @flags: FAULT_FLAG_*
- * @page: set by the handler: the page to map, its reference taken
+ * @page: set by the handler: the page to map, its reference taken; for
+ *	dev_pagemap_ops.migrate_to_ram, the device page faulted on (locked
+ *	and referenced by the fault)
+ * @orig_pte: the PTE the fault found (migrate_to_ram)
  */
 struct vm_fault {
 	struct vm_area_struct *vma;
@@ -31,6 +34,7 @@ struct vm_fault {
 	unsigned long pgoff;
 	unsigned int flags;
 	struct page *page;
+	pte_t orig_pte;
 };
 
 /* The kernel's enum vm_fault_reason values. */

@@ -13,7 +13,15 @@
  * (page_needs_cow_for_dma()), so DMA into it stays visible to the parent.
  * Every call behaves as FOLL_TOUCH: the page, not the PTE, records the
  * access (PG_referenced, and no longer idle; dirty for a write).  Swap
- * PTEs are faulted in; a migration entry is waited on.
+ * PTEs are faulted in (a device-private page is migrated back to system
+ * memory, a device-exclusive entry restored); a migration entry is
+ * waited on.
+ *
+ * As in Linux 6.x, the caller of get_user_pages_remote(),
+ * pin_user_pages_remote(), get_user_pages() and pin_user_pages() holds
+ * the mmap lock for reading (the faults are made under it; the lock is
+ * never dropped, so *@locked stays 1); get_user_pages_unlocked() and the
+ * _fast variants take it themselves.
  */
 #ifndef MMSIM_GUP_H
 #define MMSIM_GUP_H
@@ -42,7 +50,8 @@
  * @start: any address in the first page
  * @gup_flags: FOLL_WRITE, FOLL_FORCE, FOLL_NOFAULT
  * @pages: where the pages go (may be NULL: fault in only)
- * @locked: unused (the mmap lock is taken inside)
+ * @locked: NULL, or the caller's "lock held" flag, left at 1 (the model
+ *	never drops the lock)
  * Return: the number of pages taken, which may be fewer than asked if a
  * page could not be had; or -errno if the first one could not: -EFAULT
  * (no VMA, or it forbids the access), -ENOMEM, -EINVAL (bad flags, such
@@ -72,6 +81,23 @@ MSIM_API long get_user_pages(unsigned long start, unsigned long nr_pages,
 /** pin_user_pages - pin_user_pages_remote() on current's mm. */
 MSIM_API long pin_user_pages(unsigned long start, unsigned long nr_pages,
 			     unsigned int gup_flags, struct page **pages);
+
+/** get_user_pages_unlocked - get_user_pages(), taking the mmap lock. */
+MSIM_API long get_user_pages_unlocked(unsigned long start,
+				      unsigned long nr_pages,
+				      struct page **pages,
+				      unsigned int gup_flags);
+
+/**
+ * get_user_pages_fast - get_user_pages_unlocked() (Linux first tries a
+ * walk without the lock; the model always takes the slow path)
+ */
+MSIM_API int get_user_pages_fast(unsigned long start, int nr_pages,
+				 unsigned int gup_flags, struct page **pages);
+
+/** pin_user_pages_fast - pin_user_pages(), taking the mmap lock. */
+MSIM_API int pin_user_pages_fast(unsigned long start, int nr_pages,
+				 unsigned int gup_flags, struct page **pages);
 
 /** unpin_user_page - drop one FOLL_PIN reference. */
 MSIM_API void unpin_user_page(struct page *page);

@@ -96,6 +96,12 @@ static inline void spin_unlock(spinlock_t *lock)
 {
 	msim_spin_unlock(lock);
 }
+/** spin_trylock - take @lock if it is free; true if taken. */
+MSIM_API bool msim_spin_trylock(spinlock_t *lock);
+static inline bool spin_trylock(spinlock_t *lock)
+{
+	return msim_spin_trylock(lock);
+}
 MSIM_API bool msim_spin_is_locked(spinlock_t *lock);
 static inline bool spin_is_locked(spinlock_t *lock)
 {

@@ -32,6 +32,7 @@ enum msim_alloc_kind {
 	MSIM_ALLOC_TASK,     /* struct task_struct */
 	MSIM_ALLOC_OTHER,    /* anything else the model keeps */
 	MSIM_ALLOC_SWAP,     /* a swap slot */
+	MSIM_ALLOC_KMALLOC,  /* kernel-style code's kmalloc(), vmalloc(), ... */
 	MSIM_NR_ALLOC_KINDS
 };
 
@@ -67,6 +68,9 @@ struct msim_machine_config {
  * @ext: what the rooms above the mm keep per machine (the ColdFire vDSO
  *	page and its special mapping), see struct msim_machine_ext
  * @swap: the swap device, or NULL (swap.h)
+ * @pgmap_lock: protects @pgmaps, the device memory's pagemaps
+ *	(memremap.h), and @next_device_pfn, the first pfn above RAM not yet
+ *	reserved for one
  * @rmap_lock: the anon_vma lock: held for writing where anon_vma chains
  *	change and where a merge moves the boundary between two VMAs, for
  *	reading by rmap walks (one for the machine, where Linux has one per
@@ -111,6 +115,12 @@ struct msim_machine {
 	unsigned long nr_failed;
 
 	struct msim_machine_ext *_Atomic ext;
+	struct list_head msim_machines; /* msim_current_machine()'s list */
+
+	/* device memory (memremap.h): pfns above RAM, and the pagemaps */
+	spinlock_t pgmap_lock;
+	struct list_head pgmaps;
+	unsigned long next_device_pfn;
 };
 
 /**
@@ -178,11 +188,13 @@ msim_machine_create(const struct msim_machine_config *cfg);
  * mmu_interval_notifier_remove(), mmu_notifier_put() followed by
  * mmu_notifier_synchronize() (the put frees after a grace period), and
  * the destroy function of every driver and coherence checker attached.
+ * Device memory added with memremap_pages() must be gone too
+ * (memunmap_pages()).
  *
- * Return: 0, or -EBUSY while any mm is still alive: one of the above was
- * forgotten.  Nothing is freed then; the machine stays usable and may be
- * destroyed once the references are dropped.  msim_machine_nr_mms() says
- * how many mms are left.
+ * Return: 0, or -EBUSY while any mm is still alive or any device memory
+ * still mapped: one of the above was forgotten.  Nothing is freed then;
+ * the machine stays usable and may be destroyed once the references are
+ * dropped.  msim_machine_nr_mms() says how many mms are left.
  */
 MSIM_API int msim_machine_destroy(struct msim_machine *m);
 

@@ -295,6 +295,13 @@ MSIM_API void mm_populate(struct mm_struct *mm, unsigned long start,
 			  unsigned long len);
 
 /**
+ * vm_normal_page - the struct page a present PTE of @vma maps, or NULL
+ * for a special PTE (the zero page), which has none to count
+ */
+MSIM_API struct page *vm_normal_page(struct vm_area_struct *vma,
+				     unsigned long addr, pte_t pte);
+
+/**
  * zap_page_range_single - unmap and free the pages of [@start, @end) in
  * @vma, keeping the VMA (MADV_DONTNEED).  Caller holds the mmap lock.
  */

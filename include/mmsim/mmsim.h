@@ -23,6 +23,7 @@
 #include <mmsim/list.h>
 #include <mmsim/locking.h>
 #include <mmsim/machine.h>
+#include <mmsim/memremap.h>
 #include <mmsim/migrate.h>
 #include <mmsim/mm.h>
 #include <mmsim/mm_types.h>

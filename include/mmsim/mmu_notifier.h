@@ -11,8 +11,8 @@
  *
  *  - struct mmu_notifier: a classic subscriber on the mm's list, called for
  *    every invalidation of the mm (start/end around the page-table change,
- *    ->invalidate_range for secondary TLBs, the aging and change_pte hooks,
- *    and ->release when the mm goes away).  Callbacks run inside an SRCU
+ *    the secondary-TLB flush hooks, the aging and change_pte hooks, and
+ *    ->release when the mm goes away).  Callbacks run inside an SRCU
  *    read-side section, so unregistering waits for the ones in flight.
  *    mmu_notifier_get()/mmu_notifier_put() share one subscription per
  *    (ops, mm) and free it after a grace period.
@@ -22,14 +22,24 @@
  *    it, with a sequence number that lets the driver detect collisions
  *    (mmu_interval_read_begin() / mmu_interval_read_retry()).
  *
- * The API is the kernel's include/linux/mmu_notifier.h (before 6.6, which
- * still has ->invalidate_range and ->change_pte): a driver written against
- * it compiles against this header with only its include lines changed.
+ * The API here is the kernel's include/linux/mmu_notifier.h before 6.3 (the
+ * seed's: ->invalidate_range, ->change_pte, a @vma in the range and in
+ * mmu_notifier_range_init()): a driver written against it compiles
+ * against this header with only its include lines changed.  Linux 6.18's
+ * API is <linux/mmu_notifier.h> of the kernel tree (include/mmsim/kernel/),
+ * which includes this header and renames what changed.  struct
+ * mmu_notifier_ops carries the members of both, and the model calls
+ * whichever a subscription has:
+ *
+ *  - ->invalidate_range (before 6.6) where those kernels called it: from
+ *    invalidate_range_end() unless the caller flushed already (_only_end),
+ *    from ptep_clear_flush_notify() and from the mmu_gather's TLB flush;
+ *  - ->arch_invalidate_secondary_tlbs (6.6 on) wherever the CPU's TLB is
+ *    flushed: the mmu_gather's flush, ptep_clear_flush(), mprotect() and
+ *    fork's write-protection of the parent (flush_tlb_mm()).
+ *
  * Adaptations where kernel types do not exist here:
  *
- *  - struct mmu_notifier.hlist and struct mmu_interval_notifier
- *    .deferred_item are struct list_head, not struct hlist_node (mmsim has
- *    no hlist); drivers never touch them.
  *  - struct rcu_head comes from srcu.h; struct interval_tree_node from
  *    interval_tree.h.
  *  - The *_notify() helpers are static inline functions rather than
@@ -38,17 +48,22 @@
  *  - There is no lockdep: the might_sleep() and lock_map annotations are
  *    gone.
  *
- * Behaviour differs from Linux 6.x in three places, each on purpose:
+ * ->release is called as Linux 6.x calls it: mmu_notifier_release() calls
+ * every subscriber's ->release while it is still on the list and unlinks
+ * them all afterwards, so a subscriber freed by its own ->release is a
+ * use-after-free (as in the kernel), and an mmu_notifier_unregister()
+ * racing the exit may call ->release a second time.
  *
- *  - ->release is called exactly once per registration even when
- *    mmu_notifier_unregister() races the exit's mmu_notifier_release()
- *    (Linux may call it from both).
+ * Behaviour differs from Linux 6.x in two places, each on purpose (README's
+ * "The model" names them):
+ *
  *  - When a non-blocking start fails in a classic subscriber after the
  *    interval subscribers were invalidated, the interval side is ended
  *    too (Linux leaves it counted as running, so the sequence would stay
- *    odd for good).
+ *    odd for good): failed-start-ends-interval.
  *  - The frees queued by mmu_notifier_put() run when some thread next
- *    waits for a grace period (see srcu.h), not from a kernel thread.
+ *    waits for a grace period (see srcu.h), not from a kernel thread:
+ *    srcu-no-callback-thread.
  *
  * Locking: the mm's subscription structure is created on the first
  * registration under mm_take_all_locks(); classic callbacks are called
@@ -106,9 +121,10 @@ enum mmu_notifier_event {
 /**
  * struct mmu_notifier_ops - a classic subscriber's callbacks; any may be NULL
  * @release: the mm is being torn down (exit_mmap), or the subscriber is
- *	unregistering.  Called exactly once per registration, before the
- *	pages are freed.  Afterwards the secondary MMU must not touch the
- *	mm's pages.  May run concurrently with the other callbacks.
+ *	unregistering.  Called before the pages are freed, with the
+ *	subscription still on the mm's list; twice if an unregister races
+ *	the exit, as in Linux.  Afterwards the secondary MMU must not touch
+ *	the mm's pages.  May run concurrently with the other callbacks.
  * @clear_flush_young: the primary MMU test-and-cleared the accessed bit
  *	of [@start, @end); do the same in the secondary MMU and flush its
  *	TLB.  Return non-zero if the secondary mapping was young.
@@ -124,22 +140,29 @@ enum mmu_notifier_event {
  *	-EAGAIN if it would have to; a subscriber that can fail here must
  *	not have @invalidate_range_end, since it would be called anyway.
  * @invalidate_range_end: the entries are gone (and the pages freed).
- * @invalidate_range: flush a secondary TLB for [@start, @end); called
- *	after the primary entries were cleared and before the pages are
- *	freed, possibly for a sub-range of an enclosing start/end, and from
- *	invalidate_range_end() (unless the caller already did it under the
- *	page-table lock).
+ * @invalidate_range: (before 6.6) flush a secondary TLB for [@start,
+ *	@end); called after the primary entries were cleared and before the
+ *	pages are freed, possibly for a sub-range of an enclosing start/end,
+ *	and from invalidate_range_end() (unless the caller already did it
+ *	under the page-table lock).
+ * @arch_invalidate_secondary_tlbs: (6.6 on) a secondary TLB that shares
+ *	the CPU's page tables is flushed for [@start, @end) wherever the
+ *	CPU's TLB is: after entries were cleared or lost permissions, before
+ *	the pages are freed.  May be called with the page-table lock held:
+ *	must not sleep.  A subscriber with this hook needs no start/end.
  * @alloc_notifier: for mmu_notifier_get(): a new subscription for @mm, or
  *	an ERR_PTR().
  * @free_notifier: for mmu_notifier_put(): free @subscription.  Called
  *	after the last put and a grace period, when no callback is running or
  *	can start.  Must not sleep.
  *
- * MODEL: old-notifier-api: these are the callbacks of Linux before 6.6,
- * with @invalidate_range (which 6.6 turned into
- * ->arch_invalidate_secondary_tlbs) and @change_pte (since removed), as
- * the seed's drivers use them; mmu_notifier_range_init() likewise keeps
- * the @vma argument it lost in 6.3.
+ * MODEL: old-notifier-api: the callbacks of Linux before 6.6 are here
+ * next to 6.6's, @invalidate_range (which 6.6 turned into
+ * @arch_invalidate_secondary_tlbs) and @change_pte (removed in 6.9), and
+ * the model calls both kinds, so that the seed's drivers run as they
+ * are; this header's mmu_notifier_range_init() likewise keeps the @vma
+ * argument it lost in 6.3.  The kernel tree's <linux/mmu_notifier.h>
+ * offers 6.18's API over the same structure.
  */
 struct mmu_notifier_ops {
 	void (*release)(struct mmu_notifier *subscription,
@@ -162,20 +185,23 @@ struct mmu_notifier_ops {
 	void (*invalidate_range)(struct mmu_notifier *subscription,
 				 struct mm_struct *mm, unsigned long start,
 				 unsigned long end);
+	void (*arch_invalidate_secondary_tlbs)(
+		struct mmu_notifier *subscription, struct mm_struct *mm,
+		unsigned long start, unsigned long end);
 	struct mmu_notifier *(*alloc_notifier)(struct mm_struct *mm);
 	void (*free_notifier)(struct mmu_notifier *subscription);
 };
 
 /**
  * struct mmu_notifier - a classic subscription, embedded in the driver's
- * @hlist: the link on the mm's list (a list_head here; see the DOC above)
+ * @hlist: the link on the mm's list; unhashed when on none
  * @ops: the callbacks
  * @mm: the mm subscribed to; pinned with mmgrab() while registered
  * @rcu: queues the deferred free of mmu_notifier_put()
  * @users: mmu_notifier_get() references
  */
 struct mmu_notifier {
-	struct list_head hlist;
+	struct hlist_node hlist;
 	const struct mmu_notifier_ops *ops;
 	struct mm_struct *mm;
 	struct rcu_head rcu;
@@ -211,13 +237,37 @@ struct mmu_interval_notifier {
 	struct interval_tree_node interval_tree;
 	const struct mmu_interval_notifier_ops *ops;
 	struct mm_struct *mm;
-	struct list_head deferred_item;
+	struct hlist_node deferred_item;
 	unsigned long invalidate_seq;
 };
 
+/*
+ * struct mmu_notifier_range lost its @vma member in Linux 6.3.  Under the
+ * kernel tree (include/mmsim/kernel/ on the include path) for 6.3 on, the
+ * default, the member is spelt msim_vma, so that a driver that reads
+ * range->vma does not compile, as it would not in the kernel; elsewhere,
+ * and for a kernel tree set below 6.3, it is @vma.  The name is decided
+ * by whichever of the two includes this header first; the layout is the
+ * same either way.
+ */
+#ifndef MSIM_RANGE_VMA
+#if defined(__has_include)
+#if __has_include(<mmsim-kernel/custom/mmu_notifier.h>)
+#include <linux/version.h> /* the kernel tree's */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define MSIM_RANGE_VMA msim_vma
+#endif
+#endif
+#endif
+#endif
+#ifndef MSIM_RANGE_VMA
+#define MSIM_RANGE_VMA vma
+#endif
+
 /**
  * struct mmu_notifier_range - one invalidation
- * @vma: the VMA, when the invalidation is within one (may be NULL)
+ * @vma: the VMA, when the invalidation is within one (may be NULL); named
+ *	MSIM_RANGE_VMA (see above)
  * @mm: the mm
  * @start: the first address; @end: the first address after the range
  * @flags: MMU_NOTIFIER_RANGE_BLOCKABLE, set by the start function
@@ -226,7 +276,7 @@ struct mmu_interval_notifier {
  *	owner that caused it, so that its driver can ignore it
  */
 struct mmu_notifier_range {
-	struct vm_area_struct *vma;
+	struct vm_area_struct *MSIM_RANGE_VMA;
 	struct mm_struct *mm;
 	unsigned long start;
 	unsigned long end;
@@ -425,6 +475,8 @@ MSIM_API void __mmu_notifier_invalidate_range_end(struct mmu_notifier_range *r,
 MSIM_API void __mmu_notifier_invalidate_range(struct mm_struct *mm,
 					      unsigned long start,
 					      unsigned long end);
+MSIM_API void __mmu_notifier_arch_invalidate_secondary_tlbs(
+	struct mm_struct *mm, unsigned long start, unsigned long end);
 
 /**
  * mmu_notifier_range_update_to_read_only - does this mprotect()
@@ -556,6 +608,19 @@ static inline void mmu_notifier_invalidate_range(struct mm_struct *mm,
 		__mmu_notifier_invalidate_range(mm, start, end);
 }
 
+/**
+ * mmu_notifier_arch_invalidate_secondary_tlbs - the CPU's TLB is flushed
+ * for [@start, @end): flush the secondary TLBs that share its page tables
+ * (->arch_invalidate_secondary_tlbs).  The model calls it from its own
+ * TLB flushes; a driver need not.
+ */
+static inline void mmu_notifier_arch_invalidate_secondary_tlbs(
+	struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	if (mm_has_notifiers(mm))
+		__mmu_notifier_arch_invalidate_secondary_tlbs(mm, start, end);
+}
+
 /** mmu_notifier_subscriptions_init - a new mm has no subscription. */
 static inline void mmu_notifier_subscriptions_init(struct mm_struct *mm)
 {
@@ -588,13 +653,27 @@ mmu_notifier_range_init(struct mmu_notifier_range *range,
 			struct vm_area_struct *vma, struct mm_struct *mm,
 			unsigned long start, unsigned long end)
 {
-	range->vma = vma;
+	range->MSIM_RANGE_VMA = vma;
 	range->event = event;
 	range->mm = mm;
 	range->start = start;
 	range->end = end;
 	range->flags = flags;
 	range->owner = NULL;
+}
+
+/**
+ * msim_mmu_notifier_range_init - mmu_notifier_range_init() with the
+ * argument list of Linux 6.3 on (no @vma); the kernel tree's
+ * mmu_notifier_range_init() is this one.  The range's VMA is NULL.
+ */
+static inline void
+msim_mmu_notifier_range_init(struct mmu_notifier_range *range,
+			     enum mmu_notifier_event event, unsigned flags,
+			     struct mm_struct *mm, unsigned long start,
+			     unsigned long end)
+{
+	mmu_notifier_range_init(range, event, flags, NULL, mm, start, end);
 }
 
 /** mmu_notifier_range_init_owner - the same, naming the device owner. */
@@ -647,11 +726,21 @@ static inline int ptep_clear_flush_young(struct vm_area_struct *vma,
 
 #ifndef __HAVE_ARCH_PTEP_CLEAR_FLUSH
 #define __HAVE_ARCH_PTEP_CLEAR_FLUSH
-/** ptep_clear_flush - clear the entry, flush the TLB entry, return the old. */
+/**
+ * ptep_clear_flush - clear the entry, flush the TLB entry, return the old.
+ * The model has no TLB; the secondary TLBs that share the page tables are
+ * flushed as the CPU's would be (6.6 on).
+ */
 static inline pte_t ptep_clear_flush(struct vm_area_struct *vma,
 				     unsigned long address, pte_t *ptep)
 {
-	return ptep_get_and_clear(vma->vm_mm, address, ptep);
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr = address & ~(mm_page_size(mm) - 1);
+	pte_t pte = ptep_get_and_clear(mm, address, ptep);
+
+	mmu_notifier_arch_invalidate_secondary_tlbs(mm, addr,
+						    addr + mm_page_size(mm));
+	return pte;
 }
 #endif
 

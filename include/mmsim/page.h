@@ -8,6 +8,12 @@
  * pages are frames too, so that they are accounted, can fail to allocate,
  * and show up in a leak check; for them pt_used counts non-empty entries,
  * which is how mmsim knows when a table has become empty and can be freed.
+ *
+ * Device memory (ZONE_DEVICE, memremap.h) has struct pages too, with pfns
+ * above RAM's and @pgmap set; they have no bytes the CPU can address
+ * (page_address() is NULL for them).  A folio is the kernel's name for
+ * the head page of a compound page; the model has order-0 pages only, so
+ * struct folio is one page.
  */
 #ifndef MMSIM_PAGE_H
 #define MMSIM_PAGE_H
@@ -33,6 +39,7 @@ enum pageflags {
 };
 
 struct anon_vma;
+struct dev_pagemap;
 
 struct page {
 	unsigned long flags;
@@ -51,7 +58,29 @@ struct page {
 	 * and reused since from the one it saw.
 	 */
 	unsigned long msim_alloc_gen;
+	/*
+	 * ZONE_DEVICE pages only: the pagemap they belong to, the driver's
+	 * pointer, and their pfn (they are not in the machine's mem_map).
+	 */
+	struct dev_pagemap *pgmap;
+	void *zone_device_data;
+	unsigned long msim_device_pfn;
 };
+
+/** struct folio - a folio of one page (the model has no large folios) */
+struct folio {
+	struct page page;
+};
+
+static inline struct folio *page_folio(const struct page *page)
+{
+	return (struct folio *)page;
+}
+
+static inline struct page *folio_page(struct folio *folio, unsigned long n)
+{
+	return &folio->page + n;
+}
 
 /*
  * Atomic, as the kernel's set_bit() and clear_bit(): processes that share
@@ -86,21 +115,51 @@ static inline void msim_clear_page_flag(struct page *p, enum pageflags f)
 #define ClearPageReferenced(p) msim_clear_page_flag(p, PG_referenced)
 #define PageLocked(p) msim_test_page_flag(p, PG_locked)
 
+/** is_zone_device_page - a page of device memory (memremap.h) */
+static inline bool is_zone_device_page(const struct page *page)
+{
+	return page->pgmap != NULL;
+}
+
 static inline unsigned long page_to_pfn(const struct page *page)
 {
+	if (is_zone_device_page(page))
+		return page->msim_device_pfn;
 	return (unsigned long)(page - page->machine->mem_map);
 }
 
-/** pfn_to_page - the frame @pfn of @m; NULL if there is no such frame. */
+/* memremap.c: the device page of pfn @pfn, or NULL. */
+MSIM_API struct page *msim_device_pfn_to_page(struct msim_machine *m,
+					      unsigned long pfn);
+
+/** msim_pfn_to_page - the frame @pfn of @m; NULL if there is no such frame. */
+static inline struct page *msim_pfn_to_page(struct msim_machine *m,
+					    unsigned long pfn)
+{
+	if (pfn < m->nr_frames)
+		return &m->mem_map[pfn];
+	return msim_device_pfn_to_page(m, pfn);
+}
+
+/*
+ * pfn_to_page - msim_pfn_to_page(), under the kernel's name with the
+ * machine spelled out; the kernel tree's pfn_to_page(pfn) takes it from
+ * msim_current_machine().
+ */
 static inline struct page *pfn_to_page(struct msim_machine *m,
 				       unsigned long pfn)
 {
-	return pfn < m->nr_frames ? &m->mem_map[pfn] : NULL;
+	return msim_pfn_to_page(m, pfn);
 }
 
-/** page_address - the frame's bytes. */
+/**
+ * page_address - the frame's bytes; NULL for device memory, which the
+ * CPU cannot address.
+ */
 static inline void *page_address(const struct page *page)
 {
+	if (is_zone_device_page(page))
+		return NULL;
 	return page->machine->ram +
 	       (page_to_pfn(page) << page->machine->arch->page_shift);
 }
@@ -145,8 +204,58 @@ static inline bool get_page_unless_zero(struct page *page)
 	return false;
 }
 
-/** put_page - drop a reference; the last one frees the frame. */
+/**
+ * put_page - drop a reference; the last one frees the frame, or gives a
+ * device page back to its driver (dev_pagemap_ops.page_free).
+ */
 MSIM_API void put_page(struct page *page);
+
+static inline void folio_get(struct folio *folio)
+{
+	get_page(&folio->page);
+}
+
+static inline void folio_put(struct folio *folio)
+{
+	put_page(&folio->page);
+}
+
+/*
+ * The page lock (PG_locked): whoever holds it (reclaim, migration, a
+ * fault on device memory, a driver) is the only one moving the page;
+ * idle tracking and reclaim skip it.
+ */
+static inline bool trylock_page(struct page *page)
+{
+	return !(__atomic_fetch_or(&page->flags, 1UL << PG_locked,
+				   __ATOMIC_ACQUIRE) &
+		 (1UL << PG_locked));
+}
+
+/**
+ * lock_page - take the page lock, sleeping until it is free.  The sleep
+ * is an msim_sync_wait() named "page_lock", where a scheduler's hooks
+ * see it (locking.h).
+ */
+MSIM_API void lock_page(struct page *page);
+
+/** unlock_page - drop the page lock and wake its waiters. */
+MSIM_API void unlock_page(struct page *page);
+
+static inline bool folio_trylock(struct folio *folio)
+{
+	return trylock_page(&folio->page);
+}
+
+static inline void folio_lock(struct folio *folio)
+{
+	lock_page(&folio->page);
+}
+
+static inline void folio_unlock(struct folio *folio)
+{
+	unlock_page(&folio->page);
+}
 
 /** page_ref_sub - drop @nr references; the last one frees the frame. */
 MSIM_API void page_ref_sub(struct page *page, int nr);

@@ -110,4 +110,28 @@ MSIM_API bool try_to_migrate(struct page *page, enum ttu_flags flags);
 MSIM_API void remove_migration_ptes(struct page *src, struct page *dst,
 				    bool locked);
 
+struct folio;
+
+/**
+ * make_device_exclusive - give a device exclusive (atomic) access to the
+ * anonymous page at @addr (Linux 6.15 on)
+ * @owner: the caller's owner cookie, carried by the MMU_NOTIFY_EXCLUSIVE
+ *	invalidation this makes, so that its own notifier can skip it
+ * @foliop: gets the page's folio
+ *
+ * The caller holds the mmap lock for reading.  The page is faulted in
+ * writable (COW broken), its PTE cleared and flushed, and replaced by a
+ * device-exclusive entry; the page stays mapped.  Any CPU access, GUP
+ * included, restores the PTE first, telling the device with an
+ * MMU_NOTIFY_EXCLUSIVE invalidation without an owner.  fork restores it
+ * in the parent before copying.
+ * Return: the page, locked and with a reference for the caller (who maps
+ * it in the device, then unlocks and puts it), or an ERR_PTR(): -EINVAL
+ * for an unaligned @addr, -EFAULT / -ENOMEM from the fault, -EOPNOTSUPP
+ * for a page that is not anonymous.
+ */
+MSIM_API struct page *make_device_exclusive(struct mm_struct *mm,
+					    unsigned long addr, void *owner,
+					    struct folio **foliop);
+
 #endif /* MMSIM_RMAP_H */

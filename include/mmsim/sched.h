@@ -98,6 +98,24 @@ static inline struct task_struct *get_current(void)
 /** msim_set_current - make @tsk this thread's current task. */
 MSIM_API void msim_set_current(struct task_struct *tsk);
 
+/**
+ * msim_current_machine - the machine that code without a machine argument
+ * acts on: the kernel's pfn_to_page(pfn), hmm_pfn_to_page(hmm_pfn),
+ * migrate_pfn_to_page(mpfn) and the kernel tree's kmalloc() and
+ * alloc_page(), where Linux has one machine.  It is the current task's
+ * machine if this thread has a current task; else the machine this thread
+ * named with msim_set_current_machine(); else the only machine alive in
+ * the process, if there is exactly one; else NULL.
+ */
+MSIM_API struct msim_machine *msim_current_machine(void);
+
+/**
+ * msim_set_current_machine - name the machine msim_current_machine()
+ * gives this thread when it has no current task (NULL: none).  A machine
+ * destroyed by this thread is forgotten.
+ */
+MSIM_API void msim_set_current_machine(struct msim_machine *m);
+
 static inline void task_lock(struct task_struct *p)
 {
 	spin_lock(&p->alloc_lock);

@@ -4,7 +4,11 @@
  *
  * A PTE that is neither none nor present holds a swap entry: where the
  * page's bytes went (a swap device and a slot on it), or, with one of the
- * migration types, the frame of a page being migrated.  As in Linux, the
+ * special types, a frame: a page being migrated (migration entries), a
+ * page of device-private memory the CPU cannot map (device-private
+ * entries, readable or writable), or a page a device has taken for
+ * exclusive access (device-exclusive entries, which keep the page
+ * mapped: its mapcount and the rss count stay).  As in Linux, the
  * arch-independent swp_entry_t keeps the type in its top
  * MAX_SWAPFILES_SHIFT bits and the offset below; each arch packs the two
  * into a non-present PTE its own way (struct msim_pte_bits, the swp_*
@@ -20,6 +24,8 @@
 #include <stdbool.h>
 #include <mmsim/pgtable.h>
 
+typedef unsigned long pgoff_t;
+
 /** swp_entry_t - a swap entry: type and offset */
 typedef struct {
 	unsigned long val;
@@ -27,15 +33,20 @@ typedef struct {
 
 #define MAX_SWAPFILES_SHIFT 5
 #define SWP_MIGRATION_NUM 3
+#define SWP_DEVICE_NUM 3
 /*
- * The top types are migration entries, as in Linux; the device-private,
- * hwpoison and marker types that Linux also reserves there do not exist
- * in the model.
+ * The top types are the special entries, as in Linux: migration, then
+ * device memory.  The hwpoison and marker types that Linux also reserves
+ * there do not exist in the model.
  */
-#define MAX_SWAPFILES ((1 << MAX_SWAPFILES_SHIFT) - SWP_MIGRATION_NUM)
+#define MAX_SWAPFILES                                                          \
+	((1 << MAX_SWAPFILES_SHIFT) - SWP_MIGRATION_NUM - SWP_DEVICE_NUM)
 #define SWP_MIGRATION_READ MAX_SWAPFILES
 #define SWP_MIGRATION_READ_EXCLUSIVE (MAX_SWAPFILES + 1)
 #define SWP_MIGRATION_WRITE (MAX_SWAPFILES + 2)
+#define SWP_DEVICE_WRITE (MAX_SWAPFILES + SWP_MIGRATION_NUM)
+#define SWP_DEVICE_READ (SWP_DEVICE_WRITE + 1)
+#define SWP_DEVICE_EXCLUSIVE (SWP_DEVICE_WRITE + 2)
 
 #define SWP_TYPE_SHIFT (64 - MAX_SWAPFILES_SHIFT)
 #define SWP_OFFSET_MASK ((1UL << SWP_TYPE_SHIFT) - 1)
@@ -99,7 +110,7 @@ static inline pte_t pte_swp_clear_exclusive(const struct msim_arch *a,
 	return __pte(pte_val(pte) & ~a->pte.swp_exclusive);
 }
 
-/** non_swap_entry - a special entry (migration), not a swap slot. */
+/** non_swap_entry - a special entry (migration, device), not a swap slot. */
 static inline bool non_swap_entry(swp_entry_t entry)
 {
 	return swp_type(entry) >= MAX_SWAPFILES;
@@ -145,10 +156,54 @@ static inline swp_entry_t make_writable_migration_entry(unsigned long pfn)
 	return swp_entry(SWP_MIGRATION_WRITE, pfn);
 }
 
-/** swp_offset_pfn - the frame a migration entry names. */
+/** swp_offset_pfn - the frame a migration or device entry names. */
 static inline unsigned long swp_offset_pfn(swp_entry_t entry)
 {
 	return swp_offset(entry);
+}
+
+static inline bool is_device_private_entry(swp_entry_t entry)
+{
+	return swp_type(entry) == SWP_DEVICE_WRITE ||
+	       swp_type(entry) == SWP_DEVICE_READ;
+}
+
+static inline bool is_writable_device_private_entry(swp_entry_t entry)
+{
+	return swp_type(entry) == SWP_DEVICE_WRITE;
+}
+
+/** make_readable_device_private_entry - device page @offset, read-only. */
+static inline swp_entry_t make_readable_device_private_entry(pgoff_t offset)
+{
+	return swp_entry(SWP_DEVICE_READ, offset);
+}
+
+/** make_writable_device_private_entry - device page @offset, writable. */
+static inline swp_entry_t make_writable_device_private_entry(pgoff_t offset)
+{
+	return swp_entry(SWP_DEVICE_WRITE, offset);
+}
+
+static inline bool is_device_exclusive_entry(swp_entry_t entry)
+{
+	return swp_type(entry) == SWP_DEVICE_EXCLUSIVE;
+}
+
+/**
+ * make_device_exclusive_entry - page @offset, taken by a device for
+ * exclusive (atomic) access; writable, as the PTE it replaced was.
+ */
+static inline swp_entry_t make_device_exclusive_entry(pgoff_t offset)
+{
+	return swp_entry(SWP_DEVICE_EXCLUSIVE, offset);
+}
+
+/** is_pfn_swap_entry - the entry names a frame rather than a slot. */
+static inline bool is_pfn_swap_entry(swp_entry_t entry)
+{
+	return is_migration_entry(entry) || is_device_private_entry(entry) ||
+	       is_device_exclusive_entry(entry);
 }
 
 #endif /* MMSIM_SWAPOPS_H */

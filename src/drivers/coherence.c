@@ -300,7 +300,8 @@ static bool mapping_violation(struct msim_coherence *c,
 	bool bad = false;
 	pte_t *ptep, pte;
 
-	if (msim_test_page_flag(page, PG_free)) {
+	if (msim_test_page_flag(page, PG_free) ||
+	    (is_zone_device_page(page) && !page_ref_count(page))) {
 		report_add(what, "frame freed");
 		bad = true;
 	} else if (__atomic_load_n(&page->msim_alloc_gen, __ATOMIC_RELAXED) !=
@@ -311,6 +312,28 @@ static bool mapping_violation(struct msim_coherence *c,
 
 	ptep = c->mm->pgd ? msim_pte_offset(c->mm, sm->address) : NULL;
 	pte = ptep ? *ptep : __pte(0);
+	if (is_swap_pte(a, pte)) {
+		/*
+		 * The device's own memory (a device-private entry) or a
+		 * page it holds exclusively (a device-exclusive entry): the
+		 * entry names the frame the device may map.
+		 */
+		swp_entry_t entry = pte_to_swp_entry(a, pte);
+
+		if ((is_device_private_entry(entry) ||
+		     is_device_exclusive_entry(entry)) &&
+		    swp_offset_pfn(entry) == pfn) {
+			if (sm->writable && is_device_private_entry(entry) &&
+			    !is_writable_device_private_entry(entry)) {
+				report_add(what,
+					   "%swritable, the primary's "
+					   "device-private entry is read-only",
+					   bad ? "; " : "");
+				return true;
+			}
+			return bad;
+		}
+	}
 	if (!pte_present(a, pte)) {
 		report_add(what, "%sthe primary maps nothing there",
 			   bad ? "; " : "");

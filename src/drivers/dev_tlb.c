@@ -123,8 +123,10 @@ static int page_request(struct msim_dev_tlb *tlb, unsigned long addr,
 	long ret;
 
 	tlb->nr_page_requests++;
+	mmap_read_lock(tlb->mm);
 	ret = get_user_pages_remote(tlb->mm, addr, 1, write ? FOLL_WRITE : 0,
 				    &page, NULL);
+	mmap_read_unlock(tlb->mm);
 	if (ret < 0)
 		return (int)ret;
 	if (ret != 1)

@@ -244,9 +244,12 @@ static bool mmu_invalidate_retry_gfn(struct msim_kvm *kvm,
 static int hva_to_pfn(struct msim_kvm *kvm, unsigned long hva, bool write,
 		      struct page **page)
 {
-	long ret = get_user_pages_remote(kvm->mm, hva, 1,
-					 write ? FOLL_WRITE : 0, page, NULL);
+	long ret;
 
+	mmap_read_lock(kvm->mm);
+	ret = get_user_pages_remote(kvm->mm, hva, 1, write ? FOLL_WRITE : 0,
+				    page, NULL);
+	mmap_read_unlock(kvm->mm);
 	if (ret < 0)
 		return (int)ret;
 	return ret == 1 ? 0 : -EFAULT;

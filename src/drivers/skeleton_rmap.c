@@ -197,9 +197,11 @@ struct page *msim_my_mmu_populate_page(struct msim_my_mmu *m,
 
 		if (!page) {
 			/* Run the fault handler to set the PTE up right. */
+			mmap_read_lock(mm);
 			err = get_user_pages_remote(mm, address, 1,
 						    write ? FOLL_WRITE : 0,
 						    NULL, NULL);
+			mmap_read_unlock(mm);
 			if (err < 0) {
 				page = ERR_PTR(err);
 				break;

@@ -80,6 +80,18 @@ void msim_spin_unlock(spinlock_t *lock)
 	point(lock, MSIM_SYNC_SPIN_UNLOCK, lock->name);
 }
 
+bool msim_spin_trylock(spinlock_t *lock)
+{
+	bool taken;
+
+	point(lock, MSIM_SYNC_SPIN_LOCK, lock->name);
+	pthread_mutex_lock(&lock->mutex);
+	taken = !lock->locked;
+	lock->locked = true;
+	pthread_mutex_unlock(&lock->mutex);
+	return taken;
+}
+
 bool msim_spin_is_locked(spinlock_t *lock)
 {
 	bool locked;

@@ -6,8 +6,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <mmsim/memremap.h>
 #include <mmsim/swap.h>
 #include "internal.h"
+
+/* The mappings counted per device page of one pagemap. */
+struct device_maps {
+	struct dev_pagemap *pgmap;
+	unsigned long first; /* its first pfn */
+	unsigned int *maps;
+};
 
 struct checker {
 	struct mm_struct *mm;
@@ -18,8 +26,22 @@ struct checker {
 	unsigned int *maps; /* mappings per pfn, or NULL */
 	unsigned long tables;
 	unsigned long swapents;
-	unsigned int *swaps; /* swap PTEs per slot, or NULL */
+	unsigned int *swaps;	   /* swap PTEs per slot, or NULL */
+	struct device_maps *dmaps; /* per pagemap, or NULL */
+	unsigned long nr_dmaps;
 };
+
+/* Count a mapping of device page @page (machine check only). */
+static void count_device_map(struct checker *c, const struct page *page)
+{
+	unsigned long i, pfn = page_to_pfn(page);
+
+	for (i = 0; i < c->nr_dmaps; i++)
+		if (c->dmaps[i].pgmap == page->pgmap) {
+			c->dmaps[i].maps[pfn - c->dmaps[i].first]++;
+			return;
+		}
+}
 
 static int fail(struct checker *c, const char *fmt, ...)
 {
@@ -227,6 +249,70 @@ static int check_file_pte(struct checker *c, struct vm_area_struct *vma,
 }
 
 /*
+ * A device-private entry maps an anonymous device page of a live pagemap,
+ * as a PTE maps a frame: the page has a reference and a map count for
+ * it, belongs to the VMA's anon_vma at the VMA's index, and is writable
+ * only in a VMA with VM_WRITE and when exclusive.  A device-exclusive
+ * entry keeps its anonymous, exclusive frame mapped.  Both count in rss.
+ */
+static int check_device_pte(struct checker *c, struct vm_area_struct *vma,
+			    unsigned long addr, swp_entry_t entry)
+{
+	struct mm_struct *mm = c->mm;
+	unsigned long pfn = swp_offset_pfn(entry);
+	struct page *page = msim_pfn_to_page(mm->machine, pfn);
+	bool private = is_device_private_entry(entry);
+
+	if (!page || private != is_device_private_page(page))
+		return fail(c,
+			    "PTE at %#lx: device %s entry for pfn %#lx, "
+			    "which is no %s page",
+			    addr, private ? "private" : "exclusive", pfn,
+			    private ? "device-private" : "RAM");
+	if (page_ref_count(page) < 1 || msim_test_page_flag(page, PG_free) ||
+	    PageTable(page) || !PageAnon(page))
+		return fail(c,
+			    "PTE at %#lx: device %s entry for pfn %#lx, not "
+			    "an anonymous page in use",
+			    addr, private ? "private" : "exclusive", pfn);
+	if (!chained_to(vma, page->mapping))
+		return fail(c,
+			    "PTE at %#lx: device page's anon_vma not on the "
+			    "VMA's chain",
+			    addr);
+	if (page->index !=
+	    ((addr - vma->vm_start) >> PAGE_SHIFT_OF(mm)) + vma->vm_pgoff)
+		return fail(c, "PTE at %#lx: page index %#lx wrong", addr,
+			    page->index);
+	if (page_mapcount(page) < 1)
+		return fail(c, "PTE at %#lx: page %#lx mapcount %d", addr, pfn,
+			    page_mapcount(page));
+	if (private && is_writable_device_private_entry(entry)) {
+		if (!(vma->vm_flags & VM_WRITE))
+			return fail(c,
+				    "PTE at %#lx: writable device-private "
+				    "entry in a VMA without VM_WRITE",
+				    addr);
+		if (!PageAnonExclusive(page))
+			return fail(c,
+				    "PTE at %#lx: writable device-private "
+				    "entry, page not exclusive",
+				    addr);
+	}
+	if (!private && !PageAnonExclusive(page))
+		return fail(c,
+			    "PTE at %#lx: device-exclusive entry, page not "
+			    "exclusive",
+			    addr);
+	if (private)
+		count_device_map(c, page);
+	else if (c->maps)
+		c->maps[pfn]++;
+	c->rss++;
+	return 0;
+}
+
+/*
  * A swap PTE names a slot in use; a migration entry a page isolated for
  * migration, still counted in rss, with no mapping of it counted.
  */
@@ -239,6 +325,8 @@ static int check_swap_pte(struct checker *c, struct vm_area_struct *vma,
 	unsigned long off = swp_offset(entry);
 	struct page *page;
 
+	if (is_device_private_entry(entry) || is_device_exclusive_entry(entry))
+		return check_device_pte(c, vma, addr, entry);
 	if (is_migration_entry(entry)) {
 		page = pfn_to_page(mm->machine, swp_offset_pfn(entry));
 		if (!page || msim_test_page_flag(page, PG_free) ||
@@ -564,6 +652,104 @@ static int check_frames(struct checker *c, struct msim_machine *m)
 	return err;
 }
 
+/*
+ * Count arrays for the device pages of every pagemap of @m.  A pagemap
+ * cannot go away while a device-private entry maps one of its pages
+ * (memunmap_pages() waits for them all to be freed); the count check at
+ * the end looks for each on the list again.
+ */
+static int device_maps_alloc(struct checker *c, struct msim_machine *m)
+{
+	struct dev_pagemap *pgmap;
+	unsigned long n = 0;
+	int err = 0;
+
+	spin_lock(&m->pgmap_lock);
+	list_for_each_entry(pgmap, &m->pgmaps, msim_node)
+		n++;
+	if (n)
+		c->dmaps = calloc(n, sizeof(*c->dmaps));
+	if (n && !c->dmaps)
+		err = -ENOMEM;
+	list_for_each_entry(pgmap, &m->pgmaps, msim_node) {
+		struct device_maps *d;
+
+		if (err)
+			break;
+		d = &c->dmaps[c->nr_dmaps++];
+		d->pgmap = pgmap;
+		d->first = pgmap->range.start >> m->arch->page_shift;
+		d->maps = calloc(pgmap->msim_nr_pages, sizeof(*d->maps));
+		if (!d->maps)
+			err = -ENOMEM;
+	}
+	spin_unlock(&m->pgmap_lock);
+	return err;
+}
+
+static void device_maps_free(struct checker *c)
+{
+	unsigned long i;
+
+	for (i = 0; i < c->nr_dmaps; i++)
+		free(c->dmaps[i].maps);
+	free(c->dmaps);
+}
+
+/*
+ * Every device page in use has as many map counts as device-private
+ * entries map it, and a reference for each; a free one (refcount 0, its
+ * driver's) has neither; the pages in use are those the pagemap counts
+ * as handed out.  Under pgmap_lock, if the pagemap is still there.
+ */
+static int check_device_pagemap(struct checker *c, struct msim_machine *m,
+				const struct device_maps *d)
+{
+	struct dev_pagemap *pgmap;
+	unsigned long j, inuse = 0;
+	struct page *page;
+
+	list_for_each_entry(pgmap, &m->pgmaps, msim_node)
+		if (pgmap == d->pgmap)
+			break;
+	if (&pgmap->msim_node == &m->pgmaps)
+		return 0; /* unmapped meanwhile */
+	for (j = 0; j < pgmap->msim_nr_pages; j++) {
+		page = &pgmap->msim_pages[j];
+		if (page_ref_count(page))
+			inuse++;
+		if (page_mapcount(page) != (int)d->maps[j])
+			return fail(c,
+				    "device pfn %#lx: mapcount %d, mapped %u "
+				    "times",
+				    d->first + j, page_mapcount(page),
+				    d->maps[j]);
+		if (page_ref_count(page) < page_mapcount(page))
+			return fail(c,
+				    "device pfn %#lx: refcount %d, mapcount %d",
+				    d->first + j, page_ref_count(page),
+				    page_mapcount(page));
+	}
+	if ((long)inuse != atomic_load(&pgmap->msim_refs))
+		return fail(c,
+			    "pagemap at pfn %#lx: %lu pages in use, %ld "
+			    "handed out",
+			    d->first, inuse, atomic_load(&pgmap->msim_refs));
+	return 0;
+}
+
+static int check_device_pages(struct checker *c, struct msim_machine *m)
+{
+	unsigned long i;
+	int err = 0;
+
+	spin_lock(&m->pgmap_lock);
+	for (i = 0; i < c->nr_dmaps && !err; i++)
+		err = check_device_pagemap(c, m, &c->dmaps[i]);
+	spin_unlock(&m->pgmap_lock);
+	return err;
+}
+
 int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 {
 	struct checker c = { .msg = msg, .size = size };
@@ -582,6 +768,12 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 			return -ENOMEM;
 		}
 	}
+	if (device_maps_alloc(&c, m)) {
+		device_maps_free(&c);
+		free(c.maps);
+		free(c.swaps);
+		return -ENOMEM;
+	}
 	err = check_mms(&c, m, &accounted);
 	if (!err)
 		err = check_frames(&c, m);
@@ -590,6 +782,9 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 			   atomic_load(&m->vm_committed_as), accounted);
 	if (!err)
 		err = check_swap(&c, m);
+	if (!err)
+		err = check_device_pages(&c, m);
+	device_maps_free(&c);
 	free(c.maps);
 	free(c.swaps);
 	return err;

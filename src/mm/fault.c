@@ -10,6 +10,7 @@
  */
 #include <sched.h>
 #include <string.h>
+#include <mmsim/memremap.h>
 #include <mmsim/mmu_notifier.h>
 #include <mmsim/swap.h>
 #include "internal.h"
@@ -311,6 +312,101 @@ static void swapcache_wait(struct mm_struct *mm, unsigned long addr, pte_t orig,
 }
 
 /*
+ * A CPU fault on a device-private entry: the device's driver moves the
+ * page back to system memory (->migrate_to_ram), with the page locked
+ * and referenced so that it cannot go away meanwhile, and the fault is
+ * retried.  If the page is locked already (a migration of it is under
+ * way), wait for that instead.
+ */
+static vm_fault_t do_device_private_fault(struct vm_area_struct *vma,
+					  unsigned long addr,
+					  unsigned int flags, pte_t orig,
+					  swp_entry_t entry)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = msim_pfn_swap_entry_to_page(mm->machine, entry);
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = addr,
+		.pgoff = ((addr - vma->vm_start) >> mm_page_shift(mm)) +
+			 vma->vm_pgoff,
+		.flags = flags,
+		.page = page,
+		.orig_pte = orig,
+	};
+	vm_fault_t ret;
+	pte_t *ptep;
+	bool same, locked;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	/* A reference while the entry still holds one. */
+	locked = trylock_page(page);
+	if (locked)
+		get_page(page);
+	spin_unlock(&mm->page_table_lock);
+	if (locked) {
+		ret = page_pgmap(page)->ops->migrate_to_ram(&vmf);
+		unlock_page(page);
+		put_page(page);
+		return ret;
+	}
+	for (;;) {
+		spin_lock(&mm->page_table_lock);
+		ptep = msim_pte_offset(mm, addr);
+		same = ptep && pte_val(*ptep) == pte_val(orig);
+		spin_unlock(&mm->page_table_lock);
+		if (!same || !PageLocked(page))
+			break;
+		sched_yield();
+	}
+	msim_fault_waited = true;
+	return 0;
+}
+
+/*
+ * A CPU fault on a device-exclusive entry (remove_device_exclusive_entry()):
+ * the device loses its exclusive access, told by an MMU_NOTIFY_EXCLUSIVE
+ * invalidation with no owner, and the PTE it replaced comes back.
+ */
+static vm_fault_t remove_device_exclusive_entry(struct vm_area_struct *vma,
+						unsigned long addr, pte_t orig,
+						swp_entry_t entry)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = msim_pfn_swap_entry_to_page(mm->machine, entry);
+	struct mmu_notifier_range range;
+	pte_t *ptep;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (!ptep || pte_val(*ptep) != pte_val(orig)) {
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	get_page(page);
+	spin_unlock(&mm->page_table_lock);
+
+	lock_page(page);
+	mmu_notifier_range_init_owner(&range, MMU_NOTIFY_EXCLUSIVE, 0, vma, mm,
+				      addr, addr + mm_page_size(mm), NULL);
+	mmu_notifier_invalidate_range_start(&range);
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr);
+	if (ptep && pte_val(*ptep) == pte_val(orig))
+		restore_exclusive_pte(vma, addr, ptep);
+	spin_unlock(&mm->page_table_lock);
+	unlock_page(page);
+	put_page(page);
+	mmu_notifier_invalidate_range_end(&range);
+	return 0;
+}
+
+/*
  * A fault on a swap PTE (mm/memory.c do_swap_page()).  There is no swap
  * cache: the slot is read into a page of our own, claimed with
  * SWAP_HAS_CACHE meanwhile as Linux's swap-in that bypasses the swap
@@ -333,6 +429,12 @@ static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 	pte_t *ptep, pte;
 
 	if (non_swap_entry(entry)) {
+		if (is_device_private_entry(entry))
+			return do_device_private_fault(vma, addr, flags, orig,
+						       entry);
+		if (is_device_exclusive_entry(entry))
+			return remove_device_exclusive_entry(vma, addr, orig,
+							     entry);
 		if (!is_migration_entry(entry))
 			return VM_FAULT_SIGBUS;
 		migration_entry_wait(mm, addr, orig);

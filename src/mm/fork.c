@@ -11,6 +11,7 @@
  * copy-on-write (page_needs_cow_for_dma()).
  */
 #include <string.h>
+#include <mmsim/memremap.h>
 #include <mmsim/mmu_notifier.h>
 #include <mmsim/swap.h>
 #include "internal.h"
@@ -78,7 +79,14 @@ static pte_t *dst_pte_alloc(struct copy_walk *w, unsigned long addr)
  * copy_nonpresent_pte(): a swap PTE gets one more holder of its slot and
  * is no longer exclusive in either process; a migration entry is copied
  * (its page counts in the child's rss, and is mapped in the child too
- * when the migration ends), made read-only in a COW mapping.
+ * when the migration ends), made read-only in a COW mapping.  A
+ * device-private entry is a mapping of its device page: the child gets
+ * one too (a reference, a map count, rss), the page is no longer
+ * exclusive, and in a COW mapping both entries become read-only, so that
+ * the first write on either side migrates the page back and copies it.
+ * A device-exclusive entry cannot be shared: it is restored to the PTE
+ * it replaced (the device loses its access, as the fork's invalidation
+ * told it) and copied as a present PTE (-ENOENT to the caller).
  */
 static int copy_nonpresent_pte(struct copy_walk *w, unsigned long addr,
 			       pte_t *src_pte, pte_t *dst_pte)
@@ -88,6 +96,7 @@ static int copy_nonpresent_pte(struct copy_walk *w, unsigned long addr,
 	const struct msim_arch *a = src_mm->arch;
 	pte_t pte = *src_pte;
 	swp_entry_t entry = pte_to_swp_entry(a, pte);
+	struct page *page;
 
 	if (!non_swap_entry(entry)) {
 		if (swap_duplicate(src_mm->machine, entry) < 0)
@@ -106,6 +115,23 @@ static int copy_nonpresent_pte(struct copy_walk *w, unsigned long addr,
 			pte = swp_entry_to_pte(a, entry);
 			*src_pte = pte;
 		}
+	} else if (is_device_private_entry(entry)) {
+		page = msim_pfn_swap_entry_to_page(src_mm->machine, entry);
+		get_page(page);
+		atomic_fetch_add(&page->_mapcount, 1);
+		/* Device pages cannot be pinned: sharing cannot fail. */
+		ClearPageAnonExclusive(page);
+		add_mm_counter(dst_mm, MM_ANONPAGES, 1);
+		if (is_writable_device_private_entry(entry) &&
+		    is_cow_mapping(w->src_vma->vm_flags)) {
+			entry = make_readable_device_private_entry(
+				swp_offset_pfn(entry));
+			pte = swp_entry_to_pte(a, entry);
+			*src_pte = pte;
+		}
+	} else if (is_device_exclusive_entry(entry)) {
+		restore_exclusive_pte(w->src_vma, addr, src_pte);
+		return -ENOENT;
 	}
 	set_pte_at(dst_mm, addr, dst_pte, pte);
 	return 0;
@@ -123,8 +149,14 @@ static int copy_pte(struct copy_walk *w, unsigned long addr, pte_t *src_pte)
 	dst_pte = dst_pte_alloc(w, addr);
 	if (!dst_pte)
 		return -ENOMEM;
-	if (!pte_present(a, pte))
-		return copy_nonpresent_pte(w, addr, src_pte, dst_pte);
+	if (!pte_present(a, pte)) {
+		int err = copy_nonpresent_pte(w, addr, src_pte, dst_pte);
+
+		if (err != -ENOENT)
+			return err;
+		/* A device-exclusive entry made present again. */
+		pte = *src_pte;
+	}
 	page = vm_normal_page(src_vma, addr, pte);
 	if (page) {
 		if (PageAnonExclusive(page) && page_maybe_dma_pinned(page) &&
@@ -255,6 +287,8 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 		break;
 	}
 	mmap_write_unlock(mm);
+	/* The parent's PTEs lost their write bit: dup_mmap()'s flush. */
+	flush_tlb_mm(oldmm);
 	mmap_write_unlock(oldmm);
 	return err;
 }

@@ -2,7 +2,9 @@
 /*
  * get_user_pages and pin_user_pages (mm/gup.c): follow each page under the
  * page-table lock, fault it in when it is missing or does not allow the
- * access, and take the reference while the PTE is known good.
+ * access, and take the reference while the PTE is known good.  As in
+ * Linux 6.x the caller holds the mmap lock, except for the _unlocked and
+ * _fast variants, which take it.
  */
 #include "internal.h"
 
@@ -127,9 +129,9 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 	/* The page holding @start is the first: ptrace reads at any byte. */
 	start &= PAGE_MASK_OF(mm);
 	if (gup_flags & FOLL_PIN)
-		mm->flags |= 1UL << MMF_HAS_PINNED;
+		__atomic_fetch_or(&mm->flags, 1UL << MMF_HAS_PINNED,
+				  __ATOMIC_RELAXED);
 
-	mmap_read_lock(mm);
 	for (i = 0; i < nr_pages; i++) {
 		addr = start + (i << PAGE_SHIFT_OF(mm));
 		vma = addr < mm->task_size ? vma_lookup(mm, addr) : NULL;
@@ -169,7 +171,6 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 		if (pages)
 			pages[i] = page;
 	}
-	mmap_read_unlock(mm);
 	return i ? (long)i : err;
 }
 
@@ -198,9 +199,9 @@ static bool is_valid_gup_args(struct page **pages, unsigned int *gup_flags,
 }
 
 /*
- * MODEL: gup-takes-mmap-lock: the GUP calls take the mmap lock for reading
- * themselves and ignore @locked; Linux's are called with it held (and
- * may drop it, saying so in *@locked).
+ * Called with the mmap lock held for reading, as in Linux.  The lock is
+ * never dropped here, so *@locked is left as the caller set it (Linux may
+ * drop it and clear *@locked; a caller must handle both).
  */
 long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
 			   unsigned long nr_pages, unsigned int gup_flags,
@@ -242,6 +243,49 @@ long pin_user_pages(unsigned long start, unsigned long nr_pages,
 		return -EFAULT;
 	return pin_user_pages_remote(tsk->mm, start, nr_pages, gup_flags, pages,
 				     NULL);
+}
+
+long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
+			     struct page **pages, unsigned int gup_flags)
+{
+	struct task_struct *tsk = get_current();
+	long ret;
+
+	if (!tsk || !tsk->mm)
+		return -EFAULT;
+	mmap_read_lock(tsk->mm);
+	ret = get_user_pages(start, nr_pages, gup_flags, pages);
+	mmap_read_unlock(tsk->mm);
+	return ret;
+}
+
+/*
+ * The _fast variants walk without the mmap lock in Linux and fall back to
+ * the slow path; here they are the slow path, with the lock taken.
+ */
+int get_user_pages_fast(unsigned long start, int nr_pages,
+			unsigned int gup_flags, struct page **pages)
+{
+	if (nr_pages <= 0)
+		return 0;
+	return (int)get_user_pages_unlocked(start, (unsigned long)nr_pages,
+					    pages, gup_flags);
+}
+
+int pin_user_pages_fast(unsigned long start, int nr_pages,
+			unsigned int gup_flags, struct page **pages)
+{
+	struct task_struct *tsk = get_current();
+	long ret;
+
+	if (nr_pages <= 0)
+		return 0;
+	if (!tsk || !tsk->mm)
+		return -EFAULT;
+	mmap_read_lock(tsk->mm);
+	ret = pin_user_pages(start, (unsigned long)nr_pages, gup_flags, pages);
+	mmap_read_unlock(tsk->mm);
+	return (int)ret;
 }
 
 void unpin_user_page(struct page *page)

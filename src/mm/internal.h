@@ -38,6 +38,23 @@ static inline vm_flags_t calc_vm_prot_bits(unsigned long prot)
 #define PAGE_SHIFT_OF(mm) mm_page_shift(mm)
 #define PAGE_MASK_OF(mm) mm_page_mask(mm)
 
+/*
+ * The CPU's TLB flushes (flush_tlb_mm_range() on x86).  The model has no
+ * TLB; what a flush still does is what 6.6 on does from the arch code:
+ * flush the secondary TLBs that share the page tables.
+ */
+static inline void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start,
+				      unsigned long end)
+{
+	mmu_notifier_arch_invalidate_secondary_tlbs(mm, start, end);
+}
+
+/* flush_tlb_mm(): the whole address space (TLB_FLUSH_ALL). */
+static inline void flush_tlb_mm(struct mm_struct *mm)
+{
+	flush_tlb_mm_range(mm, 0, ~0UL);
+}
+
 /* vma.c: the tree and the VMA objects */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
@@ -89,8 +106,6 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		      unsigned long start, unsigned long end);
 void unmap_vmas(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		unsigned long start, unsigned long end);
-struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
-			    pte_t pte);
 void update_hiwater_rss(struct mm_struct *mm);
 void update_hiwater_vm(struct mm_struct *mm);
 
@@ -132,22 +147,6 @@ static inline bool page_has_extra_refs(struct page *page)
 }
 
 /*
- * The page lock, as isolation: whoever holds it (reclaim, migration) is
- * the only one moving the page; idle tracking and reclaim skip it.
- */
-static inline bool trylock_page(struct page *page)
-{
-	return !(__atomic_fetch_or(&page->flags, 1UL << PG_locked,
-				   __ATOMIC_ACQUIRE) &
-		 (1UL << PG_locked));
-}
-
-static inline void unlock_page(struct page *page)
-{
-	__atomic_fetch_and(&page->flags, ~(1UL << PG_locked), __ATOMIC_RELEASE);
-}
-
-/*
  * Set when a fault waited for another thread (its migration, its swap-in
  * of the same slot) and returned for a retry: callers that bound their
  * retries to catch a model bug do not count that one, since Linux would
@@ -164,6 +163,21 @@ int madvise_pageout(struct vm_area_struct *vma, unsigned long start,
 
 /* swapfile.c */
 void msim_swap_destroy(struct msim_machine *m);
+
+/* machine.c: the only machine alive, or NULL (none, or several). */
+struct msim_machine *msim_only_machine(void);
+/* task.c: @m is going away; this thread's current machine if it is @m. */
+void msim_forget_current_machine(struct msim_machine *m);
+
+/*
+ * rmap_device.c: put back the PTE a device-exclusive entry at @ptep
+ * replaced; page-table lock held.
+ */
+void restore_exclusive_pte(struct vm_area_struct *vma, unsigned long addr,
+			   pte_t *ptep);
+
+/* memremap.c: a device page's last reference is gone. */
+void free_zone_device_page(struct page *page);
 
 /* page_alloc.c */
 struct page *__msim_alloc_page(struct msim_machine *m,

@@ -12,6 +12,26 @@
 
 #define DEFAULT_RAM (1UL << 30)
 
+/*
+ * The machines alive in the process, for msim_current_machine()'s last
+ * resort: kernel code that names no machine works on the only one.
+ */
+static pthread_mutex_t machines_lock = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(machines);
+static unsigned long nr_machines;
+
+struct msim_machine *msim_only_machine(void)
+{
+	struct msim_machine *m = NULL;
+
+	pthread_mutex_lock(&machines_lock);
+	if (nr_machines == 1)
+		m = list_first_entry(&machines, struct msim_machine,
+				     msim_machines);
+	pthread_mutex_unlock(&machines_lock);
+	return m;
+}
+
 struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 {
 	const struct msim_arch *arch =
@@ -69,8 +89,19 @@ struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 	INIT_LIST_HEAD(&m->mmlist);
 	init_rwsem(&m->rmap_lock);
 	m->rmap_lock.name = "rmap_lock";
+	spin_lock_init(&m->pgmap_lock);
+	m->pgmap_lock.name = "pgmap_lock";
+	INIT_LIST_HEAD(&m->pgmaps);
+	/* Device memory starts at the next 1 GiB boundary above RAM. */
+	m->next_device_pfn =
+		((m->nr_frames << arch->page_shift) + (1UL << 30)) >>
+		arch->page_shift;
 	m->sysctl_max_map_count = 65530;
 	m->sysctl_overcommit_memory = OVERCOMMIT_GUESS;
+	pthread_mutex_lock(&machines_lock);
+	list_add(&m->msim_machines, &machines);
+	nr_machines++;
+	pthread_mutex_unlock(&machines_lock);
 	if (cfg && cfg->swap_bytes >> arch->page_shift) {
 		int err = msim_swapon(m, cfg->swap_bytes >> arch->page_shift);
 
@@ -129,12 +160,18 @@ int msim_machine_destroy(struct msim_machine *m)
 {
 	if (!m)
 		return 0;
-	if (!list_empty(&m->mmlist))
+	if (!list_empty(&m->mmlist) || !list_empty(&m->pgmaps))
 		return -EBUSY;
+	pthread_mutex_lock(&machines_lock);
+	list_del_init(&m->msim_machines);
+	nr_machines--;
+	pthread_mutex_unlock(&machines_lock);
+	msim_forget_current_machine(m);
 	machine_ext_release(m);
 	msim_swap_destroy(m);
 	msim_spin_lock_destroy(&m->zone_lock);
 	msim_spin_lock_destroy(&m->mmlist_lock);
+	msim_spin_lock_destroy(&m->pgmap_lock);
 	msim_rwsem_destroy(&m->rmap_lock);
 	munmap(m->ram, m->nr_frames << m->arch->page_shift);
 	free(m->mem_map);

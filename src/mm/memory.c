@@ -3,6 +3,7 @@
  * Tearing down page ranges (mm/memory.c zap_*), the RSS high-water marks,
  * and MAP_POPULATE's pre-faulting.
  */
+#include <mmsim/memremap.h>
 #include <mmsim/mmu_notifier.h>
 #include <mmsim/swap.h>
 #include "internal.h"
@@ -35,13 +36,24 @@ void update_hiwater_vm(struct mm_struct *mm)
 
 /*
  * A swap PTE gives back its hold on the slot; a migration entry only its
- * rss count, the migration holds the page.  Neither was ever in a TLB.
+ * rss count, the migration holds the page.  A device-private or
+ * device-exclusive entry is a mapping of its page: the mapping and its
+ * reference go (the last reference of a device page gives it back to
+ * its driver).  None was ever in a TLB.
  */
-static void zap_nonpresent_pte(struct mm_struct *mm, pte_t pte)
+static void zap_nonpresent_pte(struct vm_area_struct *vma, pte_t pte)
 {
+	struct mm_struct *mm = vma->vm_mm;
 	swp_entry_t entry = pte_to_swp_entry(mm->arch, pte);
+	struct page *page;
 
-	if (is_migration_entry(entry)) {
+	if (is_device_private_entry(entry) ||
+	    is_device_exclusive_entry(entry)) {
+		page = msim_pfn_swap_entry_to_page(mm->machine, entry);
+		add_mm_counter(mm, MM_ANONPAGES, -1);
+		page_remove_rmap(page, vma);
+		put_page(page);
+	} else if (is_migration_entry(entry)) {
 		add_mm_counter(mm, MM_ANONPAGES, -1);
 	} else {
 		free_swap_and_cache(mm->machine, entry);
@@ -75,7 +87,7 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 				continue;
 			pte = ptep_get_and_clear(mm, addr, ptep);
 			if (!pte_present(a, pte)) {
-				zap_nonpresent_pte(mm, pte);
+				zap_nonpresent_pte(vma, pte);
 				continue;
 			}
 			page = vm_normal_page(vma, addr, pte);

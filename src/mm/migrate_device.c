@@ -3,9 +3,12 @@
  * Migrating a range of a VMA for a device driver (mm/migrate_device.c);
  * migrate.h describes the API.  Isolating a page is taking its lock and a
  * reference (Linux also takes it off the LRU); a migration entry holds
- * neither a mapping nor a reference of the page it names.
+ * neither a mapping nor a reference of the page it names.  Pages move
+ * between system memory and device-private memory either way; the bytes
+ * are the driver's to copy.
  */
 #include <string.h>
+#include <mmsim/memremap.h>
 #include <mmsim/migrate.h>
 #include <mmsim/mmu_notifier.h>
 #include "internal.h"
@@ -14,13 +17,8 @@
  * migrate_vma_collect_pmd() for one PTE, page-table lock held: what
  * goes into src.  A page that can be locked at once is replaced by a
  * migration entry here already, sparing the rmap walk when, as usual, it
- * is mapped only here.
- *
- * MODEL: no-device-private: only system memory exists: no device-private
- * or device-coherent pages, no swap entries for them, so a non-present
- * PTE is never collected and MIGRATE_VMA_SELECT_SYSTEM is the only
- * selection that collects anything (hmm_range_fault() never meets such a
- * page either).
+ * is mapped only here.  A device-private entry is collected when the
+ * caller selects device-private memory and owns the page's pagemap.
  */
 static unsigned long collect_one(struct migrate_vma *migrate,
 				 unsigned long addr, pte_t *ptep)
@@ -29,7 +27,7 @@ static unsigned long collect_one(struct migrate_vma *migrate,
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
 	pte_t pte = ptep ? *ptep : __pte(0);
-	bool anon_exclusive;
+	bool anon_exclusive, present;
 	unsigned long mpfn;
 	struct page *page;
 	swp_entry_t entry;
@@ -40,41 +38,64 @@ static unsigned long collect_one(struct migrate_vma *migrate,
 		migrate->cpages++;
 		return MIGRATE_PFN_MIGRATE;
 	}
-	/* Swapped out, or already migrating: not ours to move. */
-	if (!pte_present(a, pte))
-		return 0;
-	if (!(migrate->flags & MIGRATE_VMA_SELECT_SYSTEM))
-		return 0;
-	if (is_zero_pfn(pte_pfn(a, pte))) {
-		migrate->cpages++;
-		return MIGRATE_PFN_MIGRATE;
+	present = pte_present(a, pte);
+	if (!present) {
+		/*
+		 * Only device-private entries: swapped out, migrating and
+		 * device-exclusive pages are not ours to move.
+		 */
+		entry = pte_to_swp_entry(a, pte);
+		if (!is_device_private_entry(entry))
+			return 0;
+		page = msim_pfn_swap_entry_to_page(mm->machine, entry);
+		if (!(migrate->flags & MIGRATE_VMA_SELECT_DEVICE_PRIVATE) ||
+		    page_pgmap(page)->owner != migrate->pgmap_owner)
+			return 0;
+		mpfn = migrate_pfn(page_to_pfn(page)) | MIGRATE_PFN_MIGRATE;
+		if (is_writable_device_private_entry(entry))
+			mpfn |= MIGRATE_PFN_WRITE;
+	} else {
+		if (!(migrate->flags & MIGRATE_VMA_SELECT_SYSTEM))
+			return 0;
+		if (is_zero_pfn(pte_pfn(a, pte))) {
+			migrate->cpages++;
+			return MIGRATE_PFN_MIGRATE;
+		}
+		page = vm_normal_page(vma, addr, pte);
+		mpfn = migrate_pfn(pte_pfn(a, pte)) | MIGRATE_PFN_MIGRATE;
+		if (pte_write(a, pte))
+			mpfn |= MIGRATE_PFN_WRITE;
 	}
-	page = vm_normal_page(vma, addr, pte);
 	if (!page || !page->mapping)
 		return 0;
-	mpfn = migrate_pfn(page_to_pfn(page)) | MIGRATE_PFN_MIGRATE;
-	if (pte_write(a, pte))
-		mpfn |= MIGRATE_PFN_WRITE;
 
+	/*
+	 * The reference freezes the page; the lock isolates it.  The
+	 * page a device fault is for is locked by that fault already.
+	 */
 	get_page(page);
-	if (!trylock_page(page)) {
+	if (page != migrate->fault_page && !trylock_page(page)) {
 		put_page(page);
 		return 0;
 	}
 	anon_exclusive = PageAnon(page) && PageAnonExclusive(page);
-	pte = ptep_clear_flush(vma, addr, ptep);
+	if (present)
+		pte = ptep_clear_flush(vma, addr, ptep);
+	else
+		pte = ptep_get_and_clear(mm, addr, ptep);
 	if (anon_exclusive) {
 		/* page_try_share_anon_rmap(): not while it may be pinned. */
 		if (page_maybe_dma_pinned(page)) {
 			set_pte_at(mm, addr, ptep, pte);
-			unlock_page(page);
+			if (page != migrate->fault_page)
+				unlock_page(page);
 			put_page(page);
 			return 0;
 		}
 		ClearPageAnonExclusive(page);
 	}
 	migrate->cpages++;
-	if (pte_dirty(a, pte))
+	if (present && pte_dirty(a, pte))
 		SetPageDirty(page);
 	if (mpfn & MIGRATE_PFN_WRITE)
 		entry = make_writable_migration_entry(page_to_pfn(page));
@@ -138,7 +159,7 @@ static unsigned long migrate_device_unmap(unsigned long *src_pfns,
 	struct page *page;
 
 	for (i = 0; i < npages; i++) {
-		page = migrate_pfn_to_page(m, src_pfns[i]);
+		page = msim_migrate_pfn_to_page(m, src_pfns[i]);
 		if (!page) {
 			if (src_pfns[i] & MIGRATE_PFN_MIGRATE)
 				unmapped++;
@@ -155,12 +176,13 @@ static unsigned long migrate_device_unmap(unsigned long *src_pfns,
 		unmapped++;
 	}
 	for (i = 0; i < npages && restore; i++) {
-		page = migrate_pfn_to_page(m, src_pfns[i]);
+		page = msim_migrate_pfn_to_page(m, src_pfns[i]);
 		if (!page || (src_pfns[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		remove_migration_ptes(page, page, false);
 		src_pfns[i] = 0;
-		unlock_page(page);
+		if (page != fault_page)
+			unlock_page(page);
 		put_page(page);
 		restore--;
 	}
@@ -191,8 +213,9 @@ int migrate_vma_setup(struct migrate_vma *args)
 		return -EINVAL;
 	if (!args->src || !args->dst)
 		return -EINVAL;
-	if (args->fault_page)
-		return -EINVAL; /* only device-private pages fault so */
+	/* The fault that hands a page in has it locked. */
+	if (args->fault_page && !PageLocked(args->fault_page))
+		return -EINVAL;
 	memset(args->src, 0, sizeof(*args->src) * (unsigned long)nr_pages);
 	args->cpages = 0;
 	args->npages = 0;
@@ -205,8 +228,9 @@ int migrate_vma_setup(struct migrate_vma *args)
 
 /*
  * migrate_vma_insert_page(): a hole, or the zero page, gets the new page
- * mapped directly; replacing the zero page is a change of a present PTE,
- * flushed and offered to change_pte.
+ * mapped directly: a PTE for system memory (replacing the zero page is a
+ * change of a present PTE, flushed and offered to change_pte), a
+ * device-private entry for device memory, writable where the VMA is.
  */
 static void migrate_vma_insert_page(struct migrate_vma *migrate,
 				    unsigned long addr, struct page *page,
@@ -220,9 +244,18 @@ static void migrate_vma_insert_page(struct migrate_vma *migrate,
 
 	if (anon_vma_prepare(vma))
 		goto abort;
-	entry = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
-	if (vma->vm_flags & VM_WRITE)
-		entry = pte_mkwrite(a, pte_mkdirty(a, entry));
+	if (is_device_private_page(page)) {
+		entry = swp_entry_to_pte(
+			a, vma->vm_flags & VM_WRITE
+				   ? make_writable_device_private_entry(
+					     page_to_pfn(page))
+				   : make_readable_device_private_entry(
+					     page_to_pfn(page)));
+	} else {
+		entry = pfn_pte(a, page_to_pfn(page), vma->vm_page_prot);
+		if (vma->vm_flags & VM_WRITE)
+			entry = pte_mkwrite(a, pte_mkdirty(a, entry));
+	}
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_alloc(mm, addr);
 	if (!ptep)
@@ -253,48 +286,57 @@ abort:
 	*src &= ~MIGRATE_PFN_MIGRATE;
 }
 
-void migrate_vma_pages(struct migrate_vma *migrate)
+/*
+ * __migrate_device_pages(): move the state of each collected page to its
+ * destination.  With @migrate, holes (and the zero page) get their new
+ * page mapped now; without (migrate_device_pages()), there are none.
+ */
+static void __migrate_device_pages(struct msim_machine *m,
+				   unsigned long *src_pfns,
+				   unsigned long *dst_pfns,
+				   unsigned long npages,
+				   struct migrate_vma *migrate)
 {
-	struct mm_struct *mm = migrate->vma->vm_mm;
-	struct msim_machine *m = mm->machine;
 	struct mmu_notifier_range range;
 	struct page *newpage, *page;
 	bool notified = false;
 	unsigned long i, addr;
 
-	for (i = 0; i < migrate->npages; i++) {
-		newpage = migrate_pfn_to_page(m, migrate->dst[i]);
-		page = migrate_pfn_to_page(m, migrate->src[i]);
+	for (i = 0; i < npages; i++) {
+		newpage = msim_migrate_pfn_to_page(m, dst_pfns[i]);
+		page = msim_migrate_pfn_to_page(m, src_pfns[i]);
 		if (!newpage) {
-			migrate->src[i] &= ~MIGRATE_PFN_MIGRATE;
+			src_pfns[i] &= ~MIGRATE_PFN_MIGRATE;
 			continue;
 		}
 		if (!page) {
-			if (!(migrate->src[i] & MIGRATE_PFN_MIGRATE))
+			if (!(src_pfns[i] & MIGRATE_PFN_MIGRATE))
 				continue;
-			addr = migrate->start + (i << PAGE_SHIFT_OF(mm));
+			if (!migrate) {
+				src_pfns[i] &= ~MIGRATE_PFN_MIGRATE;
+				continue;
+			}
+			addr = migrate->start +
+			       (i << PAGE_SHIFT_OF(migrate->vma->vm_mm));
 			if (!notified) {
 				notified = true;
 				mmu_notifier_range_init_owner(
 					&range, MMU_NOTIFY_MIGRATE, 0,
-					migrate->vma, mm, addr, migrate->end,
-					migrate->pgmap_owner);
+					migrate->vma, migrate->vma->vm_mm, addr,
+					migrate->end, migrate->pgmap_owner);
 				mmu_notifier_invalidate_range_start(&range);
 			}
 			migrate_vma_insert_page(migrate, addr, newpage,
-						&migrate->src[i]);
+						&src_pfns[i]);
 			continue;
 		}
-		if (!(migrate->src[i] & MIGRATE_PFN_MIGRATE))
+		if (!(src_pfns[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		/*
 		 * migrate_folio(): the new page takes the old one's place
-		 * in the anon_vma and its state.
-		 * MODEL: migrate-copies-bytes: the bytes are copied too,
-		 * which Linux leaves to the driver before this call; a driver
-		 * that copied sees no difference (see migrate.h).
+		 * in the anon_vma and its state.  Not the bytes: the
+		 * driver copied them (or will, before finalize).
 		 */
-		copy_user_highpage(newpage, page);
 		newpage->mapping = page->mapping;
 		newpage->index = page->index;
 		newpage->flags |=
@@ -307,15 +349,44 @@ void migrate_vma_pages(struct migrate_vma *migrate)
 		mmu_notifier_invalidate_range_only_end(&range);
 }
 
-void migrate_vma_finalize(struct migrate_vma *migrate)
+void migrate_vma_pages(struct migrate_vma *migrate)
 {
-	struct msim_machine *m = migrate->vma->vm_mm->machine;
+	__migrate_device_pages(migrate->vma->vm_mm->machine, migrate->src,
+			       migrate->dst, migrate->npages, migrate);
+}
+
+void msim_migrate_device_pages(struct msim_machine *m, unsigned long *src_pfns,
+			       unsigned long *dst_pfns, unsigned long npages)
+{
+	__migrate_device_pages(m, src_pfns, dst_pfns, npages, NULL);
+}
+
+void migrate_device_pages(unsigned long *src_pfns, unsigned long *dst_pfns,
+			  unsigned long npages)
+{
+	struct msim_machine *m = msim_current_machine();
+
+	if (m)
+		__migrate_device_pages(m, src_pfns, dst_pfns, npages, NULL);
+}
+
+/*
+ * __migrate_device_finalize(): map the new pages where the move went
+ * through, the old ones elsewhere, and drop the isolation.  The page of
+ * a device fault stays locked: the fault unlocks it.
+ */
+static void __migrate_device_finalize(struct msim_machine *m,
+				      unsigned long *src_pfns,
+				      unsigned long *dst_pfns,
+				      unsigned long npages,
+				      struct page *fault_page)
+{
 	struct page *newpage, *page;
 	unsigned long i;
 
-	for (i = 0; i < migrate->npages; i++) {
-		newpage = migrate_pfn_to_page(m, migrate->dst[i]);
-		page = migrate_pfn_to_page(m, migrate->src[i]);
+	for (i = 0; i < npages; i++) {
+		newpage = msim_migrate_pfn_to_page(m, dst_pfns[i]);
+		page = msim_migrate_pfn_to_page(m, src_pfns[i]);
 		if (!page) {
 			if (newpage) {
 				unlock_page(newpage);
@@ -323,7 +394,7 @@ void migrate_vma_finalize(struct migrate_vma *migrate)
 			}
 			continue;
 		}
-		if (!(migrate->src[i] & MIGRATE_PFN_MIGRATE) || !newpage) {
+		if (!(src_pfns[i] & MIGRATE_PFN_MIGRATE) || !newpage) {
 			if (newpage) {
 				unlock_page(newpage);
 				put_page(newpage);
@@ -331,13 +402,69 @@ void migrate_vma_finalize(struct migrate_vma *migrate)
 			newpage = page;
 		}
 		remove_migration_ptes(page, newpage, false);
-		unlock_page(page);
+		if (page != fault_page)
+			unlock_page(page);
 		put_page(page);
 		if (newpage != page) {
-			unlock_page(newpage);
+			if (newpage != fault_page)
+				unlock_page(newpage);
 			put_page(newpage);
 		}
 	}
+}
+
+void migrate_vma_finalize(struct migrate_vma *migrate)
+{
+	__migrate_device_finalize(migrate->vma->vm_mm->machine, migrate->src,
+				  migrate->dst, migrate->npages,
+				  migrate->fault_page);
+}
+
+void msim_migrate_device_finalize(struct msim_machine *m,
+				  unsigned long *src_pfns,
+				  unsigned long *dst_pfns, unsigned long npages)
+{
+	__migrate_device_finalize(m, src_pfns, dst_pfns, npages, NULL);
+}
+
+void migrate_device_finalize(unsigned long *src_pfns, unsigned long *dst_pfns,
+			     unsigned long npages)
+{
+	struct msim_machine *m = msim_current_machine();
+
+	if (m)
+		__migrate_device_finalize(m, src_pfns, dst_pfns, npages, NULL);
+}
+
+int migrate_device_range(unsigned long *src_pfns, unsigned long start,
+			 unsigned long npages)
+{
+	struct msim_machine *m = msim_current_machine();
+
+	return m ? msim_migrate_device_range(m, src_pfns, start, npages)
+		 : -EINVAL;
+}
+
+int msim_migrate_device_range(struct msim_machine *m, unsigned long *src_pfns,
+			      unsigned long start, unsigned long npages)
+{
+	unsigned long i;
+	struct page *page;
+
+	for (i = 0; i < npages; i++) {
+		src_pfns[i] = 0;
+		page = msim_pfn_to_page(m, start + i);
+		/* Free device pages (refcount 0) are not in use: skip. */
+		if (!page || !get_page_unless_zero(page))
+			continue;
+		if (!trylock_page(page)) {
+			put_page(page);
+			continue;
+		}
+		src_pfns[i] = migrate_pfn(start + i) | MIGRATE_PFN_MIGRATE;
+	}
+	migrate_device_unmap(src_pfns, npages, NULL, m);
+	return 0;
 }
 
 /* One VMA's part: migrate every page there to a fresh frame. */
@@ -377,6 +504,9 @@ static long migrate_vma_range(struct vm_area_struct *vma, unsigned long start,
 			continue;
 		}
 		trylock_page(page);
+		/* What a driver does: copy, then hand the page in. */
+		copy_user_highpage(page,
+				   msim_migrate_pfn_to_page(m, args.src[i]));
 		args.dst[i] = migrate_pfn(page_to_pfn(page));
 	}
 	migrate_vma_pages(&args);

@@ -2,7 +2,8 @@
 /*
  * The mmu_gather (mm/mmu_gather.c): pages unmapped by a zap are not freed
  * at once but gathered, and freed only after the TLBs have been flushed,
- * the secondary ones (mmu_notifier_invalidate_range()) included.  Until
+ * the secondary ones included (->invalidate_range before Linux 6.6,
+ * ->arch_invalidate_secondary_tlbs from the arch's TLB flush since).  Until
  * then a CPU or a device that still holds a stale translation may use the
  * page, so it must not be reused.
  */
@@ -36,6 +37,7 @@ static void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb)
 	if (tlb->end <= tlb->start)
 		return;
 	mmu_notifier_invalidate_range(tlb->mm, tlb->start, tlb->end);
+	flush_tlb_mm_range(tlb->mm, tlb->start, tlb->end);
 	tlb->start = ~0UL;
 	tlb->end = 0;
 }

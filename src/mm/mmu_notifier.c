@@ -7,12 +7,13 @@
  * that whoever takes a subscription off an mm's list can wait, with
  * synchronize_srcu(), for the callbacks that may still be using it.
  *
- * The classic list is read under SRCU with no lock while subscriptions are
- * unlinked under subscriptions->lock, so it is handled the way an RCU list
- * is: a link is published with a release store and read with an acquire
- * load, and an unlinked entry keeps its next pointer so that a reader
- * standing on it walks on.  ->prev == NULL marks an entry that is on no
- * list (the kernel's hlist_unhashed()); zeroed memory is such an entry.
+ * The classic list is an hlist read under SRCU with no lock while
+ * subscriptions are unlinked under subscriptions->lock, so it is handled
+ * the way an RCU hlist is: a link is published with a release store and
+ * read with an acquire load, and an unlinked entry keeps its next pointer
+ * so that a reader standing on it walks on.  ->pprev == NULL marks an
+ * entry that is on no list (hlist_unhashed(), which mmu_notifier_unregister()
+ * tests without the lock, as Linux does); zeroed memory is such an entry.
  *
  * Interval subscriptions sit in an interval tree that is not changed
  * while any invalidation that hit it is running: subscriptions->
@@ -42,13 +43,13 @@ DEFINE_STATIC_SRCU(srcu);
  * @wq_lock, @wq: where the waiters for @invalidate_seq to move sleep
  */
 struct mmu_notifier_subscriptions {
-	struct list_head list;
+	struct hlist_head list;
 	bool has_itree;
 	spinlock_t lock;
 	unsigned long invalidate_seq;
 	unsigned long active_invalidate_ranges;
 	struct msim_avl_root itree;
-	struct list_head deferred_list;
+	struct hlist_head deferred_list;
 	pthread_mutex_t wq_lock;
 	pthread_cond_t wq;
 };
@@ -79,47 +80,62 @@ static inline bool has_itree(struct mmu_notifier_subscriptions *subs)
 	return __atomic_load_n(&subs->has_itree, __ATOMIC_ACQUIRE);
 }
 
-/* The RCU-style list operations on the classic list. */
+/* The RCU-style hlist operations on the classic list. */
 
-static inline struct list_head *rcu_next(struct list_head *p)
+static inline struct hlist_node *rcu_next(struct hlist_node *const *p)
 {
-	return __atomic_load_n(&p->next, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-static inline bool rcu_list_empty(struct list_head *head)
+static inline bool rcu_hlist_empty(struct hlist_head *head)
 {
-	return rcu_next(head) == head;
+	return !rcu_next(&head->first);
+}
+
+/* hlist_unhashed() for a node whose pprev is written under the lock. */
+static inline bool rcu_hlist_unhashed(struct hlist_node *n)
+{
+	return !__atomic_load_n(&n->pprev, __ATOMIC_ACQUIRE);
 }
 
 /* Locked: the entry is complete before a reader can reach it. */
-static void rcu_list_add(struct list_head *entry, struct list_head *head)
+static void rcu_hlist_add_head(struct hlist_node *n, struct hlist_head *h)
 {
-	struct list_head *next = head->next;
+	struct hlist_node *first = h->first;
 
-	__atomic_store_n(&entry->next, next, __ATOMIC_RELAXED);
-	entry->prev = head;
-	next->prev = entry;
-	__atomic_store_n(&head->next, entry, __ATOMIC_RELEASE);
+	__atomic_store_n(&n->next, first, __ATOMIC_RELAXED);
+	__atomic_store_n(&n->pprev, &h->first, __ATOMIC_RELEASE);
+	if (first)
+		__atomic_store_n(&first->pprev, &n->next, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->first, n, __ATOMIC_RELEASE);
 }
 
-/* Locked; a no-op for an entry already off the list. */
-static void rcu_list_del_init(struct list_head *entry)
+/*
+ * Locked; a no-op for an entry already off the list.  The entry keeps its
+ * next pointer, for a reader standing on it.
+ */
+static void rcu_hlist_del_init(struct hlist_node *n)
 {
-	struct list_head *next = entry->next;
+	struct hlist_node *next = n->next;
 
-	if (!entry->prev)
+	if (!n->pprev)
 		return;
-	next->prev = entry->prev;
-	__atomic_store_n(&entry->prev->next, next, __ATOMIC_RELEASE);
-	entry->prev = NULL;
+	__atomic_store_n(n->pprev, next, __ATOMIC_RELEASE);
+	if (next)
+		__atomic_store_n(&next->pprev, n->pprev, __ATOMIC_RELAXED);
+	__atomic_store_n(&n->pprev, NULL, __ATOMIC_RELEASE);
 }
 
-/* Iterate the classic list; the caller is inside an SRCU read section. */
+/*
+ * Iterate the classic list; the caller is inside an SRCU read section.
+ * The next link is read after the body, as hlist_for_each_entry_rcu()
+ * reads it: a body that frees @sub makes that a use-after-free.
+ */
 #define for_each_subscription(sub, subs, pos)                                  \
-	for (pos = rcu_next(&(subs)->list);                                    \
-	     pos != &(subs)->list &&                                           \
+	for (pos = rcu_next(&(subs)->list.first);                              \
+	     pos &&                                                            \
 	     ((sub) = container_of(pos, struct mmu_notifier, hlist), true);    \
-	     pos = rcu_next(pos))
+	     pos = rcu_next(&pos->next))
 
 /* mm_take_all_locks(): see the header for why this one lock is enough. */
 int mm_take_all_locks(struct mm_struct *mm)
@@ -212,7 +228,8 @@ static void mn_itree_wait_seq(struct mmu_notifier_subscriptions *subs,
  */
 static void mn_itree_inv_end(struct mmu_notifier_subscriptions *subs)
 {
-	struct mmu_interval_notifier *interval_sub, *next;
+	struct mmu_interval_notifier *interval_sub;
+	struct hlist_node *next;
 
 	spin_lock(&subs->lock);
 	if (--subs->active_invalidate_ranges ||
@@ -223,15 +240,16 @@ static void mn_itree_inv_end(struct mmu_notifier_subscriptions *subs)
 
 	store_seq(&subs->invalidate_seq, subs->invalidate_seq + 1);
 
-	list_for_each_entry_safe(interval_sub, next, &subs->deferred_list,
-				 deferred_item) {
+	hlist_for_each_entry_safe(interval_sub, next, &subs->deferred_list,
+				  deferred_item)
+	{
 		if (msim_interval_tree_node_empty(&interval_sub->interval_tree))
 			interval_tree_insert(&interval_sub->interval_tree,
 					     &subs->itree);
 		else
 			interval_tree_remove(&interval_sub->interval_tree,
 					     &subs->itree);
-		list_del_init(&interval_sub->deferred_item);
+		hlist_del_init(&interval_sub->deferred_item);
 	}
 	spin_unlock(&subs->lock);
 
@@ -292,42 +310,25 @@ static void mn_itree_release(struct mmu_notifier_subscriptions *subs,
 }
 
 /*
- * exit_mmap: call ->release of every classic subscription.  It cannot race
- * a registration (that needs mm_users, which is zero here), but it can race
- * mmu_notifier_unregister() and mmu_notifier_put().  Whoever takes a
- * subscription off the list under the lock is the one that calls its
- * ->release, so it is called exactly once.
- *
- * MODEL: release-once: Linux 6.x calls every ->release while the
- * subscriptions are still listed and unlinks them afterwards, and
- * unregister tests hlist_unhashed() without the lock, so in that race a
- * driver's ->release can run twice.  The model keeps the once-only rule
- * of the original design; a driver correct for either sees no difference
- * otherwise.
+ * exit_mmap: call ->release of every classic subscription, then unlink
+ * them all, as Linux 6.x does.  A registration cannot race this (it needs
+ * mm_users, which is zero here), but mmu_notifier_unregister() and
+ * mmu_notifier_put() can.  ->release runs with the subscription still on
+ * the list, and the walk reads its next link after the call: a driver
+ * that frees its subscription in ->release (the 2008 skeleton driver
+ * did) has the walk and the unlinking below touch freed memory, which
+ * AddressSanitizer reports, as KASAN would.  An unregister that saw the
+ * subscription listed calls ->release too, so it may run twice.
  */
 static void mn_hlist_release(struct mmu_notifier_subscriptions *subs,
 			     struct mm_struct *mm)
 {
 	struct mmu_notifier *subscription;
+	struct hlist_node *pos;
 	int id;
 
-	/*
-	 * Inside the read section, so that an unregister that finds its
-	 * subscription already gone waits in synchronize_srcu() until the
-	 * ->release made here has returned.
-	 */
 	id = srcu_read_lock(&srcu);
-	for (;;) {
-		spin_lock(&subs->lock);
-		if (list_empty(&subs->list)) {
-			spin_unlock(&subs->lock);
-			break;
-		}
-		subscription = list_first_entry(&subs->list,
-						struct mmu_notifier, hlist);
-		rcu_list_del_init(&subscription->hlist);
-		spin_unlock(&subs->lock);
-
+	for_each_subscription(subscription, subs, pos)
 		/*
 		 * The only way for the driver to drop its secondary
 		 * mappings and stop making new ones before the pages are
@@ -335,12 +336,25 @@ static void mn_hlist_release(struct mmu_notifier_subscriptions *subs,
 		 */
 		if (subscription->ops->release)
 			subscription->ops->release(subscription, mm);
+
+	spin_lock(&subs->lock);
+	while (!hlist_empty(&subs->list)) {
+		subscription = hlist_entry(subs->list.first,
+					   struct mmu_notifier, hlist);
+		/*
+		 * No ->release can be called any more: an unregister that
+		 * comes later finds the subscription unhashed.
+		 */
+		rcu_hlist_del_init(&subscription->hlist);
 	}
+	spin_unlock(&subs->lock);
 	srcu_read_unlock(&srcu, id);
 
 	/*
 	 * Do not return to exit_mmap(), which frees the pages, while a
-	 * ->release called by mmu_notifier_unregister() still runs.
+	 * ->release called by mmu_notifier_unregister() still runs: it is
+	 * inside a read section entered before its subscription was
+	 * unlinked.
 	 */
 	synchronize_srcu(&srcu);
 }
@@ -352,12 +366,11 @@ void __mmu_notifier_release(struct mm_struct *mm)
 	if (has_itree(subs))
 		mn_itree_release(subs, mm);
 	/*
-	 * Even with an empty list: a racing unregister may have just taken
-	 * the last subscription off it and still be in ->release, which
-	 * must return before the pages go.  (Linux can test for an empty
-	 * list here because its unregister unlinks after ->release.)
+	 * An unregister unlinks only after its ->release returned: an empty
+	 * list leaves nothing to wait for.
 	 */
-	mn_hlist_release(subs, mm);
+	if (!rcu_hlist_empty(&subs->list))
+		mn_hlist_release(subs, mm);
 }
 
 /* Aging: a page is young if any MMU saw it used. */
@@ -367,7 +380,7 @@ int __mmu_notifier_clear_flush_young(struct mm_struct *mm, unsigned long start,
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
 	struct mmu_notifier *subscription;
-	struct list_head *pos;
+	struct hlist_node *pos;
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
@@ -384,7 +397,7 @@ int __mmu_notifier_clear_young(struct mm_struct *mm, unsigned long start,
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
 	struct mmu_notifier *subscription;
-	struct list_head *pos;
+	struct hlist_node *pos;
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
@@ -401,7 +414,7 @@ int __mmu_notifier_test_young(struct mm_struct *mm, unsigned long address)
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
 	struct mmu_notifier *subscription;
-	struct list_head *pos;
+	struct hlist_node *pos;
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
@@ -422,7 +435,7 @@ void __mmu_notifier_change_pte(struct mm_struct *mm, unsigned long address,
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
 	struct mmu_notifier *subscription;
-	struct list_head *pos;
+	struct hlist_node *pos;
 	int id;
 
 	id = srcu_read_lock(&srcu);
@@ -474,7 +487,7 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
 				struct mmu_notifier_range *range)
 {
 	struct mmu_notifier *subscription;
-	struct list_head *pos;
+	struct hlist_node *pos;
 	int ret = 0, id, err;
 
 	id = srcu_read_lock(&srcu);
@@ -520,7 +533,7 @@ int __mmu_notifier_invalidate_range_start(struct mmu_notifier_range *range)
 		if (ret)
 			return ret;
 	}
-	if (!rcu_list_empty(&subs->list)) {
+	if (!rcu_hlist_empty(&subs->list)) {
 		ret = mn_hlist_invalidate_range_start(subs, range);
 		if (ret && itree)
 			mn_itree_inv_end(subs);
@@ -534,7 +547,7 @@ static void mn_hlist_invalidate_end(struct mmu_notifier_subscriptions *subs,
 				    bool only_end)
 {
 	struct mmu_notifier *subscription;
-	struct list_head *pos;
+	struct hlist_node *pos;
 	int id;
 
 	id = srcu_read_lock(&srcu);
@@ -562,7 +575,7 @@ void __mmu_notifier_invalidate_range_end(struct mmu_notifier_range *range,
 
 	if (has_itree(subs))
 		mn_itree_inv_end(subs);
-	if (!rcu_list_empty(&subs->list))
+	if (!rcu_hlist_empty(&subs->list))
 		mn_hlist_invalidate_end(subs, range, only_end);
 }
 
@@ -571,7 +584,7 @@ void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
 	struct mmu_notifier *subscription;
-	struct list_head *pos;
+	struct hlist_node *pos;
 	int id;
 
 	id = srcu_read_lock(&srcu);
@@ -579,6 +592,24 @@ void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
 		if (subscription->ops->invalidate_range)
 			subscription->ops->invalidate_range(subscription, mm,
 							    start, end);
+	srcu_read_unlock(&srcu, id);
+}
+
+/* Called by the model's TLB flushes; see the header. */
+void __mmu_notifier_arch_invalidate_secondary_tlbs(struct mm_struct *mm,
+						   unsigned long start,
+						   unsigned long end)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
+	struct mmu_notifier *subscription;
+	struct hlist_node *pos;
+	int id;
+
+	id = srcu_read_lock(&srcu);
+	for_each_subscription(subscription, subs, pos)
+		if (subscription->ops->arch_invalidate_secondary_tlbs)
+			subscription->ops->arch_invalidate_secondary_tlbs(
+				subscription, mm, start, end);
 	srcu_read_unlock(&srcu, id);
 }
 
@@ -601,13 +632,13 @@ subscriptions_alloc(struct mm_struct *mm)
 	subs = msim_kzalloc(mm->machine, MSIM_ALLOC_OTHER, sizeof(*subs));
 	if (!subs)
 		return NULL;
-	INIT_LIST_HEAD(&subs->list);
+	INIT_HLIST_HEAD(&subs->list);
 	spin_lock_init(&subs->lock);
 	subs->lock.name = "mmu_notifier";
 	/* Even (idle), and never equal to a new interval subscription's. */
 	subs->invalidate_seq = 2;
 	subs->itree = MSIM_AVL_ROOT;
-	INIT_LIST_HEAD(&subs->deferred_list);
+	INIT_HLIST_HEAD(&subs->deferred_list);
 	pthread_mutex_init(&subs->wq_lock, NULL);
 	pthread_cond_init(&subs->wq, NULL);
 	return subs;
@@ -662,7 +693,7 @@ int __mmu_notifier_register(struct mmu_notifier *subscription,
 		subscription->users = 1;
 
 		spin_lock(&subs->lock);
-		rcu_list_add(&subscription->hlist, &subs->list);
+		rcu_hlist_add_head(&subscription->hlist, &subs->list);
 		spin_unlock(&subs->lock);
 	} else {
 		__atomic_store_n(&subs->has_itree, true, __ATOMIC_RELEASE);
@@ -691,7 +722,8 @@ find_get_mmu_notifier(struct mm_struct *mm, const struct mmu_notifier_ops *ops)
 	struct mmu_notifier *subscription;
 
 	spin_lock(&subs->lock);
-	list_for_each_entry(subscription, &subs->list, hlist) {
+	hlist_for_each_entry(subscription, &subs->list, hlist)
+	{
 		if (subscription->ops != ops)
 			continue;
 		if (subscription->users != UINT_MAX)
@@ -745,30 +777,33 @@ void __mmu_notifier_subscriptions_destroy(struct mm_struct *mm)
 }
 
 /*
- * Unregistering while exit_mmap() runs mmu_notifier_release() is allowed;
- * see mn_hlist_release() for who calls ->release.  Either way, this
- * returns only after every callback of @subscription has returned.
+ * Unregistering while exit_mmap() runs mmu_notifier_release() is allowed,
+ * as in Linux 6.x: if the subscription is still listed, its ->release is
+ * called here (perhaps a second time, when the exit's is running too),
+ * and it is unlinked only afterwards.  Either way this returns only after
+ * every callback of @subscription has returned.
  */
 void mmu_notifier_unregister(struct mmu_notifier *subscription,
 			     struct mm_struct *mm)
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
-	bool listed;
 	int id;
 
-	/*
-	 * Enter the read section before unlinking: a release that then
-	 * finds the list without us waits in its synchronize_srcu() for our
-	 * ->release to return before the pages are freed.
-	 */
-	id = srcu_read_lock(&srcu);
-	spin_lock(&subs->lock);
-	listed = subscription->hlist.prev != NULL;
-	rcu_list_del_init(&subscription->hlist);
-	spin_unlock(&subs->lock);
-	if (listed && subscription->ops->release)
-		subscription->ops->release(subscription, mm);
-	srcu_read_unlock(&srcu, id);
+	if (!rcu_hlist_unhashed(&subscription->hlist)) {
+		/*
+		 * The read section keeps mmu_notifier_release() from
+		 * returning to exit_mmap(), which frees the pages, while
+		 * this ->release runs.
+		 */
+		id = srcu_read_lock(&srcu);
+		if (subscription->ops->release)
+			subscription->ops->release(subscription, mm);
+		srcu_read_unlock(&srcu, id);
+
+		spin_lock(&subs->lock);
+		rcu_hlist_del_init(&subscription->hlist);
+		spin_unlock(&subs->lock);
+	}
 
 	/* Wait for every callback still running, ->release included. */
 	synchronize_srcu(&srcu);
@@ -800,7 +835,7 @@ void mmu_notifier_put(struct mmu_notifier *subscription)
 		return;
 	}
 	/* Already off the list if exit_mmap() released it. */
-	rcu_list_del_init(&subscription->hlist);
+	rcu_hlist_del_init(&subscription->hlist);
 	spin_unlock(&subs->lock);
 
 	call_srcu(&srcu, &subscription->rcu, mmu_notifier_free_rcu);
@@ -854,8 +889,8 @@ static int __mmu_interval_notifier_insert(
 	spin_lock(&subs->lock);
 	if (subs->active_invalidate_ranges) {
 		if (mn_itree_is_invalidating(subs)) {
-			list_add(&interval_sub->deferred_item,
-				 &subs->deferred_list);
+			hlist_add_head(&interval_sub->deferred_item,
+				       &subs->deferred_list);
 		} else {
 			store_seq(&subs->invalidate_seq,
 				  subs->invalidate_seq | 1);
@@ -926,11 +961,11 @@ void mmu_interval_notifier_remove(struct mmu_interval_notifier *interval_sub)
 
 		if (msim_interval_tree_node_empty(node)) {
 			/* Its insert is still queued: cancel it. */
-			list_del_init(&interval_sub->deferred_item);
+			hlist_del_init(&interval_sub->deferred_item);
 		} else {
 			/* The tree is frozen: queue the removal, then wait. */
-			list_add(&interval_sub->deferred_item,
-				 &subs->deferred_list);
+			hlist_add_head(&interval_sub->deferred_item,
+				       &subs->deferred_list);
 			seq = subs->invalidate_seq;
 		}
 	} else {

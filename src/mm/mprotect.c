@@ -18,14 +18,21 @@
 #define PROT_SEM_BIT 0x8
 
 /*
- * A migration entry that would map its page writable is made read-only
- * whatever the new protection (change_pte_range() does not work out
- * whether the write may stay); swap PTEs carry no protection.
+ * A migration or device-private entry that would map its page writable
+ * is made read-only whatever the new protection (change_pte_range() does
+ * not work out whether the write may stay); swap PTEs carry no
+ * protection, and a device-exclusive entry stays: the CPU fault that
+ * ends it maps the page with the VMA's protection of the day.
  */
 static pte_t change_nonpresent_pte(const struct msim_arch *a, pte_t pte)
 {
 	swp_entry_t entry = pte_to_swp_entry(a, pte);
 
+	if (is_writable_device_private_entry(entry)) {
+		entry = make_readable_device_private_entry(
+			swp_offset_pfn(entry));
+		return swp_entry_to_pte(a, entry);
+	}
 	if (!is_writable_migration_entry(entry))
 		return pte;
 	entry = make_readable_exclusive_migration_entry(swp_offset_pfn(entry));
@@ -89,8 +96,11 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 		}
 		spin_unlock(&mm->page_table_lock);
 	}
-	if (started)
+	if (started) {
+		/* tlb_finish_mmu() of change_protection()'s mmu_gather. */
+		flush_tlb_mm_range(mm, range.start, end);
 		mmu_notifier_invalidate_range_end(&range);
+	}
 }
 
 static int mprotect_fixup(struct vm_area_struct *vma,

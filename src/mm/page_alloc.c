@@ -78,7 +78,11 @@ void page_ref_sub(struct page *page, int nr)
 {
 	if (PageReserved(page))
 		return;
-	if (atomic_fetch_sub(&page->_refcount, nr) == nr)
+	if (atomic_fetch_sub(&page->_refcount, nr) != nr)
+		return;
+	if (is_zone_device_page(page))
+		free_zone_device_page(page);
+	else
 		msim_free_page(page);
 }
 

@@ -58,8 +58,9 @@ struct rss_walk {
 };
 
 /*
- * As smaps_pte_entry(): a migration entry's page is still resident; a
- * swap entry counts as swap.
+ * As smaps_pte_entry(): a migration entry's page is still resident, and
+ * so are a device-private page and a device-exclusive one (all three
+ * anonymous); a swap entry counts as swap.
  */
 static int count_rss(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		     void *arg)
@@ -77,8 +78,8 @@ static int count_rss(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		return 0;
 	}
 	entry = pte_to_swp_entry(mm->arch, *ptep);
-	if (is_migration_entry(entry)) {
-		/* Only anonymous pages migrate. */
+	if (is_pfn_swap_entry(entry)) {
+		/* Only anonymous pages migrate or go to a device. */
 		w->rss++;
 		w->anon++;
 	} else if (!non_swap_entry(entry)) {

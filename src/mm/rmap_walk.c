@@ -12,6 +12,7 @@
  * Notifier invalidations are started and ended outside that lock, as
  * they may sleep.
  */
+#include <mmsim/memremap.h>
 #include <mmsim/mmu_notifier.h>
 #include <mmsim/swap.h>
 #include "internal.h"
@@ -63,17 +64,31 @@ out:
 		up_read(&m->rmap_lock);
 }
 
-/* The PTE of @vma at @addr if it maps @page; page-table lock held. */
+/*
+ * The PTE of @vma at @addr if it maps @page; page-table lock held.  A
+ * present PTE maps its frame; with @device, so do a device-private entry
+ * (its device page) and a device-exclusive entry (its page, which stays
+ * mapped), as page_vma_mapped_walk() finds them.
+ */
 static pte_t *page_vma_mapped(struct page *page, struct vm_area_struct *vma,
-			      unsigned long addr)
+			      unsigned long addr, bool device)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t *ptep = msim_pte_offset(mm, addr);
+	swp_entry_t entry;
 
-	if (!ptep || !pte_present(mm->arch, *ptep) ||
-	    pte_pfn(mm->arch, *ptep) != page_to_pfn(page))
+	if (!ptep || pte_none(*ptep))
 		return NULL;
-	return ptep;
+	if (pte_present(mm->arch, *ptep))
+		return pte_pfn(mm->arch, *ptep) == page_to_pfn(page) ? ptep
+								     : NULL;
+	if (!device)
+		return NULL;
+	entry = pte_to_swp_entry(mm->arch, *ptep);
+	if (!is_device_private_entry(entry) &&
+	    !is_device_exclusive_entry(entry))
+		return NULL;
+	return swp_offset_pfn(entry) == page_to_pfn(page) ? ptep : NULL;
 }
 
 struct referenced_arg {
@@ -90,7 +105,7 @@ static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
 	pte_t *ptep;
 
 	spin_lock(&mm->page_table_lock);
-	ptep = page_vma_mapped(page, vma, addr);
+	ptep = page_vma_mapped(page, vma, addr, false);
 	if (ptep && ptep_clear_flush_young_notify(vma, addr, ptep))
 		referenced++;
 	spin_unlock(&mm->page_table_lock);
@@ -157,7 +172,12 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 				addr + mm_page_size(mm));
 	mmu_notifier_invalidate_range_start(&range);
 	spin_lock(&mm->page_table_lock);
-	ptep = page_vma_mapped(page, vma, addr);
+	/*
+	 * MODEL: reclaim-skips-device-exclusive: a device-exclusive mapping
+	 * of the page is left alone (and so the page stays mapped and is
+	 * not reclaimed); Linux 6.15 on would unmap it too.
+	 */
+	ptep = page_vma_mapped(page, vma, addr, false);
 	if (!ptep)
 		goto unlock;
 	anon_exclusive = PageAnonExclusive(page);
@@ -217,7 +237,9 @@ bool try_to_unmap(struct page *page, enum ttu_flags flags)
  * try_to_migrate_one(): the mapping at @addr becomes a migration entry;
  * the mapping's reference is dropped, the caller's isolation holds the
  * page.  No secondary TLB flush here beyond the range's end: a secondary
- * MMU that faults meets the migration entry and waits.
+ * MMU that faults meets the migration entry and waits.  A device-private
+ * entry (of a device page being migrated back) and a device-exclusive
+ * one become migration entries too, writable if they were.
  */
 static bool try_to_migrate_one(struct page *page, struct vm_area_struct *vma,
 			       unsigned long addr, void *arg)
@@ -225,7 +247,7 @@ static bool try_to_migrate_one(struct page *page, struct vm_area_struct *vma,
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
 	struct mmu_notifier_range range;
-	bool anon_exclusive, ret = true;
+	bool anon_exclusive, writable, ret = true;
 	unsigned long pfn = page_to_pfn(page);
 	swp_entry_t entry;
 	pte_t *ptep, pteval;
@@ -235,14 +257,24 @@ static bool try_to_migrate_one(struct page *page, struct vm_area_struct *vma,
 				addr + mm_page_size(mm));
 	mmu_notifier_invalidate_range_start(&range);
 	spin_lock(&mm->page_table_lock);
-	ptep = page_vma_mapped(page, vma, addr);
+	ptep = page_vma_mapped(page, vma, addr, true);
 	if (!ptep)
 		goto unlock;
 	anon_exclusive = PageAnonExclusive(page);
-	pteval = ptep_clear_flush(vma, addr, ptep);
-	if (pte_dirty(a, pteval))
-		SetPageDirty(page);
+	if (pte_present(a, *ptep)) {
+		pteval = ptep_clear_flush(vma, addr, ptep);
+		writable = pte_write(a, pteval);
+		if (pte_dirty(a, pteval))
+			SetPageDirty(page);
+	} else {
+		/* Never in a TLB: nothing to flush. */
+		pteval = ptep_get_and_clear(mm, addr, ptep);
+		entry = pte_to_swp_entry(a, pteval);
+		writable = is_writable_device_private_entry(entry) ||
+			   is_device_exclusive_entry(entry);
+	}
 	if (anon_exclusive) {
+		/* Device pages are never pinned. */
 		if (page_maybe_dma_pinned(page)) {
 			set_pte_at(mm, addr, ptep, pteval);
 			ret = false;
@@ -250,7 +282,7 @@ static bool try_to_migrate_one(struct page *page, struct vm_area_struct *vma,
 		}
 		ClearPageAnonExclusive(page);
 	}
-	if (pte_write(a, pteval))
+	if (writable)
 		entry = make_writable_migration_entry(pfn);
 	else if (anon_exclusive)
 		entry = make_readable_exclusive_migration_entry(pfn);
@@ -289,6 +321,7 @@ static bool remove_migration_pte(struct page *src, struct vm_area_struct *vma,
 	const struct msim_arch *a = mm->arch;
 	swp_entry_t entry;
 	pte_t *ptep, pte;
+	bool exclusive;
 
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_offset(mm, addr);
@@ -298,7 +331,22 @@ static bool remove_migration_pte(struct page *src, struct vm_area_struct *vma,
 	if (!is_migration_entry(entry) ||
 	    swp_offset_pfn(entry) != page_to_pfn(src))
 		goto unlock;
+	exclusive = !is_readable_migration_entry(entry);
 	get_page(dst);
+	if (is_device_private_page(dst)) {
+		/*
+		 * Device memory is mapped by a device-private entry, which
+		 * keeps the migration entry's write permission.
+		 */
+		if (is_writable_migration_entry(entry))
+			entry = make_writable_device_private_entry(
+				page_to_pfn(dst));
+		else
+			entry = make_readable_device_private_entry(
+				page_to_pfn(dst));
+		pte = swp_entry_to_pte(a, entry);
+		goto set;
+	}
 	/*
 	 * Another process's mprotect() may be changing these: it rewrites
 	 * the PTE under this lock after us if so.
@@ -310,8 +358,9 @@ static bool remove_migration_pte(struct page *src, struct vm_area_struct *vma,
 	if (is_writable_migration_entry(entry) &&
 	    (READ_ONCE(vma->vm_flags) & VM_WRITE))
 		pte = pte_mkwrite(a, pte_mkdirty(a, pte));
+set:
 	atomic_fetch_add(&dst->_mapcount, 1);
-	if (!is_readable_migration_entry(entry))
+	if (exclusive)
 		SetPageAnonExclusive(dst);
 	/* Replacing a non-none entry: the table's count does not change. */
 	*ptep = pte;

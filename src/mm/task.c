@@ -19,6 +19,28 @@ void msim_set_current(struct task_struct *tsk)
 	current_task = tsk;
 }
 
+static _Thread_local struct msim_machine *current_machine;
+
+struct msim_machine *msim_current_machine(void)
+{
+	if (current_task)
+		return current_task->machine;
+	if (current_machine)
+		return current_machine;
+	return msim_only_machine();
+}
+
+void msim_set_current_machine(struct msim_machine *m)
+{
+	current_machine = m;
+}
+
+void msim_forget_current_machine(struct msim_machine *m)
+{
+	if (current_machine == m)
+		current_machine = NULL;
+}
+
 static struct task_struct *task_alloc(struct msim_machine *m, const char *comm)
 {
 	struct task_struct *tsk;

@@ -3,7 +3,10 @@
 #
 # install_consumer: install a built mmsim tree into a fresh prefix, then
 # build and run examples/consumer against that prefix, through
-# find_package(mmsim) and through pkg-config, both shared and static.
+# find_package(mmsim) and through pkg-config, both shared and static; and
+# likewise the kernel-style example drivers of examples/kernel/, through
+# the kernel tree's CMake target mmsim::kernel and its pkg-config module
+# mmsim-kernel.
 #
 # It also checks the ABI: the installed libmmsim.so and libmmsim.a export
 # exactly tests/install/exports.txt (and exports-coldfire.txt with the
@@ -56,6 +59,9 @@ pc=$(find "$prefix" -name mmsim.pc -print -quit)
 libdir=$(dirname "$(dirname "$pc")")
 for f in "$libdir/libmmsim.a" "$libdir/libmmsim.so" \
 	"$prefix/include/mmsim/mmsim.h" "$libdir/cmake/mmsim/mmsim-config.cmake" \
+	"$prefix/include/mmsim/kernel/linux/mm.h" \
+	"$prefix/include/mmsim/kernel/mmsim-kernel/custom/xarray.h" \
+	"$libdir/pkgconfig/mmsim-kernel.pc" \
 	"$libdir/cmake/mmsim/mmsim-config-version.cmake" \
 	"$libdir/cmake/mmsim/mmsim-targets.cmake"; do
 	[ -e "$f" ] || die "$f not installed"
@@ -149,5 +155,43 @@ cflags=$(pkg-config --cflags mmsim)
 	>"$work/clash.log" 2>&1 || { cat "$work/clash.log"; die "clash link (static)"; }
 LD_LIBRARY_PATH="$libdir" "$work/clash" || die "clash (shared)"
 "$work/clash-static" || die "clash (static)"
+
+# The kernel examples print "NAME: ok" as their last line.
+run_kernel() {
+	local exe=$1 name=$2 out
+	shift 2
+	out=$("$@" "$exe" 2>&1) || { echo "$out"; die "$exe failed"; }
+	grep -q "^$name: ok\$" <<<"$out" || { echo "$out"; die "$exe did not finish"; }
+	echo "$exe: ok"
+}
+kernel_examples="classic_notifier interval_mirror devmem_migrator"
+
+step "kernel examples through find_package(mmsim), mmsim::kernel"
+"$cmake" -S "$src/examples/kernel" -B "$work/kernel-cmake" \
+	-DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+	-DCMAKE_C_FLAGS="-Wall -Wextra -Werror $flags" \
+	-DCMAKE_EXE_LINKER_FLAGS="$flags" \
+	>"$work/kernel-cmake.log" || { cat "$work/kernel-cmake.log"; die "configure kernel examples"; }
+"$cmake" --build "$work/kernel-cmake" >"$work/kernel-cmake-build.log" 2>&1 ||
+	{ cat "$work/kernel-cmake-build.log"; die "build kernel examples"; }
+for ex in $kernel_examples; do
+	needs_so "$work/kernel-cmake/$ex" yes
+	needs_so "$work/kernel-cmake/${ex}_static" no
+	run_kernel "$work/kernel-cmake/$ex" "$ex" env
+	run_kernel "$work/kernel-cmake/${ex}_static" "$ex" env
+done
+
+step "kernel examples through pkg-config: $(pkg-config --cflags mmsim-kernel)"
+mkdir -p "$work/kernel-pkgconfig"
+make -s -C "$src/examples/kernel" OUT="$work/kernel-pkgconfig" CC="$cc" \
+	LDFLAGS="$flags" CFLAGS="-O2 -g -Wall -Wextra -Werror $flags" \
+	>"$work/kernel-make.log" 2>&1 || { cat "$work/kernel-make.log"; die "make kernel examples"; }
+for ex in $kernel_examples; do
+	needs_so "$work/kernel-pkgconfig/$ex" yes
+	needs_so "$work/kernel-pkgconfig/$ex-static" no
+	run_kernel "$work/kernel-pkgconfig/$ex" "$ex" env LD_LIBRARY_PATH="$libdir"
+	run_kernel "$work/kernel-pkgconfig/$ex-static" "$ex" env
+done
 
 step "ok"

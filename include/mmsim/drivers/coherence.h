@@ -24,6 +24,10 @@
  *    address, or that they map with no access (PROT_NONE);
  *  - is writable while the primary PTE is read-only;
  *
+ * where a device-private entry naming the frame (device memory) and a
+ * device-exclusive entry naming it (a page the device holds for atomic
+ * access) count as mapping it, the first writable only if the entry is;
+ *
  * and names, for each, the first logged invalidation covering its address
  * that had not ended when the driver read the primary translation: the
  * one the driver missed, by not dropping the mapping or by installing it

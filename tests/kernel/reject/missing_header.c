@@ -1,0 +1,2 @@
+/* expect: linux/debugfs.h: No such file */
+#include <linux/debugfs.h>
