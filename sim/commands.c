@@ -123,7 +123,7 @@ static int cmd_peek(struct scn_state *st, const struct scn_call *c)
 	if (ret)
 		fault_failed(st, c, ret, fault);
 	else
-		printf("peek 0x%lx = 0x%02x\n", addr, byte);
+		fprintf(st->out, "peek 0x%lx = 0x%02x\n", addr, byte);
 	return 0;
 }
 
@@ -144,14 +144,14 @@ static int cmd_poke(struct scn_state *st, const struct scn_call *c)
 static int cmd_maps(struct scn_state *st, const struct scn_call *c)
 {
 	(void)c;
-	msim_show_maps(current_mm(st), stdout);
+	msim_show_maps(current_mm(st), st->out);
 	return 0;
 }
 
 static int cmd_smaps(struct scn_state *st, const struct scn_call *c)
 {
 	(void)c;
-	msim_show_smaps(current_mm(st), stdout);
+	msim_show_smaps(current_mm(st), st->out);
 	return 0;
 }
 
@@ -232,17 +232,17 @@ static int per_page(struct scn_state *st, const struct scn_call *c,
 	if (len - 1 > ULONG_MAX - c->arg[0])
 		return scn_malformed(st, "%s: range wraps around", c->argv[0]);
 	last = (c->arg[0] + len - 1) & mask;
-	printf("%s 0x%lx:", c->argv[0], addr);
+	fprintf(st->out, "%s 0x%lx:", c->argv[0], addr);
 	for (;; addr += psize) {
 		v = one(st, addr);
 		if (v < 0)
-			printf(" -");
+			fputs(" -", st->out);
 		else
-			printf(" %ld", v);
+			fprintf(st->out, " %ld", v);
 		if (addr == last)
 			break;
 	}
-	printf("\n");
+	fputc('\n', st->out);
 	return 0;
 }
 
@@ -286,9 +286,9 @@ static int cmd_young(struct scn_state *st, const struct scn_call *c)
 	int ret = msim_test_young(current_mm(st), c->arg[0]);
 
 	if (ret < 0)
-		printf("young 0x%lx = -\n", c->arg[0]);
+		fprintf(st->out, "young 0x%lx = -\n", c->arg[0]);
 	else
-		printf("young 0x%lx = %d\n", c->arg[0], ret);
+		fprintf(st->out, "young 0x%lx = %d\n", c->arg[0], ret);
 	return 0;
 }
 
@@ -299,7 +299,7 @@ static int cmd_reclaim(struct scn_state *st, const struct scn_call *c)
 	if (ret < 0)
 		scn_call_failed(st, c, ret);
 	else
-		printf("reclaim 0x%lx: %ld pages\n", c->arg[0], ret);
+		fprintf(st->out, "reclaim 0x%lx: %ld pages\n", c->arg[0], ret);
 	return 0;
 }
 
@@ -310,7 +310,7 @@ static int cmd_migrate(struct scn_state *st, const struct scn_call *c)
 	if (ret < 0)
 		scn_call_failed(st, c, ret);
 	else
-		printf("migrate 0x%lx: %ld pages\n", c->arg[0], ret);
+		fprintf(st->out, "migrate 0x%lx: %ld pages\n", c->arg[0], ret);
 	return 0;
 }
 
@@ -346,7 +346,7 @@ static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
 		scn_call_failed(st, c, ret);
 		return 0;
 	}
-	printf("vdso 0x%lx\n", bprm.mm->context.vdso);
+	fprintf(st->out, "vdso 0x%lx\n", bprm.mm->context.vdso);
 	if (msim_vdso_misplaced(bprm.mm))
 		scn_report(st,
 			   "vdso: at 0x%lx, not where it is prelinked "

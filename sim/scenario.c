@@ -27,10 +27,10 @@ static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
 
 static void vreport(struct scn_state *st, const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s:%lu: ", st->file, st->line);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fflush(st->out);
+	fprintf(st->err, "%s:%lu: ", st->file, st->line);
+	vfprintf(st->err, fmt, ap);
+	fputc('\n', st->err);
 }
 
 void scn_report(struct scn_state *st, const char *fmt, ...)
@@ -57,23 +57,23 @@ void scn_call_failed(struct scn_state *st, const struct scn_call *call,
 {
 	int i;
 
-	fflush(stdout);
-	fprintf(stderr, "%s:%lu: %s", st->file, st->line, call->argv[0]);
+	fflush(st->out);
+	fprintf(st->err, "%s:%lu: %s", st->file, st->line, call->argv[0]);
 	for (i = 1; i < call->argc; i++)
-		fprintf(stderr, " %s", call->argv[i]);
-	fprintf(stderr, ": %s\n", msim_errno_name(err));
+		fprintf(st->err, " %s", call->argv[i]);
+	fprintf(st->err, ": %s\n", msim_errno_name(err));
 }
 
 void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "mmsim: %s: internal error: ", st->file);
+	fflush(st->out);
+	fprintf(st->err, "mmsim: %s: internal error: ", st->file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(st->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', st->err);
 	st->status = SCN_EXIT_FAILED;
 }
 
@@ -222,8 +222,9 @@ static void echo_line(struct scn_state *st, const char *text)
 		return;
 	}
 	if (st->echo_gap)
-		putchar('\n');
-	printf("%s%.*s\n", text[0] == '#' ? "" : "> ", (int)len, text);
+		fputc('\n', st->out);
+	fprintf(st->out, "%s%.*s\n", text[0] == '#' ? "" : "> ", (int)len,
+		text);
 	st->echoed = true;
 	st->echo_gap = false;
 }
@@ -243,7 +244,7 @@ static int run_lines(struct scn_state *st, FILE *in)
 			break;
 	}
 	if (!ret && ferror(in)) {
-		fprintf(stderr, "mmsim: %s: %s\n", st->file, strerror(errno));
+		fprintf(st->err, "mmsim: %s: %s\n", st->file, strerror(errno));
 		ret = SCN_EXIT_MALFORMED;
 	}
 	free(buf);
@@ -264,17 +265,17 @@ static int setup(struct scn_state *st)
 		const char *err = msim_errno_name(PTR_ERR(m));
 
 		if (cfg.swap_bytes)
-			fprintf(stderr,
+			fprintf(st->err,
 				"mmsim: cannot create a machine with %lu bytes "
 				"of RAM and %lu bytes of swap: %s\n",
 				cfg.ram_bytes, cfg.swap_bytes, err);
 		else if (cfg.ram_bytes)
-			fprintf(stderr,
+			fprintf(st->err,
 				"mmsim: cannot create a machine with %lu bytes "
 				"of RAM: %s\n",
 				cfg.ram_bytes, err);
 		else
-			fprintf(stderr,
+			fprintf(st->err,
 				"mmsim: cannot create the machine: %s\n", err);
 		return SCN_EXIT_MALFORMED;
 	}
@@ -343,22 +344,16 @@ static void teardown(struct scn_state *st)
 	st->machine = NULL;
 }
 
-int scn_run_file(const char *path, const struct scn_options *opt)
+int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt)
 {
-	struct scn_state st = { .file = path, .opt = opt };
-	FILE *in = stdin;
+	struct scn_state st = {
+		.file = name,
+		.opt = opt,
+		.out = opt->out ? opt->out : stdout,
+		.err = opt->err ? opt->err : stderr,
+	};
 	int ret;
 
-	if (strcmp(path, "-")) {
-		in = fopen(path, "r");
-		if (!in) {
-			fprintf(stderr, "mmsim: %s: %s\n", path,
-				strerror(errno));
-			return SCN_EXIT_MALFORMED;
-		}
-	} else {
-		st.file = "<stdin>";
-	}
 	INIT_LIST_HEAD(&st.tasks);
 	INIT_LIST_HEAD(&st.drivers);
 	INIT_LIST_HEAD(&st.checkers);
@@ -367,7 +362,24 @@ int scn_run_file(const char *path, const struct scn_options *opt)
 	if (!ret)
 		ret = run_lines(&st, in);
 	teardown(&st);
-	if (in != stdin)
-		fclose(in);
+	fflush(st.out);
 	return ret > st.status ? ret : st.status;
+}
+
+int scn_run_file(const char *path, const struct scn_options *opt)
+{
+	FILE *in;
+	int ret;
+
+	if (!strcmp(path, "-"))
+		return scn_run_stream(stdin, "<stdin>", opt);
+	in = fopen(path, "r");
+	if (!in) {
+		fprintf(opt->err ? opt->err : stderr, "mmsim: %s: %s\n", path,
+			strerror(errno));
+		return SCN_EXIT_MALFORMED;
+	}
+	ret = scn_run_stream(in, path, opt);
+	fclose(in);
+	return ret;
 }

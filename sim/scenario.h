@@ -36,7 +36,9 @@
  * @ram_bytes: simulated RAM (0: the library's default)
  * @swap_bytes: the swap device (0: none)
  * @check_each: check the invariants after every command
- * @echo: print the file as it runs (see scn_echo_line())
+ * @echo: print the file as it runs (see echo_line() in scenario.c)
+ * @out: where the commands print (NULL: standard output)
+ * @err: where messages go (NULL: standard error)
  */
 struct scn_options {
 	const struct msim_arch *arch;
@@ -44,6 +46,8 @@ struct scn_options {
 	unsigned long swap_bytes;
 	bool check_each;
 	bool echo;
+	FILE *out;
+	FILE *err;
 };
 
 /**
@@ -71,6 +75,8 @@ static inline bool scn_task_exited(const struct scn_task *t)
  * @file: the name messages give (the path as the user wrote it)
  * @line: the line being run, from 1
  * @opt: the options of the run
+ * @out: where the commands print (@opt->out or standard output)
+ * @err: where messages go (@opt->err or standard error)
  * @machine: the machine every task lives on
  * @tasks: every task, exited ones included
  * @current: the task commands act on; NULL after it exits, until 'in'
@@ -84,6 +90,8 @@ struct scn_state {
 	const char *file;
 	unsigned long line;
 	const struct scn_options *opt;
+	FILE *out;
+	FILE *err;
 	struct msim_machine *machine;
 	struct list_head tasks;
 	struct scn_task *current;
@@ -163,10 +171,18 @@ void scn_commands_help(FILE *out);
 int scn_run_file(const char *path, const struct scn_options *opt);
 
 /**
- * scn_report - print "FILE:LINE: " and the message on stderr
+ * scn_run_stream - run the scenario read from @in, which messages call
+ * @name; for callers that have the text elsewhere than in a file (a
+ * buffer under fmemopen(): the scenario fuzzer)
+ * Return: the exit status (SCN_EXIT_*).
+ */
+int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt);
+
+/**
+ * scn_report - print "FILE:LINE: " and the message on @st->err
  *
- * Standard output is flushed first so that where both go to one terminal
- * or file, the report lands after the output of the lines before it.
+ * The output is flushed first so that where both go to one terminal or
+ * file, the report lands after the output of the lines before it.
  */
 void scn_report(struct scn_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -184,7 +200,7 @@ int scn_malformed(struct scn_state *st, const char *fmt, ...)
 
 /**
  * scn_internal_error - "mmsim: FILE: internal error: " and the message on
- * stderr, and the run has failed (@st->status is SCN_EXIT_FAILED).  For
+ * @st->err, and the run has failed (@st->status is SCN_EXIT_FAILED).  For
  * the library breaking a promise, or the host running out of memory: not
  * the scenario's fault, but not a run to trust either.
  */
