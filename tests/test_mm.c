@@ -167,6 +167,46 @@ static void test_two_mms_on_one_machine_are_accounted_together(void **state)
 }
 
 /* total_vm and its data and exec parts, through mmap, mprotect, munmap. */
+/*
+ * An allocation kind none of enum msim_alloc_kind's is the caller's bug:
+ * the allocation fails and the count is -EINVAL, rather than an index
+ * past the machine's counters.  A free with one still frees, uncounted.
+ */
+static void test_unknown_alloc_kind_is_refused(void **state)
+{
+	static const int kinds[] = { MSIM_NR_ALLOC_KINDS, 64, -1 };
+	struct mt *t = *state;
+	long live[MSIM_NR_ALLOC_KINDS];
+	unsigned long nr_free = msim_nr_free_frames(t->m);
+	void *p;
+	size_t i;
+	int k;
+
+	for (k = 0; k < MSIM_NR_ALLOC_KINDS; k++)
+		live[k] = msim_live(t->m, k);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		enum msim_alloc_kind kind = (enum msim_alloc_kind)kinds[i];
+
+		assert_int_equal(msim_live(t->m, kind), -EINVAL);
+		assert_null(msim_kzalloc(t->m, kind, 16));
+		assert_null(msim_alloc_page(t->m, kind));
+		p = msim_kzalloc(t->m, MSIM_ALLOC_OTHER, 16);
+		assert_non_null(p);
+		msim_kfree(t->m, kind, p);
+		msim_kfree(t->m, MSIM_ALLOC_OTHER,
+			   msim_kzalloc(t->m, MSIM_ALLOC_OTHER, 16));
+	}
+	/* The objects freed with a bad kind still count as live. */
+	assert_int_equal(msim_live(t->m, MSIM_ALLOC_OTHER),
+			 live[MSIM_ALLOC_OTHER] + 3);
+	for (k = 0; k < MSIM_NR_ALLOC_KINDS; k++)
+		if (k != MSIM_ALLOC_OTHER)
+			assert_int_equal(msim_live(t->m, k), live[k]);
+	assert_int_equal(msim_nr_free_frames(t->m), nr_free);
+	/* Give the fixture's leak check back what it would miss. */
+	atomic_fetch_sub(&t->m->live[MSIM_ALLOC_OTHER], 3);
+}
+
 static void test_vm_counters_follow_mappings(void **state)
 {
 	struct mt *t = *state;
@@ -539,6 +579,7 @@ int main(void)
 		mt_test(test_mappings_live_until_last_user_goes),
 		mt_test(test_machine_destroy_is_ebusy_while_an_mm_lives),
 		mt_test(test_two_mms_on_one_machine_are_accounted_together),
+		mt_test(test_unknown_alloc_kind_is_refused),
 		mt_test(test_vm_counters_follow_mappings),
 		mt_test(test_hiwater_marks_remember_peak_after_munmap),
 		mt_test(test_two_readers_hold_mmap_lock_at_once),

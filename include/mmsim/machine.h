@@ -214,7 +214,10 @@ MSIM_API unsigned long msim_machine_nr_mms(struct msim_machine *m);
 MSIM_API void msim_fail_nth(struct msim_machine *m, unsigned int kinds,
 			    unsigned long n);
 
-/** msim_live - objects of @kind allocated and not yet freed */
+/**
+ * msim_live - objects of @kind allocated and not yet freed; -EINVAL for a
+ * @kind that is none of enum msim_alloc_kind's
+ */
 MSIM_API long msim_live(struct msim_machine *m, enum msim_alloc_kind kind);
 
 /**
@@ -230,14 +233,19 @@ MSIM_API unsigned long msim_nr_free_frames(struct msim_machine *m);
 
 /**
  * msim_kzalloc - zeroed allocation charged to @kind; NULL if it fails,
- * really or by injection.
+ * really or by injection, or if @kind is none of enum msim_alloc_kind's.
+ * msim_kfree() with such a @kind frees @p without uncharging it, so that
+ * the leak check shows the mismatch.
  */
 MSIM_API void *msim_kzalloc(struct msim_machine *m, enum msim_alloc_kind kind,
 			    size_t size);
 MSIM_API void msim_kfree(struct msim_machine *m, enum msim_alloc_kind kind,
 			 void *p);
 
-/* Internal: consume one injection slot; true if this allocation fails. */
+/*
+ * Internal: consume one injection slot; true if this allocation fails
+ * (always for a @kind that is none of enum msim_alloc_kind's).
+ */
 MSIM_API bool msim_should_fail(struct msim_machine *m,
 			       enum msim_alloc_kind kind);
 

@@ -274,7 +274,8 @@ static inline bool is_zero_pfn(unsigned long pfn)
 /**
  * msim_alloc_page - take a free frame, zeroed, with _refcount 1
  * @kind: MSIM_ALLOC_FRAME or MSIM_ALLOC_PGTABLE
- * Return: the page, or NULL when RAM is exhausted or injection fails it.
+ * Return: the page, or NULL when RAM is exhausted, injection fails it, or
+ * @kind is none of enum msim_alloc_kind's.
  */
 MSIM_API struct page *msim_alloc_page(struct msim_machine *m,
 				      enum msim_alloc_kind kind);

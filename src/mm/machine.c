@@ -199,10 +199,18 @@ void msim_fail_nth(struct msim_machine *m, unsigned int kinds, unsigned long n)
 	spin_unlock(&m->zone_lock);
 }
 
+/* One of enum msim_alloc_kind's kinds: the index of a counter. */
+static bool alloc_kind_valid(enum msim_alloc_kind kind)
+{
+	return (unsigned int)kind < MSIM_NR_ALLOC_KINDS;
+}
+
 bool msim_should_fail(struct msim_machine *m, enum msim_alloc_kind kind)
 {
 	bool fail = false;
 
+	if (!alloc_kind_valid(kind))
+		return true;
 	atomic_fetch_add(&m->nr_allocs, 1);
 	spin_lock(&m->zone_lock);
 	if (m->fail_nth && (!m->fail_kinds || (m->fail_kinds & (1U << kind)))) {
@@ -228,6 +236,8 @@ long msim_machine_kept(struct msim_machine *m, enum msim_alloc_kind kind)
 
 long msim_live(struct msim_machine *m, enum msim_alloc_kind kind)
 {
+	if (!alloc_kind_valid(kind))
+		return -EINVAL;
 	return atomic_load(&m->live[kind]);
 }
 
@@ -258,6 +268,7 @@ void msim_kfree(struct msim_machine *m, enum msim_alloc_kind kind, void *p)
 {
 	if (!p)
 		return;
-	atomic_fetch_sub(&m->live[kind], 1);
+	if (alloc_kind_valid(kind))
+		atomic_fetch_sub(&m->live[kind], 1);
 	free(p);
 }
