@@ -325,9 +325,10 @@ static int cmd_check(struct scn_state *st, const struct scn_call *c)
 /*
  * What exec does for a coldfire program: map the machine's vDSO page into
  * the current mm (arch_setup_additional_pages()), and print where, the
- * AT_SYSINFO_EHDR value the program would get.  Other arches have no
- * vDSO in mmsim: EINVAL, with what to do instead, since a newcomer's
- * first run is on x86_64.
+ * AT_SYSINFO_EHDR value the program would get, with a warning if that is
+ * not where the blob is prelinked.  A process that has one already gets
+ * EEXIST.  Other arches have no vDSO in mmsim: EINVAL, with what to do
+ * instead, since a newcomer's first run is on x86_64.
  */
 #if MMSIM_HAVE_COLDFIRE
 static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
@@ -347,12 +348,17 @@ static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
 		return 0;
 	}
 	fprintf(st->out, "vdso 0x%lx\n", bprm.mm->context.vdso);
-	if (msim_vdso_misplaced(bprm.mm))
+	if (msim_vdso_misplaced(bprm.mm)) {
+		unsigned long at = bprm.mm->context.vdso;
+		unsigned long link = (unsigned long)msim_vdso_seed()->link_base;
+
 		scn_report(st,
-			   "vdso: at 0x%lx, not where it is prelinked "
-			   "(0x%lx)",
-			   bprm.mm->context.vdso,
-			   (unsigned long)msim_vdso_seed()->link_base);
+			   "vdso: at 0x%lx, not where it is prelinked (0x%lx): "
+			   "__kernel_read_tp would read kuser_vdso_tp at "
+			   "0x%lx, not at 0x%lx",
+			   at, link, link + VDSO_VAR_OFFSET,
+			   at + VDSO_VAR_OFFSET);
+	}
 	return 0;
 }
 
