@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,28 +88,51 @@ static const struct scn_name access_names[] = {
 /* clang-format on */
 
 /*
- * Parse [s, s + len) as a C integer literal.  strtoul() alone would take
+ * Parse [s, s + len) as a C integer literal: 0x or 0X then hex digits, 0
+ * then octal digits, or decimal digits.  strtoul() alone would take
  * leading blanks and a sign, and "-1" would silently become ULONG_MAX, so
- * insist on a digit first and on nothing after the number.
+ * insist on a digit first and on nothing after the number.  Any length
+ * is fine: leading zeros add nothing, and only a value past ULONG_MAX is
+ * out of range (once every character has been found to be a digit).
  */
 static int parse_number(const char *s, size_t len, unsigned long *val,
 			char *err, size_t size)
 {
-	char buf[64];
-	char *end;
+	unsigned long v = 0, base = 10, digit;
+	bool range = false;
+	size_t i = 0;
 
-	if (len >= sizeof(buf) || !isdigit((unsigned char)s[0]))
+	if (!len || !isdigit((unsigned char)s[0]))
 		goto bad;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	*val = strtoul(buf, &end, 0);
-	if (*end)
-		goto bad;
-	if (errno == ERANGE) {
+	if (s[0] == '0' && len > 1 && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+		if (len == 2)
+			goto bad;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isdigit(c))
+			digit = c - '0';
+		else if (base == 16 && isxdigit(c))
+			digit = (unsigned long)(tolower(c) - 'a' + 10);
+		else
+			goto bad;
+		if (digit >= base)
+			goto bad;
+		if (v > (ULONG_MAX - digit) / base)
+			range = true;
+		else
+			v = v * base + digit;
+	}
+	if (range) {
 		snprintf(err, size, "number out of range '%.*s'", (int)len, s);
 		return -EINVAL;
 	}
+	*val = v;
 	return 0;
 bad:
 	snprintf(err, size, "bad number '%.*s'", (int)len, s);

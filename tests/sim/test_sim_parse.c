@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -62,6 +63,44 @@ static void test_number(void **state)
 	    "number out of range '0x10000000000000000'");
 	bad(SCN_ARG_NUMBER, "99999999999999999999",
 	    "number out of range '99999999999999999999'");
+}
+
+/*
+ * A literal's length is no limit: leading zeros add nothing to its value,
+ * and only the value can be out of range.  Every character still counts.
+ */
+static void test_number_long(void **state)
+{
+	char word[128], why[SCN_ERR_MAX + 128];
+
+	(void)state;
+	/* 0x, 100 zeros, 1. */
+	snprintf(word, sizeof(word), "0x%0100d", 1);
+	assert_int_equal(ok(SCN_ARG_NUMBER, word), 1);
+	/* Octal: 0, 100 zeros, 17. */
+	snprintf(word, sizeof(word), "0%0101d", 17);
+	assert_int_equal(ok(SCN_ARG_NUMBER, word), 017);
+	snprintf(word, sizeof(word), "%0120d", 0);
+	assert_int_equal(ok(SCN_ARG_NUMBER, word), 0);
+	snprintf(word, sizeof(word), "0x%090lx", ULONG_MAX);
+	assert_true(ok(SCN_ARG_NUMBER, word) == ULONG_MAX);
+	snprintf(word, sizeof(word), "0x%0100d", 1);
+	assert_int_equal(ok(SCN_ARG_BYTE, word), 1);
+	assert_int_equal(ok(SCN_ARG_PROT, "PROT_READ|0x000000000000000000000000"
+					  "00000000000000000000000000000000000"
+					  "00000000000000000000000000000004"),
+			 PROT_READ | PROT_EXEC);
+
+	/* A long one that does not fit, or is not a number at all. */
+	snprintf(word, sizeof(word), "0x%0100d1%016d", 1, 0);
+	snprintf(why, sizeof(why), "number out of range '%s'", word);
+	bad(SCN_ARG_NUMBER, word, why);
+	snprintf(word, sizeof(word), "0x%0100dg", 1);
+	snprintf(why, sizeof(why), "bad number '%s'", word);
+	bad(SCN_ARG_NUMBER, word, why);
+	snprintf(word, sizeof(word), "0%0100d8", 1);
+	snprintf(why, sizeof(why), "bad number '%s'", word);
+	bad(SCN_ARG_NUMBER, word, why);
 }
 
 static void test_prot(void **state)
@@ -228,12 +267,20 @@ static void test_size(void **state)
 	assert_int_equal(scn_parse_size("-1", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("1KK", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("0x400000000000000G", &val), -EINVAL);
+
+	/* Leading zeros, as for any number. */
+	assert_int_equal(scn_parse_size("0x000000000000000000000000000000000000"
+					"000000000000000000000000000001K",
+					&val),
+			 0);
+	assert_int_equal(val, 1024);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_number),
+		cmocka_unit_test(test_number_long),
 		cmocka_unit_test(test_prot),
 		cmocka_unit_test(test_map_flags),
 		cmocka_unit_test(test_advice),
