@@ -24,10 +24,11 @@ void run_help(FILE *out)
 	      "  --ram BYTES   simulated RAM, with an optional K, M or G "
 	      "suffix\n"
 	      "                (default 1G)\n"
-	      "  --swap BYTES  a swap device of that size, suffixes as for "
-	      "--ram\n"
-	      "                (default none: reclaim leaves anonymous "
-	      "memory be)\n"
+	      "  --swap BYTES  a swap device of that size, at least a page, "
+	      "suffixes\n"
+	      "                as for --ram (default none: reclaim leaves "
+	      "anonymous\n"
+	      "                memory be)\n"
 	      "  --check       check the invariants after every command and "
 	      "stop\n"
 	      "                at the first violation\n"
@@ -111,6 +112,8 @@ int run_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct scn_options opt = { 0 };
+	const struct msim_arch *arch;
+	const char *swap = NULL;
 	int c;
 
 	opterr = 0;
@@ -132,6 +135,7 @@ int run_main(int argc, char **argv)
 			if (scn_parse_size(optarg, &opt.swap_bytes))
 				return usage_error("bad swap size '%s'",
 						   optarg);
+			swap = optarg;
 			break;
 		case 'c':
 			opt.check_each = true;
@@ -153,6 +157,12 @@ int run_main(int argc, char **argv)
 					   argv[optind - 1]);
 		}
 	}
+	/* Less than a page is no swap device at all, not a small one. */
+	arch = opt.arch ? opt.arch : &msim_arch_x86_64;
+	if (swap && opt.swap_bytes < msim_page_size(arch))
+		return usage_error("swap size '%s' is less than a page (%lu "
+				   "bytes on %s)",
+				   swap, msim_page_size(arch), arch->name);
 	if (optind == argc)
 		return usage_error("no scenario FILE");
 	if (optind + 1 < argc)

@@ -455,6 +455,33 @@ static void test_machine_config_swap(void **state)
 	assert_int_equal(msim_machine_destroy(m), 0);
 }
 
+/*
+ * A swap size under one page would round down to no swap at all: asked
+ * for swap, that is no machine to build, not a machine without it.
+ */
+static void test_machine_config_swap_under_a_page(void **state)
+{
+	const struct msim_arch *arches[] = { &msim_arch_x86_64,
+					     &msim_arch_coldfire };
+	struct msim_machine_config cfg = { .ram_bytes = 16 * MiB };
+	struct msim_machine *m;
+	size_t a;
+
+	(void)state;
+	for (a = 0; a < 2; a++) {
+		cfg.arch = arches[a];
+		cfg.swap_bytes = 1;
+		assert_ptr_equal(msim_machine_create(&cfg), ERR_PTR(-EINVAL));
+		cfg.swap_bytes = msim_page_size(arches[a]) - 1;
+		assert_ptr_equal(msim_machine_create(&cfg), ERR_PTR(-EINVAL));
+		cfg.swap_bytes = msim_page_size(arches[a]);
+		m = msim_machine_create(&cfg);
+		assert_false(IS_ERR(m));
+		assert_int_equal(msim_total_swap_pages(m), 1);
+		assert_int_equal(msim_machine_destroy(m), 0);
+	}
+}
+
 /* Swap PTE layouts: every slot and type round-trips, none reads present. */
 static void test_swap_pte_encoding(void **state)
 {
@@ -503,6 +530,7 @@ int main(void)
 		swap_test(test_bad_arguments),
 		tt_test(test_swapon_checks),
 		cmocka_unit_test(test_machine_config_swap),
+		cmocka_unit_test(test_machine_config_swap_under_a_page),
 		cmocka_unit_test(test_swap_pte_encoding),
 		swap_test_coldfire(test_reclaim_and_swap_in_keep_the_bytes),
 		swap_test_coldfire(test_fork_shares_swap_entries),

@@ -45,7 +45,7 @@ enum msim_alloc_kind {
  * @arch: the architecture (NULL: x86_64)
  * @ram_bytes: simulated RAM (0: 1 GiB); rounded down to whole pages
  * @swap_bytes: a swap device of this size (0: none), rounded down to
- *	whole pages; see swap.h
+ *	whole pages, at least one; see swap.h
  */
 struct msim_machine_config {
 	const struct msim_arch *arch;
@@ -171,7 +171,9 @@ msim_machine_ext_find(struct msim_machine *m,
 /**
  * msim_machine_create - build a machine
  * Return: the machine, or ERR_PTR(-EINVAL) for a config that cannot be
- * built, ERR_PTR(-ENOMEM) if the host refuses the memory.
+ * built (too little RAM for the zero page and one chain of page tables,
+ * or swap of less than a page), ERR_PTR(-ENOMEM) if the host refuses the
+ * memory.
  */
 MSIM_API struct msim_machine *
 msim_machine_create(const struct msim_machine_config *cfg);

@@ -44,6 +44,9 @@ struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 	/* The zero page and at least a pgd and one table chain. */
 	if ((ram >> arch->page_shift) < 2 + arch->levels)
 		return ERR_PTR(-EINVAL);
+	/* Swap asked for, but not one slot of it: not "no swap". */
+	if (cfg && cfg->swap_bytes && !(cfg->swap_bytes >> arch->page_shift))
+		return ERR_PTR(-EINVAL);
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return ERR_PTR(-ENOMEM);
