@@ -87,6 +87,37 @@ static const struct scn_name access_names[] = {
 #undef N
 /* clang-format on */
 
+const char *scn_quote(const char *s, size_t len, char *buf, size_t size)
+{
+	static const char cut[] = "...";
+	char piece[5];
+	size_t i, n = 0, k;
+
+	if (!size)
+		return buf;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c <= 0x7e)
+			snprintf(piece, sizeof(piece), "%c", c);
+		else
+			snprintf(piece, sizeof(piece), "\\x%02x", c);
+		k = strlen(piece);
+		/* Room for this piece, and for the cut mark if more follow. */
+		if (n + k + (i + 1 < len ? sizeof(cut) - 1 : 0) + 1 > size) {
+			if (n + sizeof(cut) <= size) {
+				memcpy(buf + n, cut, sizeof(cut) - 1);
+				n += sizeof(cut) - 1;
+			}
+			break;
+		}
+		memcpy(buf + n, piece, k);
+		n += k;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /*
  * Parse [s, s + len) as a C integer literal: 0x or 0X then hex digits, 0
  * then octal digits, or decimal digits.  strtoul() alone would take
@@ -99,6 +130,7 @@ static int parse_number(const char *s, size_t len, unsigned long *val,
 			char *err, size_t size)
 {
 	unsigned long v = 0, base = 10, digit;
+	char q[SCN_QUOTE_MAX];
 	bool range = false;
 	size_t i = 0;
 
@@ -129,13 +161,14 @@ static int parse_number(const char *s, size_t len, unsigned long *val,
 			v = v * base + digit;
 	}
 	if (range) {
-		snprintf(err, size, "number out of range '%.*s'", (int)len, s);
+		snprintf(err, size, "number out of range '%s'",
+			 scn_quote(s, len, q, sizeof(q)));
 		return -EINVAL;
 	}
 	*val = v;
 	return 0;
 bad:
-	snprintf(err, size, "bad number '%.*s'", (int)len, s);
+	snprintf(err, size, "bad number '%s'", scn_quote(s, len, q, sizeof(q)));
 	return -EINVAL;
 }
 
@@ -161,6 +194,7 @@ static int parse_names(const struct scn_name *names, const char *what,
 		       char *err, size_t size)
 {
 	const char *s = word;
+	char q[SCN_QUOTE_MAX];
 
 	*val = 0;
 	for (;;) {
@@ -169,7 +203,8 @@ static int parse_names(const struct scn_name *names, const char *what,
 		unsigned long v;
 
 		if (!len) {
-			snprintf(err, size, "bad %s '%s'", what, word);
+			snprintf(err, size, "bad %s '%s'", what,
+				 scn_quote(word, strlen(word), q, sizeof(q)));
 			return -EINVAL;
 		}
 		if ((how & NAMES_NUMBERS) && isdigit((unsigned char)*s)) {
@@ -178,8 +213,8 @@ static int parse_names(const struct scn_name *names, const char *what,
 		} else if ((n = lookup(names, s, len))) {
 			v = n->val;
 		} else {
-			snprintf(err, size, "unknown %s '%.*s'", what, (int)len,
-				 s);
+			snprintf(err, size, "unknown %s '%s'", what,
+				 scn_quote(s, len, q, sizeof(q)));
 			return -EINVAL;
 		}
 		*val |= v;
@@ -198,6 +233,7 @@ static int parse_name(const char *word, unsigned long *val, char *err,
 		      size_t size)
 {
 	const char *s = word;
+	char q[SCN_QUOTE_MAX];
 
 	*val = 0;
 	if (!isalpha((unsigned char)*s) && *s != '_')
@@ -208,13 +244,16 @@ static int parse_name(const char *word, unsigned long *val, char *err,
 			goto bad;
 	return 0;
 bad:
-	snprintf(err, size, "bad name '%s'", word);
+	snprintf(err, size, "bad name '%s'",
+		 scn_quote(word, strlen(word), q, sizeof(q)));
 	return -EINVAL;
 }
 
 int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 		  char *err, size_t size)
 {
+	char q[SCN_QUOTE_MAX];
+
 	switch (kind) {
 	case SCN_ARG_NUMBER:
 		return parse_number(word, strlen(word), val, err, size);
@@ -232,7 +271,8 @@ int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 			return -EINVAL;
 		/* madvise() takes an int. */
 		if (*val > INT_MAX) {
-			snprintf(err, size, "number out of range '%s'", word);
+			snprintf(err, size, "number out of range '%s'",
+				 scn_quote(word, strlen(word), q, sizeof(q)));
 			return -EINVAL;
 		}
 		return 0;
@@ -243,7 +283,8 @@ int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 		if (parse_number(word, strlen(word), val, err, size))
 			return -EINVAL;
 		if (*val > 0xff) {
-			snprintf(err, size, "number out of range '%s'", word);
+			snprintf(err, size, "number out of range '%s'",
+				 scn_quote(word, strlen(word), q, sizeof(q)));
 			return -EINVAL;
 		}
 		return 0;
@@ -252,7 +293,8 @@ int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 	default:
 		break;
 	}
-	snprintf(err, size, "bad argument '%s'", word);
+	snprintf(err, size, "bad argument '%s'",
+		 scn_quote(word, strlen(word), q, sizeof(q)));
 	return -EINVAL;
 }
 

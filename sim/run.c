@@ -79,6 +79,12 @@ void run_help(FILE *out)
 	      "there\n"
 	      "is none.\n"
 	      "\n"
+	      "A line holds at most 4096 bytes, its newline not counted, "
+	      "and no control\n"
+	      "byte but tab; a longer one, or one with a control byte, "
+	      "cannot be\n"
+	      "understood.\n"
+	      "\n"
 	      "Exit status: 0 if the run completed, 1 if a check found a "
 	      "violation,\n"
 	      "2 for a line that cannot be understood or a usage error.\n",

@@ -55,12 +55,15 @@ int scn_malformed(struct scn_state *st, const char *fmt, ...)
 void scn_call_failed(struct scn_state *st, const struct scn_call *call,
 		     long err)
 {
+	char q[SCN_QUOTE_MAX];
 	int i;
 
 	fflush(st->out);
 	fprintf(st->err, "%s:%lu: %s", st->file, st->line, call->argv[0]);
 	for (i = 1; i < call->argc; i++)
-		fprintf(st->err, " %s", call->argv[i]);
+		fprintf(st->err, " %s",
+			scn_quote(call->argv[i], strlen(call->argv[i]), q,
+				  sizeof(q)));
 	fprintf(st->err, ": %s\n", msim_errno_name(err));
 }
 
@@ -146,17 +149,23 @@ struct scn_task *scn_task_add(struct scn_state *st, const char *name,
 	return t;
 }
 
+/*
+ * Words are separated by blanks, spaces and tabs: the only bytes below
+ * 0x20 a line may hold (check_bytes()).
+ */
+#define BLANKS " \t"
+
 static int run_line(struct scn_state *st, char *text)
 {
 	struct scn_call call = { 0 };
-	char err[SCN_ERR_MAX];
+	char err[SCN_ERR_MAX], q[SCN_QUOTE_MAX];
 	const char *name;
 	char *word, *save;
 	int i, nargs, got;
 
 	text[strcspn(text, "#")] = '\0';
-	for (word = strtok_r(text, " \t\r\n\v\f", &save); word;
-	     word = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+	for (word = strtok_r(text, BLANKS, &save); word;
+	     word = strtok_r(NULL, BLANKS, &save)) {
 		/* Count what does not fit, for the message. */
 		if (call.argc <= SCN_MAX_ARGS)
 			call.argv[call.argc] = word;
@@ -168,7 +177,9 @@ static int run_line(struct scn_state *st, char *text)
 	name = call.argv[0];
 	call.cmd = scn_command_lookup(name);
 	if (!call.cmd)
-		return scn_malformed(st, "unknown command '%s'", name);
+		return scn_malformed(
+			st, "unknown command '%s'",
+			scn_quote(name, strlen(name), q, sizeof(q)));
 	for (nargs = 0; nargs < SCN_MAX_ARGS && call.cmd->args[nargs]; nargs++)
 		;
 	got = call.argc - 1;
@@ -210,12 +221,11 @@ static int run_line(struct scn_state *st, char *text)
  */
 static void echo_line(struct scn_state *st, const char *text)
 {
-	static const char blanks[] = " \t\r\n\v\f";
 	size_t len;
 
-	text += strspn(text, blanks);
+	text += strspn(text, BLANKS);
 	len = strlen(text);
-	while (len && strchr(blanks, text[len - 1]))
+	while (len && strchr(BLANKS, text[len - 1]))
 		len--;
 	if (!len) {
 		st->echo_gap = st->echoed;
@@ -229,21 +239,85 @@ static void echo_line(struct scn_state *st, const char *text)
 	st->echo_gap = false;
 }
 
+/*
+ * The next line of @in, its newline dropped, into @buf (SCN_LINE_MAX + 1
+ * bytes), terminated; a NUL in it stays, counted in *@len.  A line longer
+ * than SCN_LINE_MAX is read no further than that, so that an endless one
+ * (/dev/zero) costs no more memory than a long one.
+ * Return: 1 for a line, 0 at the end of the input, -E2BIG for a line too
+ * long, -EIO if reading failed.
+ */
+static int read_line(FILE *in, char *buf, size_t *len)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (n == SCN_LINE_MAX)
+			return -E2BIG;
+		buf[n++] = (char)c;
+	}
+	if (ferror(in))
+		return -EIO;
+	if (c == EOF && !n)
+		return 0;
+	buf[n] = '\0';
+	*len = n;
+	return 1;
+}
+
+/*
+ * A line is text: any control byte but tab (NUL, which would end the line
+ * where it stands, a carriage return, an escape sequence that would reach
+ * the terminal through --echo) makes it malformed, comments included.
+ * Bytes above 0x7f may stand in comments (UTF-8); in a word they fail to
+ * parse, and messages quote them escaped (scn_quote()).
+ */
+static int check_bytes(struct scn_state *st, const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return scn_malformed(
+				st, "control byte '\\x%02x' at column %zu%s", c,
+				i + 1,
+				c == '\r' && i + 1 == len
+					? " (a CRLF line end?)"
+					: "");
+	}
+	return 0;
+}
+
 static int run_lines(struct scn_state *st, FILE *in)
 {
-	char *buf = NULL;
-	size_t size = 0;
+	char *buf = malloc(SCN_LINE_MAX + 1);
+	size_t len;
 	int ret = 0;
 
-	while (getline(&buf, &size, in) >= 0) {
+	if (!buf) {
+		scn_internal_error(st, "out of memory");
+		return SCN_EXIT_FAILED;
+	}
+	while (!ret) {
+		ret = read_line(in, buf, &len);
+		if (ret <= 0)
+			break;
 		st->line++;
+		ret = check_bytes(st, buf, len);
+		if (ret)
+			break;
 		if (st->opt->echo)
 			echo_line(st, buf);
 		ret = run_line(st, buf);
-		if (ret)
-			break;
 	}
-	if (!ret && ferror(in)) {
+	if (ret == -E2BIG) {
+		st->line++;
+		ret = scn_malformed(st, "line too long (more than %d bytes)",
+				    SCN_LINE_MAX);
+	} else if (ret == -EIO) {
 		fprintf(st->err, "mmsim: %s: %s\n", st->file, strerror(errno));
 		ret = SCN_EXIT_MALFORMED;
 	}

@@ -30,6 +30,13 @@
 
 #define SCN_MAX_ARGS 6
 
+/*
+ * The longest line a scenario may have, in bytes, its newline not
+ * counted: a longer one stops the run ("line too long"), read no further
+ * than that, so that the memory of a run does not grow with its input.
+ */
+#define SCN_LINE_MAX 4096
+
 /**
  * struct scn_options - how to run a scenario
  * @arch: the machine's architecture (NULL: x86_64)
