@@ -37,6 +37,12 @@
  */
 #define SCN_LINE_MAX 4096
 
+/*
+ * The most pages a per-page command (touch, age, idle) may cover, one
+ * step (and for age and idle one value printed) a page: 4 GiB on x86_64.
+ */
+#define SCN_RANGE_MAX_PAGES (1UL << 20)
+
 /**
  * struct scn_options - how to run a scenario
  * @arch: the machine's architecture (NULL: x86_64)
