@@ -354,11 +354,17 @@ static int check_swap_pte(struct checker *c, struct vm_area_struct *vma,
 		c->rss++;
 		return 0;
 	}
+	unsigned int count;
+
 	if (non_swap_entry(entry) || swp_type(entry) || !si || !off ||
 	    off >= si->max)
 		return fail(c, "PTE at %#lx: swap entry %#lx names no slot",
 			    addr, entry.val);
-	if (!(si->swap_map[off] & ~SWAP_HAS_CACHE))
+	/* Other mms' swap PTEs of the slot change under their own locks. */
+	spin_lock(&si->lock);
+	count = si->swap_map[off] & ~SWAP_HAS_CACHE;
+	spin_unlock(&si->lock);
+	if (!count)
 		return fail(c, "PTE at %#lx: swap slot %#lx has count 0", addr,
 			    off);
 	if (!vma->anon_vma)
@@ -411,7 +417,7 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		return 0;
 	}
 	if (msim_test_page_flag(page, PG_free) || PageTable(page) ||
-	    pfn >= mm->machine->next_fresh)
+	    pfn >= READ_ONCE(mm->machine->next_fresh))
 		return fail(c, "PTE at %#lx maps pfn %#lx, which is %s", addr,
 			    pfn, PageTable(page) ? "a page table" : "free");
 	if (!PageAnon(page))
@@ -472,27 +478,13 @@ static int check_tables(struct checker *c, pte_t *table, unsigned int level)
 	return 0;
 }
 
-static int check_mm(struct checker *c)
+/* The counters, against what the walk found: under the page-table lock. */
+static int check_counters(struct checker *c)
 {
 	struct mm_struct *mm = c->mm;
 	const struct msim_arch *a = mm->arch;
 	long bytes = 0;
-	int err;
 
-	err = check_vmas(c);
-	if (err)
-		return err;
-	spin_lock(&mm->page_table_lock);
-	c->rss = 0;
-	c->file_rss = 0;
-	c->swapents = 0;
-	c->tables = 0;
-	err = check_tables(c, mm->pgd, 0);
-	if (!err)
-		err = msim_walk_ptes(mm, 0, mm->task_size, check_pte, c);
-	spin_unlock(&mm->page_table_lock);
-	if (err)
-		return err;
 	if (c->rss != get_mm_counter(mm, MM_ANONPAGES))
 		return fail(c, "rss MM_ANONPAGES %lu, PTEs map %lu",
 			    get_mm_counter(mm, MM_ANONPAGES), c->rss);
@@ -510,6 +502,41 @@ static int check_mm(struct checker *c)
 		return fail(c, "pgtables_bytes %ld, tables say %ld",
 			    atomic_load(&mm->pgtables_bytes), bytes);
 	return 0;
+}
+
+/*
+ * The whole mm, with the caller holding its mmap lock for reading: the
+ * VMAs cannot change, but faults, reclaim, migration and forks of this
+ * mm or of others sharing its pages run on.  So the check takes what
+ * each of them takes to change what it reads, in the mm's lock order
+ * (mmap_lock, then the rmap lock, then the page-table lock, then the
+ * swap lock): the rmap lock for reading holds the anon_vma chains and
+ * vma->anon_vma still; the page-table lock holds this mm's PTEs, tables
+ * and rss counters, which change together under it, and the pages they
+ * map stay mapped; each swap slot's count is read under the swap lock.
+ * What it sees is one state the mm was in, not a mix of several.
+ */
+static int check_mm(struct checker *c)
+{
+	struct mm_struct *mm = c->mm;
+	int err;
+
+	down_read(&mm->machine->rmap_lock);
+	spin_lock(&mm->page_table_lock);
+	c->rss = 0;
+	c->file_rss = 0;
+	c->swapents = 0;
+	c->tables = 0;
+	err = check_vmas(c);
+	if (!err)
+		err = check_tables(c, mm->pgd, 0);
+	if (!err)
+		err = msim_walk_ptes(mm, 0, mm->task_size, check_pte, c);
+	if (!err)
+		err = check_counters(c);
+	spin_unlock(&mm->page_table_lock);
+	up_read(&mm->machine->rmap_lock);
+	return err;
 }
 
 int msim_mm_check_msg(struct mm_struct *mm, char *msg, size_t size)

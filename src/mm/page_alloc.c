@@ -31,7 +31,9 @@ struct page *__msim_alloc_page(struct msim_machine *m,
 		page = list_first_entry(&m->free_list, struct page, lru);
 		list_del_init(&page->lru);
 	} else if (m->next_fresh < m->nr_frames) {
-		page = &m->mem_map[m->next_fresh++];
+		page = &m->mem_map[m->next_fresh];
+		/* The checker reads it without the lock (check_pte()). */
+		WRITE_ONCE(m->next_fresh, m->next_fresh + 1);
 		fresh = true;
 	}
 	if (page)
