@@ -316,6 +316,9 @@ int scn_parse_size(const char *word, unsigned long *val)
 		case 'G':
 			shift = 30;
 			break;
+		case 'T':
+			shift = 40;
+			break;
 		}
 	}
 	if (shift)

@@ -51,7 +51,7 @@ const char *scn_quote(const char *s, size_t len, char *buf, size_t size);
 
 /**
  * scn_parse_size - a byte count for an option: a number, optionally
- * followed by K, M or G (binary multiples).  Return: 0 or -EINVAL.
+ * followed by K, M, G or T (binary multiples).  Return: 0 or -EINVAL.
  */
 int scn_parse_size(const char *word, unsigned long *val);
 

@@ -262,7 +262,10 @@ static void test_size(void **state)
 
 	assert_int_equal(scn_parse_size("", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("K", &val), -EINVAL);
-	assert_int_equal(scn_parse_size("1T", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("1T", &val), 0);
+	assert_int_equal(val, 1UL << 40);
+	assert_int_equal(scn_parse_size("1t", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("0x1000000T", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("1m", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("-1", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("1KK", &val), -EINVAL);
