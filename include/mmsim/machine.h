@@ -36,6 +36,13 @@ enum msim_alloc_kind {
 	MSIM_NR_ALLOC_KINDS
 };
 
+/*
+ * The RAM a section of the memory map covers: 2 MiB (512 frames of 4 KiB,
+ * 256 of 8 KiB).  A section's struct pages and its frames' bytes cost the
+ * host nothing until the frame allocator first hands out one of them.
+ */
+#define MSIM_SECTION_SHIFT 21
+
 #define OVERCOMMIT_GUESS 0
 #define OVERCOMMIT_ALWAYS 1
 #define OVERCOMMIT_NEVER 2
@@ -43,7 +50,9 @@ enum msim_alloc_kind {
 /**
  * struct msim_machine_config - what msim_machine_create() builds
  * @arch: the architecture (NULL: x86_64)
- * @ram_bytes: simulated RAM (0: 1 GiB); rounded down to whole pages
+ * @ram_bytes: simulated RAM (0: 1 GiB); rounded down to whole pages.  It
+ *	costs the host address space only, until frames are used: a
+ *	machine's host memory grows with the frames it has handed out
  * @swap_bytes: a swap device of this size (0: none), rounded down to
  *	whole pages, at least one; see swap.h
  */
@@ -57,8 +66,14 @@ struct msim_machine_config {
  * struct msim_machine - physical memory and global mm state
  * @arch: the architecture of every mm on this machine
  * @ram: the bytes of all frames, frame n at @ram + (n << page_shift)
- * @mem_map: one struct page per frame; pfn 0 is the shared zero page
+ * @mem_map: one struct page per frame, pfn n at @mem_map + n; pfn 0 is the
+ *	shared zero page.  Like @ram, reserved whole and populated by
+ *	section (MSIM_SECTION_SHIFT): only the struct pages below
+ *	@memmap_pfns exist (pfn_to_page())
  * @nr_frames: frames in @mem_map
+ * @memmap_pfns: the frames of the sections populated so far, from pfn 0;
+ *	it grows, under @zone_lock, as the allocator first reaches a
+ *	section, and is read without the lock
  * @zone_lock: protects the free list and the counters below it
  * @nr_free: frames on @free_list or never handed out
  * @vm_committed_as: pages charged for VM_ACCOUNT mappings
@@ -81,6 +96,7 @@ struct msim_machine {
 	unsigned char *ram;
 	struct page *mem_map;
 	unsigned long nr_frames;
+	unsigned long memmap_pfns;
 
 	spinlock_t zone_lock;
 	struct list_head free_list;

@@ -132,12 +132,18 @@ static inline unsigned long page_to_pfn(const struct page *page)
 MSIM_API struct page *msim_device_pfn_to_page(struct msim_machine *m,
 					      unsigned long pfn);
 
-/** msim_pfn_to_page - the frame @pfn of @m; NULL if there is no such frame. */
+/**
+ * msim_pfn_to_page - the frame @pfn of @m; NULL if there is no such frame,
+ * or if its section of the memory map is not populated yet (no frame of
+ * it was ever handed out), as pfn_valid() would be false for it.
+ */
 static inline struct page *msim_pfn_to_page(struct msim_machine *m,
 					    unsigned long pfn)
 {
 	if (pfn < m->nr_frames)
-		return &m->mem_map[pfn];
+		return pfn < __atomic_load_n(&m->memmap_pfns, __ATOMIC_ACQUIRE)
+			       ? &m->mem_map[pfn]
+			       : NULL;
 	return msim_device_pfn_to_page(m, pfn);
 }
 

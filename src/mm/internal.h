@@ -179,6 +179,15 @@ void restore_exclusive_pte(struct vm_area_struct *vma, unsigned long addr,
 /* memremap.c: a device page's last reference is gone. */
 void free_zone_device_page(struct page *page);
 
+/*
+ * sparse.c: the memory map and RAM, reserved whole and populated a
+ * section at a time.  sparse_populate_next_section() runs under the
+ * zone lock; -ENOMEM when there is no section left or the host refuses.
+ */
+int msim_memmap_reserve(struct msim_machine *m);
+void msim_memmap_release(struct msim_machine *m);
+int sparse_populate_next_section(struct msim_machine *m);
+
 /* page_alloc.c */
 struct page *__msim_alloc_page(struct msim_machine *m,
 			       enum msim_alloc_kind kind, bool zero);

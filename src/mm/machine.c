@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <mmsim/swap.h>
 #include "internal.h"
 
@@ -39,7 +38,6 @@ struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 	unsigned long ram =
 		cfg && cfg->ram_bytes ? cfg->ram_bytes : DEFAULT_RAM;
 	struct msim_machine *m;
-	unsigned long i;
 
 	/* The zero page and at least a pgd and one table chain. */
 	if ((ram >> arch->page_shift) < 2 + arch->levels)
@@ -52,27 +50,11 @@ struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 		return ERR_PTR(-ENOMEM);
 	m->arch = arch;
 	m->nr_frames = ram >> arch->page_shift;
-	/*
-	 * Reserved, not committed: the host backs a frame only once it is
-	 * written, so a large simulated RAM costs nothing until used.
-	 */
-	m->ram = mmap(NULL, m->nr_frames << arch->page_shift,
-		      PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m->ram == MAP_FAILED) {
+	/* Section 0 at once: it holds the zero page. */
+	if (msim_memmap_reserve(m) || sparse_populate_next_section(m)) {
+		msim_memmap_release(m);
 		free(m);
 		return ERR_PTR(-ENOMEM);
-	}
-	m->mem_map = calloc(m->nr_frames, sizeof(struct page));
-	if (!m->mem_map) {
-		munmap(m->ram, m->nr_frames << arch->page_shift);
-		free(m);
-		return ERR_PTR(-ENOMEM);
-	}
-	for (i = 0; i < m->nr_frames; i++) {
-		m->mem_map[i].machine = m;
-		atomic_init(&m->mem_map[i]._mapcount, -1);
-		INIT_LIST_HEAD(&m->mem_map[i].lru);
 	}
 	/*
 	 * pfn 0 is the zero page: reserved, never freed, never mapped count.
@@ -176,8 +158,7 @@ int msim_machine_destroy(struct msim_machine *m)
 	msim_spin_lock_destroy(&m->mmlist_lock);
 	msim_spin_lock_destroy(&m->pgmap_lock);
 	msim_rwsem_destroy(&m->rmap_lock);
-	munmap(m->ram, m->nr_frames << m->arch->page_shift);
-	free(m->mem_map);
+	msim_memmap_release(m);
 	free(m);
 	return 0;
 }
