@@ -7,9 +7,15 @@
  */
 #include "internal.h"
 
+/*
+ * The table an upper-level entry points to, straight from its pfn, as
+ * pmd_page_vaddr() is __va() of it: a table's frame is allocated, so its
+ * section is populated, and the walk need not go through struct page.
+ */
 static inline pte_t *table_of(struct mm_struct *mm, pte_t entry)
 {
-	return page_address(pfn_to_page(mm->machine, pte_pfn(mm->arch, entry)));
+	return (pte_t *)(mm->machine->ram +
+			 (pte_pfn(mm->arch, entry) << mm->arch->page_shift));
 }
 
 static inline struct page *table_page(struct mm_struct *mm, const void *ptep)
