@@ -90,11 +90,17 @@ static const struct scn_name access_names[] = {
 const char *scn_quote(const char *s, size_t len, char *buf, size_t size)
 {
 	static const char cut[] = "...";
+	size_t i, n = 0, k, need = 0, room;
 	char piece[5];
-	size_t i, n = 0, k;
 
 	if (!size)
 		return buf;
+	for (i = 0; i < len; i++)
+		need += s[i] >= 0x20 && s[i] <= 0x7e ? 1 : 4;
+	/* All of it if it fits, else as much as fits before the cut mark. */
+	room = size - 1;
+	if (need > room)
+		room = room >= sizeof(cut) - 1 ? room - (sizeof(cut) - 1) : 0;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -103,16 +109,14 @@ const char *scn_quote(const char *s, size_t len, char *buf, size_t size)
 		else
 			snprintf(piece, sizeof(piece), "\\x%02x", c);
 		k = strlen(piece);
-		/* Room for this piece, and for the cut mark if more follow. */
-		if (n + k + (i + 1 < len ? sizeof(cut) - 1 : 0) + 1 > size) {
-			if (n + sizeof(cut) <= size) {
-				memcpy(buf + n, cut, sizeof(cut) - 1);
-				n += sizeof(cut) - 1;
-			}
+		if (n + k > room)
 			break;
-		}
 		memcpy(buf + n, piece, k);
 		n += k;
+	}
+	if (i < len && n + sizeof(cut) <= size) {
+		memcpy(buf + n, cut, sizeof(cut) - 1);
+		n += sizeof(cut) - 1;
 	}
 	buf[n] = '\0';
 	return buf;

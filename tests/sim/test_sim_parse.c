@@ -242,6 +242,31 @@ static void test_err_truncated(void **state)
 	assert_string_equal(err, "bad number '0xn");
 }
 
+/* Bytes a message may not show raw are escaped; a long word is cut. */
+static void test_quote(void **state)
+{
+	char buf[SCN_QUOTE_MAX], word[200];
+
+	(void)state;
+	assert_string_equal(scn_quote("maps", 4, buf, sizeof(buf)), "maps");
+	assert_string_equal(scn_quote("a\0b\x1b\x7f\xe9~", 7, buf, sizeof(buf)),
+			    "a\\x00b\\x1b\\x7f\\xe9~");
+	/* Exactly as long as fits, and one more. */
+	memset(word, 'a', sizeof(word));
+	assert_int_equal(
+		strlen(scn_quote(word, SCN_QUOTE_MAX - 1, buf, sizeof(buf))),
+		SCN_QUOTE_MAX - 1);
+	scn_quote(word, SCN_QUOTE_MAX, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), SCN_QUOTE_MAX - 1);
+	assert_string_equal(buf + SCN_QUOTE_MAX - 4, "...");
+	/* An escape is never cut in two. */
+	memset(word, '\xff', sizeof(word));
+	scn_quote(word, sizeof(word), buf, 12);
+	assert_string_equal(buf, "\\xff\\xff...");
+	assert_string_equal(scn_quote(word, 1, buf, 3), "");
+	assert_string_equal(scn_quote(word, 2, buf, 4), "...");
+}
+
 static void test_size(void **state)
 {
 	unsigned long val;
@@ -291,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_byte),
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_err_truncated),
+		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_size),
 	};
 
