@@ -182,6 +182,35 @@ void msim_free_empty_tables(struct mm_struct *mm, unsigned long start,
 		free_level(mm, mm->pgd, 0, start, end);
 }
 
+unsigned long msim_pte_next_table(struct mm_struct *mm, unsigned long addr,
+				  unsigned long end)
+{
+	const struct msim_arch *a = mm->arch;
+	unsigned long span, next;
+	unsigned int level;
+	pte_t *table;
+	pte_t entry;
+
+	while (addr < end) {
+		table = mm->pgd;
+		for (level = 0; level + 1 < a->levels; level++) {
+			entry = table[msim_pte_index(a, level, addr)];
+			if (pte_none(entry))
+				break;
+			table = table_of(mm, entry);
+		}
+		if (level + 1 == a->levels)
+			return addr;
+		/* No table below this entry: skip all it covers. */
+		span = entry_span(a, level);
+		next = (addr & ~(span - 1)) + span;
+		if (next <= addr)
+			break;
+		addr = next;
+	}
+	return end;
+}
+
 static int walk_level(struct mm_struct *mm, pte_t *table, unsigned int level,
 		      unsigned long start, unsigned long end,
 		      int (*fn)(struct mm_struct *, unsigned long, pte_t *,
