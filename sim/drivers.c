@@ -234,6 +234,8 @@ int scn_cmd_dpoke(struct scn_state *st, const struct scn_call *c)
 	ret = driver_access(d, c->arg[1], &byte, true);
 	if (ret)
 		scn_call_failed(st, c, ret);
+	else if (d->kind == DRV_BROKEN_KVM)
+		st->tainted = true;
 	return 0;
 }
 

@@ -72,7 +72,8 @@ void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 	va_list ap;
 
 	fflush(st->out);
-	fprintf(st->err, "mmsim: %s: internal error: ", st->file);
+	fprintf(st->err, "mmsim: %s: %s: ", st->file,
+		st->tainted ? "after broken_kvm's writes" : "internal error");
 	va_start(ap, fmt);
 	vfprintf(st->err, fmt, ap);
 	va_end(ap);

@@ -98,6 +98,10 @@ static inline bool scn_task_exited(const struct scn_task *t)
  * @checkers: their coherence checkers, one an mm (drivers.c)
  * @echoed: --echo has printed something
  * @echo_gap: --echo has passed a blank line since it last printed
+ * @tainted: a broken driver (broken_kvm) wrote through its translations,
+ *	which it never drops: into a frame freed and reused since, a page
+ *	table as like as not, as a real one would.  What goes wrong after
+ *	that may be its doing, not the library's (scn_internal_error()).
  */
 struct scn_state {
 	const char *file;
@@ -113,6 +117,7 @@ struct scn_state {
 	struct list_head checkers;
 	bool echoed;
 	bool echo_gap;
+	bool tainted;
 };
 
 /**
@@ -215,7 +220,9 @@ int scn_malformed(struct scn_state *st, const char *fmt, ...)
  * scn_internal_error - "mmsim: FILE: internal error: " and the message on
  * @st->err, and the run has failed (@st->status is SCN_EXIT_FAILED).  For
  * the library breaking a promise, or the host running out of memory: not
- * the scenario's fault, but not a run to trust either.
+ * the scenario's fault, but not a run to trust either.  Once @st->tainted,
+ * "mmsim: FILE: after broken_kvm's writes: " instead: the scenario's
+ * broken driver may have corrupted what is found wrong.
  */
 void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
