@@ -307,7 +307,7 @@ static int check_device_pte(struct checker *c, struct vm_area_struct *vma,
 			    addr);
 	if (private)
 		count_device_map(c, page);
-	else if (c->maps)
+	else if (c->maps && pfn < c->nr_maps)
 		c->maps[pfn]++;
 	c->rss++;
 	return 0;
