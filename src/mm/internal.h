@@ -117,13 +117,14 @@ int copy_mm(unsigned long clone_flags, struct task_struct *tsk,
 int msim_pgd_alloc(struct mm_struct *mm);
 void msim_pgd_free(struct mm_struct *mm);
 /*
- * The first address of [addr, end) whose leaf table exists, or @end: a
- * walk over a range skips what the none entries of the upper levels
+ * The leaf entry of the first address of [*@addrp, @end) whose leaf table
+ * exists, that address in *@addrp; NULL and @end there if there is none.
+ * A walk over a range skips what the none entries of the upper levels
  * cover, as walk_page_range() does, so that its cost follows the tables
  * there are, not the length of the range.  Page-table lock held.
  */
-unsigned long msim_pte_next_table(struct mm_struct *mm, unsigned long addr,
-				  unsigned long end);
+pte_t *msim_pte_next(struct mm_struct *mm, unsigned long *addrp,
+		     unsigned long end);
 
 /*
  * rmap_walk.c: rmap_one() is called for every VMA that may map the page,

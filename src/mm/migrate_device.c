@@ -537,7 +537,7 @@ static long migrate_vma_range(struct vm_area_struct *vma, unsigned long start,
 	}
 	for (addr = start; addr < end; addr = tend) {
 		spin_lock(&mm->page_table_lock);
-		addr = msim_pte_next_table(mm, addr, end);
+		msim_pte_next(mm, &addr, end);
 		spin_unlock(&mm->page_table_lock);
 		if (addr >= end)
 			break;

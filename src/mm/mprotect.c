@@ -64,8 +64,7 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 
 	for (addr = start; addr < end; addr = tend) {
 		spin_lock(&mm->page_table_lock);
-		addr = msim_pte_next_table(mm, addr, end);
-		ptep = addr < end ? msim_pte_offset(mm, addr) : NULL;
+		ptep = msim_pte_next(mm, &addr, end);
 		spin_unlock(&mm->page_table_lock);
 		if (!ptep)
 			break;

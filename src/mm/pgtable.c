@@ -182,11 +182,11 @@ void msim_free_empty_tables(struct mm_struct *mm, unsigned long start,
 		free_level(mm, mm->pgd, 0, start, end);
 }
 
-unsigned long msim_pte_next_table(struct mm_struct *mm, unsigned long addr,
-				  unsigned long end)
+pte_t *msim_pte_next(struct mm_struct *mm, unsigned long *addrp,
+		     unsigned long end)
 {
 	const struct msim_arch *a = mm->arch;
-	unsigned long span, next;
+	unsigned long addr = *addrp, span, next;
 	unsigned int level;
 	pte_t *table;
 	pte_t entry;
@@ -199,8 +199,10 @@ unsigned long msim_pte_next_table(struct mm_struct *mm, unsigned long addr,
 				break;
 			table = table_of(mm, entry);
 		}
-		if (level + 1 == a->levels)
-			return addr;
+		if (level + 1 == a->levels) {
+			*addrp = addr;
+			return &table[msim_pte_index(a, level, addr)];
+		}
 		/* No table below this entry: skip all it covers. */
 		span = entry_span(a, level);
 		next = (addr & ~(span - 1)) + span;
@@ -208,7 +210,8 @@ unsigned long msim_pte_next_table(struct mm_struct *mm, unsigned long addr,
 			break;
 		addr = next;
 	}
-	return end;
+	*addrp = end;
+	return NULL;
 }
 
 static int walk_level(struct mm_struct *mm, pte_t *table, unsigned int level,
