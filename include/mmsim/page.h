@@ -140,10 +140,11 @@ MSIM_API struct page *msim_device_pfn_to_page(struct msim_machine *m,
 static inline struct page *msim_pfn_to_page(struct msim_machine *m,
 					    unsigned long pfn)
 {
+	/* memmap_pfns <= nr_frames: one compare for a frame in use. */
+	if (pfn < __atomic_load_n(&m->memmap_pfns, __ATOMIC_ACQUIRE))
+		return &m->mem_map[pfn];
 	if (pfn < m->nr_frames)
-		return pfn < __atomic_load_n(&m->memmap_pfns, __ATOMIC_ACQUIRE)
-			       ? &m->mem_map[pfn]
-			       : NULL;
+		return NULL;
 	return msim_device_pfn_to_page(m, pfn);
 }
 
