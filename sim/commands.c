@@ -64,51 +64,107 @@ static int cmd_madvise(struct scn_state *st, const struct scn_call *c)
 }
 
 /*
- * What the program would see of an access that msim_user_access() could
- * not complete: -EFAULT is the SIGSEGV the fault handler would send, and
- * -ENOMEM a VM_FAULT_OOM, which on Linux would wake the OOM killer.
+ * The range of a per-page command (touch, age, idle), as its first and
+ * last page.  Such a command walks the range a page at a time, so the
+ * range must be one it can walk: inside the user address space, below
+ * TASK_SIZE (as /proc/PID/pagemap and the kernel's page walkers stop
+ * there; an access beyond it is a peek or a poke, which faults), and of
+ * at most SCN_RANGE_MAX_PAGES pages, so that one line's time and output
+ * stay bounded.  Anything else is a malformed line.
+ * Return: 0 (*@first and *@last set; @len is not 0), or the exit status.
+ */
+static int page_range(struct scn_state *st, const struct scn_call *c,
+		      unsigned long *first, unsigned long *last)
+{
+	struct mm_struct *mm = current_mm(st);
+	unsigned long psize = mm_page_size(mm), mask = ~(psize - 1);
+	unsigned long addr = c->arg[0], len = c->arg[1], pages;
+
+	if (len - 1 > ULONG_MAX - addr)
+		return scn_malformed(st, "%s: range wraps around", c->argv[0]);
+	if (addr + len - 1 >= mm->task_size)
+		return scn_malformed(st,
+				     "%s: range 0x%lx-0x%lx is beyond the user "
+				     "address space (0-0x%lx)",
+				     c->argv[0], addr, addr + len - 1,
+				     mm->task_size - 1);
+	*first = addr & mask;
+	*last = (addr + len - 1) & mask;
+	pages = (*last - *first) / psize + 1;
+	if (pages > SCN_RANGE_MAX_PAGES)
+		return scn_malformed(st,
+				     "%s: range of %lu pages, more than the "
+				     "%lu a command may cover",
+				     c->argv[0], pages,
+				     (unsigned long)SCN_RANGE_MAX_PAGES);
+	return 0;
+}
+
+/*
+ * What the program would see of accesses that msim_user_access() could
+ * not complete, on the @pages pages from @addr: -EFAULT is the SIGSEGV
+ * the fault handler would send, and -ENOMEM a VM_FAULT_OOM, which on
+ * Linux would wake the OOM killer.  A run of pages is one line.
  */
 static void fault_failed(struct scn_state *st, const struct scn_call *c,
-			 int err, unsigned long addr)
+			 int err, unsigned long addr, unsigned long pages)
 {
-	const char *cmd = c->argv[0];
+	unsigned long psize = mm_page_size(current_mm(st));
+	const char *cmd = c->argv[0], *what;
 
 	if (err == -EFAULT)
-		scn_report(st, "%s: SIGSEGV at 0x%lx", cmd, addr);
+		what = "SIGSEGV";
 	else if (err == -ENOMEM)
-		scn_report(st, "%s: VM_FAULT_OOM at 0x%lx", cmd, addr);
+		what = "VM_FAULT_OOM";
 	else
-		scn_report(st, "%s: %s at 0x%lx", cmd, msim_errno_name(err),
-			   addr);
+		what = msim_errno_name(err);
+	if (pages == 1)
+		scn_report(st, "%s: %s at 0x%lx", cmd, what, addr);
+	else
+		scn_report(st, "%s: %s at 0x%lx-0x%lx (%lu pages)", cmd, what,
+			   addr, (addr & ~(psize - 1)) + pages * psize - 1,
+			   pages);
 }
 
 /*
  * One access of one byte a page, as a program's loop over the range would
  * do: each page faults (or not) on its own, so a SIGSEGV on one page says
  * nothing about the next.  A real program would die of the first; going on
- * shows the whole range at once.
+ * shows the whole range at once, each run of pages that fault alike as one
+ * line.
  */
 static int cmd_touch(struct scn_state *st, const struct scn_call *c)
 {
 	struct mm_struct *mm = current_mm(st);
-	unsigned long mask = ~(mm_page_size(mm) - 1);
-	unsigned long addr = c->arg[0], len = c->arg[1];
-	unsigned long page, last, fault;
-	int ret;
+	unsigned long psize = mm_page_size(mm);
+	unsigned long page, first, last, fault, run_addr = 0, run_pages = 0;
+	int ret, run_err = 0;
 
-	if (!len)
+	if (!c->arg[1])
 		return 0;
-	if (len - 1 > ULONG_MAX - addr)
-		return scn_malformed(st, "touch: range wraps around");
-	last = (addr + len - 1) & mask;
-	for (page = addr & mask;; page += mm_page_size(mm)) {
+	ret = page_range(st, c, &first, &last);
+	if (ret)
+		return ret;
+	for (page = first;; page += psize) {
 		fault = page;
 		ret = msim_user_access(mm, page, NULL, 1, c->arg[2], &fault);
-		if (ret)
-			fault_failed(st, c, ret, fault);
+		if (run_pages && ret == run_err &&
+		    fault == run_addr + run_pages * psize) {
+			run_pages++;
+		} else {
+			if (run_pages)
+				fault_failed(st, c, run_err, run_addr,
+					     run_pages);
+			run_pages = ret ? 1 : 0;
+			run_err = ret;
+			run_addr = fault;
+		}
 		if (page == last)
-			return 0;
+			break;
 	}
+	if (run_pages)
+		fault_failed(st, c, run_err, run_addr, run_pages);
+	return 0;
 }
 
 /* A load of one byte: it faults as any read would, then shows the byte. */
@@ -121,9 +177,9 @@ static int cmd_peek(struct scn_state *st, const struct scn_call *c)
 	ret = msim_user_access(current_mm(st), addr, &byte, 1, MSIM_ACCESS_READ,
 			       &fault);
 	if (ret)
-		fault_failed(st, c, ret, fault);
+		fault_failed(st, c, ret, fault, 1);
 	else
-		printf("peek 0x%lx = 0x%02x\n", addr, byte);
+		fprintf(st->out, "peek 0x%lx = 0x%02x\n", addr, byte);
 	return 0;
 }
 
@@ -137,21 +193,21 @@ static int cmd_poke(struct scn_state *st, const struct scn_call *c)
 	ret = msim_user_access(current_mm(st), addr, &byte, 1,
 			       MSIM_ACCESS_WRITE, &fault);
 	if (ret)
-		fault_failed(st, c, ret, fault);
+		fault_failed(st, c, ret, fault, 1);
 	return 0;
 }
 
 static int cmd_maps(struct scn_state *st, const struct scn_call *c)
 {
 	(void)c;
-	msim_show_maps(current_mm(st), stdout);
+	msim_show_maps(current_mm(st), st->out);
 	return 0;
 }
 
 static int cmd_smaps(struct scn_state *st, const struct scn_call *c)
 {
 	(void)c;
-	msim_show_smaps(current_mm(st), stdout);
+	msim_show_smaps(current_mm(st), st->out);
 	return 0;
 }
 
@@ -217,32 +273,31 @@ static int cmd_exit(struct scn_state *st, const struct scn_call *c)
 /*
  * The pages of [ADDR, ADDR + LEN), one value each, as "CMD ADDR: v v v":
  * @one gives a page's value, or a negative errno where there is no page
- * to speak of (printed '-').  A range that wraps cannot be walked.
+ * to speak of (printed '-').  The range is one page_range() accepts.
  */
 static int per_page(struct scn_state *st, const struct scn_call *c,
 		    long (*one)(struct scn_state *st, unsigned long addr))
 {
-	struct mm_struct *mm = current_mm(st);
-	unsigned long psize = mm_page_size(mm), mask = ~(psize - 1);
-	unsigned long addr = c->arg[0] & mask, len = c->arg[1], last;
+	unsigned long psize = mm_page_size(current_mm(st)), addr, last;
 	long v;
+	int ret;
 
-	if (!len)
+	if (!c->arg[1])
 		return 0;
-	if (len - 1 > ULONG_MAX - c->arg[0])
-		return scn_malformed(st, "%s: range wraps around", c->argv[0]);
-	last = (c->arg[0] + len - 1) & mask;
-	printf("%s 0x%lx:", c->argv[0], addr);
+	ret = page_range(st, c, &addr, &last);
+	if (ret)
+		return ret;
+	fprintf(st->out, "%s 0x%lx:", c->argv[0], addr);
 	for (;; addr += psize) {
 		v = one(st, addr);
 		if (v < 0)
-			printf(" -");
+			fputs(" -", st->out);
 		else
-			printf(" %ld", v);
+			fprintf(st->out, " %ld", v);
 		if (addr == last)
 			break;
 	}
-	printf("\n");
+	fputc('\n', st->out);
 	return 0;
 }
 
@@ -286,9 +341,9 @@ static int cmd_young(struct scn_state *st, const struct scn_call *c)
 	int ret = msim_test_young(current_mm(st), c->arg[0]);
 
 	if (ret < 0)
-		printf("young 0x%lx = -\n", c->arg[0]);
+		fprintf(st->out, "young 0x%lx = -\n", c->arg[0]);
 	else
-		printf("young 0x%lx = %d\n", c->arg[0], ret);
+		fprintf(st->out, "young 0x%lx = %d\n", c->arg[0], ret);
 	return 0;
 }
 
@@ -299,7 +354,7 @@ static int cmd_reclaim(struct scn_state *st, const struct scn_call *c)
 	if (ret < 0)
 		scn_call_failed(st, c, ret);
 	else
-		printf("reclaim 0x%lx: %ld pages\n", c->arg[0], ret);
+		fprintf(st->out, "reclaim 0x%lx: %ld pages\n", c->arg[0], ret);
 	return 0;
 }
 
@@ -310,7 +365,7 @@ static int cmd_migrate(struct scn_state *st, const struct scn_call *c)
 	if (ret < 0)
 		scn_call_failed(st, c, ret);
 	else
-		printf("migrate 0x%lx: %ld pages\n", c->arg[0], ret);
+		fprintf(st->out, "migrate 0x%lx: %ld pages\n", c->arg[0], ret);
 	return 0;
 }
 
@@ -325,9 +380,10 @@ static int cmd_check(struct scn_state *st, const struct scn_call *c)
 /*
  * What exec does for a coldfire program: map the machine's vDSO page into
  * the current mm (arch_setup_additional_pages()), and print where, the
- * AT_SYSINFO_EHDR value the program would get.  Other arches have no
- * vDSO in mmsim: EINVAL, with what to do instead, since a newcomer's
- * first run is on x86_64.
+ * AT_SYSINFO_EHDR value the program would get, with a warning if that is
+ * not where the blob is prelinked.  A process that has one already gets
+ * EEXIST.  Other arches have no vDSO in mmsim: EINVAL, with what to do
+ * instead, since a newcomer's first run is on x86_64.
  */
 #if MMSIM_HAVE_COLDFIRE
 static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
@@ -346,13 +402,18 @@ static int cmd_vdso(struct scn_state *st, const struct scn_call *c)
 		scn_call_failed(st, c, ret);
 		return 0;
 	}
-	printf("vdso 0x%lx\n", bprm.mm->context.vdso);
-	if (msim_vdso_misplaced(bprm.mm))
+	fprintf(st->out, "vdso 0x%lx\n", bprm.mm->context.vdso);
+	if (msim_vdso_misplaced(bprm.mm)) {
+		unsigned long at = bprm.mm->context.vdso;
+		unsigned long link = (unsigned long)msim_vdso_seed()->link_base;
+
 		scn_report(st,
-			   "vdso: at 0x%lx, not where it is prelinked "
-			   "(0x%lx)",
-			   bprm.mm->context.vdso,
-			   (unsigned long)msim_vdso_seed()->link_base);
+			   "vdso: at 0x%lx, not where it is prelinked (0x%lx): "
+			   "__kernel_read_tp would read kuser_vdso_tp at "
+			   "0x%lx, not at 0x%lx",
+			   at, link, link + VDSO_VAR_OFFSET,
+			   at + VDSO_VAR_OFFSET);
+	}
 	return 0;
 }
 

@@ -218,7 +218,8 @@ int scn_cmd_dpeek(struct scn_state *st, const struct scn_call *c)
 	if (ret)
 		scn_call_failed(st, c, ret);
 	else
-		printf("dpeek %s 0x%lx = 0x%02x\n", d->name, c->arg[1], byte);
+		fprintf(st->out, "dpeek %s 0x%lx = 0x%02x\n", d->name,
+			c->arg[1], byte);
 	return 0;
 }
 
@@ -233,6 +234,8 @@ int scn_cmd_dpoke(struct scn_state *st, const struct scn_call *c)
 	ret = driver_access(d, c->arg[1], &byte, true);
 	if (ret)
 		scn_call_failed(st, c, ret);
+	else if (d->kind == DRV_BROKEN_KVM)
+		st->tainted = true;
 	return 0;
 }
 
@@ -281,9 +284,9 @@ int scn_cmd_mappings(struct scn_state *st, const struct scn_call *c)
 		return SCN_EXIT_FAILED;
 	}
 	if (len)
-		fwrite(buf, 1, len, stdout);
+		fwrite(buf, 1, len, st->out);
 	else
-		printf("mappings %s: none\n", d->name);
+		fprintf(st->out, "mappings %s: none\n", d->name);
 	free(buf);
 	return 0;
 }

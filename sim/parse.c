@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,32 +87,92 @@ static const struct scn_name access_names[] = {
 #undef N
 /* clang-format on */
 
+const char *scn_quote(const char *s, size_t len, char *buf, size_t size)
+{
+	static const char cut[] = "...";
+	size_t i, n = 0, k, need = 0, room;
+	char piece[5];
+
+	if (!size)
+		return buf;
+	for (i = 0; i < len; i++)
+		need += s[i] >= 0x20 && s[i] <= 0x7e ? 1 : 4;
+	/* All of it if it fits, else as much as fits before the cut mark. */
+	room = size - 1;
+	if (need > room)
+		room = room >= sizeof(cut) - 1 ? room - (sizeof(cut) - 1) : 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c <= 0x7e)
+			snprintf(piece, sizeof(piece), "%c", c);
+		else
+			snprintf(piece, sizeof(piece), "\\x%02x", c);
+		k = strlen(piece);
+		if (n + k > room)
+			break;
+		memcpy(buf + n, piece, k);
+		n += k;
+	}
+	if (i < len && n + sizeof(cut) <= size) {
+		memcpy(buf + n, cut, sizeof(cut) - 1);
+		n += sizeof(cut) - 1;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /*
- * Parse [s, s + len) as a C integer literal.  strtoul() alone would take
+ * Parse [s, s + len) as a C integer literal: 0x or 0X then hex digits, 0
+ * then octal digits, or decimal digits.  strtoul() alone would take
  * leading blanks and a sign, and "-1" would silently become ULONG_MAX, so
- * insist on a digit first and on nothing after the number.
+ * insist on a digit first and on nothing after the number.  Any length
+ * is fine: leading zeros add nothing, and only a value past ULONG_MAX is
+ * out of range (once every character has been found to be a digit).
  */
 static int parse_number(const char *s, size_t len, unsigned long *val,
 			char *err, size_t size)
 {
-	char buf[64];
-	char *end;
+	unsigned long v = 0, base = 10, digit;
+	char q[SCN_QUOTE_MAX];
+	bool range = false;
+	size_t i = 0;
 
-	if (len >= sizeof(buf) || !isdigit((unsigned char)s[0]))
+	if (!len || !isdigit((unsigned char)s[0]))
 		goto bad;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	*val = strtoul(buf, &end, 0);
-	if (*end)
-		goto bad;
-	if (errno == ERANGE) {
-		snprintf(err, size, "number out of range '%.*s'", (int)len, s);
+	if (s[0] == '0' && len > 1 && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+		if (len == 2)
+			goto bad;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isdigit(c))
+			digit = c - '0';
+		else if (base == 16 && isxdigit(c))
+			digit = (unsigned long)(tolower(c) - 'a' + 10);
+		else
+			goto bad;
+		if (digit >= base)
+			goto bad;
+		if (v > (ULONG_MAX - digit) / base)
+			range = true;
+		else
+			v = v * base + digit;
+	}
+	if (range) {
+		snprintf(err, size, "number out of range '%s'",
+			 scn_quote(s, len, q, sizeof(q)));
 		return -EINVAL;
 	}
+	*val = v;
 	return 0;
 bad:
-	snprintf(err, size, "bad number '%.*s'", (int)len, s);
+	snprintf(err, size, "bad number '%s'", scn_quote(s, len, q, sizeof(q)));
 	return -EINVAL;
 }
 
@@ -137,6 +198,7 @@ static int parse_names(const struct scn_name *names, const char *what,
 		       char *err, size_t size)
 {
 	const char *s = word;
+	char q[SCN_QUOTE_MAX];
 
 	*val = 0;
 	for (;;) {
@@ -145,7 +207,8 @@ static int parse_names(const struct scn_name *names, const char *what,
 		unsigned long v;
 
 		if (!len) {
-			snprintf(err, size, "bad %s '%s'", what, word);
+			snprintf(err, size, "bad %s '%s'", what,
+				 scn_quote(word, strlen(word), q, sizeof(q)));
 			return -EINVAL;
 		}
 		if ((how & NAMES_NUMBERS) && isdigit((unsigned char)*s)) {
@@ -154,8 +217,8 @@ static int parse_names(const struct scn_name *names, const char *what,
 		} else if ((n = lookup(names, s, len))) {
 			v = n->val;
 		} else {
-			snprintf(err, size, "unknown %s '%.*s'", what, (int)len,
-				 s);
+			snprintf(err, size, "unknown %s '%s'", what,
+				 scn_quote(s, len, q, sizeof(q)));
 			return -EINVAL;
 		}
 		*val |= v;
@@ -174,6 +237,7 @@ static int parse_name(const char *word, unsigned long *val, char *err,
 		      size_t size)
 {
 	const char *s = word;
+	char q[SCN_QUOTE_MAX];
 
 	*val = 0;
 	if (!isalpha((unsigned char)*s) && *s != '_')
@@ -184,13 +248,16 @@ static int parse_name(const char *word, unsigned long *val, char *err,
 			goto bad;
 	return 0;
 bad:
-	snprintf(err, size, "bad name '%s'", word);
+	snprintf(err, size, "bad name '%s'",
+		 scn_quote(word, strlen(word), q, sizeof(q)));
 	return -EINVAL;
 }
 
 int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 		  char *err, size_t size)
 {
+	char q[SCN_QUOTE_MAX];
+
 	switch (kind) {
 	case SCN_ARG_NUMBER:
 		return parse_number(word, strlen(word), val, err, size);
@@ -208,7 +275,8 @@ int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 			return -EINVAL;
 		/* madvise() takes an int. */
 		if (*val > INT_MAX) {
-			snprintf(err, size, "number out of range '%s'", word);
+			snprintf(err, size, "number out of range '%s'",
+				 scn_quote(word, strlen(word), q, sizeof(q)));
 			return -EINVAL;
 		}
 		return 0;
@@ -219,7 +287,8 @@ int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 		if (parse_number(word, strlen(word), val, err, size))
 			return -EINVAL;
 		if (*val > 0xff) {
-			snprintf(err, size, "number out of range '%s'", word);
+			snprintf(err, size, "number out of range '%s'",
+				 scn_quote(word, strlen(word), q, sizeof(q)));
 			return -EINVAL;
 		}
 		return 0;
@@ -228,7 +297,8 @@ int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 	default:
 		break;
 	}
-	snprintf(err, size, "bad argument '%s'", word);
+	snprintf(err, size, "bad argument '%s'",
+		 scn_quote(word, strlen(word), q, sizeof(q)));
 	return -EINVAL;
 }
 
@@ -249,6 +319,9 @@ int scn_parse_size(const char *word, unsigned long *val)
 			break;
 		case 'G':
 			shift = 30;
+			break;
+		case 'T':
+			shift = 40;
 			break;
 		}
 	}

@@ -16,6 +16,9 @@
 /* Room for a parse error: the phrase plus one quoted word. */
 #define SCN_ERR_MAX 160
 
+/* Room for a word quoted by scn_quote(), its NUL included. */
+#define SCN_QUOTE_MAX 128
+
 enum scn_arg_kind {
 	SCN_ARG_NONE,	   /* ends a command's argument list */
 	SCN_ARG_NUMBER,	   /* a C literal: 0x1000, 010, 4096 */
@@ -38,8 +41,17 @@ int scn_parse_arg(enum scn_arg_kind kind, const char *word, unsigned long *val,
 		  char *err, size_t size);
 
 /**
+ * scn_quote - @len bytes of @s as a message may show them: printable
+ * ASCII as it is, any other byte as \xNN, never raw, so that what the
+ * input holds cannot reach a terminal as control bytes.  Cut short with
+ * "..." where it would not fit in @size bytes (SCN_QUOTE_MAX: a word).
+ * Return: @buf, always terminated.
+ */
+const char *scn_quote(const char *s, size_t len, char *buf, size_t size);
+
+/**
  * scn_parse_size - a byte count for an option: a number, optionally
- * followed by K, M or G (binary multiples).  Return: 0 or -EINVAL.
+ * followed by K, M, G or T (binary multiples).  Return: 0 or -EINVAL.
  */
 int scn_parse_size(const char *word, unsigned long *val);
 

@@ -21,13 +21,15 @@ void run_help(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  --arch NAME   the CPU: x86_64 (the default) or coldfire\n"
-	      "  --ram BYTES   simulated RAM, with an optional K, M or G "
+	      "  --ram BYTES   simulated RAM, with an optional K, M, G or T "
 	      "suffix\n"
-	      "                (default 1G)\n"
-	      "  --swap BYTES  a swap device of that size, suffixes as for "
-	      "--ram\n"
-	      "                (default none: reclaim leaves anonymous "
-	      "memory be)\n"
+	      "                (default 1G; the host pays only for the "
+	      "frames used)\n"
+	      "  --swap BYTES  a swap device of that size, at least a page, "
+	      "suffixes\n"
+	      "                as for --ram (default none: reclaim leaves "
+	      "anonymous\n"
+	      "                memory be)\n"
 	      "  --check       check the invariants after every command and "
 	      "stop\n"
 	      "                at the first violation\n"
@@ -57,6 +59,15 @@ void run_help(FILE *out)
 	      "went.\n"
 	      "mappings prints 'mappings NAME: none' for a driver that has "
 	      "none.\n"
+	      "touch, age and idle walk a range a page at a time: it must lie "
+	      "below\n"
+	      "TASK_SIZE, the end of the user address space (0x7ffffffff000 "
+	      "on x86_64,\n"
+	      "0xc0000000 on coldfire), and cover at most 1048576 pages, or "
+	      "the line\n"
+	      "cannot be understood (peek and poke reach any address).  touch "
+	      "reports\n"
+	      "each run of pages that fault alike as one line.\n"
 	      "\n"
 	      "With --echo the output reads as a transcript: each command is "
 	      "printed\n"
@@ -77,6 +88,12 @@ void run_help(FILE *out)
 	      "not live, and a command that needs a current task ESRCH when "
 	      "there\n"
 	      "is none.\n"
+	      "\n"
+	      "A line holds at most 4096 bytes, its newline not counted, "
+	      "and no control\n"
+	      "byte but tab; a longer one, or one with a control byte, "
+	      "cannot be\n"
+	      "understood.\n"
 	      "\n"
 	      "Exit status: 0 if the run completed, 1 if a check found a "
 	      "violation,\n"
@@ -111,6 +128,8 @@ int run_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct scn_options opt = { 0 };
+	const struct msim_arch *arch;
+	const char *swap = NULL;
 	int c;
 
 	opterr = 0;
@@ -132,6 +151,7 @@ int run_main(int argc, char **argv)
 			if (scn_parse_size(optarg, &opt.swap_bytes))
 				return usage_error("bad swap size '%s'",
 						   optarg);
+			swap = optarg;
 			break;
 		case 'c':
 			opt.check_each = true;
@@ -153,6 +173,12 @@ int run_main(int argc, char **argv)
 					   argv[optind - 1]);
 		}
 	}
+	/* Less than a page is no swap device at all, not a small one. */
+	arch = opt.arch ? opt.arch : &msim_arch_x86_64;
+	if (swap && opt.swap_bytes < msim_page_size(arch))
+		return usage_error("swap size '%s' is less than a page (%lu "
+				   "bytes on %s)",
+				   swap, msim_page_size(arch), arch->name);
 	if (optind == argc)
 		return usage_error("no scenario FILE");
 	if (optind + 1 < argc)

@@ -27,10 +27,10 @@ static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
 
 static void vreport(struct scn_state *st, const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s:%lu: ", st->file, st->line);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fflush(st->out);
+	fprintf(st->err, "%s:%lu: ", st->file, st->line);
+	vfprintf(st->err, fmt, ap);
+	fputc('\n', st->err);
 }
 
 void scn_report(struct scn_state *st, const char *fmt, ...)
@@ -55,25 +55,29 @@ int scn_malformed(struct scn_state *st, const char *fmt, ...)
 void scn_call_failed(struct scn_state *st, const struct scn_call *call,
 		     long err)
 {
+	char q[SCN_QUOTE_MAX];
 	int i;
 
-	fflush(stdout);
-	fprintf(stderr, "%s:%lu: %s", st->file, st->line, call->argv[0]);
+	fflush(st->out);
+	fprintf(st->err, "%s:%lu: %s", st->file, st->line, call->argv[0]);
 	for (i = 1; i < call->argc; i++)
-		fprintf(stderr, " %s", call->argv[i]);
-	fprintf(stderr, ": %s\n", msim_errno_name(err));
+		fprintf(st->err, " %s",
+			scn_quote(call->argv[i], strlen(call->argv[i]), q,
+				  sizeof(q)));
+	fprintf(st->err, ": %s\n", msim_errno_name(err));
 }
 
 void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "mmsim: %s: internal error: ", st->file);
+	fflush(st->out);
+	fprintf(st->err, "mmsim: %s: %s: ", st->file,
+		st->tainted ? "after broken_kvm's writes" : "internal error");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(st->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', st->err);
 	st->status = SCN_EXIT_FAILED;
 }
 
@@ -146,17 +150,23 @@ struct scn_task *scn_task_add(struct scn_state *st, const char *name,
 	return t;
 }
 
+/*
+ * Words are separated by blanks, spaces and tabs: the only bytes below
+ * 0x20 a line may hold (check_bytes()).
+ */
+#define BLANKS " \t"
+
 static int run_line(struct scn_state *st, char *text)
 {
 	struct scn_call call = { 0 };
-	char err[SCN_ERR_MAX];
+	char err[SCN_ERR_MAX], q[SCN_QUOTE_MAX];
 	const char *name;
 	char *word, *save;
 	int i, nargs, got;
 
 	text[strcspn(text, "#")] = '\0';
-	for (word = strtok_r(text, " \t\r\n\v\f", &save); word;
-	     word = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+	for (word = strtok_r(text, BLANKS, &save); word;
+	     word = strtok_r(NULL, BLANKS, &save)) {
 		/* Count what does not fit, for the message. */
 		if (call.argc <= SCN_MAX_ARGS)
 			call.argv[call.argc] = word;
@@ -168,7 +178,9 @@ static int run_line(struct scn_state *st, char *text)
 	name = call.argv[0];
 	call.cmd = scn_command_lookup(name);
 	if (!call.cmd)
-		return scn_malformed(st, "unknown command '%s'", name);
+		return scn_malformed(
+			st, "unknown command '%s'",
+			scn_quote(name, strlen(name), q, sizeof(q)));
 	for (nargs = 0; nargs < SCN_MAX_ARGS && call.cmd->args[nargs]; nargs++)
 		;
 	got = call.argc - 1;
@@ -210,40 +222,104 @@ static int run_line(struct scn_state *st, char *text)
  */
 static void echo_line(struct scn_state *st, const char *text)
 {
-	static const char blanks[] = " \t\r\n\v\f";
 	size_t len;
 
-	text += strspn(text, blanks);
+	text += strspn(text, BLANKS);
 	len = strlen(text);
-	while (len && strchr(blanks, text[len - 1]))
+	while (len && strchr(BLANKS, text[len - 1]))
 		len--;
 	if (!len) {
 		st->echo_gap = st->echoed;
 		return;
 	}
 	if (st->echo_gap)
-		putchar('\n');
-	printf("%s%.*s\n", text[0] == '#' ? "" : "> ", (int)len, text);
+		fputc('\n', st->out);
+	fprintf(st->out, "%s%.*s\n", text[0] == '#' ? "" : "> ", (int)len,
+		text);
 	st->echoed = true;
 	st->echo_gap = false;
 }
 
+/*
+ * The next line of @in, its newline dropped, into @buf (SCN_LINE_MAX + 1
+ * bytes), terminated; a NUL in it stays, counted in *@len.  A line longer
+ * than SCN_LINE_MAX is read no further than that, so that an endless one
+ * (/dev/zero) costs no more memory than a long one.
+ * Return: 1 for a line, 0 at the end of the input, -E2BIG for a line too
+ * long, -EIO if reading failed.
+ */
+static int read_line(FILE *in, char *buf, size_t *len)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (n == SCN_LINE_MAX)
+			return -E2BIG;
+		buf[n++] = (char)c;
+	}
+	if (ferror(in))
+		return -EIO;
+	if (c == EOF && !n)
+		return 0;
+	buf[n] = '\0';
+	*len = n;
+	return 1;
+}
+
+/*
+ * A line is text: any control byte but tab (NUL, which would end the line
+ * where it stands, a carriage return, an escape sequence that would reach
+ * the terminal through --echo) makes it malformed, comments included.
+ * Bytes above 0x7f may stand in comments (UTF-8); in a word they fail to
+ * parse, and messages quote them escaped (scn_quote()).
+ */
+static int check_bytes(struct scn_state *st, const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return scn_malformed(
+				st, "control byte '\\x%02x' at column %zu%s", c,
+				i + 1,
+				c == '\r' && i + 1 == len
+					? " (a CRLF line end?)"
+					: "");
+	}
+	return 0;
+}
+
 static int run_lines(struct scn_state *st, FILE *in)
 {
-	char *buf = NULL;
-	size_t size = 0;
+	char *buf = malloc(SCN_LINE_MAX + 1);
+	size_t len;
 	int ret = 0;
 
-	while (getline(&buf, &size, in) >= 0) {
+	if (!buf) {
+		scn_internal_error(st, "out of memory");
+		return SCN_EXIT_FAILED;
+	}
+	while (!ret) {
+		ret = read_line(in, buf, &len);
+		if (ret <= 0)
+			break;
 		st->line++;
+		ret = check_bytes(st, buf, len);
+		if (ret)
+			break;
 		if (st->opt->echo)
 			echo_line(st, buf);
 		ret = run_line(st, buf);
-		if (ret)
-			break;
 	}
-	if (!ret && ferror(in)) {
-		fprintf(stderr, "mmsim: %s: %s\n", st->file, strerror(errno));
+	if (ret == -E2BIG) {
+		st->line++;
+		ret = scn_malformed(st, "line too long (more than %d bytes)",
+				    SCN_LINE_MAX);
+	} else if (ret == -EIO) {
+		fprintf(st->err, "mmsim: %s: %s\n", st->file, strerror(errno));
 		ret = SCN_EXIT_MALFORMED;
 	}
 	free(buf);
@@ -264,17 +340,17 @@ static int setup(struct scn_state *st)
 		const char *err = msim_errno_name(PTR_ERR(m));
 
 		if (cfg.swap_bytes)
-			fprintf(stderr,
+			fprintf(st->err,
 				"mmsim: cannot create a machine with %lu bytes "
 				"of RAM and %lu bytes of swap: %s\n",
 				cfg.ram_bytes, cfg.swap_bytes, err);
 		else if (cfg.ram_bytes)
-			fprintf(stderr,
+			fprintf(st->err,
 				"mmsim: cannot create a machine with %lu bytes "
 				"of RAM: %s\n",
 				cfg.ram_bytes, err);
 		else
-			fprintf(stderr,
+			fprintf(st->err,
 				"mmsim: cannot create the machine: %s\n", err);
 		return SCN_EXIT_MALFORMED;
 	}
@@ -343,22 +419,16 @@ static void teardown(struct scn_state *st)
 	st->machine = NULL;
 }
 
-int scn_run_file(const char *path, const struct scn_options *opt)
+int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt)
 {
-	struct scn_state st = { .file = path, .opt = opt };
-	FILE *in = stdin;
+	struct scn_state st = {
+		.file = name,
+		.opt = opt,
+		.out = opt->out ? opt->out : stdout,
+		.err = opt->err ? opt->err : stderr,
+	};
 	int ret;
 
-	if (strcmp(path, "-")) {
-		in = fopen(path, "r");
-		if (!in) {
-			fprintf(stderr, "mmsim: %s: %s\n", path,
-				strerror(errno));
-			return SCN_EXIT_MALFORMED;
-		}
-	} else {
-		st.file = "<stdin>";
-	}
 	INIT_LIST_HEAD(&st.tasks);
 	INIT_LIST_HEAD(&st.drivers);
 	INIT_LIST_HEAD(&st.checkers);
@@ -367,7 +437,24 @@ int scn_run_file(const char *path, const struct scn_options *opt)
 	if (!ret)
 		ret = run_lines(&st, in);
 	teardown(&st);
-	if (in != stdin)
-		fclose(in);
+	fflush(st.out);
 	return ret > st.status ? ret : st.status;
+}
+
+int scn_run_file(const char *path, const struct scn_options *opt)
+{
+	FILE *in;
+	int ret;
+
+	if (!strcmp(path, "-"))
+		return scn_run_stream(stdin, "<stdin>", opt);
+	in = fopen(path, "r");
+	if (!in) {
+		fprintf(opt->err ? opt->err : stderr, "mmsim: %s: %s\n", path,
+			strerror(errno));
+		return SCN_EXIT_MALFORMED;
+	}
+	ret = scn_run_stream(in, path, opt);
+	fclose(in);
+	return ret;
 }

@@ -30,13 +30,28 @@
 
 #define SCN_MAX_ARGS 6
 
+/*
+ * The longest line a scenario may have, in bytes, its newline not
+ * counted: a longer one stops the run ("line too long"), read no further
+ * than that, so that the memory of a run does not grow with its input.
+ */
+#define SCN_LINE_MAX 4096
+
+/*
+ * The most pages a per-page command (touch, age, idle) may cover, one
+ * step (and for age and idle one value printed) a page: 4 GiB on x86_64.
+ */
+#define SCN_RANGE_MAX_PAGES (1UL << 20)
+
 /**
  * struct scn_options - how to run a scenario
  * @arch: the machine's architecture (NULL: x86_64)
  * @ram_bytes: simulated RAM (0: the library's default)
  * @swap_bytes: the swap device (0: none)
  * @check_each: check the invariants after every command
- * @echo: print the file as it runs (see scn_echo_line())
+ * @echo: print the file as it runs (see echo_line() in scenario.c)
+ * @out: where the commands print (NULL: standard output)
+ * @err: where messages go (NULL: standard error)
  */
 struct scn_options {
 	const struct msim_arch *arch;
@@ -44,6 +59,8 @@ struct scn_options {
 	unsigned long swap_bytes;
 	bool check_each;
 	bool echo;
+	FILE *out;
+	FILE *err;
 };
 
 /**
@@ -71,6 +88,8 @@ static inline bool scn_task_exited(const struct scn_task *t)
  * @file: the name messages give (the path as the user wrote it)
  * @line: the line being run, from 1
  * @opt: the options of the run
+ * @out: where the commands print (@opt->out or standard output)
+ * @err: where messages go (@opt->err or standard error)
  * @machine: the machine every task lives on
  * @tasks: every task, exited ones included
  * @current: the task commands act on; NULL after it exits, until 'in'
@@ -79,11 +98,17 @@ static inline bool scn_task_exited(const struct scn_task *t)
  * @checkers: their coherence checkers, one an mm (drivers.c)
  * @echoed: --echo has printed something
  * @echo_gap: --echo has passed a blank line since it last printed
+ * @tainted: a broken driver (broken_kvm) wrote through its translations,
+ *	which it never drops: into a frame freed and reused since, a page
+ *	table as like as not, as a real one would.  What goes wrong after
+ *	that may be its doing, not the library's (scn_internal_error()).
  */
 struct scn_state {
 	const char *file;
 	unsigned long line;
 	const struct scn_options *opt;
+	FILE *out;
+	FILE *err;
 	struct msim_machine *machine;
 	struct list_head tasks;
 	struct scn_task *current;
@@ -92,6 +117,7 @@ struct scn_state {
 	struct list_head checkers;
 	bool echoed;
 	bool echo_gap;
+	bool tainted;
 };
 
 /**
@@ -163,10 +189,18 @@ void scn_commands_help(FILE *out);
 int scn_run_file(const char *path, const struct scn_options *opt);
 
 /**
- * scn_report - print "FILE:LINE: " and the message on stderr
+ * scn_run_stream - run the scenario read from @in, which messages call
+ * @name; for callers that have the text elsewhere than in a file (a
+ * buffer under fmemopen(): the scenario fuzzer)
+ * Return: the exit status (SCN_EXIT_*).
+ */
+int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt);
+
+/**
+ * scn_report - print "FILE:LINE: " and the message on @st->err
  *
- * Standard output is flushed first so that where both go to one terminal
- * or file, the report lands after the output of the lines before it.
+ * The output is flushed first so that where both go to one terminal or
+ * file, the report lands after the output of the lines before it.
  */
 void scn_report(struct scn_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -184,9 +218,11 @@ int scn_malformed(struct scn_state *st, const char *fmt, ...)
 
 /**
  * scn_internal_error - "mmsim: FILE: internal error: " and the message on
- * stderr, and the run has failed (@st->status is SCN_EXIT_FAILED).  For
+ * @st->err, and the run has failed (@st->status is SCN_EXIT_FAILED).  For
  * the library breaking a promise, or the host running out of memory: not
- * the scenario's fault, but not a run to trust either.
+ * the scenario's fault, but not a run to trust either.  Once @st->tainted,
+ * "mmsim: FILE: after broken_kvm's writes: " instead: the scenario's
+ * broken driver may have corrupted what is found wrong.
  */
 void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -5,6 +5,8 @@
  * meant to cross-check, expects -EUCLEAN with a message that names the
  * problem, restores it, and expects a clean bill again.
  */
+#include <pthread.h>
+
 #include "mmsim_test.h"
 
 /* -EUCLEAN from msim_mm_check_msg() (unless @mm_level is false: only the
@@ -287,6 +289,176 @@ static void test_check_without_message_buffer(void **state)
 	assert_int_equal(msim_machine_check(t->m, NULL, 0), 0);
 }
 
+/*
+ * msim_mm_check() may be called with no lock held, while other threads
+ * fault, reclaim, migrate and fork the same mm: it takes what it needs,
+ * so its view is consistent and it reports no violation that is not
+ * there.  Four threads: one faults pages in and zaps them, one reclaims
+ * and migrates ranges, one forks (the child writes, breaking COW, and
+ * exits), and one checks the mm over and over.  Clean under TSan too.
+ */
+#define RACE_PAGES 64
+
+struct race {
+	struct msim_machine *m;
+	struct task_struct *tsk;
+	struct mm_struct *mm;
+	unsigned long page;
+	uint64_t seed;
+	bool stop;		/* the checker has made its checks */
+	unsigned long checks;	/* checks made */
+	unsigned long failures; /* checks that failed */
+	char first[256];	/* the first failure's message */
+	long errors;		/* workers' unexpected results */
+};
+
+#define RACE_CHECKS 20000
+
+static bool race_over(struct race *r)
+{
+	return __atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
+}
+
+static void race_error(struct race *r)
+{
+	__atomic_fetch_add(&r->errors, 1, __ATOMIC_RELAXED);
+}
+
+static void *race_faults(void *arg)
+{
+	struct race *r = arg;
+	struct mt_rng rng = { r->seed ^ 1 };
+	unsigned long addr;
+	unsigned char b;
+	int i, ret;
+
+	for (i = 0; !race_over(r); i++) {
+		addr = BASE + mt_rand_below(&rng, RACE_PAGES) * r->page +
+		       mt_rand_below(&rng, r->page);
+		b = (unsigned char)i;
+		switch (mt_rand_below(&rng, 8)) {
+		case 0:
+			ret = msim_madvise(r->mm, addr & ~(r->page - 1),
+					   r->page, MADV_DONTNEED);
+			break;
+		case 1:
+		case 2:
+		case 3:
+			ret = msim_user_access(r->mm, addr, &b, 1,
+					       MSIM_ACCESS_READ, NULL);
+			break;
+		default:
+			ret = msim_user_access(r->mm, addr, &b, 1,
+					       MSIM_ACCESS_WRITE, NULL);
+			break;
+		}
+		if (ret)
+			race_error(r);
+	}
+	return NULL;
+}
+
+static void *race_reclaim_migrate(void *arg)
+{
+	struct race *r = arg;
+	struct mt_rng rng = { r->seed ^ 2 };
+	unsigned long first, n;
+	long ret;
+	int i;
+
+	for (i = 0; !race_over(r); i++) {
+		first = mt_rand_below(&rng, RACE_PAGES);
+		n = 1 + mt_rand_below(&rng, RACE_PAGES - first);
+		if (i & 1)
+			ret = msim_reclaim_range(r->mm, BASE + first * r->page,
+						 n * r->page);
+		else
+			ret = msim_migrate_range(r->mm, BASE + first * r->page,
+						 n * r->page);
+		/* Out of swap or frames is fine; a wrong range is not. */
+		if (ret < 0 && ret != -ENOMEM && ret != -EBUSY &&
+		    ret != -EAGAIN)
+			race_error(r);
+	}
+	return NULL;
+}
+
+static void *race_forks(void *arg)
+{
+	struct race *r = arg;
+	struct mt_rng rng = { r->seed ^ 3 };
+	struct task_struct *child;
+	unsigned char b = 0x77;
+	int j;
+
+	while (!race_over(r)) {
+		child = msim_fork(r->tsk, 0, "child");
+		if (IS_ERR(child)) {
+			if (PTR_ERR(child) != -ENOMEM)
+				race_error(r);
+			continue;
+		}
+		for (j = 0; j < 8; j++)
+			if (msim_user_access(
+				    child->mm,
+				    BASE + mt_rand_below(&rng, RACE_PAGES) *
+						    r->page,
+				    &b, 1, MSIM_ACCESS_WRITE, NULL))
+				race_error(r);
+		msim_exit(child);
+		msim_task_put(child);
+	}
+	return NULL;
+}
+
+static void *race_checks(void *arg)
+{
+	struct race *r = arg;
+	char msg[256];
+
+	while (r->checks < RACE_CHECKS) {
+		r->checks++;
+		if (msim_mm_check_msg(r->mm, msg, sizeof(msg)) &&
+		    !r->failures++)
+			snprintf(r->first, sizeof(r->first), "%s", msg);
+	}
+	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void test_check_races_faults_reclaim_migration_fork(void **state)
+{
+	struct msim_machine_config cfg = { .ram_bytes = 64 * MiB,
+					   .swap_bytes = 16 * MiB };
+	void *(*fns[])(void *) = { race_faults, race_reclaim_migrate,
+				   race_forks, race_checks };
+	pthread_t thr[4];
+	struct race r = { 0 };
+	size_t i;
+
+	(void)state;
+	r.seed = mt_seed("test_check_races_faults_reclaim_migration_fork");
+	r.m = msim_machine_create(&cfg);
+	assert_false(IS_ERR(r.m));
+	r.page = msim_page_size(r.m->arch);
+	r.tsk = msim_task_create(r.m, "init");
+	assert_false(IS_ERR(r.tsk));
+	r.mm = r.tsk->mm;
+	mt_map_fixed(r.mm, BASE, RACE_PAGES * r.page, PROT_RW);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&thr[i], NULL, fns[i], &r), 0);
+	for (i = 0; i < 4; i++)
+		pthread_join(thr[i], NULL);
+	printf("%lu checks, %lu failed\n", r.checks, r.failures);
+	if (r.failures)
+		fail_msg("%lu of %lu checks failed, the first with: %s",
+			 r.failures, r.checks, r.first);
+	assert_int_equal(r.errors, 0);
+	check_all(r.mm);
+	msim_task_put(r.tsk);
+	assert_int_equal(msim_machine_destroy(r.m), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +474,8 @@ int main(void)
 		mt_test(test_wrong_commit_charge_is_caught),
 		mt_test(test_wrong_free_frame_count_is_caught),
 		mt_test(test_check_without_message_buffer),
+		cmocka_unit_test(
+			test_check_races_faults_reclaim_migration_fork),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

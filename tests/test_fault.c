@@ -306,6 +306,45 @@ static void test_access_beyond_task_size_faults(void **state)
 }
 
 /*
+ * An access kind that is none of enum msim_access's is the caller's bug:
+ * -EINVAL before anything is looked at or changed, not an access of some
+ * kind the model would pick.  msim_handle_user_fault() has no errno to
+ * give: it refuses the fault as a SIGSEGV, changing nothing.
+ */
+static void test_access_of_unknown_kind_is_einval(void **state)
+{
+	static const int kinds[] = { MSIM_ACCESS_EXEC + 1, 42, -1 };
+	struct mt *t = *state;
+	unsigned long fault_addr = 0x1234;
+	struct snapshot before;
+	unsigned char c = 0x5a;
+	size_t i;
+
+	mt_map_fixed(t->mm, BASE, 2 * t->page, PROT_RW);
+	mt_touch(t->mm, BASE, t->page, MSIM_ACCESS_WRITE);
+	before = snap(t);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		enum msim_access kind = (enum msim_access)kinds[i];
+
+		/* A mapped page, and one the access would fault in. */
+		assert_int_equal(
+			msim_user_access(t->mm, BASE, &c, 1, kind, &fault_addr),
+			-EINVAL);
+		assert_int_equal(msim_user_access(t->mm, BASE + t->page, NULL,
+						  1, kind, &fault_addr),
+				 -EINVAL);
+		assert_int_equal(fault_addr, 0x1234);
+		assert_int_equal(c, 0x5a);
+		assert_int_equal(
+			msim_handle_user_fault(t->mm, BASE + t->page, kind),
+			VM_FAULT_SIGSEGV);
+		assert_unchanged(t, &before);
+		assert_true(pte_none(mt_pte(t->mm, BASE + t->page)));
+	}
+	check_all(t->mm);
+}
+
+/*
  * 64 KiB of RAM is 16 frames: the zero page, the pgd and three tables
  * leave 11 for data.  The 12th write fails with -ENOMEM, consistently,
  * while reads (zero page) still work.
@@ -774,6 +813,7 @@ int main(void)
 		mt_test(test_user_write_then_read_round_trips_across_pages),
 		mt_test(test_access_stops_at_the_faulting_page),
 		mt_test(test_access_beyond_task_size_faults),
+		mt_test(test_access_of_unknown_kind_is_einval),
 		cmocka_unit_test(test_tiny_ram_runs_out_with_enomem),
 		cmocka_unit_test(test_machine_too_small_is_einval),
 		mt_test(test_failed_frame_allocation_is_oom),

@@ -167,6 +167,138 @@ static void test_two_mms_on_one_machine_are_accounted_together(void **state)
 }
 
 /* total_vm and its data and exec parts, through mmap, mprotect, munmap. */
+/*
+ * An allocation kind none of enum msim_alloc_kind's is the caller's bug:
+ * the allocation fails and the count is -EINVAL, rather than an index
+ * past the machine's counters.  A free with one still frees, uncounted.
+ */
+static void test_unknown_alloc_kind_is_refused(void **state)
+{
+	static const int kinds[] = { MSIM_NR_ALLOC_KINDS, 64, -1 };
+	struct mt *t = *state;
+	long live[MSIM_NR_ALLOC_KINDS];
+	unsigned long nr_free = msim_nr_free_frames(t->m);
+	void *p;
+	size_t i;
+	int k;
+
+	for (k = 0; k < MSIM_NR_ALLOC_KINDS; k++)
+		live[k] = msim_live(t->m, k);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		enum msim_alloc_kind kind = (enum msim_alloc_kind)kinds[i];
+
+		assert_int_equal(msim_live(t->m, kind), -EINVAL);
+		assert_null(msim_kzalloc(t->m, kind, 16));
+		assert_null(msim_alloc_page(t->m, kind));
+		p = msim_kzalloc(t->m, MSIM_ALLOC_OTHER, 16);
+		assert_non_null(p);
+		msim_kfree(t->m, kind, p);
+		msim_kfree(t->m, MSIM_ALLOC_OTHER,
+			   msim_kzalloc(t->m, MSIM_ALLOC_OTHER, 16));
+	}
+	/* The objects freed with a bad kind still count as live. */
+	assert_int_equal(msim_live(t->m, MSIM_ALLOC_OTHER),
+			 live[MSIM_ALLOC_OTHER] + 3);
+	for (k = 0; k < MSIM_NR_ALLOC_KINDS; k++)
+		if (k != MSIM_ALLOC_OTHER)
+			assert_int_equal(msim_live(t->m, k), live[k]);
+	assert_int_equal(msim_nr_free_frames(t->m), nr_free);
+	/* Give the fixture's leak check back what it would miss. */
+	atomic_fetch_sub(&t->m->live[MSIM_ALLOC_OTHER], 3);
+}
+
+/* The host memory this process holds, from /proc/self/statm. */
+static unsigned long host_rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%lu %lu", &size, &resident), 2);
+	fclose(f);
+	return resident * (unsigned long)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * A machine's RAM and memory map cost the host nothing until frames are
+ * used: 64 GiB of RAM is 16 Mi struct pages (over a GiB), of which only
+ * the sections the allocator has reached exist.  A frame of a section not
+ * yet reached has no struct page (pfn_to_page() is NULL, as pfn_valid()
+ * would be false); one allocation populates a whole section.
+ */
+static void test_memory_map_is_populated_by_section(void **state)
+{
+	struct msim_machine_config cfg = { .ram_bytes = 64 * GiB };
+	unsigned long before = host_rss_bytes(), section, page, n, i;
+	struct msim_machine *m;
+	struct mm_struct *mm;
+	long addr;
+
+	(void)state;
+	m = msim_machine_create(&cfg);
+	assert_false(IS_ERR(m));
+	page = msim_page_size(m->arch);
+	section = (1UL << MSIM_SECTION_SHIFT) / page;
+	assert_int_equal(m->nr_frames, 64 * GiB / page);
+	assert_int_equal(m->memmap_pfns, section);
+	assert_non_null(pfn_to_page(m, 0));
+	assert_non_null(pfn_to_page(m, section - 1));
+	assert_null(pfn_to_page(m, section));
+	assert_null(pfn_to_page(m, m->nr_frames - 1));
+	assert_null(pfn_to_page(m, m->nr_frames));
+
+	/* 3000 frames of data and their tables: the first six sections. */
+	mm = mm_alloc(m);
+	assert_non_null(mm);
+	n = 3000;
+	addr = msim_mmap(mm, 0, n * page, PROT_RW, ANON_PRIVATE | MAP_POPULATE);
+	assert_false(IS_ERR_VALUE((unsigned long)addr));
+	assert_int_equal(get_mm_counter(mm, MM_ANONPAGES), n);
+	assert_int_equal(m->memmap_pfns % section, 0);
+	assert_true(m->memmap_pfns >= m->next_fresh);
+	assert_true(m->memmap_pfns < m->next_fresh + section);
+	for (i = 1; i < m->next_fresh; i++)
+		assert_ptr_equal(pfn_to_page(m, i)->machine, m);
+	assert_null(pfn_to_page(m, m->memmap_pfns));
+	check_mm(mm);
+	check_machine(m);
+	/* Far below a GiB: the frames used, their struct pages, tables. */
+	assert_true(host_rss_bytes() - before < 64 * MiB);
+	mmput(mm);
+	check_machine(m);
+	assert_int_equal(msim_machine_destroy(m), 0);
+}
+
+/* A terabyte of RAM: built, used a little, checked and destroyed. */
+static void test_terabyte_machine(void **state)
+{
+	const struct msim_arch *arches[] = { &msim_arch_x86_64,
+					     &msim_arch_coldfire };
+	unsigned long before = host_rss_bytes();
+	struct msim_machine *m;
+	struct mm_struct *mm;
+	size_t a;
+
+	(void)state;
+	for (a = 0; a < 2; a++) {
+		struct msim_machine_config cfg = { .arch = arches[a],
+						   .ram_bytes = 1UL << 40 };
+
+		m = msim_machine_create(&cfg);
+		assert_false(IS_ERR(m));
+		mm = mm_alloc(m);
+		assert_non_null(mm);
+		mt_map_fixed(mm, BASE, 64 * msim_page_size(m->arch), PROT_RW);
+		mt_touch(mm, BASE, 64 * msim_page_size(m->arch),
+			 MSIM_ACCESS_WRITE);
+		check_all(mm);
+		mmput(mm);
+		check_machine(m);
+		assert_int_equal(msim_machine_destroy(m), 0);
+	}
+	assert_true(host_rss_bytes() - before < 64 * MiB);
+}
+
 static void test_vm_counters_follow_mappings(void **state)
 {
 	struct mt *t = *state;
@@ -539,6 +671,9 @@ int main(void)
 		mt_test(test_mappings_live_until_last_user_goes),
 		mt_test(test_machine_destroy_is_ebusy_while_an_mm_lives),
 		mt_test(test_two_mms_on_one_machine_are_accounted_together),
+		mt_test(test_unknown_alloc_kind_is_refused),
+		cmocka_unit_test(test_memory_map_is_populated_by_section),
+		cmocka_unit_test(test_terabyte_machine),
 		mt_test(test_vm_counters_follow_mappings),
 		mt_test(test_hiwater_marks_remember_peak_after_munmap),
 		mt_test(test_two_readers_hold_mmap_lock_at_once),

@@ -27,6 +27,31 @@ static uint32_t read_be32(struct mm_struct *mm, unsigned long addr)
 	       (uint32_t)b[2] << 8 | b[3];
 }
 
+/*
+ * arch_setup_additional_pages() on @mm, with what it writes to stderr
+ * caught: the library never prints, the caller reports.  Return: its
+ * result; *@printed tells whether anything reached stderr.
+ */
+static int setup_vdso_quiet(struct mm_struct *mm, bool *printed)
+{
+	struct linux_binprm bprm = { .mm = mm };
+	FILE *tmp = tmpfile();
+	int saved, ret;
+
+	assert_non_null(tmp);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	ret = arch_setup_additional_pages(&bprm, 0);
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	*printed = ftell(tmp) != 0 || lseek(fileno(tmp), 0, SEEK_END) != 0;
+	fclose(tmp);
+	return ret;
+}
+
 static const char *maps_line_at(struct mm_struct *mm, unsigned long addr,
 				char *buf, size_t size)
 {
@@ -266,12 +291,14 @@ static void test_vdso_misplaced(void **state)
 {
 	struct mt *t = *state;
 	struct mm_struct *mm = t->mm;
-	struct linux_binprm bprm = { .mm = mm };
 	unsigned long at;
 	char line[160];
+	bool printed;
 
 	mt_map_fixed(mm, VDSO, 0x2000, PROT_READ | PROT_WRITE);
-	assert_int_equal(arch_setup_additional_pages(&bprm, 0), 0);
+	/* Misplaced is for the caller to report: msim_vdso_misplaced(). */
+	assert_int_equal(setup_vdso_quiet(mm, &printed), 0);
+	assert_false(printed);
 	check_all(mm);
 	at = mm->context.vdso;
 	assert_int_equal(at, 0x60000000);
@@ -322,6 +349,45 @@ static void test_vdso_alloc_failure(void **state)
 	msim_fail_nth(t->m, 0, 0);
 	setup_vdso(t->mm);
 	check_all(t->mm);
+}
+
+/*
+ * Exec maps one vDSO into a new mm; asked again for an mm that has one
+ * (itself, or a fork's copy, or a COW'd copy after mprotect()), it refuses
+ * with -EEXIST and changes nothing.  Once the mapping is gone (munmap),
+ * the mm has none, and it may map one again.
+ */
+static void test_vdso_twice(void **state)
+{
+	struct tt *t = *state;
+	struct task_struct *parent = t->task[0], *child;
+	struct linux_binprm bprm = { .mm = parent->mm };
+	char before[1024], after[1024];
+
+	setup_vdso(parent->mm);
+	tt_maps(parent->mm, before, sizeof(before));
+	assert_int_equal(arch_setup_additional_pages(&bprm, 0), -EEXIST);
+	tt_maps(parent->mm, after, sizeof(after));
+	assert_string_equal(after, before);
+	assert_int_equal(parent->mm->context.vdso, VDSO);
+	tt_check(t->m);
+
+	child = tt_fork(t, parent, 0);
+	bprm.mm = child->mm;
+	assert_int_equal(arch_setup_additional_pages(&bprm, 0), -EEXIST);
+	assert_int_equal(
+		tt_mprotect(child->mm, VDSO, 0x2000, PROT_READ | PROT_WRITE),
+		0);
+	tt_write(child->mm, VDSO + 0x10, "z", 1);
+	assert_int_equal(arch_setup_additional_pages(&bprm, 0), -EEXIST);
+	assert_int_equal(child->mm->map_count, 1);
+
+	assert_int_equal(msim_munmap(child->mm, VDSO, 0x2000), 0);
+	assert_int_equal(arch_setup_additional_pages(&bprm, 0), 0);
+	assert_int_equal(child->mm->context.vdso, VDSO);
+	assert_int_equal(child->mm->map_count, 1);
+	tt_check(t->m);
+	tt_exit(t, child);
 }
 
 /*
@@ -382,6 +448,7 @@ int main(void)
 		mt_test_coldfire(test_vdso_cow),
 		mt_test_coldfire(test_vdso_cow_first_touch),
 		mt_test_coldfire(test_vdso_misplaced),
+		tt_test_coldfire(test_vdso_twice),
 		mt_test_coldfire(test_vdso_no_room),
 		mt_test_coldfire(test_vdso_alloc_failure),
 		tt_test_coldfire(test_vdso_fork_exit),

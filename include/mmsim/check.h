@@ -38,8 +38,16 @@
 #include <mmsim/mm_types.h>
 
 /**
- * msim_mm_check - check @mm (caller may hold no lock: it takes the mmap
- * lock for reading)
+ * msim_mm_check - check @mm
+ *
+ * The caller must hold none of @mm's locks (nor the rmap lock): the check
+ * takes, in the mm's lock order, the mmap lock for reading, the machine's
+ * rmap lock for reading, the page-table lock and, for each swap PTE, the
+ * swap lock, and holds them while it reads.  So it may run while other
+ * threads fault, reclaim, migrate or fork @mm or mms that share its pages,
+ * and what it checks is one state @mm was in: a violation it reports is
+ * there, not an artefact of reading while others wrote.
+ *
  * Return: 0, or -EUCLEAN with the first violation described on stderr.
  */
 MSIM_API int msim_mm_check(struct mm_struct *mm);
@@ -49,7 +57,12 @@ MSIM_API int msim_mm_check_msg(struct mm_struct *mm, char *msg, size_t size);
 
 /**
  * msim_machine_check - check every mm of @m, then frames and commit charge
- * across them.  Return: 0 or -EUCLEAN, described into @msg if not NULL.
+ * across them.  Each mm is checked as msim_mm_check() does, but the
+ * machine-wide counts (a frame's mapcount against the PTEs of all mms, the
+ * swap slots' counts, free frames, the commit charge) add up the mms one
+ * after another: they hold only while no call on any mm of @m is running,
+ * so call it on a quiescent machine.
+ * Return: 0 or -EUCLEAN, described into @msg if not NULL.
  */
 MSIM_API int msim_machine_check(struct msim_machine *m, char *msg, size_t size);
 

@@ -88,8 +88,9 @@ enum msim_access {
  * msim_handle_user_fault - what the arch fault handler does for a user
  * access: take the mmap lock, find the VMA, check the access against its
  * flags, and call handle_mm_fault().
- * Return: 0, VM_FAULT_SIGSEGV (no VMA, or the VMA forbids the access;
- * nothing was changed) or VM_FAULT_OOM.
+ * Return: 0, VM_FAULT_SIGSEGV (no VMA, the VMA forbids the access, or
+ * @access is none of enum msim_access's kinds; nothing was changed) or
+ * VM_FAULT_OOM.
  */
 MSIM_API vm_fault_t msim_handle_user_fault(struct mm_struct *mm,
 					   unsigned long addr,
@@ -106,7 +107,8 @@ MSIM_API vm_fault_t msim_handle_user_fault(struct mm_struct *mm,
  * sets young (and dirty for a write) as the hardware would, otherwise it
  * takes a fault through msim_handle_user_fault() and retries.
  * Return: 0, -EFAULT on a SIGSEGV (the bytes before the faulting page were
- * transferred), or -ENOMEM on VM_FAULT_OOM.
+ * transferred), -ENOMEM on VM_FAULT_OOM, or -EINVAL (nothing done) if
+ * @access is none of enum msim_access's kinds.
  */
 MSIM_API int msim_user_access(struct mm_struct *mm, unsigned long addr,
 			      void *buf, size_t len, enum msim_access access,

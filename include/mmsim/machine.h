@@ -36,6 +36,13 @@ enum msim_alloc_kind {
 	MSIM_NR_ALLOC_KINDS
 };
 
+/*
+ * The RAM a section of the memory map covers: 2 MiB (512 frames of 4 KiB,
+ * 256 of 8 KiB).  A section's struct pages and its frames' bytes cost the
+ * host nothing until the frame allocator first hands out one of them.
+ */
+#define MSIM_SECTION_SHIFT 21
+
 #define OVERCOMMIT_GUESS 0
 #define OVERCOMMIT_ALWAYS 1
 #define OVERCOMMIT_NEVER 2
@@ -43,9 +50,11 @@ enum msim_alloc_kind {
 /**
  * struct msim_machine_config - what msim_machine_create() builds
  * @arch: the architecture (NULL: x86_64)
- * @ram_bytes: simulated RAM (0: 1 GiB); rounded down to whole pages
+ * @ram_bytes: simulated RAM (0: 1 GiB); rounded down to whole pages.  It
+ *	costs the host address space only, until frames are used: a
+ *	machine's host memory grows with the frames it has handed out
  * @swap_bytes: a swap device of this size (0: none), rounded down to
- *	whole pages; see swap.h
+ *	whole pages, at least one; see swap.h
  */
 struct msim_machine_config {
 	const struct msim_arch *arch;
@@ -57,8 +66,14 @@ struct msim_machine_config {
  * struct msim_machine - physical memory and global mm state
  * @arch: the architecture of every mm on this machine
  * @ram: the bytes of all frames, frame n at @ram + (n << page_shift)
- * @mem_map: one struct page per frame; pfn 0 is the shared zero page
+ * @mem_map: one struct page per frame, pfn n at @mem_map + n; pfn 0 is the
+ *	shared zero page.  Like @ram, reserved whole and populated by
+ *	section (MSIM_SECTION_SHIFT): only the struct pages below
+ *	@memmap_pfns exist (pfn_to_page())
  * @nr_frames: frames in @mem_map
+ * @memmap_pfns: the frames of the sections populated so far, from pfn 0;
+ *	it grows, under @zone_lock, as the allocator first reaches a
+ *	section, and is read without the lock
  * @zone_lock: protects the free list and the counters below it
  * @nr_free: frames on @free_list or never handed out
  * @vm_committed_as: pages charged for VM_ACCOUNT mappings
@@ -81,6 +96,7 @@ struct msim_machine {
 	unsigned char *ram;
 	struct page *mem_map;
 	unsigned long nr_frames;
+	unsigned long memmap_pfns;
 
 	spinlock_t zone_lock;
 	struct list_head free_list;
@@ -171,7 +187,9 @@ msim_machine_ext_find(struct msim_machine *m,
 /**
  * msim_machine_create - build a machine
  * Return: the machine, or ERR_PTR(-EINVAL) for a config that cannot be
- * built, ERR_PTR(-ENOMEM) if the host refuses the memory.
+ * built (too little RAM for the zero page and one chain of page tables,
+ * or swap of less than a page), ERR_PTR(-ENOMEM) if the host refuses the
+ * memory.
  */
 MSIM_API struct msim_machine *
 msim_machine_create(const struct msim_machine_config *cfg);
@@ -214,7 +232,10 @@ MSIM_API unsigned long msim_machine_nr_mms(struct msim_machine *m);
 MSIM_API void msim_fail_nth(struct msim_machine *m, unsigned int kinds,
 			    unsigned long n);
 
-/** msim_live - objects of @kind allocated and not yet freed */
+/**
+ * msim_live - objects of @kind allocated and not yet freed; -EINVAL for a
+ * @kind that is none of enum msim_alloc_kind's
+ */
 MSIM_API long msim_live(struct msim_machine *m, enum msim_alloc_kind kind);
 
 /**
@@ -230,14 +251,19 @@ MSIM_API unsigned long msim_nr_free_frames(struct msim_machine *m);
 
 /**
  * msim_kzalloc - zeroed allocation charged to @kind; NULL if it fails,
- * really or by injection.
+ * really or by injection, or if @kind is none of enum msim_alloc_kind's.
+ * msim_kfree() with such a @kind frees @p without uncharging it, so that
+ * the leak check shows the mismatch.
  */
 MSIM_API void *msim_kzalloc(struct msim_machine *m, enum msim_alloc_kind kind,
 			    size_t size);
 MSIM_API void msim_kfree(struct msim_machine *m, enum msim_alloc_kind kind,
 			 void *p);
 
-/* Internal: consume one injection slot; true if this allocation fails. */
+/*
+ * Internal: consume one injection slot; true if this allocation fails
+ * (always for a @kind that is none of enum msim_alloc_kind's).
+ */
 MSIM_API bool msim_should_fail(struct msim_machine *m,
 			       enum msim_alloc_kind kind);
 

@@ -132,12 +132,19 @@ static inline unsigned long page_to_pfn(const struct page *page)
 MSIM_API struct page *msim_device_pfn_to_page(struct msim_machine *m,
 					      unsigned long pfn);
 
-/** msim_pfn_to_page - the frame @pfn of @m; NULL if there is no such frame. */
+/**
+ * msim_pfn_to_page - the frame @pfn of @m; NULL if there is no such frame,
+ * or if its section of the memory map is not populated yet (no frame of
+ * it was ever handed out), as pfn_valid() would be false for it.
+ */
 static inline struct page *msim_pfn_to_page(struct msim_machine *m,
 					    unsigned long pfn)
 {
-	if (pfn < m->nr_frames)
+	/* memmap_pfns <= nr_frames: one compare for a frame in use. */
+	if (pfn < __atomic_load_n(&m->memmap_pfns, __ATOMIC_ACQUIRE))
 		return &m->mem_map[pfn];
+	if (pfn < m->nr_frames)
+		return NULL;
 	return msim_device_pfn_to_page(m, pfn);
 }
 
@@ -274,7 +281,8 @@ static inline bool is_zero_pfn(unsigned long pfn)
 /**
  * msim_alloc_page - take a free frame, zeroed, with _refcount 1
  * @kind: MSIM_ALLOC_FRAME or MSIM_ALLOC_PGTABLE
- * Return: the page, or NULL when RAM is exhausted or injection fails it.
+ * Return: the page, or NULL when RAM is exhausted, injection fails it, or
+ * @kind is none of enum msim_alloc_kind's.
  */
 MSIM_API struct page *msim_alloc_page(struct msim_machine *m,
 				      enum msim_alloc_kind kind);

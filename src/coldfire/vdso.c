@@ -11,7 +11,6 @@
  * no VM_ALWAYSDUMP (that flag is gone); VM_DONTEXPAND is added by
  * _install_special_mapping().
  */
-#include <stdio.h>
 #include <string.h>
 #include <mmsim/coldfire/vdso.h>
 #include <mmsim/mmsim.h>
@@ -137,6 +136,13 @@ int arch_setup_additional_pages(struct linux_binprm *bprm, int executable_stack)
 	mbase = mm->arch->mmap_base - psize;
 
 	mmap_write_lock(mm);
+	/* Exec maps one into a new mm; never a second beside it. */
+	for_each_vma(mm, vma) {
+		if (vma_is_special_mapping(vma, &v->spec)) {
+			mmap_write_unlock(mm);
+			return -EEXIST;
+		}
+	}
 	mm->context.vdso = 0;
 	addr = get_unmapped_area(mm, mbase, psize, 0, 0);
 	if (IS_ERR_VALUE(addr))
@@ -152,17 +158,8 @@ int arch_setup_additional_pages(struct linux_binprm *bprm, int executable_stack)
 	mm->context.vdso = addr;
 out:
 	mmap_write_unlock(mm);
-	if (IS_ERR_VALUE(addr))
-		return (int)(long)addr;
-	if (addr != img->link_base)
-		fprintf(stderr,
-			"mmsim: vDSO mapped at %#lx, but its blob is prelinked "
-			"at %#lx: __kernel_read_tp would read kuser_vdso_tp at "
-			"%#lx, not at %#lx\n",
-			addr, (unsigned long)img->link_base,
-			(unsigned long)img->link_base + VDSO_VAR_OFFSET,
-			addr + VDSO_VAR_OFFSET);
-	return 0;
+	/* Misplaced or not, the caller asks msim_vdso_misplaced(). */
+	return IS_ERR_VALUE(addr) ? (int)(long)addr : 0;
 }
 
 bool msim_vdso_misplaced(struct mm_struct *mm)

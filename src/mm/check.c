@@ -23,7 +23,8 @@ struct checker {
 	size_t size;
 	int failed;
 	unsigned long rss, file_rss;
-	unsigned int *maps; /* mappings per pfn, or NULL */
+	unsigned int *maps; /* mappings per pfn below nr_maps, or NULL */
+	unsigned long nr_maps;
 	unsigned long tables;
 	unsigned long swapents;
 	unsigned int *swaps;	   /* swap PTEs per slot, or NULL */
@@ -242,7 +243,7 @@ static int check_file_pte(struct checker *c, struct vm_area_struct *vma,
 	if (page_mapcount(page) < 1)
 		return fail(c, "PTE at %#lx: page %#lx mapcount %d", addr,
 			    page_to_pfn(page), page_mapcount(page));
-	if (c->maps)
+	if (c->maps && page_to_pfn(page) < c->nr_maps)
 		c->maps[page_to_pfn(page)]++;
 	c->file_rss++;
 	return 0;
@@ -306,7 +307,7 @@ static int check_device_pte(struct checker *c, struct vm_area_struct *vma,
 			    addr);
 	if (private)
 		count_device_map(c, page);
-	else if (c->maps)
+	else if (c->maps && pfn < c->nr_maps)
 		c->maps[pfn]++;
 	c->rss++;
 	return 0;
@@ -354,11 +355,17 @@ static int check_swap_pte(struct checker *c, struct vm_area_struct *vma,
 		c->rss++;
 		return 0;
 	}
+	unsigned int count;
+
 	if (non_swap_entry(entry) || swp_type(entry) || !si || !off ||
 	    off >= si->max)
 		return fail(c, "PTE at %#lx: swap entry %#lx names no slot",
 			    addr, entry.val);
-	if (!(si->swap_map[off] & ~SWAP_HAS_CACHE))
+	/* Other mms' swap PTEs of the slot change under their own locks. */
+	spin_lock(&si->lock);
+	count = si->swap_map[off] & ~SWAP_HAS_CACHE;
+	spin_unlock(&si->lock);
+	if (!count)
 		return fail(c, "PTE at %#lx: swap slot %#lx has count 0", addr,
 			    off);
 	if (!vma->anon_vma)
@@ -399,6 +406,10 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	pfn = pte_pfn(a, pte);
 	if (pfn >= mm->machine->nr_frames)
 		return fail(c, "PTE at %#lx: pfn %#lx beyond RAM", addr, pfn);
+	/* Never handed out: its struct page may not even exist. */
+	if (pfn >= READ_ONCE(mm->machine->next_fresh))
+		return fail(c, "PTE at %#lx maps pfn %#lx, which is free", addr,
+			    pfn);
 	page = vm_normal_page(vma, addr, pte);
 	if (!page) {
 		if (!is_zero_pfn(pfn))
@@ -410,8 +421,7 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 				    addr);
 		return 0;
 	}
-	if (msim_test_page_flag(page, PG_free) || PageTable(page) ||
-	    pfn >= mm->machine->next_fresh)
+	if (msim_test_page_flag(page, PG_free) || PageTable(page))
 		return fail(c, "PTE at %#lx maps pfn %#lx, which is %s", addr,
 			    pfn, PageTable(page) ? "a page table" : "free");
 	if (!PageAnon(page))
@@ -431,7 +441,7 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	if (page_mapcount(page) < 1)
 		return fail(c, "PTE at %#lx: page %#lx mapcount %d", addr, pfn,
 			    page_mapcount(page));
-	if (c->maps)
+	if (c->maps && pfn < c->nr_maps)
 		c->maps[pfn]++;
 	c->rss++;
 	return 0;
@@ -472,27 +482,13 @@ static int check_tables(struct checker *c, pte_t *table, unsigned int level)
 	return 0;
 }
 
-static int check_mm(struct checker *c)
+/* The counters, against what the walk found: under the page-table lock. */
+static int check_counters(struct checker *c)
 {
 	struct mm_struct *mm = c->mm;
 	const struct msim_arch *a = mm->arch;
 	long bytes = 0;
-	int err;
 
-	err = check_vmas(c);
-	if (err)
-		return err;
-	spin_lock(&mm->page_table_lock);
-	c->rss = 0;
-	c->file_rss = 0;
-	c->swapents = 0;
-	c->tables = 0;
-	err = check_tables(c, mm->pgd, 0);
-	if (!err)
-		err = msim_walk_ptes(mm, 0, mm->task_size, check_pte, c);
-	spin_unlock(&mm->page_table_lock);
-	if (err)
-		return err;
 	if (c->rss != get_mm_counter(mm, MM_ANONPAGES))
 		return fail(c, "rss MM_ANONPAGES %lu, PTEs map %lu",
 			    get_mm_counter(mm, MM_ANONPAGES), c->rss);
@@ -510,6 +506,41 @@ static int check_mm(struct checker *c)
 		return fail(c, "pgtables_bytes %ld, tables say %ld",
 			    atomic_load(&mm->pgtables_bytes), bytes);
 	return 0;
+}
+
+/*
+ * The whole mm, with the caller holding its mmap lock for reading: the
+ * VMAs cannot change, but faults, reclaim, migration and forks of this
+ * mm or of others sharing its pages run on.  So the check takes what
+ * each of them takes to change what it reads, in the mm's lock order
+ * (mmap_lock, then the rmap lock, then the page-table lock, then the
+ * swap lock): the rmap lock for reading holds the anon_vma chains and
+ * vma->anon_vma still; the page-table lock holds this mm's PTEs, tables
+ * and rss counters, which change together under it, and the pages they
+ * map stay mapped; each swap slot's count is read under the swap lock.
+ * What it sees is one state the mm was in, not a mix of several.
+ */
+static int check_mm(struct checker *c)
+{
+	struct mm_struct *mm = c->mm;
+	int err;
+
+	down_read(&mm->machine->rmap_lock);
+	spin_lock(&mm->page_table_lock);
+	c->rss = 0;
+	c->file_rss = 0;
+	c->swapents = 0;
+	c->tables = 0;
+	err = check_vmas(c);
+	if (!err)
+		err = check_tables(c, mm->pgd, 0);
+	if (!err)
+		err = msim_walk_ptes(mm, 0, mm->task_size, check_pte, c);
+	if (!err)
+		err = check_counters(c);
+	spin_unlock(&mm->page_table_lock);
+	up_read(&mm->machine->rmap_lock);
+	return err;
 }
 
 int msim_mm_check_msg(struct mm_struct *mm, char *msg, size_t size)
@@ -604,11 +635,16 @@ static int check_mms(struct checker *c, struct msim_machine *m,
  * its mapcount says (c->maps counted the PTEs of every mm), referenced at
  * least by each mapping and pin, and exclusive to one mapping if pinned.
  */
+static unsigned int maps_of(const struct checker *c, unsigned long pfn)
+{
+	return pfn < c->nr_maps ? c->maps[pfn] : 0;
+}
+
 static int check_frame(struct checker *c, unsigned long pfn, struct page *page)
 {
-	if (page_mapcount(page) != (int)c->maps[pfn])
+	if (page_mapcount(page) != (int)maps_of(c, pfn))
 		return fail(c, "pfn %#lx: mapcount %d, mapped %u times", pfn,
-			    page_mapcount(page), c->maps[pfn]);
+			    page_mapcount(page), maps_of(c, pfn));
 	/* GUP's FOLL_GET references are not counted anywhere: >=. */
 	if (page_ref_count(page) <
 		    page_mapcount(page) +
@@ -625,20 +661,25 @@ static int check_frame(struct checker *c, unsigned long pfn, struct page *page)
 	return 0;
 }
 
-/* Every frame but the zero page: free and unmapped, or sound in use. */
+/*
+ * Every frame but the zero page: free and unmapped, or sound in use.  The
+ * frames never handed out are free and unmapped by construction (no PTE
+ * maps one: check_pte()), so only those below next_fresh are walked, and
+ * a machine of a terabyte is checked in the time of the frames it used.
+ */
 static int check_frames(struct checker *c, struct msim_machine *m)
 {
-	unsigned long pfn, nfree = 0;
+	unsigned long pfn, nfree;
 	struct page *page;
 	int err = 0;
 
 	spin_lock(&m->zone_lock);
-	for (pfn = 1; pfn < m->nr_frames && !err; pfn++) {
+	nfree = m->nr_frames - m->next_fresh;
+	for (pfn = 1; pfn < m->next_fresh && !err; pfn++) {
 		page = &m->mem_map[pfn];
-		if (pfn >= m->next_fresh ||
-		    msim_test_page_flag(page, PG_free)) {
+		if (msim_test_page_flag(page, PG_free)) {
 			nfree++;
-			if (c->maps[pfn])
+			if (maps_of(c, pfn))
 				err = fail(c, "free pfn %#lx is mapped", pfn);
 			continue;
 		}
@@ -758,7 +799,9 @@ int msim_machine_check(struct msim_machine *m, char *msg, size_t size)
 
 	if (msg && size)
 		msg[0] = '\0';
-	c.maps = calloc(m->nr_frames, sizeof(*c.maps));
+	/* Only frames handed out can be mapped (check_pte()). */
+	c.nr_maps = READ_ONCE(m->next_fresh);
+	c.maps = calloc(c.nr_maps, sizeof(*c.maps));
 	if (!c.maps)
 		return -ENOMEM;
 	if (m->swap) {

@@ -533,6 +533,18 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	return 0;
 }
 
+/* One of enum msim_access's kinds: anything else is the caller's bug. */
+static bool access_kind_valid(enum msim_access access)
+{
+	switch (access) {
+	case MSIM_ACCESS_READ:
+	case MSIM_ACCESS_WRITE:
+	case MSIM_ACCESS_EXEC:
+		return true;
+	}
+	return false;
+}
+
 /* access_error(): what the VMA's flags forbid. */
 static bool access_error(const struct vm_area_struct *vma,
 			 enum msim_access access)
@@ -554,6 +566,8 @@ vm_fault_t msim_handle_user_fault(struct mm_struct *mm, unsigned long addr,
 	unsigned int flags = FAULT_FLAG_USER;
 	vm_fault_t ret;
 
+	if (!access_kind_valid(access))
+		return VM_FAULT_SIGSEGV;
 	if (access == MSIM_ACCESS_WRITE)
 		flags |= FAULT_FLAG_WRITE;
 	else if (access == MSIM_ACCESS_EXEC)
@@ -627,6 +641,8 @@ int msim_user_access(struct mm_struct *mm, unsigned long addr, void *buf,
 	unsigned long psize = mm_page_size(mm);
 	int tries;
 
+	if (!access_kind_valid(access))
+		return -EINVAL;
 	while (len) {
 		/* Past TASK_SIZE (or non-canonical): no user mapping there. */
 		if (addr >= mm->task_size) {

@@ -116,6 +116,15 @@ int copy_mm(unsigned long clone_flags, struct task_struct *tsk,
 /* pgtable.c */
 int msim_pgd_alloc(struct mm_struct *mm);
 void msim_pgd_free(struct mm_struct *mm);
+/*
+ * The leaf entry of the first address of [*@addrp, @end) whose leaf table
+ * exists, that address in *@addrp; NULL and @end there if there is none.
+ * A walk over a range skips what the none entries of the upper levels
+ * cover, as walk_page_range() does, so that its cost follows the tables
+ * there are, not the length of the range.  Page-table lock held.
+ */
+pte_t *msim_pte_next(struct mm_struct *mm, unsigned long *addrp,
+		     unsigned long end);
 
 /*
  * rmap_walk.c: rmap_one() is called for every VMA that may map the page,
@@ -178,6 +187,15 @@ void restore_exclusive_pte(struct vm_area_struct *vma, unsigned long addr,
 
 /* memremap.c: a device page's last reference is gone. */
 void free_zone_device_page(struct page *page);
+
+/*
+ * sparse.c: the memory map and RAM, reserved whole and populated a
+ * section at a time.  sparse_populate_next_section() runs under the
+ * zone lock; -ENOMEM when there is no section left or the host refuses.
+ */
+int msim_memmap_reserve(struct msim_machine *m);
+void msim_memmap_release(struct msim_machine *m);
+int sparse_populate_next_section(struct msim_machine *m);
 
 /* page_alloc.c */
 struct page *__msim_alloc_page(struct msim_machine *m,

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <mmsim/swap.h>
 #include "internal.h"
 
@@ -39,37 +38,23 @@ struct msim_machine *msim_machine_create(const struct msim_machine_config *cfg)
 	unsigned long ram =
 		cfg && cfg->ram_bytes ? cfg->ram_bytes : DEFAULT_RAM;
 	struct msim_machine *m;
-	unsigned long i;
 
 	/* The zero page and at least a pgd and one table chain. */
 	if ((ram >> arch->page_shift) < 2 + arch->levels)
+		return ERR_PTR(-EINVAL);
+	/* Swap asked for, but not one slot of it: not "no swap". */
+	if (cfg && cfg->swap_bytes && !(cfg->swap_bytes >> arch->page_shift))
 		return ERR_PTR(-EINVAL);
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	m->arch = arch;
 	m->nr_frames = ram >> arch->page_shift;
-	/*
-	 * Reserved, not committed: the host backs a frame only once it is
-	 * written, so a large simulated RAM costs nothing until used.
-	 */
-	m->ram = mmap(NULL, m->nr_frames << arch->page_shift,
-		      PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m->ram == MAP_FAILED) {
+	/* Section 0 at once: it holds the zero page. */
+	if (msim_memmap_reserve(m) || sparse_populate_next_section(m)) {
+		msim_memmap_release(m);
 		free(m);
 		return ERR_PTR(-ENOMEM);
-	}
-	m->mem_map = calloc(m->nr_frames, sizeof(struct page));
-	if (!m->mem_map) {
-		munmap(m->ram, m->nr_frames << arch->page_shift);
-		free(m);
-		return ERR_PTR(-ENOMEM);
-	}
-	for (i = 0; i < m->nr_frames; i++) {
-		m->mem_map[i].machine = m;
-		atomic_init(&m->mem_map[i]._mapcount, -1);
-		INIT_LIST_HEAD(&m->mem_map[i].lru);
 	}
 	/*
 	 * pfn 0 is the zero page: reserved, never freed, never mapped count.
@@ -173,8 +158,7 @@ int msim_machine_destroy(struct msim_machine *m)
 	msim_spin_lock_destroy(&m->mmlist_lock);
 	msim_spin_lock_destroy(&m->pgmap_lock);
 	msim_rwsem_destroy(&m->rmap_lock);
-	munmap(m->ram, m->nr_frames << m->arch->page_shift);
-	free(m->mem_map);
+	msim_memmap_release(m);
 	free(m);
 	return 0;
 }
@@ -199,10 +183,18 @@ void msim_fail_nth(struct msim_machine *m, unsigned int kinds, unsigned long n)
 	spin_unlock(&m->zone_lock);
 }
 
+/* One of enum msim_alloc_kind's kinds: the index of a counter. */
+static bool alloc_kind_valid(enum msim_alloc_kind kind)
+{
+	return (unsigned int)kind < MSIM_NR_ALLOC_KINDS;
+}
+
 bool msim_should_fail(struct msim_machine *m, enum msim_alloc_kind kind)
 {
 	bool fail = false;
 
+	if (!alloc_kind_valid(kind))
+		return true;
 	atomic_fetch_add(&m->nr_allocs, 1);
 	spin_lock(&m->zone_lock);
 	if (m->fail_nth && (!m->fail_kinds || (m->fail_kinds & (1U << kind)))) {
@@ -228,6 +220,8 @@ long msim_machine_kept(struct msim_machine *m, enum msim_alloc_kind kind)
 
 long msim_live(struct msim_machine *m, enum msim_alloc_kind kind)
 {
+	if (!alloc_kind_valid(kind))
+		return -EINVAL;
 	return atomic_load(&m->live[kind]);
 }
 
@@ -258,6 +252,7 @@ void msim_kfree(struct msim_machine *m, enum msim_alloc_kind kind, void *p)
 {
 	if (!p)
 		return;
-	atomic_fetch_sub(&m->live[kind], 1);
+	if (alloc_kind_valid(kind))
+		atomic_fetch_sub(&m->live[kind], 1);
 	free(p);
 }

@@ -78,10 +78,10 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 
 	spin_lock(&mm->page_table_lock);
 	for (addr = start; addr < end; addr = tend) {
-		tend = msim_pte_table_end(a, addr, end);
-		ptep = msim_pte_offset(mm, addr);
+		ptep = msim_pte_next(mm, &addr, end);
 		if (!ptep)
-			continue;
+			break;
+		tend = msim_pte_table_end(a, addr, end);
 		for (; addr < tend; addr += step, ptep++) {
 			if (pte_none(*ptep))
 				continue;

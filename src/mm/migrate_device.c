@@ -467,32 +467,28 @@ int msim_migrate_device_range(struct msim_machine *m, unsigned long *src_pfns,
 	return 0;
 }
 
-/* One VMA's part: migrate every page there to a fresh frame. */
-static long migrate_vma_range(struct vm_area_struct *vma, unsigned long start,
-			      unsigned long end, bool *nomem)
+/* One migrate_vma call: every page of [start, end) to a fresh frame. */
+static long migrate_chunk(struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end, unsigned long *src,
+			  unsigned long *dst, bool *nomem)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	struct msim_machine *m = mm->machine;
-	unsigned long npages = (end - start) >> PAGE_SHIFT_OF(mm), i;
+	struct msim_machine *m = vma->vm_mm->machine;
 	struct migrate_vma args = {
 		.vma = vma,
 		.start = start,
 		.end = end,
+		.src = src,
+		.dst = dst,
 		.flags = MIGRATE_VMA_SELECT_SYSTEM,
 	};
 	struct page *page;
 	long moved = 0;
+	unsigned long i;
 	int err;
 
-	args.src = msim_kzalloc(m, MSIM_ALLOC_OTHER, npages * sizeof(long));
-	args.dst = msim_kzalloc(m, MSIM_ALLOC_OTHER, npages * sizeof(long));
-	if (!args.src || !args.dst) {
-		err = -ENOMEM;
-		goto out;
-	}
 	err = migrate_vma_setup(&args);
 	if (err || !args.cpages)
-		goto out;
+		return err;
 	for (i = 0; i < args.npages; i++) {
 		/* Pages only: holes and the zero page stay as they are. */
 		if (!(args.src[i] & MIGRATE_PFN_MIGRATE) ||
@@ -515,10 +511,47 @@ static long migrate_vma_range(struct vm_area_struct *vma, unsigned long start,
 		    (args.src[i] & MIGRATE_PFN_VALID) && args.dst[i])
 			moved++;
 	migrate_vma_finalize(&args);
+	return moved;
+}
+
+/*
+ * One VMA's part, a leaf table's worth of pages at a time, skipping what
+ * no table covers, as a driver migrates in bounded chunks: the arrays
+ * migrate_vma takes are sized by one chunk, not by the range, which may
+ * be a mostly empty terabyte.
+ */
+static long migrate_vma_range(struct vm_area_struct *vma, unsigned long start,
+			      unsigned long end, bool *nomem)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct msim_machine *m = mm->machine;
+	unsigned long max = 1UL << mm->arch->level_bits[mm->arch->levels - 1];
+	unsigned long *src, *dst, addr, tend;
+	long ret = 0, moved = 0;
+
+	src = msim_kzalloc(m, MSIM_ALLOC_OTHER, max * sizeof(long));
+	dst = msim_kzalloc(m, MSIM_ALLOC_OTHER, max * sizeof(long));
+	if (!src || !dst) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (addr = start; addr < end; addr = tend) {
+		spin_lock(&mm->page_table_lock);
+		msim_pte_next(mm, &addr, end);
+		spin_unlock(&mm->page_table_lock);
+		if (addr >= end)
+			break;
+		tend = msim_pte_table_end(mm->arch, addr, end);
+		ret = migrate_chunk(vma, addr, tend, src, dst, nomem);
+		if (ret < 0)
+			break;
+		moved += ret;
+		ret = 0;
+	}
 out:
-	msim_kfree(m, MSIM_ALLOC_OTHER, args.src);
-	msim_kfree(m, MSIM_ALLOC_OTHER, args.dst);
-	return err ? err : moved;
+	msim_kfree(m, MSIM_ALLOC_OTHER, src);
+	msim_kfree(m, MSIM_ALLOC_OTHER, dst);
+	return ret ? ret : moved;
 }
 
 long msim_migrate_range(struct mm_struct *mm, unsigned long start,

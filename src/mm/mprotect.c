@@ -63,12 +63,12 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 	struct page *page;
 
 	for (addr = start; addr < end; addr = tend) {
-		tend = msim_pte_table_end(a, addr, end);
 		spin_lock(&mm->page_table_lock);
-		ptep = msim_pte_offset(mm, addr);
+		ptep = msim_pte_next(mm, &addr, end);
 		spin_unlock(&mm->page_table_lock);
 		if (!ptep)
-			continue;
+			break;
+		tend = msim_pte_table_end(a, addr, end);
 		if (!started) {
 			mmu_notifier_range_init(&range,
 						MMU_NOTIFY_PROTECTION_VMA, 0,

@@ -2,8 +2,9 @@
 /*
  * The frame allocator.  Frames that were never handed out are taken from
  * the top of a bump pointer and are already zero (the host gave us zeroed
- * memory); recycled frames come off a LIFO free list and are cleared on
- * allocation, as __GFP_ZERO would.
+ * memory), their section of the memory map populated as the pointer
+ * enters it (sparse.c); recycled frames come off a LIFO free list and are
+ * cleared on allocation, as __GFP_ZERO would.
  *
  * MODEL: frame-allocator: one zone and single frames only, where Linux has
  * zones, a buddy allocator of higher orders and per-CPU lists; which pfn
@@ -30,8 +31,12 @@ struct page *__msim_alloc_page(struct msim_machine *m,
 	if (!list_empty(&m->free_list)) {
 		page = list_first_entry(&m->free_list, struct page, lru);
 		list_del_init(&page->lru);
-	} else if (m->next_fresh < m->nr_frames) {
-		page = &m->mem_map[m->next_fresh++];
+	} else if (m->next_fresh < m->nr_frames &&
+		   (m->next_fresh < m->memmap_pfns ||
+		    !sparse_populate_next_section(m))) {
+		page = &m->mem_map[m->next_fresh];
+		/* The checker reads it without the lock (check_pte()). */
+		WRITE_ONCE(m->next_fresh, m->next_fresh + 1);
 		fresh = true;
 	}
 	if (page)

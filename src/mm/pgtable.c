@@ -7,9 +7,15 @@
  */
 #include "internal.h"
 
+/*
+ * The table an upper-level entry points to, straight from its pfn, as
+ * pmd_page_vaddr() is __va() of it: a table's frame is allocated, so its
+ * section is populated, and the walk need not go through struct page.
+ */
 static inline pte_t *table_of(struct mm_struct *mm, pte_t entry)
 {
-	return page_address(pfn_to_page(mm->machine, pte_pfn(mm->arch, entry)));
+	return (pte_t *)(mm->machine->ram +
+			 (pte_pfn(mm->arch, entry) << mm->arch->page_shift));
 }
 
 static inline struct page *table_page(struct mm_struct *mm, const void *ptep)
@@ -174,6 +180,38 @@ void msim_free_empty_tables(struct mm_struct *mm, unsigned long start,
 {
 	if (start < end && mm->arch->levels > 1)
 		free_level(mm, mm->pgd, 0, start, end);
+}
+
+pte_t *msim_pte_next(struct mm_struct *mm, unsigned long *addrp,
+		     unsigned long end)
+{
+	const struct msim_arch *a = mm->arch;
+	unsigned long addr = *addrp, span, next;
+	unsigned int level;
+	pte_t *table;
+	pte_t entry;
+
+	while (addr < end) {
+		table = mm->pgd;
+		for (level = 0; level + 1 < a->levels; level++) {
+			entry = table[msim_pte_index(a, level, addr)];
+			if (pte_none(entry))
+				break;
+			table = table_of(mm, entry);
+		}
+		if (level + 1 == a->levels) {
+			*addrp = addr;
+			return &table[msim_pte_index(a, level, addr)];
+		}
+		/* No table below this entry: skip all it covers. */
+		span = entry_span(a, level);
+		next = (addr & ~(span - 1)) + span;
+		if (next <= addr)
+			break;
+		addr = next;
+	}
+	*addrp = end;
+	return NULL;
 }
 
 static int walk_level(struct mm_struct *mm, pte_t *table, unsigned int level,

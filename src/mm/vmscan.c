@@ -193,7 +193,8 @@ static unsigned long isolate_range(struct vm_area_struct *vma,
 
 /*
  * Reclaim [start, end) of @vma one leaf table at a time, as the page
- * walk hands Linux's reclaim a PMD's worth of pages at once.
+ * walk hands Linux's reclaim a PMD's worth of pages at once, skipping
+ * what has no table.
  */
 static long reclaim_vma_range(struct vm_area_struct *vma, unsigned long start,
 			      unsigned long end, bool pageout)
@@ -209,6 +210,11 @@ static long reclaim_vma_range(struct vm_area_struct *vma, unsigned long start,
 	if (!pages)
 		return -ENOMEM;
 	for (addr = start; addr < end; addr = tend) {
+		spin_lock(&mm->page_table_lock);
+		msim_pte_next(mm, &addr, end);
+		spin_unlock(&mm->page_table_lock);
+		if (addr >= end)
+			break;
 		tend = msim_pte_table_end(a, addr, end);
 		nr = isolate_range(vma, addr, tend, pageout, pages);
 		reclaimed += (long)reclaim_page_list(pages, nr);

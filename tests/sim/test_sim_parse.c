@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -62,6 +63,44 @@ static void test_number(void **state)
 	    "number out of range '0x10000000000000000'");
 	bad(SCN_ARG_NUMBER, "99999999999999999999",
 	    "number out of range '99999999999999999999'");
+}
+
+/*
+ * A literal's length is no limit: leading zeros add nothing to its value,
+ * and only the value can be out of range.  Every character still counts.
+ */
+static void test_number_long(void **state)
+{
+	char word[128], why[SCN_ERR_MAX + 128];
+
+	(void)state;
+	/* 0x, 100 zeros, 1. */
+	snprintf(word, sizeof(word), "0x%0100d", 1);
+	assert_int_equal(ok(SCN_ARG_NUMBER, word), 1);
+	/* Octal: 0, 100 zeros, 17. */
+	snprintf(word, sizeof(word), "0%0101d", 17);
+	assert_int_equal(ok(SCN_ARG_NUMBER, word), 017);
+	snprintf(word, sizeof(word), "%0120d", 0);
+	assert_int_equal(ok(SCN_ARG_NUMBER, word), 0);
+	snprintf(word, sizeof(word), "0x%090lx", ULONG_MAX);
+	assert_true(ok(SCN_ARG_NUMBER, word) == ULONG_MAX);
+	snprintf(word, sizeof(word), "0x%0100d", 1);
+	assert_int_equal(ok(SCN_ARG_BYTE, word), 1);
+	assert_int_equal(ok(SCN_ARG_PROT, "PROT_READ|0x000000000000000000000000"
+					  "00000000000000000000000000000000000"
+					  "00000000000000000000000000000004"),
+			 PROT_READ | PROT_EXEC);
+
+	/* A long one that does not fit, or is not a number at all. */
+	snprintf(word, sizeof(word), "0x%0100d1%016d", 1, 0);
+	snprintf(why, sizeof(why), "number out of range '%s'", word);
+	bad(SCN_ARG_NUMBER, word, why);
+	snprintf(word, sizeof(word), "0x%0100dg", 1);
+	snprintf(why, sizeof(why), "bad number '%s'", word);
+	bad(SCN_ARG_NUMBER, word, why);
+	snprintf(word, sizeof(word), "0%0100d8", 1);
+	snprintf(why, sizeof(why), "bad number '%s'", word);
+	bad(SCN_ARG_NUMBER, word, why);
 }
 
 static void test_prot(void **state)
@@ -203,6 +242,31 @@ static void test_err_truncated(void **state)
 	assert_string_equal(err, "bad number '0xn");
 }
 
+/* Bytes a message may not show raw are escaped; a long word is cut. */
+static void test_quote(void **state)
+{
+	char buf[SCN_QUOTE_MAX], word[200];
+
+	(void)state;
+	assert_string_equal(scn_quote("maps", 4, buf, sizeof(buf)), "maps");
+	assert_string_equal(scn_quote("a\0b\x1b\x7f\xe9~", 7, buf, sizeof(buf)),
+			    "a\\x00b\\x1b\\x7f\\xe9~");
+	/* Exactly as long as fits, and one more. */
+	memset(word, 'a', sizeof(word));
+	assert_int_equal(
+		strlen(scn_quote(word, SCN_QUOTE_MAX - 1, buf, sizeof(buf))),
+		SCN_QUOTE_MAX - 1);
+	scn_quote(word, SCN_QUOTE_MAX, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), SCN_QUOTE_MAX - 1);
+	assert_string_equal(buf + SCN_QUOTE_MAX - 4, "...");
+	/* An escape is never cut in two. */
+	memset(word, '\xff', sizeof(word));
+	scn_quote(word, sizeof(word), buf, 12);
+	assert_string_equal(buf, "\\xff\\xff...");
+	assert_string_equal(scn_quote(word, 1, buf, 3), "");
+	assert_string_equal(scn_quote(word, 2, buf, 4), "...");
+}
+
 static void test_size(void **state)
 {
 	unsigned long val;
@@ -223,17 +287,28 @@ static void test_size(void **state)
 
 	assert_int_equal(scn_parse_size("", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("K", &val), -EINVAL);
-	assert_int_equal(scn_parse_size("1T", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("1T", &val), 0);
+	assert_int_equal(val, 1UL << 40);
+	assert_int_equal(scn_parse_size("1t", &val), -EINVAL);
+	assert_int_equal(scn_parse_size("0x1000000T", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("1m", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("-1", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("1KK", &val), -EINVAL);
 	assert_int_equal(scn_parse_size("0x400000000000000G", &val), -EINVAL);
+
+	/* Leading zeros, as for any number. */
+	assert_int_equal(scn_parse_size("0x000000000000000000000000000000000000"
+					"000000000000000000000000000001K",
+					&val),
+			 0);
+	assert_int_equal(val, 1024);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_number),
+		cmocka_unit_test(test_number_long),
 		cmocka_unit_test(test_prot),
 		cmocka_unit_test(test_map_flags),
 		cmocka_unit_test(test_advice),
@@ -241,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_byte),
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_err_truncated),
+		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_size),
 	};
 

@@ -120,19 +120,24 @@ struct linux_binprm {
  *
  * Takes the mmap lock for writing.  If VDSO_MBASE is taken, the page
  * goes wherever get_unmapped_area() puts it, as in the seed; the blob
- * then runs at an address it was not linked for, so this prints a
- * warning naming both addresses on stderr and msim_vdso_misplaced()
- * becomes true for @bprm->mm.
+ * then runs at an address it was not linked for, and
+ * msim_vdso_misplaced() becomes true for @bprm->mm: the caller warns
+ * (this prints nothing).
  *
  * Return: 0 or a negative errno; -EINVAL for an mm of another arch,
- * -ENOMEM when the page, the VMA or address space cannot be had.
+ * -EEXIST for an mm that already maps the vDSO (exec never maps two; a
+ * fork's copy counts, one unmapped does not), -ENOMEM when the page, the
+ * VMA or address space cannot be had.
  */
 MSIM_API int arch_setup_additional_pages(struct linux_binprm *bprm,
 					 int executable_stack);
 
 /**
  * msim_vdso_misplaced - @mm's vDSO is mapped, but not where the blob is
- * prelinked: its absolute references (kuser_vdso_tp) point elsewhere
+ * prelinked: its absolute references point elsewhere.  __kernel_read_tp
+ * then reads kuser_vdso_tp at msim_vdso_seed()->link_base +
+ * VDSO_VAR_OFFSET, not at mm->context.vdso + VDSO_VAR_OFFSET, where the
+ * kernel stores it.
  */
 MSIM_API bool msim_vdso_misplaced(struct mm_struct *mm);
 
