@@ -90,6 +90,7 @@ struct msim_site {
  *	without a lock that the operations above would show.
  * @bug: a BUG() fired at @site: the thread cannot go on.  Does not return
  *	(without the hook the process aborts).
+ * @warn: a WARN() fired at @site; the thread goes on.
  */
 struct msim_sync_ops {
 	void (*point)(void *lock, enum msim_sync_event ev, const char *name);
@@ -101,6 +102,7 @@ struct msim_sync_ops {
 	void (*may_sleep)(const char *what, const struct msim_site *site);
 	void (*access)(unsigned long key, bool write);
 	void (*bug)(const char *msg, const struct msim_site *site);
+	void (*warn)(const char *msg, const struct msim_site *site);
 };
 
 /** msim_set_sync_ops - install (or with NULL remove) the lock hooks. */
@@ -241,6 +243,18 @@ MSIM_API void msim_sync_reset_ids(void);
  */
 MSIM_API _Noreturn void msim_sync_bug(const char *msg,
 				      const struct msim_site *site);
+
+/**
+ * msim_sync_report_bug - tell a scheduler about a BUG(), if one listens
+ *
+ * For BUG()s with a report of their own (the kernel tree's): returns only
+ * when no scheduler took it, and the caller ends the process then.
+ */
+MSIM_API void msim_sync_report_bug(const char *msg,
+				   const struct msim_site *site);
+
+/** msim_sync_warn - a WARN(): a scheduler's ->warn hook hears of it. */
+MSIM_API void msim_sync_warn(const char *msg, const struct msim_site *site);
 
 typedef struct {
 	pthread_mutex_t mutex;

@@ -194,12 +194,15 @@ int msim_dmirror_fault(struct msim_dmirror *dmirror, unsigned long start,
 		if (ret)
 			break;
 
+		/* The window between the snapshot and the install. */
+		msim_preempt_point("dmirror_fault_install");
 		if (dmirror->msim_fault_hook)
 			dmirror->msim_fault_hook(dmirror, start,
 						 dmirror->msim_fault_hook_arg);
 
 		down_write(&dmirror->mutex);
-		if (mmu_interval_read_retry(range.notifier,
+		if (!(dmirror->msim_bugs & MSIM_DMIRROR_BUG_NO_RETRY) &&
+		    mmu_interval_read_retry(range.notifier,
 					    range.notifier_seq)) {
 			up_write(&dmirror->mutex);
 			dmirror->nr_retries++;

@@ -272,6 +272,9 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 	hva &= mm_page_mask(mm);
 	kvm->nr_faults++;
 	for (;;) {
+		/* Both written under mmu_lock, read here without it. */
+		msim_sync_access(msim_sync_key(msim_lock_id(&kvm->mmu_lock)),
+				 false);
 		if (__atomic_load_n(&kvm->released, __ATOMIC_ACQUIRE))
 			return -EFAULT;
 		/* Before the lookup: paired with the release in the end. */
@@ -282,6 +285,8 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 		if (ret)
 			return ret;
 
+		/* The window between the lookup and the install. */
+		msim_preempt_point("kvm_fault_install");
 		if (kvm->msim_fault_hook)
 			kvm->msim_fault_hook(kvm, hva,
 					     kvm->msim_fault_hook_arg);

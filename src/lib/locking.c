@@ -146,13 +146,26 @@ void msim_sync_reset_ids(void)
 	atomic_store(&next_id, 0);
 }
 
-_Noreturn void msim_sync_bug(const char *msg, const struct msim_site *site)
+void msim_sync_report_bug(const char *msg, const struct msim_site *site)
 {
 	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
 
 	if (ops && ops->bug)
 		ops->bug(msg, site);
+}
+
+_Noreturn void msim_sync_bug(const char *msg, const struct msim_site *site)
+{
+	msim_sync_report_bug(msg, site);
 	abort();
+}
+
+void msim_sync_warn(const char *msg, const struct msim_site *site)
+{
+	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
+
+	if (ops && ops->warn)
+		ops->warn(msg, site);
 }
 
 /* Wait for a change of @lock's state; called with @mutex held. */
