@@ -26,6 +26,7 @@
 
 struct task_struct;
 struct msim_machine;
+struct msim_site;
 
 /**
  * struct msim_thread_info - what the library keeps per thread
@@ -39,6 +40,8 @@ struct msim_machine;
  * @rcu_depth, @rcu_idx: the kernel tree's RCU read side: how deeply
  *	rcu_read_lock() nests, and the SRCU index of the outermost
  *	(src/kernel/rcu.c)
+ * @site: where the lock operation the thread is in was called from, for
+ *	a scheduler's reports; valid only during the operation
  * @sched: the scheduler's own record of the thread, NULL for a host
  *	thread no scheduler controls
  */
@@ -50,6 +53,7 @@ struct msim_thread_info {
 	bool fault_waited;
 	unsigned int rcu_depth;
 	int rcu_idx;
+	const struct msim_site *site;
 	void *sched;
 };
 

@@ -214,6 +214,7 @@ void msim_spin_lock_destroy(spinlock_t *lock)
  */
 void msim_spin_lock(spinlock_t *lock, const struct msim_site *site)
 {
+	msim_current_thread_info()->site = site;
 	point(lock, MSIM_SYNC_SPIN_LOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
 	while (lock->locked)
@@ -294,6 +295,7 @@ void msim_down_read(struct rw_semaphore *sem, const struct msim_site *site)
 {
 	if (!sem->msim_spin)
 		msim_might_sleep("down_read", site);
+	msim_current_thread_info()->site = site;
 	point(sem, MSIM_SYNC_DOWN_READ, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	while (sem->writer || sem->writers_waiting)
@@ -343,6 +345,7 @@ void msim_down_write(struct rw_semaphore *sem, const struct msim_site *site)
 {
 	if (!sem->msim_spin)
 		msim_might_sleep("down_write", site);
+	msim_current_thread_info()->site = site;
 	point(sem, MSIM_SYNC_DOWN_WRITE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	sem->writers_waiting++;
