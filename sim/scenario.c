@@ -27,6 +27,8 @@ static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
 
 static void vreport(struct scn_state *st, const char *fmt, va_list ap)
 {
+	if (st->opt->quiet)
+		return;
 	fflush(stdout);
 	fprintf(stderr, "%s:%lu: ", st->file, st->line);
 	vfprintf(stderr, fmt, ap);
@@ -57,6 +59,8 @@ void scn_call_failed(struct scn_state *st, const struct scn_call *call,
 {
 	int i;
 
+	if (st->opt->quiet)
+		return;
 	fflush(stdout);
 	fprintf(stderr, "%s:%lu: %s", st->file, st->line, call->argv[0]);
 	for (i = 1; i < call->argc; i++)
@@ -67,14 +71,42 @@ void scn_call_failed(struct scn_state *st, const struct scn_call *call,
 void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[512];
 
+	st->status = SCN_EXIT_FAILED;
+	if (st->run) {
+		/* In a run of the scheduler: a failure of that schedule. */
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		msim_run_fail(st->run, "internal", "%s: %s", st->file, msg);
+		return;
+	}
+	if (st->opt->quiet)
+		return;
 	fflush(stdout);
 	fprintf(stderr, "mmsim: %s: internal error: ", st->file);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void scn_violation(struct scn_state *st, const char *kind, const char *what,
+		   const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	st->status = SCN_EXIT_FAILED;
+	if (st->run)
+		msim_run_fail(st->run, kind, "%s:%lu: %s: %s", st->file,
+			      st->line, what, msg);
+	else
+		scn_report(st, "%s: %s", what, msg);
 }
 
 /*
@@ -90,9 +122,9 @@ static int check_task(struct scn_state *st, struct scn_task *t,
 	    !msim_mm_check_msg(t->tsk->mm, msg, sizeof(msg)))
 		return 0;
 	if (list_is_singular(&st->tasks))
-		scn_report(st, "%s: %s", what, msg);
+		scn_violation(st, "invariant", what, "%s", msg);
 	else
-		scn_report(st, "%s: %s: %s", what, t->name, msg);
+		scn_violation(st, "invariant", what, "%s: %s", t->name, msg);
 	return -EUCLEAN;
 }
 
@@ -113,7 +145,7 @@ int scn_check(struct scn_state *st, const char *what)
 		if (t != st->current && check_task(st, t, what))
 			goto failed;
 	if (msim_machine_check(st->machine, msg, sizeof(msg))) {
-		scn_report(st, "%s: %s", what, msg);
+		scn_violation(st, "invariant", what, "%s", msg);
 		goto failed;
 	}
 	return scn_coherence_check(st, what);
@@ -146,46 +178,59 @@ struct scn_task *scn_task_add(struct scn_state *st, const char *name,
 	return t;
 }
 
-static int run_line(struct scn_state *st, char *text)
+int scn_parse_line(struct scn_state *st, char *text, struct scn_call *call)
 {
-	struct scn_call call = { 0 };
 	char err[SCN_ERR_MAX];
 	const char *name;
 	char *word, *save;
 	int i, nargs, got;
 
+	memset(call, 0, sizeof(*call));
 	text[strcspn(text, "#")] = '\0';
 	for (word = strtok_r(text, " \t\r\n\v\f", &save); word;
 	     word = strtok_r(NULL, " \t\r\n\v\f", &save)) {
 		/* Count what does not fit, for the message. */
-		if (call.argc <= SCN_MAX_ARGS)
-			call.argv[call.argc] = word;
-		call.argc++;
+		if (call->argc <= SCN_MAX_ARGS)
+			call->argv[call->argc] = word;
+		call->argc++;
 	}
-	if (!call.argc)
-		return 0;
+	if (!call->argc)
+		return 1;
 
-	name = call.argv[0];
-	call.cmd = scn_command_lookup(name);
-	if (!call.cmd)
+	name = call->argv[0];
+	call->cmd = scn_command_lookup(name);
+	if (!call->cmd)
 		return scn_malformed(st, "unknown command '%s'", name);
-	for (nargs = 0; nargs < SCN_MAX_ARGS && call.cmd->args[nargs]; nargs++)
+	for (nargs = 0; nargs < SCN_MAX_ARGS && call->cmd->args[nargs]; nargs++)
 		;
-	got = call.argc - 1;
+	got = call->argc - 1;
 	if (got != nargs && !nargs)
 		return scn_malformed(st, "%s: expected no arguments, got %d",
 				     name, got);
-	if (got != nargs)
+	if (got != nargs &&
+	    !((call->cmd->flags & SCN_CMD_OPTIONAL_LAST) && got == nargs - 1))
 		return scn_malformed(st,
 				     "%s: expected %d argument%s (%s), "
 				     "got %d",
 				     name, nargs, nargs == 1 ? "" : "s",
-				     call.cmd->synopsis, got);
-	for (i = 0; i < nargs; i++)
-		if (scn_parse_arg(call.cmd->args[i], call.argv[i + 1],
-				  &call.arg[i], err, sizeof(err)))
+				     call->cmd->synopsis, got);
+	for (i = 0; i < got; i++)
+		if (scn_parse_arg(call->cmd->args[i], call->argv[i + 1],
+				  &call->arg[i], err, sizeof(err)))
 			return scn_malformed(st, "%s: %s", name, err);
+	return 0;
+}
 
+int scn_run_line(struct scn_state *st, char *text)
+{
+	struct scn_call call;
+	const char *name;
+	int i;
+
+	i = scn_parse_line(st, text, &call);
+	if (i)
+		return i == 1 ? 0 : i;
+	name = call.argv[0];
 	if ((call.cmd->flags & SCN_CMD_TASK) && !st->current) {
 		scn_report(st, "%s: %s", name, msim_errno_name(-ESRCH));
 	} else {
@@ -208,7 +253,7 @@ static int run_line(struct scn_state *st, char *text)
  * the output.  Output lines never start with '>' or '#', so the three
  * kinds stay apart.
  */
-static void echo_line(struct scn_state *st, const char *text)
+void scn_echo_line(struct scn_state *st, const char *text)
 {
 	static const char blanks[] = " \t\r\n\v\f";
 	size_t len;
@@ -230,15 +275,30 @@ static void echo_line(struct scn_state *st, const char *text)
 
 static int run_lines(struct scn_state *st, FILE *in)
 {
-	char *buf = NULL;
+	unsigned long next_line = 0;
+	char *buf = NULL, *next = NULL;
 	size_t size = 0;
 	int ret = 0;
 
-	while (getline(&buf, &size, in) >= 0) {
-		st->line++;
+	for (;;) {
+		if (next) {
+			/* The line that ended a thread section. */
+			free(buf);
+			buf = next;
+			size = strlen(next) + 1;
+			next = NULL;
+			st->line = next_line;
+		} else if (getline(&buf, &size, in) >= 0) {
+			st->line++;
+		} else {
+			break;
+		}
 		if (st->opt->echo)
-			echo_line(st, buf);
-		ret = run_line(st, buf);
+			scn_echo_line(st, buf);
+		if (scn_is_section(buf))
+			ret = scn_run_section(st, in, buf, &next, &next_line);
+		else
+			ret = scn_run_line(st, buf);
 		if (ret)
 			break;
 	}
@@ -246,6 +306,7 @@ static int run_lines(struct scn_state *st, FILE *in)
 		fprintf(stderr, "mmsim: %s: %s\n", st->file, strerror(errno));
 		ret = SCN_EXIT_MALFORMED;
 	}
+	free(next);
 	free(buf);
 	return ret;
 }
@@ -343,10 +404,44 @@ static void teardown(struct scn_state *st)
 	st->machine = NULL;
 }
 
+int scn_run_text(const char *path, const char *text, size_t len,
+		 const struct scn_options *opt, struct msim_run *run)
+{
+	struct scn_state st = { .file = path, .opt = opt, .run = run };
+	FILE *in = NULL;
+	int ret;
+
+	INIT_LIST_HEAD(&st.tasks);
+	INIT_LIST_HEAD(&st.drivers);
+	INIT_LIST_HEAD(&st.checkers);
+	if (len) {
+		in = fmemopen((void *)text, len, "r");
+		if (!in) {
+			fprintf(stderr, "mmsim: %s: %s\n", path,
+				strerror(errno));
+			return SCN_EXIT_MALFORMED;
+		}
+	}
+	ret = setup(&st);
+	if (run && opt->check_every_step)
+		msim_run_set_step_check(run, scn_step_check, &st);
+	if (!ret && in)
+		ret = run_lines(&st, in);
+	if (in)
+		fclose(in);
+	/* Threads stopped with locks held: the world is theirs for good. */
+	if (ret == SCN_EXIT_STOPPED)
+		return ret;
+	teardown(&st);
+	return ret > st.status ? ret : st.status;
+}
+
 int scn_run_file(const char *path, const struct scn_options *opt)
 {
-	struct scn_state st = { .file = path, .opt = opt };
+	const char *name = path;
 	FILE *in = stdin;
+	char *text = NULL;
+	size_t len = 0, size = 0;
 	int ret;
 
 	if (strcmp(path, "-")) {
@@ -357,17 +452,37 @@ int scn_run_file(const char *path, const struct scn_options *opt)
 			return SCN_EXIT_MALFORMED;
 		}
 	} else {
-		st.file = "<stdin>";
+		name = "<stdin>";
 	}
-	INIT_LIST_HEAD(&st.tasks);
-	INIT_LIST_HEAD(&st.drivers);
-	INIT_LIST_HEAD(&st.checkers);
+	/* Read whole: a file with threads runs once per schedule. */
+	for (;;) {
+		size_t got;
 
-	ret = setup(&st);
-	if (!ret)
-		ret = run_lines(&st, in);
-	teardown(&st);
+		if (len + 4096 > size) {
+			size = 2 * size + 4096;
+			text = realloc(text, size);
+			if (!text) {
+				fprintf(stderr, "mmsim: %s: out of memory\n",
+					name);
+				return SCN_EXIT_MALFORMED;
+			}
+		}
+		got = fread(text + len, 1, size - len - 1, in);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	text[len] = '\0';
+	if (ferror(in)) {
+		fprintf(stderr, "mmsim: %s: %s\n", name, strerror(errno));
+		ret = SCN_EXIT_MALFORMED;
+	} else if (scn_has_sections(text, len) || opt->schedule) {
+		ret = scn_run_threads_file(name, text, len, opt);
+	} else {
+		ret = scn_run_text(name, text, len, opt, NULL);
+	}
 	if (in != stdin)
 		fclose(in);
-	return ret > st.status ? ret : st.status;
+	free(text);
+	return ret;
 }

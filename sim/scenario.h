@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include <mmsim/drivers.h>
+#include <mmsim/scheduler.h>
 
 #include "parse.h"
 
@@ -37,6 +38,11 @@
  * @swap_bytes: the swap device (0: none)
  * @check_each: check the invariants after every command
  * @echo: print the file as it runs (see scn_echo_line())
+ * @check_every_step: in thread sections, check after every scheduling
+ *	step at which no thread holds a lock (threads.c)
+ * @schedule: the schedule thread sections run under (NULL: the first of
+ *	the depth-first search, without preemption)
+ * @quiet: report nothing on stderr (runs of 'mmsim explore')
  */
 struct scn_options {
 	const struct msim_arch *arch;
@@ -44,6 +50,9 @@ struct scn_options {
 	unsigned long swap_bytes;
 	bool check_each;
 	bool echo;
+	bool check_every_step;
+	const char *schedule;
+	bool quiet;
 };
 
 /**
@@ -79,6 +88,8 @@ static inline bool scn_task_exited(const struct scn_task *t)
  * @checkers: their coherence checkers, one an mm (drivers.c)
  * @echoed: --echo has printed something
  * @echo_gap: --echo has passed a blank line since it last printed
+ * @run: the run of the scheduler a file with thread sections is part of,
+ *	NULL for a file without; then violations are failures of the run
  */
 struct scn_state {
 	const char *file;
@@ -92,6 +103,7 @@ struct scn_state {
 	struct list_head checkers;
 	bool echoed;
 	bool echo_gap;
+	struct msim_run *run;
 };
 
 /**
@@ -133,6 +145,13 @@ struct scn_command {
  * on without calling @run, which may then take st->current as given.
  */
 #define SCN_CMD_TASK 0x1
+/* The last argument may be left out (its word is then NULL). */
+#define SCN_CMD_OPTIONAL_LAST 0x2
+/* Not a command but the syntax of thread sections (threads.c). */
+#define SCN_CMD_BLOCK 0x4
+
+/* A run stopped in a thread section: its world is not to be touched. */
+#define SCN_EXIT_STOPPED 3
 
 /**
  * scn_task_lookup - the task called @name, exited or not, or NULL
@@ -161,6 +180,85 @@ void scn_commands_help(FILE *out);
  * Return: the exit status (SCN_EXIT_*).
  */
 int scn_run_file(const char *path, const struct scn_options *opt);
+
+/**
+ * scn_echo_line - --echo: print @text as the file runs (a command as
+ * "> " and the line, a comment as it is; see scenario.c)
+ */
+void scn_echo_line(struct scn_state *st, const char *text);
+
+/** scn_run_line - parse and run one line (changed in place). */
+int scn_run_line(struct scn_state *st, char *text);
+
+/* Thread sections (threads.c). */
+
+/** scn_is_section - does @text open a thread block ("thread NAME")? */
+bool scn_is_section(const char *text);
+
+/** scn_has_sections - does the scenario have any thread block? */
+bool scn_has_sections(const char *text, size_t len);
+
+/**
+ * scn_run_section - read the section that @first opens from @in and run it
+ * @next: the line after the section, to run next (allocated), or NULL at
+ *	the end of the file; @next_line its number
+ * Return: 0, an exit status to stop the run, or SCN_EXIT_STOPPED.
+ */
+int scn_run_section(struct scn_state *st, FILE *in, const char *first,
+		    char **next, unsigned long *next_line);
+
+/** scn_step_check - the checks of --check-every-step (a step check). */
+void scn_step_check(struct msim_run *run, void *arg);
+
+/**
+ * scn_run_threads_file - run a scenario with thread sections once, under
+ * @opt->schedule, and report what failed.  Return: the exit status.
+ */
+int scn_run_threads_file(const char *path, const char *text, size_t len,
+			 const struct scn_options *opt);
+
+/**
+ * scn_validate - parse every line of a scenario and the structure of its
+ * thread blocks, without running anything; report the first error.
+ * Return: 0 or SCN_EXIT_MALFORMED.
+ */
+int scn_validate(const char *path, const char *text, size_t len,
+		 const struct scn_options *opt);
+
+/** scn_explore_body - one run of a scenario, for msim_explore(). */
+struct scn_explore_job {
+	const char *path;
+	const char *text;
+	size_t len;
+	const struct scn_options *opt;
+	int status;
+};
+void scn_explore_body(struct msim_run *run, void *arg);
+
+/**
+ * scn_parse_line - split @text (changed in place) into @call
+ * Return: 0 with @call filled, 1 for a line with nothing to run, or
+ * SCN_EXIT_MALFORMED after reporting why.
+ */
+int scn_parse_line(struct scn_state *st, char *text, struct scn_call *call);
+
+/**
+ * scn_run_text - one run of the scenario @text (@len bytes) from @path
+ * @run: the run of the scheduler it is part of (NULL: a file without
+ *	thread sections)
+ * Return: the exit status, or SCN_EXIT_STOPPED when the run stopped in a
+ * thread section and its world was left as it was.
+ */
+int scn_run_text(const char *path, const char *text, size_t len,
+		 const struct scn_options *opt, struct msim_run *run);
+
+/**
+ * scn_violation - a check found something wrong: reported as
+ * "FILE:LINE: @what: message", or, in a run of the scheduler, a failure
+ * of kind @kind with that text; the run has failed either way.
+ */
+void scn_violation(struct scn_state *st, const char *kind, const char *what,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /**
  * scn_report - print "FILE:LINE: " and the message on stderr
