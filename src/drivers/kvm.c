@@ -78,6 +78,10 @@ kvm_mmu_notifier_invalidate_range_end(struct mmu_notifier *mn,
 	__atomic_store_n(&kvm->mmu_invalidate_seq, kvm->mmu_invalidate_seq + 1,
 			 __ATOMIC_RELEASE);
 	kvm->mmu_invalidate_in_progress--;
+	/* An end without its start: KVM_BUG_ON() in the kernel. */
+	if (kvm->mmu_invalidate_in_progress < 0)
+		msim_sync_bug("KVM_BUG_ON(kvm->mmu_invalidate_in_progress < 0)",
+			      MSIM_THIS_SITE);
 	spin_unlock(&kvm->mmu_lock);
 }
 

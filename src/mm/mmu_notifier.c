@@ -191,9 +191,18 @@ static void rcu_hlist_del_init(struct hlist_node *n)
 	     ((sub) = container_of(pos, struct mmu_notifier, hlist), true);    \
 	     pos = rcu_next(&pos->next))
 
-/* mm_take_all_locks(): see the header for why this one lock is enough. */
+/*
+ * mm_take_all_locks(): see the header for why these two locks are
+ * enough.  The rmap lock is every anon_vma's lock at once, taken for
+ * writing as Linux takes each of them: an rmap walk of another process
+ * (reclaim, migration) invalidates this mm's ranges without its mmap lock,
+ * from before it takes the page-table lock to after it drops it, and a
+ * registration in that window would see its subscriber's end called
+ * without the start.
+ */
 int mm_take_all_locks(struct mm_struct *mm)
 {
+	down_write(&mm->machine->rmap_lock);
 	spin_lock(&mm->page_table_lock);
 	return 0;
 }
@@ -201,6 +210,7 @@ int mm_take_all_locks(struct mm_struct *mm)
 void mm_drop_all_locks(struct mm_struct *mm)
 {
 	spin_unlock(&mm->page_table_lock);
+	up_write(&mm->machine->rmap_lock);
 }
 
 /* The interval tree side. */
