@@ -301,13 +301,17 @@ static bool holds_locks(const struct sthread *t)
 	return false;
 }
 
-/* No thread holds a lock: the state is as every lock taker would see it. */
+/*
+ * No thread holds a lock or is in the middle of taking one (a writer
+ * waiting holds back readers): the state is as every lock taker would
+ * see it, and the host can take any lock without waiting.
+ */
 static bool quiescent(const struct msim_run *run)
 {
 	unsigned int i;
 
 	for (i = 0; i < run->nthr; i++)
-		if (holds_locks(&run->thr[i]))
+		if (holds_locks(&run->thr[i]) || run->thr[i].waiting)
 			return false;
 	return true;
 }
@@ -544,6 +548,7 @@ static void hook_point(void *lock, enum msim_sync_event ev, const char *name)
 				s ? s->file : NULL, s ? s->line : 0);
 	}
 	t->yielding = ev == MSIM_SYNC_YIELD;
+	t->waiting = false;
 	decide(run);
 	t->yielding = false;
 }
@@ -559,6 +564,7 @@ static void hook_block(void *lock, const char *name)
 	}
 	s = t->ti.site;
 	t->state = ST_BLOCKED;
+	t->waiting = true;
 	t->wait_obj = lock;
 	t->wait_name = name;
 	t->wait_func = s ? s->func : NULL;
@@ -594,6 +600,8 @@ static void hook_acquired(void *lock, enum msim_sync_event ev, const char *name,
 
 	if (!t)
 		return;
+	if (ev != MSIM_SYNC_MAP_ACQUIRE)
+		t->waiting = false;
 	if (ev != MSIM_SYNC_SRCU_READ_LOCK && ev != MSIM_SYNC_MAP_ACQUIRE) {
 		for (i = 0; i < t->nheld; i++) {
 			char s1[160], s2[160];

@@ -171,6 +171,9 @@ static char *failure_key(const char *kind, const char *msg)
 	const char *p = msg;
 
 	j = (size_t)snprintf(key, n, "%s: ", kind);
+	/* One BUG() is one bug, whichever thread hit it ("T: BUG..."). */
+	if (!strcmp(kind, "bug") && strstr(msg, ": "))
+		p = strstr(msg, ": ") + 2;
 	/* A lock order is the pair of classes, on its first line. */
 	if (!strcmp(kind, "lock-order")) {
 		size_t l = strcspn(msg, "\n");

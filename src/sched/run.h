@@ -84,6 +84,7 @@ struct sthread {
 	char name[32];
 	enum sthread_state state;
 	bool yielding;
+	bool waiting; /* blocked since its last scheduling point */
 	bool started;
 	struct msim_fiber *fib;
 	struct msim_thread_info ti;
