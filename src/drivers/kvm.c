@@ -310,6 +310,12 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 			msim_kfree(mm->machine, MSIM_ALLOC_OTHER, spte);
 			put_page(page);
 			kvm->nr_retries++;
+			/*
+			 * The vCPU re-enters the guest and faults again,
+			 * while the invalidation goes on elsewhere: a polling
+			 * wait, which lets a scheduler run the others.
+			 */
+			msim_sync_yield("mmu_invalidate_retry");
 			continue;
 		}
 		spte->accessed = true;

@@ -804,6 +804,17 @@ int msim_run_threads(struct msim_run *run, unsigned int n,
 	return run->stopped ? -EDEADLK : 0;
 }
 
+void sched_after_fork(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MSIM_MAX_THREADS; i++) {
+		if (pool_ready[i])
+			msim_fiber_forget(&pool[i]);
+		pool_ready[i] = false;
+	}
+}
+
 void run_init(struct msim_run *run, struct plan *plan, struct lockdep *ld,
 	      unsigned long max_steps, bool check_every_step)
 {

@@ -452,6 +452,7 @@ static void worker_main(struct executor *ex, int fd)
 	struct buf b;
 	char c, *sched;
 
+	sched_after_fork();
 	if (ex->quiet) {
 		int null = open("/dev/null", O_WRONLY);
 

@@ -607,16 +607,20 @@ static bool dfs_bound(struct explorer *x, int bound, bool *any_cut)
 				if (n->done & (1ULL << t))
 					continue;
 				n->done |= 1ULL << t;
-				if (!within(n, t, bound)) {
-					n->cut = true;
-					*any_cut = true;
-					continue;
-				}
+				/*
+				 * Asleep first: what sleeps was covered
+				 * elsewhere, bound or no bound, and is no cut.
+				 */
 				for (s = 0; s < n->nsleep; s++)
 					if (n->sleep[s].thread == t)
 						asleep = true;
 				if (asleep && !x->opts.no_reduction)
 					continue;
+				if (!within(n, t, bound)) {
+					n->cut = true;
+					*any_cut = true;
+					continue;
+				}
 				if (n->frontier && !owned(x, x->unit++))
 					continue;
 				alt = t;

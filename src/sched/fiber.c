@@ -184,6 +184,15 @@ void msim_fiber_reset(struct msim_fiber *f, void (*entry)(void *), void *arg)
 	f->entry = entry;
 	f->arg = arg;
 	f->fake_stack = NULL;
+#ifdef MSIM_TSAN
+	/*
+	 * A new thread state each time: the last run's frames never
+	 * returned, and ThreadSanitizer would keep them on its shadow stack.
+	 */
+	if (f->tsan)
+		__tsan_destroy_fiber(f->tsan);
+	f->tsan = __tsan_create_fiber(0);
+#endif
 #ifdef MSIM_ASAN
 	/* Frames of the last run that never returned left their redzones. */
 	__asan_unpoison_memory_region(f->stack, f->stack_size);
@@ -275,6 +284,18 @@ void msim_fiber_exit(struct msim_fiber *from, struct msim_fiber *to)
 {
 	do_switch(from, to, true);
 	abort(); /* never resumed */
+}
+
+/*
+ * In a child just forked: the fibers are the parent's (ThreadSanitizer's
+ * thread states of them do not survive a fork); let go of their stacks
+ * and make new ones when needed.
+ */
+void msim_fiber_forget(struct msim_fiber *f)
+{
+	if (f->map)
+		munmap(f->map, f->map_size);
+	memset(f, 0, sizeof(*f));
 }
 
 void msim_fiber_destroy(struct msim_fiber *f)

@@ -62,6 +62,9 @@ void msim_fiber_exit(struct msim_fiber *from, struct msim_fiber *to);
 
 void msim_fiber_destroy(struct msim_fiber *f);
 
+/* In a child after fork(): drop the parent's fiber, keep nothing. */
+void msim_fiber_forget(struct msim_fiber *f);
+
 /* The first thing a fiber's entry does (the sanitizers' half of the switch). */
 void msim_fiber_started(struct msim_fiber *self);
 

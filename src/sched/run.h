@@ -230,6 +230,8 @@ struct msim_run {
 };
 
 /* core.c */
+/* In a child after fork(): make fibers of its own when it needs them. */
+void sched_after_fork(void);
 void run_init(struct msim_run *run, struct plan *plan, struct lockdep *ld,
 	      unsigned long max_steps, bool check_every_step);
 void run_fini(struct msim_run *run);
