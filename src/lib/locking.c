@@ -214,6 +214,9 @@ void msim_spin_lock_destroy(spinlock_t *lock)
  */
 void msim_spin_lock(spinlock_t *lock, const struct msim_site *site)
 {
+	const struct msim_site *outer = msim_current_thread_info()->site;
+
+	/* Where this operation is, for reports; the caller's after it. */
 	msim_current_thread_info()->site = site;
 	point(lock, MSIM_SYNC_SPIN_LOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
@@ -223,6 +226,7 @@ void msim_spin_lock(spinlock_t *lock, const struct msim_site *site)
 	pthread_mutex_unlock(&lock->mutex);
 	msim_current_thread_info()->preempt_count++;
 	acquired(lock, MSIM_SYNC_SPIN_LOCK, lock->name, site);
+	msim_current_thread_info()->site = outer;
 }
 
 void msim_spin_unlock(spinlock_t *lock)
@@ -293,6 +297,8 @@ void msim_rwsem_destroy(struct rw_semaphore *sem)
 
 void msim_down_read(struct rw_semaphore *sem, const struct msim_site *site)
 {
+	const struct msim_site *outer = msim_current_thread_info()->site;
+
 	if (!sem->msim_spin)
 		msim_might_sleep("down_read", site);
 	msim_current_thread_info()->site = site;
@@ -304,6 +310,7 @@ void msim_down_read(struct rw_semaphore *sem, const struct msim_site *site)
 	pthread_mutex_unlock(&sem->mutex);
 	spin_held(sem, 1);
 	acquired(sem, MSIM_SYNC_DOWN_READ, sem->name, site);
+	msim_current_thread_info()->site = outer;
 }
 
 bool msim_down_read_trylock(struct rw_semaphore *sem,
@@ -343,6 +350,8 @@ void msim_up_read(struct rw_semaphore *sem)
 
 void msim_down_write(struct rw_semaphore *sem, const struct msim_site *site)
 {
+	const struct msim_site *outer = msim_current_thread_info()->site;
+
 	if (!sem->msim_spin)
 		msim_might_sleep("down_write", site);
 	msim_current_thread_info()->site = site;
@@ -356,6 +365,7 @@ void msim_down_write(struct rw_semaphore *sem, const struct msim_site *site)
 	pthread_mutex_unlock(&sem->mutex);
 	spin_held(sem, 1);
 	acquired(sem, MSIM_SYNC_DOWN_WRITE, sem->name, site);
+	msim_current_thread_info()->site = outer;
 }
 
 bool msim_down_write_trylock(struct rw_semaphore *sem,

@@ -32,6 +32,7 @@
  */
 #include <mmsim/locking.h>
 #include <mmsim/srcu.h>
+#include <mmsim/thread_info.h>
 
 int msim_init_srcu_struct(struct srcu_struct *ssp)
 {
@@ -154,10 +155,12 @@ void msim_srcu_read_unlock(struct srcu_struct *ssp, int idx)
 
 void msim_synchronize_srcu(struct srcu_struct *ssp)
 {
+	const struct msim_site *outer = msim_current_thread_info()->site;
 	unsigned long upto;
 	unsigned int old;
 
 	msim_might_sleep("synchronize_srcu", MSIM_THIS_SITE);
+	msim_current_thread_info()->site = MSIM_THIS_SITE;
 	srcu_point(ssp, MSIM_SYNC_SYNCHRONIZE_SRCU);
 	pthread_mutex_lock(&ssp->lock);
 	while (ssp->gp_running)
@@ -173,6 +176,7 @@ void msim_synchronize_srcu(struct srcu_struct *ssp)
 	make_ready(ssp, upto);
 	run_ready(ssp);
 	pthread_mutex_unlock(&ssp->lock);
+	msim_current_thread_info()->site = outer;
 }
 
 void msim_call_srcu(struct srcu_struct *ssp, struct rcu_head *rhp,

@@ -281,6 +281,8 @@ static void mn_itree_may_wait(struct mmu_notifier_subscriptions *subs,
 	msim_might_sleep("invalidate_seq", site);
 	msim_lock_map_acquire(&subs->wq, "invalidate_seq", site);
 	msim_lock_map_release(&subs->wq, "invalidate_seq");
+	/* Where the wait is, for a scheduler's report; until it is over. */
+	msim_current_thread_info()->site = site;
 }
 
 /* Sleep until the odd window numbered @seq has been closed. */
@@ -363,6 +365,7 @@ mmu_interval_read_begin(struct mmu_interval_notifier *interval_sub)
 
 	if (is_invalidating)
 		mn_itree_wait_seq(subs, seq);
+	msim_current_thread_info()->site = NULL;
 	/*
 	 * mmu_interval_read_retry() may already be true: the caller finds
 	 * out at its retry, which bounds the wait here to one window.
@@ -1120,8 +1123,10 @@ void mmu_interval_notifier_remove(struct mmu_interval_notifier *interval_sub)
 	 * the rest of its critical section (the race fixed in Linux in
 	 * 2022).  The caller must not hold a lock ->invalidate takes.
 	 */
-	if (seq) {
+	if (seq)
 		mn_itree_wait_seq(subs, seq);
+	msim_current_thread_info()->site = NULL;
+	if (seq) {
 		spin_lock(&subs->lock);
 		spin_unlock(&subs->lock);
 	}

@@ -99,6 +99,8 @@ struct buf {
 
 static void put(struct buf *b, const void *data, size_t n)
 {
+	if (!n)
+		return;
 	if (b->len + n > b->size) {
 		b->overflow = true;
 		return;
@@ -124,6 +126,8 @@ static void put_str(struct buf *b, const char *s)
 
 static void get(struct buf *b, void *data, size_t n)
 {
+	if (!n)
+		return;
 	if (b->len + n > b->size) {
 		memset(data, 0, n);
 		b->overflow = true;
@@ -304,8 +308,9 @@ static void setup_plan(const struct exec_req *req, struct plan *plan)
 		plan->prefix = req->prefix;
 		plan->nprefix = req->nprefix;
 		plan->sleep = xcalloc(req->nsleep + 1, sizeof(*plan->sleep));
-		memcpy(plan->sleep, req->sleep,
-		       req->nsleep * sizeof(*plan->sleep));
+		if (req->nsleep)
+			memcpy(plan->sleep, req->sleep,
+			       req->nsleep * sizeof(*plan->sleep));
 		plan->nsleep = req->nsleep;
 		plan->budget = req->budget;
 		plan->reduction = req->reduction;

@@ -1083,7 +1083,8 @@ static void wr(FILE *f, const char *s)
 	uint64_t n = s ? strlen(s) : 0;
 
 	fwrite(&n, sizeof(n), 1, f);
-	fwrite(s, 1, n, f);
+	if (n)
+		fwrite(s, 1, n, f);
 }
 
 static void wr_u(FILE *f, uint64_t v)
