@@ -20,6 +20,7 @@
  * 845, as bench/README.md cites it): a peer's published figure on other
  * machines and other models, not a measurement of this run.
  */
+#include <fcntl.h>
 #include <mmsim/scheduler.h>
 #include "bench.h"
 #include "scenario.h"
@@ -84,6 +85,31 @@ static void file_options(const char *text, int *bound, unsigned long *swap)
 		*swap = 1UL << 20;
 }
 
+/*
+ * The scenarios print what they peek: in this process that would go to
+ * our standard output, which is for the figures.
+ */
+static int quiet_begin(void)
+{
+	int saved, null;
+
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	null = open("/dev/null", O_WRONLY);
+	if (saved < 0 || null < 0)
+		bench_die("/dev/null", 0);
+	dup2(null, STDOUT_FILENO);
+	close(null);
+	return saved;
+}
+
+static void quiet_end(int saved)
+{
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
 static double explore_file(const char *path, int bound, bool reduction,
 			   bool in_process, unsigned long cap,
 			   struct msim_explore_result *res)
@@ -95,6 +121,7 @@ static double explore_file(const char *path, int bound, bool reduction,
 	uint64_t t;
 	size_t len;
 	char *text = slurp(path, &len);
+	int saved;
 
 	memset(&opt, 0, sizeof(opt));
 	file_options(text, &bound, &swap);
@@ -108,11 +135,14 @@ static double explore_file(const char *path, int bound, bool reduction,
 	o.in_process = in_process;
 	o.no_shrink = true;
 	o.schedules = cap;
+	saved = quiet_begin();
 	t = bench_now_ns();
 	if (msim_explore(scn_explore_body, &job, &o, res))
 		bench_die("msim_explore", -EINVAL);
+	t = bench_now_ns() - t;
+	quiet_end(saved);
 	free(text);
-	return (bench_now_ns() - t) / 1e9;
+	return t / 1e9;
 }
 
 static double explore_bound(const char *path, int bound, bool reduction,
@@ -126,6 +156,7 @@ static double explore_bound(const char *path, int bound, bool reduction,
 	uint64_t t;
 	size_t len;
 	char *text = slurp(path, &len);
+	int saved;
 
 	memset(&opt, 0, sizeof(opt));
 	file_options(text, &file_bound, &swap);
@@ -139,11 +170,14 @@ static double explore_bound(const char *path, int bound, bool reduction,
 	o.in_process = true;
 	o.no_shrink = true;
 	o.schedules = cap;
+	saved = quiet_begin();
 	t = bench_now_ns();
 	if (msim_explore(scn_explore_body, &job, &o, res))
 		bench_die("msim_explore", -EINVAL);
+	t = bench_now_ns() - t;
+	quiet_end(saved);
 	free(text);
-	return (bench_now_ns() - t) / 1e9;
+	return t / 1e9;
 }
 
 static void usage(void)
