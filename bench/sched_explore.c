@@ -280,24 +280,29 @@ int main(int argc, char **argv)
 		bounds[0] = fb;
 		bounds[1] = -1;
 		for (k = 0; k < 2; k++) {
-			char bs[16];
+			char bs[16], ratio[24];
 
 			explore_bound(path, bounds[k], false, cap, &a);
 			explore_bound(path, bounds[k], true, cap, &b);
 			snprintf(bs, sizeof(bs), "%d", bounds[k]);
-			printf("  %-36s %6s %11lu%s %11lu%s %7.1f\n", files[i],
+			if (a.complete && b.complete)
+				snprintf(ratio, sizeof(ratio), "%.1f",
+					 (double)a.runs / b.runs);
+			else if (b.complete)
+				snprintf(ratio, sizeof(ratio), ">%.0f",
+					 (double)a.runs / b.runs);
+			else
+				snprintf(ratio, sizeof(ratio), "-");
+			printf("  %-36s %6s %11lu%s %11lu%s %7s\n", files[i],
 			       bounds[k] < 0 ? "none" : bs, a.runs,
 			       a.complete ? " " : "+", b.runs,
-			       b.complete ? " " : "+",
-			       a.complete && b.complete
-				       ? (double)a.runs / b.runs
-				       : 0.0);
+			       b.complete ? " " : "+", ratio);
 			msim_explore_result_free(&a);
 			msim_explore_result_free(&b);
 		}
 	}
-	printf("  (+: stopped at %lu runs, not complete; ratio 0: not "
-	       "known)\n",
+	printf("  (+: stopped at %lu runs, not complete; >: at least; "
+	       "-: not known)\n",
 	       cap);
 	free(rate);
 	return 0;

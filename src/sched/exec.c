@@ -185,6 +185,7 @@ static void put_req(struct buf *b, const struct exec_req *req)
 	put_u64(b, req->schedule != NULL);
 	put_str(b, req->schedule);
 	put_u64(b, req->lenient);
+	put_u64(b, req->want_schedule);
 }
 
 static void get_req(struct buf *b, struct exec_req *req, char **sched)
@@ -207,6 +208,7 @@ static void get_req(struct buf *b, struct exec_req *req, char **sched)
 		free(get_str(b));
 	}
 	req->lenient = get_u64(b);
+	req->want_schedule = get_u64(b);
 }
 
 static void put_res(struct buf *b, const struct exec_res *res)
@@ -400,7 +402,10 @@ static void run_part(struct executor *ex, const struct exec_req *req,
 	if (run.diverged[0] && !res->diverged[0])
 		snprintf(res->diverged, sizeof(res->diverged), "%s",
 			 run.diverged);
-	s = schedule_string(trail, run.trail_len);
+	if (req->want_schedule || req->schedule || run.nfails || run.nedges)
+		s = schedule_string(trail, run.trail_len);
+	else
+		s = xstrdup("");
 	if (res->schedule) {
 		char *joined = xasprintf("%s+%s", res->schedule, s);
 

@@ -26,6 +26,13 @@ struct exec_req {
 	/* replay, script: one run, or several joined by '+' */
 	const char *schedule;
 	bool lenient;
+	/*
+	 * The schedule string even of a run that found nothing.  Without it
+	 * a run's string is written only when the run failed or saw a new
+	 * lock order: a run of a million steps that round-robin switches at
+	 * every step would otherwise spend most of its time formatting them.
+	 */
+	bool want_schedule;
 };
 
 struct exec_fail {

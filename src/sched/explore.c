@@ -542,6 +542,7 @@ static bool dfs_bound(struct explorer *x, int bound, bool *any_cut)
 	bool mine;
 
 	req.reduction = !x->opts.no_reduction;
+	req.want_schedule = x->opts.collect;
 	x->unit = 0;
 	x->depth = 0;
 	if (!x->stack_cap) {
@@ -726,6 +727,7 @@ static void sample(struct explorer *x)
 	struct exec_res res;
 	unsigned long i, k = 1;
 
+	req.want_schedule = x->opts.collect;
 	if (x->opts.strategy == MSIM_STRATEGY_PCT) {
 		/* PCT's k: the length of the run without preemption. */
 		if (!run_one(x, &req, &res))
@@ -740,6 +742,7 @@ static void sample(struct explorer *x)
 		req.seed = run_seed(x->opts.seed, i);
 		req.depth = x->opts.depth ? x->opts.depth : 3;
 		req.pct_k = k;
+		req.want_schedule = x->opts.collect;
 		if (!run_one(x, &req, &res))
 			return;
 		x->runs++;
@@ -758,6 +761,7 @@ static void round_robin(struct explorer *x)
 	struct exec_req req = { .kind = PLAN_ROUND_ROBIN };
 	struct exec_res res;
 
+	req.want_schedule = x->opts.collect;
 	if (x->shard)
 		return;
 	if (!run_one(x, &req, &res))
