@@ -442,6 +442,18 @@ static int no_coldfire(struct scn_state *st, const struct scn_call *c)
 #define cmd_settp no_coldfire
 #endif
 
+/*
+ * 'thread' and 'end' are the syntax of thread sections (threads.c), which
+ * the runner reads before lines get here: an 'end' that does get here
+ * closes no block.
+ */
+static int cmd_block(struct scn_state *st, const struct scn_call *c)
+{
+	if (!strcmp(c->argv[0], "end"))
+		return scn_malformed(st, "'end' without 'thread'");
+	return scn_malformed(st, "thread inside a thread block");
+}
+
 #define ADDR_LEN SCN_ARG_NUMBER, SCN_ARG_NUMBER
 #define TASK SCN_CMD_TASK
 
@@ -487,8 +499,10 @@ const struct scn_command scn_commands[] = {
 	  "move the range's pages to new frames", cmd_migrate, TASK },
 	{ "check", { SCN_ARG_NONE }, "",
 	  "cross-check the mms, machine and drivers", cmd_check, 0 },
-	{ "attach", { SCN_ARG_NAME, SCN_ARG_NAME }, "DRIVER NAME",
-	  "attach kvm, dmirror, dev_tlb or my_mmu", scn_cmd_attach, TASK },
+	{ "attach", { SCN_ARG_NAME, SCN_ARG_NAME, SCN_ARG_NAME },
+	  "DRIVER NAME [BUG]",
+	  "attach a secondary MMU (see below)",
+	  scn_cmd_attach, TASK | SCN_CMD_OPTIONAL_LAST },
 	{ "detach", { SCN_ARG_NAME }, "NAME", "detach a secondary MMU",
 	  scn_cmd_detach, 0 },
 	{ "dpeek", { SCN_ARG_NAME, SCN_ARG_NUMBER }, "NAME ADDR",
@@ -499,6 +513,10 @@ const struct scn_command scn_commands[] = {
 	  "print a secondary MMU's mappings", scn_cmd_mappings, 0 },
 	{ "coherence", { SCN_ARG_NONE }, "",
 	  "check the secondary MMUs' mappings", scn_cmd_coherence, 0 },
+	{ "thread", { SCN_ARG_NAME }, "NAME",
+	  "the lines up to 'end' are a thread", cmd_block, SCN_CMD_BLOCK },
+	{ "end", { SCN_ARG_NONE }, "", "end a thread's block", cmd_block,
+	  SCN_CMD_BLOCK },
 	{ .name = NULL }
 };
 /* clang-format on */

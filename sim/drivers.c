@@ -49,6 +49,54 @@ struct scn_driver {
 	};
 };
 
+/*
+ * The mistakes a driver can be made to commit, named after the driver's
+ * name on the attach line, so that a race can be shown without C.
+ */
+static const struct {
+	enum scn_driver_kind kind;
+	const char *word;
+	unsigned int bug;
+	const char *help;
+} bug_words[] = {
+	{ DRV_KVM, "no-retry", MSIM_KVM_BUG_NO_RETRY,
+	  "skips the mmu_invalidate_seq retry" },
+	{ DRV_KVM, "no-zap", MSIM_KVM_BUG_NO_ZAP,
+	  "keeps its sptes at invalidate_range_start" },
+	{ DRV_DMIRROR, "no-retry", MSIM_DMIRROR_BUG_NO_RETRY,
+	  "installs without mmu_interval_read_retry()" },
+	{ DRV_MY_MMU, "ignore-invalidates", MSIM_MY_MMU_BUG_IGNORE_INVALIDATES,
+	  "installs what was invalidated meanwhile" },
+};
+
+#define NR_BUG_WORDS (sizeof(bug_words) / sizeof(bug_words[0]))
+
+static enum scn_driver_kind bug_kind(enum scn_driver_kind kind)
+{
+	return kind == DRV_BROKEN_KVM ? DRV_KVM : kind;
+}
+
+void scn_drivers_help(FILE *out)
+{
+	size_t i;
+	char head[48];
+
+	fputs("DRIVER is kvm (a KVM-like shadow MMU), dmirror (an HMM "
+	      "mirror), dev_tlb\n"
+	      "(a device TLB) or my_mmu (the 2008 skeleton driver); BUG "
+	      "makes it commit\n"
+	      "a mistake, to show what the checkers report:\n",
+	      out);
+	for (i = 0; i < NR_BUG_WORDS; i++) {
+		snprintf(head, sizeof(head), "%s NAME %s",
+			 kind_names[bug_words[i].kind], bug_words[i].word);
+		fprintf(out, "  %-32s %s\n", head, bug_words[i].help);
+	}
+	fputs("  broken_kvm NAME                  kvm NAME no-zap, by its "
+	      "old name\n",
+	      out);
+}
+
 /* The mirror's owner cookie: no scenario command migrates. */
 static int dmirror_owner;
 
@@ -109,10 +157,12 @@ int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
 {
 	struct mm_struct *mm = st->current->tsk->mm;
 	const char *kind = c->argv[1], *name = c->argv[2];
+	const char *word = c->argc > 3 ? c->argv[3] : NULL;
 	struct msim_coherence *coh;
+	unsigned int bugs = 0;
 	struct scn_driver *d;
 	void *p = NULL;
-	size_t k;
+	size_t k, i;
 
 	for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
 		if (!strcmp(kind, kind_names[k]))
@@ -122,6 +172,28 @@ int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
 				     "attach: unknown driver '%s' (kvm, "
 				     "dmirror, dev_tlb, my_mmu or broken_kvm)",
 				     kind);
+	if (word) {
+		char known[128] = "";
+
+		for (i = 0; i < NR_BUG_WORDS; i++) {
+			if (bug_words[i].kind != bug_kind(k))
+				continue;
+			if (!strcmp(word, bug_words[i].word))
+				bugs = bug_words[i].bug;
+			snprintf(known + strlen(known),
+				 sizeof(known) - strlen(known), "%s%s",
+				 known[0] ? " or " : "", bug_words[i].word);
+		}
+		if (!bugs && !known[0])
+			return scn_malformed(st,
+					     "attach: %s has no bug to commit "
+					     "('%s')",
+					     kind, word);
+		if (!bugs)
+			return scn_malformed(
+				st, "attach: unknown %s bug '%s' (%s)",
+				kind_names[bug_kind(k)], word, known);
+	}
 	if (driver_lookup(st, name)) {
 		scn_call_failed(st, c, -EEXIST);
 		return 0;
@@ -143,19 +215,26 @@ int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
 	case DRV_KVM:
 	case DRV_BROKEN_KVM:
 		p = d->kvm = msim_kvm_create(mm, d->name, coh);
-		if (!IS_ERR(p) && d->kind == DRV_BROKEN_KVM)
-			d->kvm->msim_bugs = MSIM_KVM_BUG_NO_ZAP;
+		if (!IS_ERR(p))
+			d->kvm->msim_bugs =
+				bugs |
+				(d->kind == DRV_BROKEN_KVM ? MSIM_KVM_BUG_NO_ZAP
+							   : 0);
 		break;
 	case DRV_DMIRROR:
 		p = d->dmirror = msim_dmirror_create(
 			mm, 0, ULONG_MAX & ~(mm_page_size(mm) - 1),
 			&dmirror_owner, d->name, coh);
+		if (!IS_ERR(p))
+			d->dmirror->msim_bugs = bugs;
 		break;
 	case DRV_DEV_TLB:
 		p = d->tlb = msim_dev_tlb_create(mm, d->name, coh);
 		break;
 	case DRV_MY_MMU:
 		p = d->my_mmu = msim_my_mmu_attach_to_process(mm, d->name, coh);
+		if (!IS_ERR(p))
+			d->my_mmu->msim_bugs = bugs;
 		break;
 	}
 	if (IS_ERR(p)) {
@@ -303,7 +382,7 @@ int scn_coherence_check(struct scn_state *st, const char *what)
 		bad = true;
 		for (line = strtok_r(report, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save))
-			scn_report(st, "%s: %s", what, line);
+			scn_violation(st, "coherence", what, "%s", line);
 	}
 	if (!bad)
 		return 0;

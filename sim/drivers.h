@@ -27,6 +27,9 @@ int scn_cmd_coherence(struct scn_state *st, const struct scn_call *c);
  */
 int scn_coherence_check(struct scn_state *st, const char *what);
 
+/** scn_drivers_help - the driver bugs 'attach' takes, for help. */
+void scn_drivers_help(FILE *out);
+
 /** scn_drivers_teardown - destroy every driver, then every checker. */
 void scn_drivers_teardown(struct scn_state *st);
 

@@ -22,6 +22,8 @@ static void help_help(FILE *out);
 
 static const struct subcmd subcmds[] = {
 	{ "run", "run a scenario file", run_main, run_help },
+	{ "explore", "run a scenario's threads under many schedules",
+	  explore_main, explore_help },
 #if MMSIM_HAVE_COLDFIRE
 	{ "vdso-fuzz", "fuzz the ColdFire vDSO cmpxchg with interrupts",
 	  vdso_fuzz_main, vdso_fuzz_help },

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "drivers.h"
 #include "scenario.h"
 #include "subcmd.h"
 
@@ -13,7 +14,8 @@ void run_help(FILE *out)
 {
 	fputs("usage: mmsim run [--arch NAME] [--ram BYTES] [--swap BYTES] "
 	      "[--check]\n"
-	      "                 [--echo] FILE\n"
+	      "                 [--echo] [--schedule STRING] "
+	      "[--check-every-step] FILE\n"
 	      "\n"
 	      "Run the scenario in FILE ('-' for standard input) on one "
 	      "simulated\n"
@@ -36,6 +38,15 @@ void run_help(FILE *out)
 	      "  --echo        print the file as it runs, commands and "
 	      "comments, each\n"
 	      "                before what it prints (see below)\n"
+	      "  --schedule STRING\n"
+	      "                run the thread sections under STRING, a "
+	      "schedule that\n"
+	      "                'mmsim explore' printed, or a script "
+	      "THREAD[@EVENT[#N]],...\n"
+	      "  --check-every-step\n"
+	      "                in thread sections, check after every step at "
+	      "which no\n"
+	      "                thread holds a lock\n"
 	      "  -h, --help    show this help\n"
 	      "\n"
 	      "Scenario commands, one a line ('#' starts a comment; numbers "
@@ -44,7 +55,27 @@ void run_help(FILE *out)
 	      "'|'):\n",
 	      out);
 	scn_commands_help(out);
+	fputc('\n', out);
+	scn_drivers_help(out);
 	fputs("\n"
+	      "Thread sections: lines between 'thread NAME' and 'end' run as "
+	      "one\n"
+	      "simulated thread, starting on the current process ('in' "
+	      "changes that\n"
+	      "thread's alone); consecutive blocks run concurrently and are "
+	      "joined\n"
+	      "before the next line outside a block.  Without --schedule "
+	      "they run\n"
+	      "without preemption (each thread until it blocks or ends, in "
+	      "order);\n"
+	      "the invariant and coherence checkers run after each section, "
+	      "and a\n"
+	      "deadlock, a lock-order inversion, sleeping with a spinlock "
+	      "held, mmap_lock\n"
+	      "recursion or a BUG() is reported with the schedule that "
+	      "replays it.\n"
+	      "'mmsim explore' runs them under many schedules.\n"
+	      "\n"
 	      "Commands act on the current task, init at first.  fork leaves "
 	      "the\n"
 	      "parent current, and its NAME (a letter or '_', then letters, "
@@ -93,11 +124,13 @@ void run_help(FILE *out)
 	      "and no control\n"
 	      "byte but tab; a longer one, or one with a control byte, "
 	      "cannot be\n"
-	      "understood.\n"
+	      "understood.  A file holds at most 16 MiB.\n"
 	      "\n"
 	      "Exit status: 0 if the run completed, 1 if a check found a "
-	      "violation,\n"
-	      "2 for a line that cannot be understood or a usage error.\n",
+	      "violation\n"
+	      "or a thread section failed, 2 for a line that cannot be "
+	      "understood, a\n"
+	      "schedule that the file does not fit, or a usage error.\n",
 	      out);
 }
 
@@ -124,6 +157,8 @@ int run_main(int argc, char **argv)
 		{ "swap", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "echo", no_argument, NULL, 'e' },
+		{ "schedule", required_argument, NULL, 'S' },
+		{ "check-every-step", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -158,6 +193,12 @@ int run_main(int argc, char **argv)
 			break;
 		case 'e':
 			opt.echo = true;
+			break;
+		case 'S':
+			opt.schedule = optarg;
+			break;
+		case 'E':
+			opt.check_every_step = true;
 			break;
 		case 'h':
 			run_help(stdout);

@@ -27,6 +27,8 @@ static const char *const alloc_kind_names[MSIM_NR_ALLOC_KINDS] = {
 
 static void vreport(struct scn_state *st, const char *fmt, va_list ap)
 {
+	if (st->opt->quiet)
+		return;
 	fflush(st->out);
 	fprintf(st->err, "%s:%lu: ", st->file, st->line);
 	vfprintf(st->err, fmt, ap);
@@ -58,6 +60,8 @@ void scn_call_failed(struct scn_state *st, const struct scn_call *call,
 	char q[SCN_QUOTE_MAX];
 	int i;
 
+	if (st->opt->quiet)
+		return;
 	fflush(st->out);
 	fprintf(st->err, "%s:%lu: %s", st->file, st->line, call->argv[0]);
 	for (i = 1; i < call->argc; i++)
@@ -70,7 +74,21 @@ void scn_call_failed(struct scn_state *st, const struct scn_call *call,
 void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[512];
 
+	st->status = SCN_EXIT_FAILED;
+	if (st->run) {
+		/* In a run of the scheduler: a failure of that schedule. */
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		msim_run_fail(st->run, "internal", "%s: %s%s", st->file,
+			      st->tainted ? "after broken_kvm's writes: " : "",
+			      msg);
+		return;
+	}
+	if (st->opt->quiet)
+		return;
 	fflush(st->out);
 	fprintf(st->err, "mmsim: %s: %s: ", st->file,
 		st->tainted ? "after broken_kvm's writes" : "internal error");
@@ -78,7 +96,23 @@ void scn_internal_error(struct scn_state *st, const char *fmt, ...)
 	vfprintf(st->err, fmt, ap);
 	va_end(ap);
 	fputc('\n', st->err);
+}
+
+void scn_violation(struct scn_state *st, const char *kind, const char *what,
+		   const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	st->status = SCN_EXIT_FAILED;
+	if (st->run)
+		msim_run_fail(st->run, kind, "%s:%lu: %s: %s", st->file,
+			      st->line, what, msg);
+	else
+		scn_report(st, "%s: %s", what, msg);
 }
 
 /*
@@ -94,9 +128,9 @@ static int check_task(struct scn_state *st, struct scn_task *t,
 	    !msim_mm_check_msg(t->tsk->mm, msg, sizeof(msg)))
 		return 0;
 	if (list_is_singular(&st->tasks))
-		scn_report(st, "%s: %s", what, msg);
+		scn_violation(st, "invariant", what, "%s", msg);
 	else
-		scn_report(st, "%s: %s: %s", what, t->name, msg);
+		scn_violation(st, "invariant", what, "%s: %s", t->name, msg);
 	return -EUCLEAN;
 }
 
@@ -117,7 +151,7 @@ int scn_check(struct scn_state *st, const char *what)
 		if (t != st->current && check_task(st, t, what))
 			goto failed;
 	if (msim_machine_check(st->machine, msg, sizeof(msg))) {
-		scn_report(st, "%s: %s", what, msg);
+		scn_violation(st, "invariant", what, "%s", msg);
 		goto failed;
 	}
 	return scn_coherence_check(st, what);
@@ -156,48 +190,61 @@ struct scn_task *scn_task_add(struct scn_state *st, const char *name,
  */
 #define BLANKS " \t"
 
-static int run_line(struct scn_state *st, char *text)
+int scn_parse_line(struct scn_state *st, char *text, struct scn_call *call)
 {
-	struct scn_call call = { 0 };
 	char err[SCN_ERR_MAX], q[SCN_QUOTE_MAX];
 	const char *name;
 	char *word, *save;
 	int i, nargs, got;
 
+	memset(call, 0, sizeof(*call));
 	text[strcspn(text, "#")] = '\0';
 	for (word = strtok_r(text, BLANKS, &save); word;
 	     word = strtok_r(NULL, BLANKS, &save)) {
 		/* Count what does not fit, for the message. */
-		if (call.argc <= SCN_MAX_ARGS)
-			call.argv[call.argc] = word;
-		call.argc++;
+		if (call->argc <= SCN_MAX_ARGS)
+			call->argv[call->argc] = word;
+		call->argc++;
 	}
-	if (!call.argc)
-		return 0;
+	if (!call->argc)
+		return 1;
 
-	name = call.argv[0];
-	call.cmd = scn_command_lookup(name);
-	if (!call.cmd)
+	name = call->argv[0];
+	call->cmd = scn_command_lookup(name);
+	if (!call->cmd)
 		return scn_malformed(
 			st, "unknown command '%s'",
 			scn_quote(name, strlen(name), q, sizeof(q)));
-	for (nargs = 0; nargs < SCN_MAX_ARGS && call.cmd->args[nargs]; nargs++)
+	for (nargs = 0; nargs < SCN_MAX_ARGS && call->cmd->args[nargs]; nargs++)
 		;
-	got = call.argc - 1;
+	got = call->argc - 1;
 	if (got != nargs && !nargs)
 		return scn_malformed(st, "%s: expected no arguments, got %d",
 				     name, got);
-	if (got != nargs)
+	if (got != nargs &&
+	    !((call->cmd->flags & SCN_CMD_OPTIONAL_LAST) && got == nargs - 1))
 		return scn_malformed(st,
 				     "%s: expected %d argument%s (%s), "
 				     "got %d",
 				     name, nargs, nargs == 1 ? "" : "s",
-				     call.cmd->synopsis, got);
-	for (i = 0; i < nargs; i++)
-		if (scn_parse_arg(call.cmd->args[i], call.argv[i + 1],
-				  &call.arg[i], err, sizeof(err)))
+				     call->cmd->synopsis, got);
+	for (i = 0; i < got; i++)
+		if (scn_parse_arg(call->cmd->args[i], call->argv[i + 1],
+				  &call->arg[i], err, sizeof(err)))
 			return scn_malformed(st, "%s: %s", name, err);
+	return 0;
+}
 
+int scn_run_line(struct scn_state *st, char *text)
+{
+	struct scn_call call;
+	const char *name;
+	int i;
+
+	i = scn_parse_line(st, text, &call);
+	if (i)
+		return i == 1 ? 0 : i;
+	name = call.argv[0];
 	if ((call.cmd->flags & SCN_CMD_TASK) && !st->current) {
 		scn_report(st, "%s: %s", name, msim_errno_name(-ESRCH));
 	} else {
@@ -220,7 +267,7 @@ static int run_line(struct scn_state *st, char *text)
  * the output.  Output lines never start with '>' or '#', so the three
  * kinds stay apart.
  */
-static void echo_line(struct scn_state *st, const char *text)
+void scn_echo_line(struct scn_state *st, const char *text)
 {
 	size_t len;
 
@@ -292,36 +339,61 @@ static int check_bytes(struct scn_state *st, const char *text, size_t len)
 	return 0;
 }
 
+int scn_read_line(struct scn_state *st, FILE *in, char *buf, int *status)
+{
+	size_t len;
+	int ret = read_line(in, buf, &len);
+
+	*status = 0;
+	if (ret == 0)
+		return 0;
+	st->line++;
+	if (ret == -E2BIG) {
+		*status = scn_malformed(
+			st, "line too long (more than %d bytes)", SCN_LINE_MAX);
+		return -1;
+	}
+	if (ret == -EIO) {
+		fprintf(st->err, "mmsim: %s: %s\n", st->file, strerror(errno));
+		*status = SCN_EXIT_MALFORMED;
+		return -1;
+	}
+	*status = check_bytes(st, buf, len);
+	return *status ? -1 : 1;
+}
+
 static int run_lines(struct scn_state *st, FILE *in)
 {
-	char *buf = malloc(SCN_LINE_MAX + 1);
-	size_t len;
-	int ret = 0;
+	unsigned long next_line = 0;
+	char *buf = malloc(SCN_LINE_MAX + 1), *next = NULL;
+	int ret = 0, got;
 
 	if (!buf) {
 		scn_internal_error(st, "out of memory");
 		return SCN_EXIT_FAILED;
 	}
-	while (!ret) {
-		ret = read_line(in, buf, &len);
-		if (ret <= 0)
-			break;
-		st->line++;
-		ret = check_bytes(st, buf, len);
+	for (;;) {
+		if (next) {
+			/* The line that ended a thread section. */
+			strcpy(buf, next);
+			free(next);
+			next = NULL;
+			st->line = next_line;
+		} else {
+			got = scn_read_line(st, in, buf, &ret);
+			if (got <= 0)
+				break;
+		}
+		if (st->opt->echo)
+			scn_echo_line(st, buf);
+		if (scn_is_section(buf))
+			ret = scn_run_section(st, in, buf, &next, &next_line);
+		else
+			ret = scn_run_line(st, buf);
 		if (ret)
 			break;
-		if (st->opt->echo)
-			echo_line(st, buf);
-		ret = run_line(st, buf);
 	}
-	if (ret == -E2BIG) {
-		st->line++;
-		ret = scn_malformed(st, "line too long (more than %d bytes)",
-				    SCN_LINE_MAX);
-	} else if (ret == -EIO) {
-		fprintf(st->err, "mmsim: %s: %s\n", st->file, strerror(errno));
-		ret = SCN_EXIT_MALFORMED;
-	}
+	free(next);
 	free(buf);
 	return ret;
 }
@@ -419,7 +491,55 @@ static void teardown(struct scn_state *st)
 	st->machine = NULL;
 }
 
-int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt)
+int scn_run_text(const char *path, const char *text, size_t len,
+		 const struct scn_options *opt, struct msim_run *run)
+{
+	struct scn_state st = {
+		.file = path,
+		.opt = opt,
+		.out = opt->out ? opt->out : stdout,
+		.err = opt->err ? opt->err : stderr,
+		.run = run,
+	};
+	FILE *in = NULL;
+	int ret;
+
+	INIT_LIST_HEAD(&st.tasks);
+	INIT_LIST_HEAD(&st.drivers);
+	INIT_LIST_HEAD(&st.checkers);
+	if (len) {
+		in = fmemopen((void *)text, len, "r");
+		if (!in) {
+			fprintf(st.err, "mmsim: %s: %s\n", path,
+				strerror(errno));
+			return SCN_EXIT_MALFORMED;
+		}
+	}
+	ret = setup(&st);
+	if (run && opt->check_every_step)
+		msim_run_set_step_check(run, scn_step_check, &st);
+	if (!ret && in)
+		ret = run_lines(&st, in);
+	if (in)
+		fclose(in);
+	/* Threads stopped with locks held: the world is theirs for good. */
+	if (ret == SCN_EXIT_STOPPED)
+		return ret;
+	teardown(&st);
+	fflush(st.out);
+	return ret > st.status ? ret : st.status;
+}
+
+/*
+ * The whole of @in, for a file with thread sections runs once per
+ * schedule.  Bounded twice over: a line longer than SCN_LINE_MAX stops
+ * the reading there, before anything runs, so that an endless line
+ * (/dev/zero) costs no more than a long one; and the whole text may not
+ * exceed SCN_TEXT_MAX.  Control bytes are left for scn_read_line() to
+ * refuse when the run reaches their line, as for any malformed line.
+ */
+int scn_load(FILE *in, const char *name, const struct scn_options *opt,
+	     char **textp, size_t *lenp)
 {
 	struct scn_state st = {
 		.file = name,
@@ -427,18 +547,76 @@ int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt)
 		.out = opt->out ? opt->out : stdout,
 		.err = opt->err ? opt->err : stderr,
 	};
-	int ret;
+	size_t len = 0, size = 0, col = 0;
+	char *text = NULL, *grown;
+	int c, ret = 0;
 
-	INIT_LIST_HEAD(&st.tasks);
-	INIT_LIST_HEAD(&st.drivers);
-	INIT_LIST_HEAD(&st.checkers);
-
-	ret = setup(&st);
-	if (!ret)
-		ret = run_lines(&st, in);
-	teardown(&st);
+	for (;;) {
+		c = getc(in);
+		if (c == EOF)
+			break;
+		if (len + 2 > size) {
+			size = size ? 2 * size : 4096;
+			grown = size <= SCN_TEXT_MAX + 2 ? realloc(text, size)
+							 : NULL;
+			if (!grown) {
+				st.line++;
+				ret = scn_malformed(&st,
+						    "the scenario is larger "
+						    "than %d bytes",
+						    SCN_TEXT_MAX);
+				goto fail;
+			}
+			text = grown;
+		}
+		text[len++] = (char)c;
+		if (c == '\n') {
+			st.line++;
+			col = 0;
+		} else if (++col > SCN_LINE_MAX) {
+			st.line++;
+			ret = scn_malformed(
+				&st, "line too long (more than %d bytes)",
+				SCN_LINE_MAX);
+			goto fail;
+		}
+	}
+	if (ferror(in)) {
+		fprintf(st.err, "mmsim: %s: %s\n", name, strerror(errno));
+		ret = SCN_EXIT_MALFORMED;
+		goto fail;
+	}
+	if (!text) {
+		text = malloc(1);
+		if (!text) {
+			fprintf(st.err, "mmsim: %s: out of memory\n", name);
+			return SCN_EXIT_MALFORMED;
+		}
+	}
+	text[len] = '\0';
+	*textp = text;
+	*lenp = len;
+	return 0;
+fail:
 	fflush(st.out);
-	return ret > st.status ? ret : st.status;
+	free(text);
+	return ret;
+}
+
+int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt)
+{
+	char *text;
+	size_t len;
+	int ret = scn_load(in, name, opt, &text, &len);
+
+	if (ret)
+		return ret;
+	if (scn_has_sections(text, len) || opt->schedule)
+		ret = scn_run_threads_file(name, text, len, opt);
+	else
+		ret = scn_run_text(name, text, len, opt, NULL);
+	free(text);
+	return ret;
 }
 
 int scn_run_file(const char *path, const struct scn_options *opt)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include <mmsim/drivers.h>
+#include <mmsim/scheduler.h>
 
 #include "parse.h"
 
@@ -38,6 +39,13 @@
 #define SCN_LINE_MAX 4096
 
 /*
+ * The most bytes a scenario file may hold.  It is read whole before it
+ * runs, since a file with thread sections runs once per schedule; the
+ * bound keeps the memory of 'yes maps | mmsim run -' bounded too.
+ */
+#define SCN_TEXT_MAX (16 << 20)
+
+/*
  * The most pages a per-page command (touch, age, idle) may cover, one
  * step (and for age and idle one value printed) a page: 4 GiB on x86_64.
  */
@@ -49,9 +57,14 @@
  * @ram_bytes: simulated RAM (0: the library's default)
  * @swap_bytes: the swap device (0: none)
  * @check_each: check the invariants after every command
- * @echo: print the file as it runs (see echo_line() in scenario.c)
+ * @echo: print the file as it runs (see scn_echo_line())
  * @out: where the commands print (NULL: standard output)
  * @err: where messages go (NULL: standard error)
+ * @check_every_step: in thread sections, check after every scheduling
+ *	step at which no thread holds a lock (threads.c)
+ * @schedule: the schedule thread sections run under (NULL: the first of
+ *	the depth-first search, without preemption)
+ * @quiet: report nothing on @err (runs of 'mmsim explore')
  */
 struct scn_options {
 	const struct msim_arch *arch;
@@ -61,6 +74,9 @@ struct scn_options {
 	bool echo;
 	FILE *out;
 	FILE *err;
+	bool check_every_step;
+	const char *schedule;
+	bool quiet;
 };
 
 /**
@@ -102,6 +118,8 @@ static inline bool scn_task_exited(const struct scn_task *t)
  *	which it never drops: into a frame freed and reused since, a page
  *	table as like as not, as a real one would.  What goes wrong after
  *	that may be its doing, not the library's (scn_internal_error()).
+ * @run: the run of the scheduler a file with thread sections is part of,
+ *	NULL for a file without; then violations are failures of the run
  */
 struct scn_state {
 	const char *file;
@@ -118,6 +136,7 @@ struct scn_state {
 	bool echoed;
 	bool echo_gap;
 	bool tainted;
+	struct msim_run *run;
 };
 
 /**
@@ -159,6 +178,13 @@ struct scn_command {
  * on without calling @run, which may then take st->current as given.
  */
 #define SCN_CMD_TASK 0x1
+/* The last argument may be left out (its word is then NULL). */
+#define SCN_CMD_OPTIONAL_LAST 0x2
+/* Not a command but the syntax of thread sections (threads.c). */
+#define SCN_CMD_BLOCK 0x4
+
+/* A run stopped in a thread section: its world is not to be touched. */
+#define SCN_EXIT_STOPPED 3
 
 /**
  * scn_task_lookup - the task called @name, exited or not, or NULL
@@ -195,6 +221,103 @@ int scn_run_file(const char *path, const struct scn_options *opt);
  * Return: the exit status (SCN_EXIT_*).
  */
 int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt);
+
+/**
+ * scn_load - read the whole of @in into *@text (malloc()ed, NUL-ended,
+ * *@len bytes), in bounded memory: a line over SCN_LINE_MAX bytes or a
+ * text over SCN_TEXT_MAX stops it, reported as "@name:LINE: reason".
+ * Return: 0, or the exit status that ends the run.
+ */
+int scn_load(FILE *in, const char *name, const struct scn_options *opt,
+	     char **text, size_t *len);
+
+/**
+ * scn_read_line - the next line of @in into @buf (SCN_LINE_MAX + 1
+ * bytes), its newline dropped; counts it in @st->line and refuses one
+ * too long or holding a control byte other than tab
+ * Return: 1 for a line, 0 at the end of @in, -1 when the run must stop,
+ * with *@status the exit status (its reason reported).
+ */
+int scn_read_line(struct scn_state *st, FILE *in, char *buf, int *status);
+
+/**
+ * scn_echo_line - --echo: print @text as the file runs (a command as
+ * "> " and the line, a comment as it is; see scenario.c)
+ */
+void scn_echo_line(struct scn_state *st, const char *text);
+
+/** scn_run_line - parse and run one line (changed in place). */
+int scn_run_line(struct scn_state *st, char *text);
+
+/* Thread sections (threads.c). */
+
+/** scn_is_section - does @text open a thread block ("thread NAME")? */
+bool scn_is_section(const char *text);
+
+/** scn_has_sections - does the scenario have any thread block? */
+bool scn_has_sections(const char *text, size_t len);
+
+/**
+ * scn_run_section - read the section that @first opens from @in and run it
+ * @next: the line after the section, to run next (allocated), or NULL at
+ *	the end of the file; @next_line its number
+ * Return: 0, an exit status to stop the run, or SCN_EXIT_STOPPED.
+ */
+int scn_run_section(struct scn_state *st, FILE *in, const char *first,
+		    char **next, unsigned long *next_line);
+
+/** scn_step_check - the checks of --check-every-step (a step check). */
+void scn_step_check(struct msim_run *run, void *arg);
+
+/**
+ * scn_run_threads_file - run a scenario with thread sections once, under
+ * @opt->schedule, and report what failed.  Return: the exit status.
+ */
+int scn_run_threads_file(const char *path, const char *text, size_t len,
+			 const struct scn_options *opt);
+
+/**
+ * scn_validate - parse every line of a scenario and the structure of its
+ * thread blocks, without running anything; report the first error.
+ * Return: 0 or SCN_EXIT_MALFORMED.
+ */
+int scn_validate(const char *path, const char *text, size_t len,
+		 const struct scn_options *opt);
+
+/** scn_explore_body - one run of a scenario, for msim_explore(). */
+struct scn_explore_job {
+	const char *path;
+	const char *text;
+	size_t len;
+	const struct scn_options *opt;
+	int status;
+};
+void scn_explore_body(struct msim_run *run, void *arg);
+
+/**
+ * scn_parse_line - split @text (changed in place) into @call
+ * Return: 0 with @call filled, 1 for a line with nothing to run, or
+ * SCN_EXIT_MALFORMED after reporting why.
+ */
+int scn_parse_line(struct scn_state *st, char *text, struct scn_call *call);
+
+/**
+ * scn_run_text - one run of the scenario @text (@len bytes) from @path
+ * @run: the run of the scheduler it is part of (NULL: a file without
+ *	thread sections)
+ * Return: the exit status, or SCN_EXIT_STOPPED when the run stopped in a
+ * thread section and its world was left as it was.
+ */
+int scn_run_text(const char *path, const char *text, size_t len,
+		 const struct scn_options *opt, struct msim_run *run);
+
+/**
+ * scn_violation - a check found something wrong: reported as
+ * "FILE:LINE: @what: message", or, in a run of the scheduler, a failure
+ * of kind @kind with that text; the run has failed either way.
+ */
+void scn_violation(struct scn_state *st, const char *kind, const char *what,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /**
  * scn_report - print "FILE:LINE: " and the message on @st->err

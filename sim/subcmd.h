@@ -17,6 +17,10 @@
 int run_main(int argc, char **argv);
 void run_help(FILE *out);
 
+/* mmsim explore [OPTIONS] FILE: argv[0] is "explore". */
+int explore_main(int argc, char **argv);
+void explore_help(FILE *out);
+
 /* mmsim vdso-fuzz [OPTIONS]: argv[0] is "vdso-fuzz". */
 int vdso_fuzz_main(int argc, char **argv);
 void vdso_fuzz_help(FILE *out);

@@ -79,8 +79,18 @@ static inline bool vma_is_accessible(const struct vm_area_struct *vma)
  */
 MSIM_API struct mm_struct *mm_alloc(struct msim_machine *m);
 
+/*
+ * mm_users and mm_count change with no lock held: declared to a scheduler
+ * (msim_sync_access()) under the mm's own key, its mmap lock's number.
+ */
+static inline void msim_mm_refs_access(struct mm_struct *mm, bool write)
+{
+	msim_sync_access(msim_sync_key(mm->mmap_lock.msim_id), write);
+}
+
 static inline void mmgrab(struct mm_struct *mm)
 {
+	msim_mm_refs_access(mm, true);
 	atomic_fetch_add(&mm->mm_count, 1);
 }
 
@@ -89,6 +99,7 @@ MSIM_API void mmdrop(struct mm_struct *mm);
 
 static inline void mmget(struct mm_struct *mm)
 {
+	msim_mm_refs_access(mm, true);
 	atomic_fetch_add(&mm->mm_users, 1);
 }
 
@@ -101,30 +112,22 @@ MSIM_API void mmput(struct mm_struct *mm);
 /** exit_mmap - unmap every VMA and free every page table but the pgd. */
 MSIM_API void exit_mmap(struct mm_struct *mm);
 
-static inline void mmap_read_lock(struct mm_struct *mm)
-{
-	down_read(&mm->mmap_lock);
-}
-
-static inline bool mmap_read_trylock(struct mm_struct *mm)
-{
-	return down_read_trylock(&mm->mmap_lock);
-}
+/*
+ * The mmap lock.  The acquisitions are macros so that a lock checker
+ * records the caller as the site that took the lock (locking.h).
+ */
+#define mmap_read_lock(mm) msim_down_read(&(mm)->mmap_lock, MSIM_THIS_SITE)
+#define mmap_read_trylock(mm)                                                  \
+	msim_down_read_trylock(&(mm)->mmap_lock, MSIM_THIS_SITE)
 
 static inline void mmap_read_unlock(struct mm_struct *mm)
 {
 	up_read(&mm->mmap_lock);
 }
 
-static inline void mmap_write_lock(struct mm_struct *mm)
-{
-	down_write(&mm->mmap_lock);
-}
-
-static inline bool mmap_write_trylock(struct mm_struct *mm)
-{
-	return down_write_trylock(&mm->mmap_lock);
-}
+#define mmap_write_lock(mm) msim_down_write(&(mm)->mmap_lock, MSIM_THIS_SITE)
+#define mmap_write_trylock(mm)                                                 \
+	msim_down_write_trylock(&(mm)->mmap_lock, MSIM_THIS_SITE)
 
 static inline void mmap_write_unlock(struct mm_struct *mm)
 {

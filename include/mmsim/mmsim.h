@@ -37,6 +37,7 @@
 #include <mmsim/srcu.h>
 #include <mmsim/swap.h>
 #include <mmsim/swapops.h>
+#include <mmsim/thread_info.h>
 #include <mmsim/vmscan.h>
 
 #endif /* MMSIM_MMSIM_H */

@@ -302,9 +302,12 @@ static inline int mm_has_notifiers(struct mm_struct *mm)
  *
  * The caller holds the mmap lock for writing, which excludes faults, GUP
  * and every VMA-level operation.  The paths that run without the mmap
- * lock all take mm->page_table_lock (the lock the model's faults and rmap
- * walks use in place of Linux's split PTE locks, i_mmap_rwsem and
- * anon_vma locks), so holding it as well leaves no invalidation running.
+ * lock are rmap walks from other processes (reclaim, migration), which
+ * hold the machine's rmap lock (Linux's anon_vma locks, all in one) from
+ * before their invalidation starts to after it ends, and take
+ * mm->page_table_lock (in place of Linux's split PTE locks) inside it:
+ * holding the rmap lock for writing and the page-table lock as well
+ * leaves no invalidation running.
  * Return: 0 (Linux's fails with -EINTR on a fatal signal; nothing here
  * signals).
  */

@@ -83,21 +83,36 @@ static inline struct page *folio_page(struct folio *folio, unsigned long n)
 }
 
 /*
+ * A struct page is shared by every process that maps it, each under its
+ * own page-table lock: its counts and flags are read and changed with no
+ * one lock held, which is declared to a scheduler (msim_sync_access()).
+ */
+static inline void msim_page_access(const struct page *p, bool write)
+{
+	msim_sync_access(
+		msim_sync_page_key((unsigned long)(p - p->machine->mem_map)),
+		write);
+}
+
+/*
  * Atomic, as the kernel's set_bit() and clear_bit(): processes that share
  * a page change its flags under their own page-table locks.
  */
 static inline bool msim_test_page_flag(const struct page *p, enum pageflags f)
 {
+	msim_page_access(p, false);
 	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED) & (1UL << f);
 }
 
 static inline void msim_set_page_flag(struct page *p, enum pageflags f)
 {
+	msim_page_access(p, true);
 	__atomic_fetch_or(&p->flags, 1UL << f, __ATOMIC_RELAXED);
 }
 
 static inline void msim_clear_page_flag(struct page *p, enum pageflags f)
 {
+	msim_page_access(p, true);
 	__atomic_fetch_and(&p->flags, ~(1UL << f), __ATOMIC_RELAXED);
 }
 
@@ -173,11 +188,13 @@ static inline void *page_address(const struct page *page)
 
 static inline int page_ref_count(const struct page *page)
 {
+	msim_page_access(page, false);
 	return atomic_load(&page->_refcount);
 }
 
 static inline int page_mapcount(const struct page *page)
 {
+	msim_page_access(page, false);
 	return atomic_load(&page->_mapcount) + 1;
 }
 
@@ -188,6 +205,7 @@ static inline bool page_mapped(const struct page *page)
 
 static inline void get_page(struct page *page)
 {
+	msim_page_access(page, true);
 	atomic_fetch_add(&page->_refcount, 1);
 }
 
@@ -202,8 +220,10 @@ static inline void get_page(struct page *page)
  */
 static inline bool get_page_unless_zero(struct page *page)
 {
-	int count = atomic_load(&page->_refcount);
+	int count;
 
+	msim_page_access(page, true);
+	count = atomic_load(&page->_refcount);
 	while (count)
 		if (atomic_compare_exchange_weak(&page->_refcount, &count,
 						 count + 1))

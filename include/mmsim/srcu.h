@@ -25,7 +25,11 @@
  *
  * Grace-period waits go through msim_sync_wait() under the name "srcu",
  * so that a scheduler installed with msim_set_sync_ops() sees a thread
- * waiting for readers, as it sees one waiting for a lock.
+ * waiting for readers, as it sees one waiting for a lock.  Entering and
+ * leaving a read-side section and synchronize_srcu() are scheduling
+ * points too, and the hooks see a reader as holding the domain for
+ * reading (->acquired, ->released), so that a deadlock report can name
+ * the readers a grace period waits for.
  */
 #ifndef MMSIM_SRCU_H
 #define MMSIM_SRCU_H
@@ -59,6 +63,8 @@ struct rcu_head {
  *	ready, ever run (all in queueing order), so that srcu_barrier() knows
  *	when the ones queued before it have run
  * @cbs_running: a thread is running the ready callbacks
+ * @msim_id: the domain's number for the hooks (msim_sync_new_id()), 0 for
+ *	a static one
  */
 struct srcu_struct {
 	pthread_mutex_t lock;
@@ -74,6 +80,7 @@ struct srcu_struct {
 	unsigned long cbs_ready;
 	unsigned long cbs_done;
 	bool cbs_running;
+	unsigned int msim_id;
 };
 
 /** DEFINE_STATIC_SRCU - a file-scope srcu_struct that needs no init. */

@@ -36,10 +36,17 @@ struct msim_coherence {
 	unsigned long nr_mappings;
 	struct logged_invalidation *log;
 	size_t nr_log, log_size;
+	unsigned int msim_id;
 };
 
+/*
+ * The clock orders everything the checker records, from every thread and
+ * under no model lock: what happens to it is declared to a scheduler
+ * (msim_sync_access()), as the order of two ticks shows in a report.
+ */
 static unsigned long tick(struct msim_coherence *c)
 {
+	msim_sync_access(msim_sync_key(c->msim_id), true);
 	return __atomic_add_fetch(&c->clock, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -159,6 +166,7 @@ struct msim_coherence *msim_coherence_create(struct mm_struct *mm)
 	if (!c)
 		return ERR_PTR(-ENOMEM);
 	c->mm = mm;
+	c->msim_id = msim_sync_new_id();
 	pthread_mutex_init(&c->lock, NULL);
 	INIT_LIST_HEAD(&c->mappings);
 	c->mn.ops = &coherence_ops;
@@ -223,6 +231,7 @@ void msim_coherence_unmap(struct msim_coherence *c,
 {
 	if (!c)
 		return;
+	msim_sync_access(msim_sync_key(c->msim_id), true);
 	pthread_mutex_lock(&c->lock);
 	if (!list_empty(&sm->node)) {
 		list_del_init(&sm->node);

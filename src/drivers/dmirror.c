@@ -113,11 +113,18 @@ void msim_dmirror_destroy(struct msim_dmirror *dmirror)
 
 	if (dmirror->devmem)
 		dmirror_devmem_remove(dmirror);
-	/* Waits for a running ->invalidate: take the lock only after. */
-	mmu_interval_notifier_remove(&dmirror->notifier);
+	/*
+	 * The device stops translating first, as a device is quiesced
+	 * before its file is released: no entry outlives the notifier that
+	 * keeps it coherent (lib/test_hmm.c drops its entries after the
+	 * remove, which is as safe only because nothing uses them then).
+	 * Then the remove, which waits for a running ->invalidate, with the
+	 * lock not held.
+	 */
 	down_write(&dmirror->mutex);
 	dmirror_do_update(dmirror, 0, ULONG_MAX);
 	up_write(&dmirror->mutex);
+	mmu_interval_notifier_remove(&dmirror->notifier);
 	msim_rwsem_destroy(&dmirror->mutex);
 	msim_kfree(m, MSIM_ALLOC_OTHER, dmirror);
 }
@@ -194,12 +201,15 @@ int msim_dmirror_fault(struct msim_dmirror *dmirror, unsigned long start,
 		if (ret)
 			break;
 
+		/* The window between the snapshot and the install. */
+		msim_preempt_point("dmirror_fault_install");
 		if (dmirror->msim_fault_hook)
 			dmirror->msim_fault_hook(dmirror, start,
 						 dmirror->msim_fault_hook_arg);
 
 		down_write(&dmirror->mutex);
-		if (mmu_interval_read_retry(range.notifier,
+		if (!(dmirror->msim_bugs & MSIM_DMIRROR_BUG_NO_RETRY) &&
+		    mmu_interval_read_retry(range.notifier,
 					    range.notifier_seq)) {
 			up_write(&dmirror->mutex);
 			dmirror->nr_retries++;

@@ -78,6 +78,10 @@ kvm_mmu_notifier_invalidate_range_end(struct mmu_notifier *mn,
 	__atomic_store_n(&kvm->mmu_invalidate_seq, kvm->mmu_invalidate_seq + 1,
 			 __ATOMIC_RELEASE);
 	kvm->mmu_invalidate_in_progress--;
+	/* An end without its start: KVM_BUG_ON() in the kernel. */
+	if (kvm->mmu_invalidate_in_progress < 0)
+		msim_sync_bug("KVM_BUG_ON(kvm->mmu_invalidate_in_progress < 0)",
+			      MSIM_THIS_SITE);
 	spin_unlock(&kvm->mmu_lock);
 }
 
@@ -272,6 +276,9 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 	hva &= mm_page_mask(mm);
 	kvm->nr_faults++;
 	for (;;) {
+		/* Both written under mmu_lock, read here without it. */
+		msim_sync_access(msim_sync_key(msim_lock_id(&kvm->mmu_lock)),
+				 false);
 		if (__atomic_load_n(&kvm->released, __ATOMIC_ACQUIRE))
 			return -EFAULT;
 		/* Before the lookup: paired with the release in the end. */
@@ -282,6 +289,8 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 		if (ret)
 			return ret;
 
+		/* The window between the lookup and the install. */
+		msim_preempt_point("kvm_fault_install");
 		if (kvm->msim_fault_hook)
 			kvm->msim_fault_hook(kvm, hva,
 					     kvm->msim_fault_hook_arg);
@@ -301,6 +310,12 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 			msim_kfree(mm->machine, MSIM_ALLOC_OTHER, spte);
 			put_page(page);
 			kvm->nr_retries++;
+			/*
+			 * The vCPU re-enters the guest and faults again,
+			 * while the invalidation goes on elsewhere: a polling
+			 * wait, which lets a scheduler run the others.
+			 */
+			msim_sync_yield("mmu_invalidate_retry");
 			continue;
 		}
 		spte->accessed = true;

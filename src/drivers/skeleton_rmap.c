@@ -209,6 +209,8 @@ struct page *msim_my_mmu_populate_page(struct msim_my_mmu *m,
 			continue;
 		}
 
+		/* The window between the lookup and the insert. */
+		msim_preempt_point("my_mmu_populate");
 		if (m->msim_populate_hook)
 			m->msim_populate_hook(m, address,
 					      m->msim_populate_hook_arg);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <linux/bug.h>
 #include <linux/printk.h>
+#include <mmsim/locking.h>
 
 static unsigned long nr_warnings;
 static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -32,6 +33,16 @@ void msim_warn(const char *file, int line, const char *cond, const char *fmt,
 	__atomic_fetch_add(&nr_warnings, 1, __ATOMIC_RELAXED);
 	printk(KERN_WARNING "WARNING: at %s:%d%s%s%s%s\n", file, line,
 	       cond ? ": " : "", cond ? cond : "", msg[0] ? ": " : "", msg);
+	{
+		/* A scheduler exploring interleavings reports it too. */
+		const struct msim_site site = { "WARN", file, line };
+		char what[600];
+
+		snprintf(what, sizeof(what), "WARNING%s%s%s%s",
+			 cond ? ": " : "", cond ? cond : "", msg[0] ? ": " : "",
+			 msg);
+		msim_sync_warn(what, &site);
+	}
 	pthread_mutex_lock(&hook_lock);
 	hook = warn_hook;
 	arg = warn_hook_arg;
@@ -47,6 +58,15 @@ void msim_bug(const char *file, int line, const char *cond)
 
 	printk(KERN_EMERG "kernel BUG at %s:%d!%s%s\n", file, line,
 	       cond ? " " : "", cond ? cond : "");
+	{
+		/* A scheduler stops the run here and reports its schedule. */
+		const struct msim_site site = { "BUG", file, line };
+		char what[300];
+
+		snprintf(what, sizeof(what), "kernel BUG%s%s", cond ? ": " : "",
+			 cond ? cond : "");
+		msim_sync_report_bug(what, &site);
+	}
 	pthread_mutex_lock(&hook_lock);
 	hook = bug_hook;
 	arg = bug_hook_arg;

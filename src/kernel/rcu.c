@@ -3,40 +3,44 @@
  * RCU on one SRCU domain for the process (see
  * mmsim-kernel/custom/rcupdate.h).  rcu_read_lock() takes no argument and
  * nests, so each thread keeps its depth and the index of its outermost
- * SRCU section.
+ * SRCU section, in its block (<mmsim/thread_info.h>), which a scheduler's
+ * simulated threads each have.
  */
 #include <stdlib.h>
 #include <linux/kernel.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <mmsim/thread_info.h>
 
 DEFINE_STATIC_SRCU(rcu_srcu);
 
-static _Thread_local unsigned int rcu_depth;
-static _Thread_local int rcu_idx;
-
 void msim_rcu_read_lock(void)
 {
-	if (!rcu_depth++)
-		rcu_idx = srcu_read_lock(&rcu_srcu);
+	struct msim_thread_info *ti = msim_current_thread_info();
+
+	if (!ti->rcu_depth++)
+		ti->rcu_idx = srcu_read_lock(&rcu_srcu);
 }
 
 void msim_rcu_read_unlock(void)
 {
-	WARN_ON_ONCE(!rcu_depth);
-	if (rcu_depth && !--rcu_depth)
-		srcu_read_unlock(&rcu_srcu, rcu_idx);
+	struct msim_thread_info *ti = msim_current_thread_info();
+
+	WARN_ON_ONCE(!ti->rcu_depth);
+	/* srcu_read_unlock() is a scheduling point: ti may change after. */
+	if (ti->rcu_depth && !--ti->rcu_depth)
+		srcu_read_unlock(&rcu_srcu, ti->rcu_idx);
 }
 
 int msim_rcu_read_lock_held(void)
 {
-	return rcu_depth != 0;
+	return msim_current_thread_info()->rcu_depth != 0;
 }
 
 void msim_synchronize_rcu(void)
 {
 	/* The kernel's would deadlock, or lockdep complain. */
-	WARN_ON_ONCE(rcu_depth);
+	WARN_ON_ONCE(msim_current_thread_info()->rcu_depth);
 	synchronize_srcu(&rcu_srcu);
 }
 

@@ -4,15 +4,63 @@
  * keeps its state under its own mutex and waits on its own condition
  * variable, unless a scheduler is installed, in which case waiting is the
  * scheduler's business (ops->block) and the mutex is dropped first.
+ *
+ * Every operation is one scheduling point: an acquisition before it (so
+ * that a scheduler may run a thread that then finds the lock taken), a
+ * release after it (so that another thread may take the lock before the
+ * releaser goes on).  Between the two, what a thread does under a lock is
+ * one step of the schedule, as it is atomic for every thread that takes
+ * the lock before touching what it protects.
  */
+#include <sched.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <mmsim/locking.h>
+#include <mmsim/thread_info.h>
+
+#define BUG_ON(cond)                                                           \
+	do {                                                                   \
+		if (__builtin_expect(!!(cond), 0))                             \
+			msim_sync_bug("BUG_ON(" #cond ")", MSIM_THIS_SITE);    \
+	} while (0)
 
 static _Atomic(const struct msim_sync_ops *) sync_ops;
+static atomic_uint next_id;
 
 void msim_set_sync_ops(const struct msim_sync_ops *ops)
 {
 	atomic_store(&sync_ops, ops);
+}
+
+const struct msim_sync_ops *msim_get_sync_ops(void)
+{
+	return atomic_load(&sync_ops);
+}
+
+static const char *const event_names[MSIM_NR_SYNC_EVENTS] = {
+	[MSIM_SYNC_SPIN_LOCK] = "spin_lock",
+	[MSIM_SYNC_SPIN_UNLOCK] = "spin_unlock",
+	[MSIM_SYNC_DOWN_READ] = "down_read",
+	[MSIM_SYNC_UP_READ] = "up_read",
+	[MSIM_SYNC_DOWN_WRITE] = "down_write",
+	[MSIM_SYNC_UP_WRITE] = "up_write",
+	[MSIM_SYNC_DOWNGRADE] = "downgrade_write",
+	[MSIM_SYNC_SRCU_READ_LOCK] = "srcu_read_lock",
+	[MSIM_SYNC_SRCU_READ_UNLOCK] = "srcu_read_unlock",
+	[MSIM_SYNC_SYNCHRONIZE_SRCU] = "synchronize_srcu",
+	[MSIM_SYNC_PREEMPT] = "preempt",
+	[MSIM_SYNC_CALL] = "call",
+	[MSIM_SYNC_RETURN] = "return",
+	[MSIM_SYNC_YIELD] = "yield",
+	[MSIM_SYNC_MAP_ACQUIRE] = "lock_map_acquire",
+	[MSIM_SYNC_MAP_RELEASE] = "lock_map_release",
+};
+
+const char *msim_sync_event_name(enum msim_sync_event ev)
+{
+	if ((unsigned int)ev >= MSIM_NR_SYNC_EVENTS)
+		return "?";
+	return event_names[ev];
 }
 
 static inline void point(void *lock, enum msim_sync_event ev, const char *name)
@@ -21,6 +69,103 @@ static inline void point(void *lock, enum msim_sync_event ev, const char *name)
 
 	if (ops && ops->point)
 		ops->point(lock, ev, name);
+}
+
+static inline void acquired(void *lock, enum msim_sync_event ev,
+			    const char *name, const struct msim_site *site)
+{
+	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
+
+	if (ops && ops->acquired)
+		ops->acquired(lock, ev, name, site);
+}
+
+static inline void released(void *lock, enum msim_sync_event ev,
+			    const char *name)
+{
+	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
+
+	if (ops && ops->released)
+		ops->released(lock, ev, name);
+}
+
+void msim_lock_map_acquire(void *map, const char *name,
+			   const struct msim_site *site)
+{
+	acquired(map, MSIM_SYNC_MAP_ACQUIRE, name, site);
+}
+
+void msim_lock_map_release(void *map, const char *name)
+{
+	released(map, MSIM_SYNC_MAP_RELEASE, name);
+}
+
+void msim_preempt_point(const char *name)
+{
+	point(NULL, MSIM_SYNC_PREEMPT, name);
+}
+
+void msim_sync_event(enum msim_sync_event ev, const char *name)
+{
+	point(NULL, ev, name);
+}
+
+void msim_sync_yield(const char *name)
+{
+	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
+
+	if (ops && ops->point)
+		ops->point(NULL, MSIM_SYNC_YIELD, name);
+	else
+		sched_yield();
+}
+
+void msim_might_sleep(const char *what, const struct msim_site *site)
+{
+	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
+
+	if (ops && ops->may_sleep)
+		ops->may_sleep(what, site);
+}
+
+void msim_sync_access(unsigned long key, bool write)
+{
+	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
+
+	if (ops && ops->access)
+		ops->access(key, write);
+}
+
+unsigned int msim_sync_new_id(void)
+{
+	return atomic_fetch_add(&next_id, 1) + 1;
+}
+
+void msim_sync_reset_ids(void)
+{
+	atomic_store(&next_id, 0);
+}
+
+void msim_sync_report_bug(const char *msg, const struct msim_site *site)
+{
+	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
+
+	if (ops && ops->bug)
+		ops->bug(msg, site);
+}
+
+_Noreturn void msim_sync_bug(const char *msg, const struct msim_site *site)
+{
+	msim_sync_report_bug(msg, site);
+	abort();
+}
+
+void msim_sync_warn(const char *msg, const struct msim_site *site)
+{
+	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
+
+	if (ops && ops->warn)
+		ops->warn(msg, site);
 }
 
 /* Wait for a change of @lock's state; called with @mutex held. */
@@ -53,6 +198,7 @@ void msim_spin_lock_init(spinlock_t *lock)
 	pthread_cond_init(&lock->cond, NULL);
 	lock->locked = false;
 	lock->name = "spinlock";
+	lock->msim_id = msim_sync_new_id();
 }
 
 void msim_spin_lock_destroy(spinlock_t *lock)
@@ -61,21 +207,39 @@ void msim_spin_lock_destroy(spinlock_t *lock)
 	pthread_mutex_destroy(&lock->mutex);
 }
 
-void msim_spin_lock(spinlock_t *lock)
+/*
+ * Waiting for a spinlock is spinning, not sleeping: it is allowed with
+ * other spinlocks held, and raises no might_sleep().  The preempt count
+ * goes up once the lock is ours, as preempt_disable() in the kernel.
+ */
+void msim_spin_lock(spinlock_t *lock, const struct msim_site *site)
 {
+	const struct msim_site *outer = msim_current_thread_info()->site;
+
+	/* Where this operation is, for reports; the caller's after it. */
+	msim_current_thread_info()->site = site;
 	point(lock, MSIM_SYNC_SPIN_LOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
 	while (lock->locked)
 		msim_sync_wait(lock, &lock->mutex, &lock->cond, lock->name);
 	lock->locked = true;
 	pthread_mutex_unlock(&lock->mutex);
+	msim_current_thread_info()->preempt_count++;
+	acquired(lock, MSIM_SYNC_SPIN_LOCK, lock->name, site);
+	msim_current_thread_info()->site = outer;
 }
 
 void msim_spin_unlock(spinlock_t *lock)
 {
+	bool was;
+
+	released(lock, MSIM_SYNC_SPIN_UNLOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
+	was = lock->locked;
 	lock->locked = false;
 	pthread_mutex_unlock(&lock->mutex);
+	BUG_ON(!was);
+	msim_current_thread_info()->preempt_count--;
 	msim_sync_wake(lock, &lock->cond, lock->name);
 	point(lock, MSIM_SYNC_SPIN_UNLOCK, lock->name);
 }
@@ -89,6 +253,10 @@ bool msim_spin_trylock(spinlock_t *lock)
 	taken = !lock->locked;
 	lock->locked = true;
 	pthread_mutex_unlock(&lock->mutex);
+	if (taken) {
+		msim_current_thread_info()->preempt_count++;
+		acquired(lock, MSIM_SYNC_SPIN_LOCK, lock->name, NULL);
+	}
 	return taken;
 }
 
@@ -102,6 +270,13 @@ bool msim_spin_is_locked(spinlock_t *lock)
 	return locked;
 }
 
+/* A spinning rwsem held counts in the preempt count, as a spinlock. */
+static void spin_held(struct rw_semaphore *sem, int delta)
+{
+	if (sem->msim_spin)
+		msim_current_thread_info()->preempt_count += delta;
+}
+
 void msim_init_rwsem(struct rw_semaphore *sem)
 {
 	pthread_mutex_init(&sem->mutex, NULL);
@@ -110,6 +285,8 @@ void msim_init_rwsem(struct rw_semaphore *sem)
 	sem->writer = false;
 	sem->writers_waiting = 0;
 	sem->name = "rwsem";
+	sem->msim_id = msim_sync_new_id();
+	sem->msim_spin = false;
 }
 
 void msim_rwsem_destroy(struct rw_semaphore *sem)
@@ -118,17 +295,26 @@ void msim_rwsem_destroy(struct rw_semaphore *sem)
 	pthread_mutex_destroy(&sem->mutex);
 }
 
-void msim_down_read(struct rw_semaphore *sem)
+void msim_down_read(struct rw_semaphore *sem, const struct msim_site *site)
 {
+	const struct msim_site *outer = msim_current_thread_info()->site;
+
+	if (!sem->msim_spin)
+		msim_might_sleep("down_read", site);
+	msim_current_thread_info()->site = site;
 	point(sem, MSIM_SYNC_DOWN_READ, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	while (sem->writer || sem->writers_waiting)
 		msim_sync_wait(sem, &sem->mutex, &sem->cond, sem->name);
 	sem->readers++;
 	pthread_mutex_unlock(&sem->mutex);
+	spin_held(sem, 1);
+	acquired(sem, MSIM_SYNC_DOWN_READ, sem->name, site);
+	msim_current_thread_info()->site = outer;
 }
 
-bool msim_down_read_trylock(struct rw_semaphore *sem)
+bool msim_down_read_trylock(struct rw_semaphore *sem,
+			    const struct msim_site *site)
 {
 	bool ok;
 
@@ -138,23 +324,37 @@ bool msim_down_read_trylock(struct rw_semaphore *sem)
 	if (ok)
 		sem->readers++;
 	pthread_mutex_unlock(&sem->mutex);
+	if (ok) {
+		spin_held(sem, 1);
+		acquired(sem, MSIM_SYNC_DOWN_READ, sem->name, site);
+	}
 	return ok;
 }
 
 void msim_up_read(struct rw_semaphore *sem)
 {
 	bool last;
+	int readers;
 
+	released(sem, MSIM_SYNC_UP_READ, sem->name);
 	pthread_mutex_lock(&sem->mutex);
-	last = --sem->readers == 0;
+	readers = sem->readers--;
+	last = sem->readers == 0;
 	pthread_mutex_unlock(&sem->mutex);
+	BUG_ON(readers <= 0);
+	spin_held(sem, -1);
 	if (last)
 		msim_sync_wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_UP_READ, sem->name);
 }
 
-void msim_down_write(struct rw_semaphore *sem)
+void msim_down_write(struct rw_semaphore *sem, const struct msim_site *site)
 {
+	const struct msim_site *outer = msim_current_thread_info()->site;
+
+	if (!sem->msim_spin)
+		msim_might_sleep("down_write", site);
+	msim_current_thread_info()->site = site;
 	point(sem, MSIM_SYNC_DOWN_WRITE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	sem->writers_waiting++;
@@ -163,9 +363,13 @@ void msim_down_write(struct rw_semaphore *sem)
 	sem->writers_waiting--;
 	sem->writer = true;
 	pthread_mutex_unlock(&sem->mutex);
+	spin_held(sem, 1);
+	acquired(sem, MSIM_SYNC_DOWN_WRITE, sem->name, site);
+	msim_current_thread_info()->site = outer;
 }
 
-bool msim_down_write_trylock(struct rw_semaphore *sem)
+bool msim_down_write_trylock(struct rw_semaphore *sem,
+			     const struct msim_site *site)
 {
 	bool ok;
 
@@ -175,24 +379,44 @@ bool msim_down_write_trylock(struct rw_semaphore *sem)
 	if (ok)
 		sem->writer = true;
 	pthread_mutex_unlock(&sem->mutex);
+	if (ok) {
+		spin_held(sem, 1);
+		acquired(sem, MSIM_SYNC_DOWN_WRITE, sem->name, site);
+	}
 	return ok;
 }
 
 void msim_up_write(struct rw_semaphore *sem)
 {
+	bool was;
+
+	released(sem, MSIM_SYNC_UP_WRITE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
+	was = sem->writer;
 	sem->writer = false;
 	pthread_mutex_unlock(&sem->mutex);
+	BUG_ON(!was);
+	spin_held(sem, -1);
 	msim_sync_wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_UP_WRITE, sem->name);
 }
 
+/*
+ * The write hold becomes a read hold: for a lock checker, one release and
+ * one acquisition at once, with no site of its own.
+ */
 void msim_downgrade_write(struct rw_semaphore *sem)
 {
+	bool was;
+
+	released(sem, MSIM_SYNC_DOWNGRADE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
+	was = sem->writer;
 	sem->writer = false;
 	sem->readers++;
 	pthread_mutex_unlock(&sem->mutex);
+	BUG_ON(!was);
+	acquired(sem, MSIM_SYNC_DOWNGRADE, sem->name, NULL);
 	msim_sync_wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_DOWNGRADE, sem->name);
 }

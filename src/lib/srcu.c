@@ -32,6 +32,7 @@
  */
 #include <mmsim/locking.h>
 #include <mmsim/srcu.h>
+#include <mmsim/thread_info.h>
 
 int msim_init_srcu_struct(struct srcu_struct *ssp)
 {
@@ -46,6 +47,7 @@ int msim_init_srcu_struct(struct srcu_struct *ssp)
 	ssp->ready_tail = &ssp->ready;
 	ssp->cbs_queued = ssp->cbs_ready = ssp->cbs_done = 0;
 	ssp->cbs_running = false;
+	ssp->msim_id = msim_sync_new_id();
 	return 0;
 }
 
@@ -102,6 +104,15 @@ static void run_ready(struct srcu_struct *ssp)
 	ssp->cbs_running = false;
 }
 
+/* The hooks, as locking.c calls them. */
+static void srcu_point(struct srcu_struct *ssp, enum msim_sync_event ev)
+{
+	const struct msim_sync_ops *ops = msim_get_sync_ops();
+
+	if (ops && ops->point)
+		ops->point(ssp, ev, "srcu");
+}
+
 /*
  * MODEL: srcu-reader-mutex: a reader takes the srcu_struct's mutex to
  * count itself, where Linux's readers only touch per-CPU counters; being
@@ -110,28 +121,47 @@ static void run_ready(struct srcu_struct *ssp)
  */
 int msim_srcu_read_lock(struct srcu_struct *ssp)
 {
+	const struct msim_sync_ops *ops;
 	int idx;
 
+	srcu_point(ssp, MSIM_SYNC_SRCU_READ_LOCK);
 	pthread_mutex_lock(&ssp->lock);
 	idx = (int)ssp->idx;
 	ssp->readers[idx]++;
 	pthread_mutex_unlock(&ssp->lock);
+	ops = msim_get_sync_ops();
+	if (ops && ops->acquired)
+		ops->acquired(ssp, MSIM_SYNC_SRCU_READ_LOCK, "srcu", NULL);
 	return idx;
 }
 
 void msim_srcu_read_unlock(struct srcu_struct *ssp, int idx)
 {
+	const struct msim_sync_ops *ops = msim_get_sync_ops();
+	bool underflow;
+
+	if (ops && ops->released)
+		ops->released(ssp, MSIM_SYNC_SRCU_READ_UNLOCK, "srcu");
 	pthread_mutex_lock(&ssp->lock);
-	if (!--ssp->readers[idx])
+	underflow = !ssp->readers[idx];
+	if (!underflow && !--ssp->readers[idx])
 		msim_sync_wake(ssp, &ssp->cond, "srcu");
 	pthread_mutex_unlock(&ssp->lock);
+	if (underflow)
+		msim_sync_bug("srcu_read_unlock() without srcu_read_lock()",
+			      MSIM_THIS_SITE);
+	srcu_point(ssp, MSIM_SYNC_SRCU_READ_UNLOCK);
 }
 
 void msim_synchronize_srcu(struct srcu_struct *ssp)
 {
+	const struct msim_site *outer = msim_current_thread_info()->site;
 	unsigned long upto;
 	unsigned int old;
 
+	msim_might_sleep("synchronize_srcu", MSIM_THIS_SITE);
+	msim_current_thread_info()->site = MSIM_THIS_SITE;
+	srcu_point(ssp, MSIM_SYNC_SYNCHRONIZE_SRCU);
 	pthread_mutex_lock(&ssp->lock);
 	while (ssp->gp_running)
 		msim_sync_wait(ssp, &ssp->lock, &ssp->cond, "srcu");
@@ -146,6 +176,7 @@ void msim_synchronize_srcu(struct srcu_struct *ssp)
 	make_ready(ssp, upto);
 	run_ready(ssp);
 	pthread_mutex_unlock(&ssp->lock);
+	msim_current_thread_info()->site = outer;
 }
 
 void msim_call_srcu(struct srcu_struct *ssp, struct rcu_head *rhp,
@@ -164,6 +195,7 @@ void msim_srcu_barrier(struct srcu_struct *ssp)
 {
 	unsigned long upto;
 
+	msim_might_sleep("srcu_barrier", MSIM_THIS_SITE);
 	pthread_mutex_lock(&ssp->lock);
 	upto = ssp->cbs_queued;
 	pthread_mutex_unlock(&ssp->lock);

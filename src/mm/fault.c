@@ -8,7 +8,6 @@
  * the PTE is checked again under the lock before it is installed, and a
  * fault that lost the race just returns (the access is retried).
  */
-#include <sched.h>
 #include <string.h>
 #include <mmsim/memremap.h>
 #include <mmsim/mmu_notifier.h>
@@ -291,8 +290,6 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
  * and loses the slot to another sleeps a tick and retries; here both
  * wait, yielding, until the slot is free.
  */
-_Thread_local bool msim_fault_waited;
-
 static void swapcache_wait(struct mm_struct *mm, unsigned long addr, pte_t orig,
 			   swp_entry_t entry)
 {
@@ -306,7 +303,7 @@ static void swapcache_wait(struct mm_struct *mm, unsigned long addr, pte_t orig,
 		spin_unlock(&mm->page_table_lock);
 		if (!same || !swap_cache_busy(mm->machine, entry))
 			break;
-		sched_yield();
+		msim_sync_yield("swapcache");
 	}
 	msim_fault_waited = true;
 }
@@ -362,7 +359,7 @@ static vm_fault_t do_device_private_fault(struct vm_area_struct *vma,
 		spin_unlock(&mm->page_table_lock);
 		if (!same || !PageLocked(page))
 			break;
-		sched_yield();
+		msim_sync_yield("page_lock");
 	}
 	msim_fault_waited = true;
 	return 0;

@@ -163,6 +163,7 @@ static int copy_pte(struct copy_walk *w, unsigned long addr, pte_t *src_pte)
 		    (src_mm->flags & (1UL << MMF_HAS_PINNED)))
 			return copy_present_page(dst_vma, addr, dst_pte, page);
 		get_page(page);
+		msim_page_access(page, true);
 		atomic_fetch_add(&page->_mapcount, 1);
 		ClearPageAnonExclusive(page);
 		add_mm_counter(dst_mm, mm_counter(page), 1);

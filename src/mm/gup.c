@@ -53,6 +53,7 @@ static void try_grab_page(struct mm_struct *mm, struct page *page,
 	if (PageReserved(page) || !(flags & (FOLL_GET | FOLL_PIN)))
 		return;
 	if (flags & FOLL_PIN) {
+		msim_page_access(page, true);
 		atomic_fetch_add(&page->_refcount, GUP_PIN_COUNTING_BIAS);
 		atomic_fetch_add(&page->_pincount, 1);
 		atomic_fetch_add(&mm->machine->nr_foll_pin_acquired, 1);
@@ -292,6 +293,7 @@ void unpin_user_page(struct page *page)
 {
 	if (PageReserved(page))
 		return;
+	msim_page_access(page, true);
 	atomic_fetch_sub(&page->_pincount, 1);
 	atomic_fetch_add(&page->machine->nr_foll_pin_released, 1);
 	page_ref_sub(page, GUP_PIN_COUNTING_BIAS);

@@ -15,6 +15,27 @@
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
+/*
+ * BUG_ON(): the model found its own state broken (a count gone below zero,
+ * a lock released twice).  msim_sync_bug() tells a scheduler, which reports it
+ * with the schedule that got there; without one the process aborts.
+ */
+#define BUG_ON(cond)                                                           \
+	do {                                                                   \
+		if (__builtin_expect(!!(cond), 0))                             \
+			msim_sync_bug("BUG_ON(" #cond ")", MSIM_THIS_SITE);    \
+	} while (0)
+
+/*
+ * A VMA's flags and protection are written under the mmap lock held for
+ * writing and read by other processes' rmap walks without it: declared to
+ * a scheduler under the mmap lock's key (locking.h msim_sync_access()).
+ */
+static inline void vma_flags_access(struct vm_area_struct *vma, bool write)
+{
+	msim_sync_access(msim_sync_key(vma->vm_mm->mmap_lock.msim_id), write);
+}
+
 /* Private and potentially writable: written pages are copied, not shared. */
 static inline bool is_cow_mapping(vm_flags_t flags)
 {
@@ -161,7 +182,7 @@ static inline bool page_has_extra_refs(struct page *page)
  * retries to catch a model bug do not count that one, since Linux would
  * retry for as long as it takes.
  */
-extern _Thread_local bool msim_fault_waited;
+#define msim_fault_waited (msim_current_thread_info()->fault_waited)
 
 /* migrate.c: wait until the migration entry @pte at @addr is gone. */
 void migration_entry_wait(struct mm_struct *mm, unsigned long addr, pte_t pte);

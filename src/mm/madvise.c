@@ -89,6 +89,7 @@ static int madvise_update_vma(struct vm_area_struct *vma,
 	if (!vma)
 		return err;
 	*pprev = vma;
+	vma_flags_access(vma, true);
 	WRITE_ONCE(vma->vm_flags, new_flags); /* rmap walks read it */
 	return 0;
 }

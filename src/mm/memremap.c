@@ -10,7 +10,6 @@
  * counts); when the last reference goes, free_zone_device_page() resets
  * it and calls the driver's ->page_free().
  */
-#include <sched.h>
 #include <string.h>
 #include "internal.h"
 
@@ -125,7 +124,7 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 	while (atomic_load(&pgmap->msim_refs)) {
 		spin_lock(&m->pgmap_lock);
 		spin_unlock(&m->pgmap_lock);
-		sched_yield();
+		msim_sync_yield("pgmap_refs");
 	}
 	spin_lock(&m->pgmap_lock);
 	list_del_init(&pgmap->msim_node);

@@ -5,13 +5,12 @@
  * MODEL: migration-wait-polls: Linux sleeps on the lock of the page the
  * entry names, which the migration holds until the entry is replaced.
  * Here the waiter looks at the PTE again until it has changed, yielding
- * in between: each look takes the page-table lock, a scheduling point for
- * a deterministic scheduler (locking.h), and sched_yield() gives real
- * threads their turn.
+ * in between: each look takes the page-table lock, and msim_sync_yield()
+ * gives the other threads their turn, real ones or a scheduler's
+ * (locking.h).
  * As in Linux, a thread that faults on an entry of its own migration
  * waits for good.
  */
-#include <sched.h>
 #include "internal.h"
 
 void migration_entry_wait(struct mm_struct *mm, unsigned long addr, pte_t pte)
@@ -26,7 +25,7 @@ void migration_entry_wait(struct mm_struct *mm, unsigned long addr, pte_t pte)
 		spin_unlock(&mm->page_table_lock);
 		if (!same)
 			break;
-		sched_yield();
+		msim_sync_yield("migration_entry");
 	}
 	msim_fault_waited = true;
 }

@@ -61,14 +61,17 @@ static void __mmdrop(struct mm_struct *mm)
 
 void mmdrop(struct mm_struct *mm)
 {
+	msim_mm_refs_access(mm, true);
 	if (atomic_fetch_sub(&mm->mm_count, 1) == 1)
 		__mmdrop(mm);
 }
 
 bool mmget_not_zero(struct mm_struct *mm)
 {
-	int users = atomic_load(&mm->mm_users);
+	int users;
 
+	msim_mm_refs_access(mm, true);
+	users = atomic_load(&mm->mm_users);
 	while (users)
 		if (atomic_compare_exchange_weak(&mm->mm_users, &users,
 						 users + 1))
@@ -118,6 +121,7 @@ void exit_mmap(struct mm_struct *mm)
 
 void mmput(struct mm_struct *mm)
 {
+	msim_mm_refs_access(mm, true);
 	if (atomic_fetch_sub(&mm->mm_users, 1) == 1) {
 		exit_mmap(mm);
 		mmdrop(mm);

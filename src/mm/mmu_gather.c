@@ -36,6 +36,8 @@ static void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb)
 {
 	if (tlb->end <= tlb->start)
 		return;
+	/* The window between clearing the PTEs and flushing the TLBs. */
+	msim_preempt_point("tlb_flush");
 	mmu_notifier_invalidate_range(tlb->mm, tlb->start, tlb->end);
 	flush_tlb_mm_range(tlb->mm, tlb->start, tlb->end);
 	tlb->start = ~0UL;

@@ -22,6 +22,16 @@
  * applied when it closes, and the tree is walked without the lock inside
  * it.  Waiters for the window to close (mmu_interval_read_begin(),
  * mmu_interval_notifier_remove()) sleep on a condition variable.
+ *
+ * For a scheduler (locking.h): every callback's call and return is a
+ * scheduling point, named after the op; the callbacks of a range that may
+ * not block run with the thread's nonblock_count raised, so that a
+ * callback that sleeps there is caught; a running invalidation holds the
+ * odd window as a lock map called "invalidate_seq" (lockdep's
+ * __mmu_notifier_invalidate_range_start_map plays that part in Linux), so
+ * that a deadlock report names who a waiter waits for and a lock checker
+ * sees a driver that waits for the window with a lock its callbacks take;
+ * and the fields read without a lock are declared (msim_sync_access()).
  */
 #include <errno.h>
 #include <limits.h>
@@ -57,21 +67,35 @@ struct mmu_notifier_subscriptions {
 /*
  * The fields read both under the lock and without it are accessed
  * atomically everywhere, so that a race detector sees no plain access
- * racing with another thread's.
+ * racing with another thread's.  The sequences are written under
+ * subs->lock, the subscriptions pointer and has_itree under
+ * mm_take_all_locks(): those are the keys their lockless readers declare.
  */
-static inline unsigned long load_seq(const unsigned long *p)
+static inline void subs_access(struct mmu_notifier_subscriptions *subs,
+			       bool write)
 {
+	msim_sync_access(msim_sync_key(msim_lock_id(&subs->lock)), write);
+}
+
+static inline unsigned long load_seq(struct mmu_notifier_subscriptions *subs,
+				     const unsigned long *p)
+{
+	subs_access(subs, false);
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-static inline void store_seq(unsigned long *p, unsigned long v)
+static inline void store_seq(struct mmu_notifier_subscriptions *subs,
+			     unsigned long *p, unsigned long v)
 {
+	subs_access(subs, true);
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
 static inline struct mmu_notifier_subscriptions *
 mm_subscriptions(struct mm_struct *mm)
 {
+	msim_sync_access(msim_sync_key(msim_lock_id(&mm->page_table_lock)),
+			 false);
 	return __atomic_load_n(&mm->notifier_subscriptions, __ATOMIC_ACQUIRE);
 }
 
@@ -92,10 +116,40 @@ static inline bool rcu_hlist_empty(struct hlist_head *head)
 	return !rcu_next(&head->first);
 }
 
+/* The classic list of @subs, read without the lock: declared. */
+static inline bool subs_list_empty(struct mmu_notifier_subscriptions *subs)
+{
+	subs_access(subs, false);
+	return rcu_hlist_empty(&subs->list);
+}
+
 /* hlist_unhashed() for a node whose pprev is written under the lock. */
 static inline bool rcu_hlist_unhashed(struct hlist_node *n)
 {
 	return !__atomic_load_n(&n->pprev, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * A callback is called, and returns.  @nonblock: its range may not block,
+ * so that sleeping in it is a bug (might_sleep() sees nonblock_count).
+ */
+static void cb_call(const char *op, bool nonblock)
+{
+	msim_sync_event(MSIM_SYNC_CALL, op);
+	if (nonblock)
+		msim_current_thread_info()->nonblock_count++;
+}
+
+static void cb_return(const char *op, bool nonblock)
+{
+	if (nonblock)
+		msim_current_thread_info()->nonblock_count--;
+	msim_sync_event(MSIM_SYNC_RETURN, op);
+}
+
+static bool range_nonblock(const struct mmu_notifier_range *range)
+{
+	return !mmu_notifier_range_blockable(range);
 }
 
 /* Locked: the entry is complete before a reader can reach it. */
@@ -132,14 +186,23 @@ static void rcu_hlist_del_init(struct hlist_node *n)
  * reads it: a body that frees @sub makes that a use-after-free.
  */
 #define for_each_subscription(sub, subs, pos)                                  \
-	for (pos = rcu_next(&(subs)->list.first);                              \
+	for (subs_access(subs, false), pos = rcu_next(&(subs)->list.first);    \
 	     pos &&                                                            \
 	     ((sub) = container_of(pos, struct mmu_notifier, hlist), true);    \
 	     pos = rcu_next(&pos->next))
 
-/* mm_take_all_locks(): see the header for why this one lock is enough. */
+/*
+ * mm_take_all_locks(): see the header for why these two locks are
+ * enough.  The rmap lock is every anon_vma's lock at once, taken for
+ * writing as Linux takes each of them: an rmap walk of another process
+ * (reclaim, migration) invalidates this mm's ranges without its mmap lock,
+ * from before it takes the page-table lock to after it drops it, and a
+ * registration in that window would see its subscriber's end called
+ * without the start.
+ */
 int mm_take_all_locks(struct mm_struct *mm)
 {
+	down_write(&mm->machine->rmap_lock);
 	spin_lock(&mm->page_table_lock);
 	return 0;
 }
@@ -147,6 +210,7 @@ int mm_take_all_locks(struct mm_struct *mm)
 void mm_drop_all_locks(struct mm_struct *mm)
 {
 	spin_unlock(&mm->page_table_lock);
+	up_write(&mm->machine->rmap_lock);
 }
 
 /* The interval tree side. */
@@ -182,9 +246,11 @@ mn_itree_inv_start_range(struct mmu_notifier_subscriptions *subs,
 	node = interval_tree_iter_first(&subs->itree, range->start,
 					range->end - 1);
 	if (node)
-		store_seq(&subs->invalidate_seq, subs->invalidate_seq | 1);
+		store_seq(subs, &subs->invalidate_seq,
+			  subs->invalidate_seq | 1);
 	*seq = subs->invalidate_seq;
 	spin_unlock(&subs->lock);
+	msim_lock_map_acquire(&subs->wq, "invalidate_seq", MSIM_THIS_SITE);
 	return itree_sub(node);
 }
 
@@ -204,6 +270,21 @@ static void mn_itree_wake_up_all(struct mmu_notifier_subscriptions *subs)
 	pthread_mutex_unlock(&subs->wq_lock);
 }
 
+/*
+ * What may wait for the odd window to close may not hold a lock that an
+ * invalidation takes: said to a lock checker every time, as Linux's
+ * lockdep map does, not only when the wait happens.
+ */
+static void mn_itree_may_wait(struct mmu_notifier_subscriptions *subs,
+			      const struct msim_site *site)
+{
+	msim_might_sleep("invalidate_seq", site);
+	msim_lock_map_acquire(&subs->wq, "invalidate_seq", site);
+	msim_lock_map_release(&subs->wq, "invalidate_seq");
+	/* Where the wait is, for a scheduler's report; until it is over. */
+	msim_current_thread_info()->site = site;
+}
+
 /* Sleep until the odd window numbered @seq has been closed. */
 static void mn_itree_wait_seq(struct mmu_notifier_subscriptions *subs,
 			      unsigned long seq)
@@ -214,7 +295,7 @@ static void mn_itree_wait_seq(struct mmu_notifier_subscriptions *subs,
 	 * wakeup.
 	 */
 	pthread_mutex_lock(&subs->wq_lock);
-	while (load_seq(&subs->invalidate_seq) == seq)
+	while (load_seq(subs, &subs->invalidate_seq) == seq)
 		msim_sync_wait(&subs->wq, &subs->wq_lock, &subs->wq,
 			       "invalidate_seq");
 	pthread_mutex_unlock(&subs->wq_lock);
@@ -231,14 +312,18 @@ static void mn_itree_inv_end(struct mmu_notifier_subscriptions *subs)
 	struct mmu_interval_notifier *interval_sub;
 	struct hlist_node *next;
 
+	msim_lock_map_release(&subs->wq, "invalidate_seq");
 	spin_lock(&subs->lock);
+	if (!subs->active_invalidate_ranges)
+		msim_sync_bug("mn_itree_inv_end() without a start",
+			      MSIM_THIS_SITE);
 	if (--subs->active_invalidate_ranges ||
 	    !mn_itree_is_invalidating(subs)) {
 		spin_unlock(&subs->lock);
 		return;
 	}
 
-	store_seq(&subs->invalidate_seq, subs->invalidate_seq + 1);
+	store_seq(subs, &subs->invalidate_seq, subs->invalidate_seq + 1);
 
 	hlist_for_each_entry_safe(interval_sub, next, &subs->deferred_list,
 				  deferred_item)
@@ -272,13 +357,15 @@ mmu_interval_read_begin(struct mmu_interval_notifier *interval_sub)
 	 * sequence is from an earlier window, odd, and unequal to the mm's,
 	 * which only ever grows: a later invalidation will change it.
 	 */
+	mn_itree_may_wait(subs, MSIM_THIS_SITE);
 	spin_lock(&subs->lock);
-	seq = load_seq(&interval_sub->invalidate_seq);
+	seq = load_seq(subs, &interval_sub->invalidate_seq);
 	is_invalidating = seq == subs->invalidate_seq;
 	spin_unlock(&subs->lock);
 
 	if (is_invalidating)
 		mn_itree_wait_seq(subs, seq);
+	msim_current_thread_info()->site = NULL;
 	/*
 	 * mmu_interval_read_retry() may already be true: the caller finds
 	 * out at its retry, which bounds the wait here to one window.
@@ -302,9 +389,12 @@ static void mn_itree_release(struct mmu_notifier_subscriptions *subs,
 
 	for (interval_sub = mn_itree_inv_start_range(subs, &range, &cur_seq);
 	     interval_sub;
-	     interval_sub = mn_itree_inv_next(interval_sub, &range))
+	     interval_sub = mn_itree_inv_next(interval_sub, &range)) {
 		/* Blockable: a false return would be the driver's bug. */
+		cb_call("invalidate", false);
 		interval_sub->ops->invalidate(interval_sub, &range, cur_seq);
+		cb_return("invalidate", false);
+	}
 
 	mn_itree_inv_end(subs);
 }
@@ -334,8 +424,11 @@ static void mn_hlist_release(struct mmu_notifier_subscriptions *subs,
 		 * mappings and stop making new ones before the pages are
 		 * freed.
 		 */
-		if (subscription->ops->release)
+		if (subscription->ops->release) {
+			cb_call("release", false);
 			subscription->ops->release(subscription, mm);
+			cb_return("release", false);
+		}
 
 	spin_lock(&subs->lock);
 	while (!hlist_empty(&subs->list)) {
@@ -369,7 +462,7 @@ void __mmu_notifier_release(struct mm_struct *mm)
 	 * An unregister unlinks only after its ->release returned: an empty
 	 * list leaves nothing to wait for.
 	 */
-	if (!rcu_hlist_empty(&subs->list))
+	if (!subs_list_empty(subs))
 		mn_hlist_release(subs, mm);
 }
 
@@ -384,10 +477,14 @@ int __mmu_notifier_clear_flush_young(struct mm_struct *mm, unsigned long start,
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->clear_flush_young)
-			young |= subscription->ops->clear_flush_young(
-				subscription, mm, start, end);
+	for_each_subscription(subscription, subs, pos) {
+		if (!subscription->ops->clear_flush_young)
+			continue;
+		cb_call("clear_flush_young", false);
+		young |= subscription->ops->clear_flush_young(subscription, mm,
+							      start, end);
+		cb_return("clear_flush_young", false);
+	}
 	srcu_read_unlock(&srcu, id);
 	return young;
 }
@@ -401,10 +498,14 @@ int __mmu_notifier_clear_young(struct mm_struct *mm, unsigned long start,
 	int young = 0, id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->clear_young)
-			young |= subscription->ops->clear_young(subscription,
-								mm, start, end);
+	for_each_subscription(subscription, subs, pos) {
+		if (!subscription->ops->clear_young)
+			continue;
+		cb_call("clear_young", false);
+		young |= subscription->ops->clear_young(subscription, mm, start,
+							end);
+		cb_return("clear_young", false);
+	}
 	srcu_read_unlock(&srcu, id);
 	return young;
 }
@@ -420,8 +521,10 @@ int __mmu_notifier_test_young(struct mm_struct *mm, unsigned long address)
 	id = srcu_read_lock(&srcu);
 	for_each_subscription(subscription, subs, pos) {
 		if (subscription->ops->test_young) {
+			cb_call("test_young", false);
 			young = subscription->ops->test_young(subscription, mm,
 							      address);
+			cb_return("test_young", false);
 			if (young)
 				break;
 		}
@@ -439,10 +542,13 @@ void __mmu_notifier_change_pte(struct mm_struct *mm, unsigned long address,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->change_pte)
-			subscription->ops->change_pte(subscription, mm, address,
-						      pte);
+	for_each_subscription(subscription, subs, pos) {
+		if (!subscription->ops->change_pte)
+			continue;
+		cb_call("change_pte", false);
+		subscription->ops->change_pte(subscription, mm, address, pte);
+		cb_return("change_pte", false);
+	}
 	srcu_read_unlock(&srcu, id);
 }
 
@@ -464,7 +570,13 @@ static int mn_itree_invalidate(struct mmu_notifier_subscriptions *subs,
 	for (interval_sub = mn_itree_inv_start_range(subs, range, &cur_seq);
 	     interval_sub;
 	     interval_sub = mn_itree_inv_next(interval_sub, range)) {
-		if (interval_sub->ops->invalidate(interval_sub, range, cur_seq))
+		bool ok;
+
+		cb_call("invalidate", range_nonblock(range));
+		ok = interval_sub->ops->invalidate(interval_sub, range,
+						   cur_seq);
+		cb_return("invalidate", range_nonblock(range));
+		if (ok)
 			continue;
 		/* Only a non-blocking invalidation may fail. */
 		if (mmu_notifier_range_blockable(range))
@@ -496,16 +608,23 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
 
 		if (!ops->invalidate_range_start)
 			continue;
+		cb_call("invalidate_range_start", range_nonblock(range));
 		err = ops->invalidate_range_start(subscription, range);
+		cb_return("invalidate_range_start", range_nonblock(range));
 		if (err)
 			ret = err;
 	}
 
 	if (ret) {
-		for_each_subscription(subscription, subs, pos)
-			if (subscription->ops->invalidate_range_end)
-				subscription->ops->invalidate_range_end(
-					subscription, range);
+		for_each_subscription(subscription, subs, pos) {
+			if (!subscription->ops->invalidate_range_end)
+				continue;
+			cb_call("invalidate_range_end", range_nonblock(range));
+			subscription->ops->invalidate_range_end(subscription,
+								range);
+			cb_return("invalidate_range_end",
+				  range_nonblock(range));
+		}
 	}
 	srcu_read_unlock(&srcu, id);
 	return ret;
@@ -533,7 +652,7 @@ int __mmu_notifier_invalidate_range_start(struct mmu_notifier_range *range)
 		if (ret)
 			return ret;
 	}
-	if (!rcu_hlist_empty(&subs->list)) {
+	if (!subs_list_empty(subs)) {
 		ret = mn_hlist_invalidate_range_start(subs, range);
 		if (ret && itree)
 			mn_itree_inv_end(subs);
@@ -557,13 +676,20 @@ static void mn_hlist_invalidate_end(struct mmu_notifier_subscriptions *subs,
 		 * here too, unless the caller already made it under the
 		 * page-table lock (only_end).
 		 */
-		if (!only_end && subscription->ops->invalidate_range)
+		if (!only_end && subscription->ops->invalidate_range) {
+			cb_call("invalidate_range", false);
 			subscription->ops->invalidate_range(
 				subscription, range->mm, range->start,
 				range->end);
-		if (subscription->ops->invalidate_range_end)
+			cb_return("invalidate_range", false);
+		}
+		if (subscription->ops->invalidate_range_end) {
+			cb_call("invalidate_range_end", range_nonblock(range));
 			subscription->ops->invalidate_range_end(subscription,
 								range);
+			cb_return("invalidate_range_end",
+				  range_nonblock(range));
+		}
 	}
 	srcu_read_unlock(&srcu, id);
 }
@@ -575,7 +701,7 @@ void __mmu_notifier_invalidate_range_end(struct mmu_notifier_range *range,
 
 	if (has_itree(subs))
 		mn_itree_inv_end(subs);
-	if (!rcu_hlist_empty(&subs->list))
+	if (!subs_list_empty(subs))
 		mn_hlist_invalidate_end(subs, range, only_end);
 }
 
@@ -588,10 +714,14 @@ void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->invalidate_range)
-			subscription->ops->invalidate_range(subscription, mm,
-							    start, end);
+	for_each_subscription(subscription, subs, pos) {
+		if (!subscription->ops->invalidate_range)
+			continue;
+		cb_call("invalidate_range", false);
+		subscription->ops->invalidate_range(subscription, mm, start,
+						    end);
+		cb_return("invalidate_range", false);
+	}
 	srcu_read_unlock(&srcu, id);
 }
 
@@ -606,10 +736,14 @@ void __mmu_notifier_arch_invalidate_secondary_tlbs(struct mm_struct *mm,
 	int id;
 
 	id = srcu_read_lock(&srcu);
-	for_each_subscription(subscription, subs, pos)
-		if (subscription->ops->arch_invalidate_secondary_tlbs)
-			subscription->ops->arch_invalidate_secondary_tlbs(
-				subscription, mm, start, end);
+	for_each_subscription(subscription, subs, pos) {
+		if (!subscription->ops->arch_invalidate_secondary_tlbs)
+			continue;
+		cb_call("arch_invalidate_secondary_tlbs", false);
+		subscription->ops->arch_invalidate_secondary_tlbs(
+			subscription, mm, start, end);
+		cb_return("arch_invalidate_secondary_tlbs", false);
+	}
 	srcu_read_unlock(&srcu, id);
 }
 
@@ -655,6 +789,7 @@ int __mmu_notifier_register(struct mmu_notifier *subscription,
 	 * MODEL: register-needs-users: registration needs a live address
 	 * space; Linux BUGs on an mm without users, the model refuses it.
 	 */
+	msim_mm_refs_access(mm, false);
 	if (atomic_load(&mm->mm_users) <= 0)
 		return -EINVAL;
 
@@ -796,8 +931,11 @@ void mmu_notifier_unregister(struct mmu_notifier *subscription,
 		 * this ->release runs.
 		 */
 		id = srcu_read_lock(&srcu);
-		if (subscription->ops->release)
+		if (subscription->ops->release) {
+			cb_call("release", false);
 			subscription->ops->release(subscription, mm);
+			cb_return("release", false);
+		}
 		srcu_read_unlock(&srcu, id);
 
 		spin_lock(&subs->lock);
@@ -868,6 +1006,7 @@ static int __mmu_interval_notifier_insert(
 				   &interval_sub->interval_tree.last))
 		return -EOVERFLOW;
 
+	msim_mm_refs_access(mm, false);
 	if (atomic_load(&mm->mm_users) <= 0)
 		return -EINVAL;
 
@@ -892,14 +1031,15 @@ static int __mmu_interval_notifier_insert(
 			hlist_add_head(&interval_sub->deferred_item,
 				       &subs->deferred_list);
 		} else {
-			store_seq(&subs->invalidate_seq,
+			store_seq(subs, &subs->invalidate_seq,
 				  subs->invalidate_seq | 1);
 			interval_tree_insert(&interval_sub->interval_tree,
 					     &subs->itree);
 		}
-		store_seq(&interval_sub->invalidate_seq, subs->invalidate_seq);
+		store_seq(subs, &interval_sub->invalidate_seq,
+			  subs->invalidate_seq);
 	} else {
-		store_seq(&interval_sub->invalidate_seq,
+		store_seq(subs, &interval_sub->invalidate_seq,
 			  subs->invalidate_seq - 1);
 		interval_tree_insert(&interval_sub->interval_tree,
 				     &subs->itree);
@@ -955,6 +1095,7 @@ void mmu_interval_notifier_remove(struct mmu_interval_notifier *interval_sub)
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
 	unsigned long seq = 0;
 
+	mn_itree_may_wait(subs, MSIM_THIS_SITE);
 	spin_lock(&subs->lock);
 	if (mn_itree_is_invalidating(subs)) {
 		struct interval_tree_node *node = &interval_sub->interval_tree;
@@ -982,8 +1123,10 @@ void mmu_interval_notifier_remove(struct mmu_interval_notifier *interval_sub)
 	 * the rest of its critical section (the race fixed in Linux in
 	 * 2022).  The caller must not hold a lock ->invalidate takes.
 	 */
-	if (seq) {
+	if (seq)
 		mn_itree_wait_seq(subs, seq);
+	msim_current_thread_info()->site = NULL;
+	if (seq) {
 		spin_lock(&subs->lock);
 		spin_unlock(&subs->lock);
 	}

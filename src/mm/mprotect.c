@@ -144,6 +144,7 @@ static int mprotect_fixup(struct vm_area_struct *vma,
 	vm_stat_account(mm, oldflags, -nrpages);
 	vm_stat_account(mm, newflags, nrpages);
 	/* rmap walks from other processes read both without the mmap lock. */
+	vma_flags_access(vma, true);
 	WRITE_ONCE(vma->vm_flags, newflags);
 	WRITE_ONCE(vma->vm_page_prot.pgprot,
 		   vm_get_page_prot(mm->arch, newflags).pgprot);

@@ -81,9 +81,14 @@ void msim_free_page(struct page *page)
 
 void page_ref_sub(struct page *page, int nr)
 {
+	int old;
+
 	if (PageReserved(page))
 		return;
-	if (atomic_fetch_sub(&page->_refcount, nr) != nr)
+	msim_page_access(page, true);
+	old = atomic_fetch_sub(&page->_refcount, nr);
+	BUG_ON(old < nr);
+	if (old != nr)
 		return;
 	if (is_zone_device_page(page))
 		free_zone_device_page(page);

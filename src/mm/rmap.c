@@ -106,6 +106,8 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 	struct anon_vma_chain *avc;
 	bool need_alloc;
 
+	msim_sync_access(msim_sync_key(msim_lock_id(&mm->page_table_lock)),
+			 false);
 	if (READ_ONCE(vma->anon_vma))
 		return 0;
 	avc = anon_vma_chain_alloc(m);
@@ -264,5 +266,6 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma)
 {
 	(void)vma;
-	atomic_fetch_sub(&page->_mapcount, 1);
+	msim_page_access(page, true);
+	BUG_ON(atomic_fetch_sub(&page->_mapcount, 1) < 0);
 }

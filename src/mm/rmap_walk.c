@@ -114,12 +114,14 @@ static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
 	if (referenced)
 		clear_page_idle(page);
 	/* An access idle tracking took from the PTE still counts, once. */
+	msim_page_access(page, true);
 	if (__atomic_fetch_and(&page->flags, ~(1UL << PG_young),
 			       __ATOMIC_RELAXED) &
 	    (1UL << PG_young))
 		referenced++;
 	if (referenced) {
 		pra->referenced++;
+		vma_flags_access(vma, false);
 		pra->vm_flags |= READ_ONCE(vma->vm_flags) & ~VM_LOCKED;
 	}
 	return true;
@@ -351,6 +353,7 @@ static bool remove_migration_pte(struct page *src, struct vm_area_struct *vma,
 	 * Another process's mprotect() may be changing these: it rewrites
 	 * the PTE under this lock after us if so.
 	 */
+	vma_flags_access(vma, false);
 	pte = pfn_pte(a, page_to_pfn(dst),
 		      (pgprot_t){ READ_ONCE(vma->vm_page_prot.pgprot) });
 	if (PageDirty(src))
@@ -359,6 +362,7 @@ static bool remove_migration_pte(struct page *src, struct vm_area_struct *vma,
 	    (READ_ONCE(vma->vm_flags) & VM_WRITE))
 		pte = pte_mkwrite(a, pte_mkdirty(a, pte));
 set:
+	msim_page_access(dst, true);
 	atomic_fetch_add(&dst->_mapcount, 1);
 	if (exclusive)
 		SetPageAnonExclusive(dst);

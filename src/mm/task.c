@@ -7,38 +7,40 @@
 #include <string.h>
 #include "internal.h"
 
-static _Thread_local struct task_struct *current_task;
-
+/* current lives in the thread's block, which follows simulated threads. */
 struct task_struct *msim_get_current(void)
 {
-	return current_task;
+	return msim_current_thread_info()->task;
 }
 
 void msim_set_current(struct task_struct *tsk)
 {
-	current_task = tsk;
+	msim_current_thread_info()->task = tsk;
 }
 
-static _Thread_local struct msim_machine *current_machine;
-
+/* The machine named for this thread lives in its block too. */
 struct msim_machine *msim_current_machine(void)
 {
-	if (current_task)
-		return current_task->machine;
-	if (current_machine)
-		return current_machine;
+	struct msim_thread_info *ti = msim_current_thread_info();
+
+	if (ti->task)
+		return ti->task->machine;
+	if (ti->machine)
+		return ti->machine;
 	return msim_only_machine();
 }
 
 void msim_set_current_machine(struct msim_machine *m)
 {
-	current_machine = m;
+	msim_current_thread_info()->machine = m;
 }
 
 void msim_forget_current_machine(struct msim_machine *m)
 {
-	if (current_machine == m)
-		current_machine = NULL;
+	struct msim_thread_info *ti = msim_current_thread_info();
+
+	if (ti->machine == m)
+		ti->machine = NULL;
 }
 
 static struct task_struct *task_alloc(struct msim_machine *m, const char *comm)
@@ -125,8 +127,8 @@ void msim_task_put(struct task_struct *tsk)
 		return;
 	if (tsk->mm)
 		msim_exit(tsk);
-	if (current_task == tsk)
-		current_task = NULL;
+	if (msim_get_current() == tsk)
+		msim_set_current(NULL);
 	task_free(tsk);
 }
 

@@ -276,6 +276,36 @@ static void test_long_word_is_abbreviated(void **state)
 	run_free(&r);
 }
 
+/*
+ * A file with thread sections is read whole before it runs, once per
+ * schedule: the same bounds hold inside its blocks, and a too-long line
+ * stops the reading before anything runs.
+ */
+static void test_thread_sections_are_bounded_too(void **state)
+{
+	char *line = comment_line(SCN_LINE_MAX + 1), *text;
+	struct run r;
+
+	(void)state;
+	r = run_str("thread a\n\tmaps\x01\nend\n");
+	assert_int_equal(r.status, SCN_EXIT_MALFORMED);
+	assert_string_equal(r.err, "t.scn:2: control byte '\\x01' at column "
+				   "6\n");
+	run_free(&r);
+
+	text = malloc(strlen(line) + 64);
+	assert_non_null(text);
+	sprintf(text, "thread a\n\tmaps\n%send\n", line);
+	r = run_str(text);
+	assert_int_equal(r.status, SCN_EXIT_MALFORMED);
+	assert_string_equal(r.err, "t.scn:3: line too long (more than 4096 "
+				   "bytes)\n");
+	assert_string_equal(r.out, "");
+	run_free(&r);
+	free(text);
+	free(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_messages_escape_bytes),
 		cmocka_unit_test(test_long_word_is_abbreviated),
+		cmocka_unit_test(test_thread_sections_are_bounded_too),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

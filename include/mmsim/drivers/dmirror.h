@@ -44,6 +44,9 @@
 #include <mmsim/mmu_notifier.h>
 #include <mmsim/drivers/xlate_table.h>
 
+/* msim_bugs: the mistakes a test can make the driver commit. */
+#define MSIM_DMIRROR_BUG_NO_RETRY (1U << 0) /* ignore read_retry() */
+
 /**
  * struct msim_dmirror - one device mirroring part of one mm
  * @notifier: the interval subscription
@@ -56,6 +59,7 @@
  * @msim_fault_hook: called between hmm_range_fault() and taking @mutex,
  *	with no lock held
  * @devmem: the device's own memory, or NULL (msim_dmirror_devmem_add())
+ * @msim_bugs: MSIM_DMIRROR_BUG_* to commit
  * @nr_faults, @nr_retries, @nr_invalidates, @nr_skipped: statistics
  * @nr_to_device, @nr_to_system, @nr_cpu_faults, @nr_exclusive: pages
  *	migrated to the device, back by the device, back by CPU faults
@@ -78,6 +82,7 @@ struct msim_dmirror {
 				unsigned long addr, void *arg);
 	void *msim_fault_hook_arg;
 	struct msim_dmirror_devmem *devmem;
+	unsigned int msim_bugs;
 	unsigned long nr_faults, nr_retries, nr_invalidates, nr_skipped;
 	unsigned long nr_to_device, nr_to_system, nr_cpu_faults, nr_exclusive;
 };

@@ -6,15 +6,17 @@
  * MODEL: kernel-locks-sleep: the locks are the model's
  * (<mmsim/locking.h>): sleeping pthread locks whose every operation is a
  * point a deterministic scheduler controls (msim_set_sync_ops()), where
- * the kernel's spinlocks spin with preemption off.  Sleeping under a
- * spinlock is therefore not detected.  spinlock_t and struct rw_semaphore
- * are the model's own, under the kernel's names; struct mutex is an
- * rw_semaphore only ever taken for writing, rwlock_t likewise one of
- * each kind.  The _irq, _irqsave and _bh forms take the lock the same way
- * (there are no interrupts to mask), and @flags is set to 0.  The
- * interruptible and killable forms never see a signal and return 0.
- * lockdep does not exist: lockdep_assert_held() checks that the lock is
- * held by someone, not by the caller.
+ * the kernel's spinlocks spin with preemption off.  A spinlock held
+ * raises the thread's preempt count, so that sleeping under one is
+ * reported in the scheduler's runs (src/sched/), as might_sleep() is.
+ * spinlock_t and struct rw_semaphore are the model's own, under the
+ * kernel's names; struct mutex is an rw_semaphore only ever taken for
+ * writing; rwlock_t is one that spins (msim_spin: no might_sleep(), and
+ * held it raises the preempt count, as a spinlock).  The _irq, _irqsave and _bh
+ * forms take the lock the same way (there are no interrupts to mask), and
+ * @flags is set to 0.  The interruptible and killable forms never see a signal
+ * and return 0. lockdep does not exist: lockdep_assert_held() checks that the
+ * lock is held by someone, not by the caller.
  */
 #ifndef MMSIM_KERNEL_CUSTOM_LOCKS_H
 #define MMSIM_KERNEL_CUSTOM_LOCKS_H
@@ -28,7 +30,7 @@
 #define __SPIN_LOCK_UNLOCKED(lockname)                                         \
 	{                                                                      \
 		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false,    \
-			#lockname                                              \
+			#lockname, 0                                           \
 	}
 #define DEFINE_SPINLOCK(x) spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
 typedef spinlock_t raw_spinlock_t;
@@ -59,7 +61,7 @@ typedef spinlock_t raw_spinlock_t;
 #define __RWSEM_INITIALIZER(name)                                              \
 	{                                                                      \
 		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, \
-			0, #name                                               \
+			0, #name, 0, false                                     \
 	}
 #define DECLARE_RWSEM(name) struct rw_semaphore name = __RWSEM_INITIALIZER(name)
 
@@ -97,10 +99,23 @@ typedef struct {
 
 #define __RW_LOCK_UNLOCKED(name)                                               \
 	{                                                                      \
-		.msim_sem = __RWSEM_INITIALIZER(name)                          \
+		.msim_sem = {                                                  \
+			PTHREAD_MUTEX_INITIALIZER,                             \
+			PTHREAD_COND_INITIALIZER,                              \
+			0,                                                     \
+			false,                                                 \
+			0,                                                     \
+			#name,                                                 \
+			0,                                                     \
+			true                                                   \
+		}                                                              \
 	}
 #define DEFINE_RWLOCK(x) rwlock_t x = __RW_LOCK_UNLOCKED(x)
-#define rwlock_init(lock) msim_init_rwsem(&(lock)->msim_sem)
+#define rwlock_init(lock)                                                      \
+	do {                                                                   \
+		msim_init_rwsem(&(lock)->msim_sem);                            \
+		(lock)->msim_sem.msim_spin = true;                             \
+	} while (0)
 #define read_lock(lock) down_read(&(lock)->msim_sem)
 #define read_unlock(lock) up_read(&(lock)->msim_sem)
 #define write_lock(lock) down_write(&(lock)->msim_sem)
@@ -196,8 +211,12 @@ struct lock_class_key {
 #define lock_map_acquire(map) ((void)(map))
 #define lock_map_release(map) ((void)(map))
 #define might_lock(lock) ((void)(lock))
-#define might_sleep() ((void)0)
-#define might_sleep_if(cond) ((void)(cond))
+#define might_sleep() msim_might_sleep("might_sleep", MSIM_THIS_SITE)
+#define might_sleep_if(cond)                                                   \
+	do {                                                                   \
+		if (cond)                                                      \
+			might_sleep();                                         \
+	} while (0)
 #define might_fault() ((void)0)
 
 /* No interrupts, no preemption to disable. */

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mmsim explore: run a scenario's thread sections under many schedules
+ * (<mmsim/sched/explore.h>) and report each distinct failure with its
+ * shrunk schedule and the command that replays it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "subcmd.h"
+
+void explore_help(FILE *out)
+{
+	fputs("usage: mmsim explore FILE [--strategy dfs|random|pct|"
+	      "round-robin]\n"
+	      "         [--preemptions N] [--depth D] [--schedules N] "
+	      "[--seed N]\n"
+	      "         [--jobs N] [--shard I/N] [--json] "
+	      "[--check-every-step]\n"
+	      "         [--no-reduction] [--arch NAME] [--ram BYTES] [--swap "
+	      "BYTES] [--check]\n"
+	      "\n"
+	      "Run the scenario in FILE again and again, its thread sections "
+	      "under a\n"
+	      "different schedule each time, and report every distinct "
+	      "failure: a\n"
+	      "deadlock, a lock-order inversion (learnt across all runs), "
+	      "sleeping with\n"
+	      "a spinlock held or in a notifier range that may not block, "
+	      "mmap_lock\n"
+	      "recursion, a BUG(), a broken invariant or coherence after a "
+	      "section,\n"
+	      "each with the fewest preemptions that show it and the "
+	      "command that\n"
+	      "replays it.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --strategy S      dfs (the default): every schedule with at "
+	      "most N\n"
+	      "                    preemptions, N = 0, 1, ... up to "
+	      "--preemptions, with\n"
+	      "                    sleep sets; random; pct (random "
+	      "priorities with\n"
+	      "                    depth-1 change points); round-robin (one "
+	      "schedule)\n"
+	      "  --preemptions N   dfs's bound (default 2; -1: none)\n"
+	      "  --depth D         pct's bug depth (default 3)\n"
+	      "  --schedules N     stop after N runs (default: none for dfs, "
+	      "1000 else)\n"
+	      "  --seed N          random and pct: run i is seeded from (N, "
+	      "i)\n"
+	      "  --jobs N          search with N processes\n"
+	      "  --shard I/N       search only share I (0 to N-1) of N of "
+	      "the same\n"
+	      "                    search; the N shares together are the "
+	      "whole\n"
+	      "  --json            print one JSON object\n"
+	      "  --check-every-step\n"
+	      "                    check after every step at which no thread "
+	      "holds a lock\n"
+	      "  --no-reduction    dfs without sleep sets\n"
+	      "  --arch, --ram, --swap, --check\n"
+	      "                    as for 'mmsim run' (--ram defaults to "
+	      "16M here)\n"
+	      "  -h, --help        show this help\n"
+	      "\n"
+	      "Runs longer than two seconds show their progress on standard "
+	      "error.\n"
+	      "Exit status: 0 if nothing failed, 1 if something did, 2 for a "
+	      "file that\n"
+	      "cannot be understood or a usage error.\n",
+	      out);
+}
+
+#define EXPLORE_RAM (16UL << 20)
+
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mmsim explore: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'mmsim help explore'.\n", stderr);
+	return SUBCMD_EXIT_USAGE;
+}
+
+static bool parse_ulong(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return false;
+	errno = 0;
+	*v = strtoul(s, &end, 0);
+	return !errno && !*end;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void replay_command(char *buf, size_t size, const char *args,
+			   const char *schedule, const char *file)
+{
+	snprintf(buf, size, "mmsim run%s --schedule '%s' %s", args, schedule,
+		 file);
+}
+
+static void progress(const struct msim_explore_status *s, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "mmsim explore: %lu runs, %lu schedules, %.0f/s",
+		s->runs, s->schedules,
+		s->seconds > 0 ? s->runs / s->seconds : 0);
+	if (s->bound >= 0)
+		fprintf(stderr, ", bound %d", s->bound);
+	if (s->remaining >= 0)
+		fprintf(stderr, ", about %.0f runs left", s->remaining);
+	fprintf(stderr, ", %lu failure%s\n", s->failures,
+		s->failures == 1 ? "" : "s");
+}
+
+int explore_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "strategy", required_argument, NULL, 's' },
+		{ "preemptions", required_argument, NULL, 'p' },
+		{ "depth", required_argument, NULL, 'd' },
+		{ "schedules", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 'e' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "check-every-step", no_argument, NULL, 'E' },
+		{ "no-reduction", no_argument, NULL, 'R' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "ram", required_argument, NULL, 'r' },
+		{ "swap", required_argument, NULL, 'w' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scn_options opt = { 0 };
+	struct msim_explore_opts eo;
+	struct msim_explore_result res;
+	struct scn_explore_job job;
+	char args[256] = "", cmd[1024], *text = NULL;
+	const char *path, *name;
+	bool json = false;
+	size_t len = 0;
+	unsigned long v, w;
+	unsigned int i;
+	FILE *in;
+	int c, ret;
+
+	msim_explore_opts_init(&eo);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (msim_strategy_lookup(optarg, &eo.strategy))
+				return usage_error(
+					"unknown strategy '%s' (dfs, "
+					"random, pct or "
+					"round-robin)",
+					optarg);
+			break;
+		case 'p':
+			if (!strcmp(optarg, "-1")) {
+				eo.preemptions = -1;
+				break;
+			}
+			if (!parse_ulong(optarg, &v) || v > 64)
+				return usage_error("bad preemption bound '%s' "
+						   "(0 to 64, or -1)",
+						   optarg);
+			eo.preemptions = (int)v;
+			break;
+		case 'd':
+			if (!parse_ulong(optarg, &v) || v < 1 || v > 9)
+				return usage_error("bad depth '%s' (1 to 9)",
+						   optarg);
+			eo.depth = (unsigned int)v;
+			break;
+		case 'n':
+			if (!parse_ulong(optarg, &v) || !v)
+				return usage_error("bad number of schedules "
+						   "'%s'",
+						   optarg);
+			eo.schedules = v;
+			break;
+		case 'e':
+			if (!parse_ulong(optarg, &v))
+				return usage_error("bad seed '%s'", optarg);
+			eo.seed = v;
+			break;
+		case 'j':
+			if (!parse_ulong(optarg, &v) || !v || v > 64)
+				return usage_error("bad number of jobs '%s' (1 "
+						   "to 64)",
+						   optarg);
+			eo.jobs = (unsigned int)v;
+			break;
+		case 'S': {
+			char *slash = strchr(optarg, '/');
+
+			if (!slash)
+				return usage_error("bad shard '%s' (I/N)",
+						   optarg);
+			*slash = '\0';
+			if (!parse_ulong(optarg, &v) ||
+			    !parse_ulong(slash + 1, &w) || !w || w > 65536 ||
+			    v >= w) {
+				*slash = '/';
+				return usage_error("bad shard '%s' (I/N, 0 <= "
+						   "I < N)",
+						   optarg);
+			}
+			*slash = '/';
+			eo.shard = (unsigned int)v;
+			eo.nshards = (unsigned int)w;
+			break;
+		}
+		case 'J':
+			json = true;
+			break;
+		case 'E':
+			opt.check_every_step = true;
+			eo.check_every_step = true;
+			snprintf(args + strlen(args),
+				 sizeof(args) - strlen(args),
+				 " --check-every-step");
+			break;
+		case 'R':
+			eo.no_reduction = true;
+			break;
+		case 'a':
+			opt.arch = msim_arch_lookup(optarg);
+			if (!opt.arch)
+				return usage_error("unknown arch '%s' (x86_64 "
+						   "or coldfire)",
+						   optarg);
+			snprintf(args + strlen(args),
+				 sizeof(args) - strlen(args), " --arch %s",
+				 optarg);
+			break;
+		case 'r':
+			if (scn_parse_size(optarg, &opt.ram_bytes))
+				return usage_error("bad RAM size '%s'", optarg);
+			snprintf(args + strlen(args),
+				 sizeof(args) - strlen(args), " --ram %s",
+				 optarg);
+			break;
+		case 'w':
+			if (scn_parse_size(optarg, &opt.swap_bytes))
+				return usage_error("bad swap size '%s'",
+						   optarg);
+			snprintf(args + strlen(args),
+				 sizeof(args) - strlen(args), " --swap %s",
+				 optarg);
+			break;
+		case 'c':
+			opt.check_each = true;
+			snprintf(args + strlen(args),
+				 sizeof(args) - strlen(args), " --check");
+			break;
+		case 'h':
+			explore_help(stdout);
+			return 0;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_error("unknown option '-%c'",
+						   optopt);
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return usage_error("no scenario FILE");
+	if (optind + 1 < argc)
+		return usage_error("unexpected argument '%s'",
+				   argv[optind + 1]);
+	path = name = argv[optind];
+	if (!strcmp(path, "-"))
+		return usage_error("FILE must be a file: every run reads it "
+				   "again from the start");
+	in = fopen(path, "r");
+	if (!in) {
+		fprintf(stderr, "mmsim: %s: %s\n", path, strerror(errno));
+		return SUBCMD_EXIT_USAGE;
+	}
+	ret = scn_load(in, name, &opt, &text, &len);
+	fclose(in);
+	if (ret)
+		return ret;
+
+	/* Every line and every block, before the first run. */
+	ret = scn_validate(name, text, len, &opt);
+	if (ret) {
+		free(text);
+		return ret;
+	}
+	/*
+	 * Every run builds its machine anew, and a gigabyte's struct pages
+	 * cost more than a small scenario's run: 16 MiB unless told, which
+	 * the replay command then says.
+	 */
+	if (!opt.ram_bytes) {
+		opt.ram_bytes = EXPLORE_RAM;
+		snprintf(args + strlen(args), sizeof(args) - strlen(args),
+			 " --ram 16M");
+	}
+	opt.quiet = true;
+	job = (struct scn_explore_job){ name, text, len, &opt, 0 };
+	eo.progress = progress;
+	ret = msim_explore(scn_explore_body, &job, &eo, &res);
+	if (ret) {
+		fprintf(stderr, "mmsim explore: %s\n", msim_errno_name(ret));
+		free(text);
+		return SCN_EXIT_FAILED;
+	}
+	if (json) {
+		printf("{\"schedules\": %lu, \"complete\": %s, \"failures\": [",
+		       res.schedules, res.complete ? "true" : "false");
+		for (i = 0; i < res.nfailures; i++) {
+			const struct msim_failure *f = &res.failures[i];
+
+			replay_command(cmd, sizeof(cmd), args, f->schedule,
+				       name);
+			printf("%s{\"kind\": ", i ? ", " : "");
+			json_string(stdout, f->kind);
+			printf(", \"message\": ");
+			json_string(stdout, f->message);
+			printf(", \"schedule\": ");
+			json_string(stdout, f->schedule);
+			printf(", \"preemptions\": %u, \"steps\": %lu, "
+			       "\"replay\": ",
+			       f->preemptions, f->steps);
+			json_string(stdout, cmd);
+			printf("}");
+		}
+		printf("], \"runs\": %lu, \"strategy\": \"%s\"", res.runs,
+		       msim_strategy_name(eo.strategy));
+		if (eo.strategy == MSIM_STRATEGY_DFS)
+			printf(", \"preemptions\": %d, \"reduction\": %s",
+			       eo.preemptions,
+			       eo.no_reduction ? "false" : "true");
+		if (eo.nshards > 1)
+			printf(", \"shard\": \"%u/%u\"", eo.shard, eo.nshards);
+		printf(", \"seconds\": %.3f, \"shrink_runs\": %lu", res.seconds,
+		       res.shrink_runs);
+		if (res.stopped) {
+			printf(", \"stopped\": ");
+			json_string(stdout, res.stopped);
+		}
+		printf("}\n");
+	} else {
+		printf("%s: %s", name, msim_strategy_name(eo.strategy));
+		if (eo.strategy == MSIM_STRATEGY_DFS) {
+			if (eo.preemptions < 0)
+				printf(", no preemption bound");
+			else
+				printf(", up to %d preemption%s",
+				       eo.preemptions,
+				       eo.preemptions == 1 ? "" : "s");
+			if (eo.no_reduction)
+				printf(", no reduction");
+		}
+		if (eo.nshards > 1)
+			printf(", shard %u/%u", eo.shard, eo.nshards);
+		printf("\n%lu schedule%s (%lu runs), %s, %.2f s\n",
+		       res.schedules, res.schedules == 1 ? "" : "s", res.runs,
+		       res.complete ? "complete" : "not complete", res.seconds);
+		if (res.stopped)
+			printf("stopped: %s\n", res.stopped);
+		if (!res.nfailures)
+			printf("no failure\n");
+		for (i = 0; i < res.nfailures; i++) {
+			const struct msim_failure *f = &res.failures[i];
+
+			printf("\nfailure %u of %u\n", i + 1, res.nfailures);
+			msim_failure_print(stdout, f);
+			replay_command(cmd, sizeof(cmd), args, f->schedule,
+				       name);
+			printf("replay: %s\n", cmd);
+		}
+	}
+	ret = res.nfailures ? SCN_EXIT_FAILED : SCN_EXIT_OK;
+	msim_explore_result_free(&res);
+	free(text);
+	return ret;
+}
