@@ -247,45 +247,68 @@ static int rerun(struct fuzz *fz, const char *text)
 	return 0;
 }
 
-static int report_json(struct fuzz *fz, const char *mode)
+/*
+ * The JSON object into @out; -EIO, with @out incomplete, when a recorded
+ * case does not fail again when run alone.
+ */
+static int json_object(FILE *out, struct fuzz *fz, const char *mode)
 {
 	const struct msim_vf_campaign *c = &fz->c;
 	char replay[MSIM_VF_CASE_TEXT_MAX + 4300], verdict[8192];
 	size_t i;
 
-	printf("{\"cases\": %lu, \"mode\": \"%s\", ", c->cases, mode);
+	fprintf(out, "{\"cases\": %lu, \"mode\": \"%s\", ", c->cases, mode);
 	if (c->mode == MSIM_VF_MODE_RANDOM)
-		printf("\"seed\": %llu, ", (unsigned long long)c->seed);
-	printf("\"interrupts\": %d, \"fixup\": ", c->interrupts);
+		fprintf(out, "\"seed\": %llu, ", (unsigned long long)c->seed);
+	fprintf(out, "\"interrupts\": %d, \"fixup\": ", c->interrupts);
 	if (fz->o.fixup_path)
-		msim_vf_json_string(stdout, fz->o.fixup_path);
+		msim_vf_json_string(out, fz->o.fixup_path);
 	else
-		printf("null");
+		fprintf(out, "null");
 	if (!strcmp(mode, "replay"))
-		printf(", \"interrupts_delivered\": %d",
-		       msim_vf_case_nr_irqs(&fz->r.ran));
+		fprintf(out, ", \"interrupts_delivered\": %d",
+			msim_vf_case_nr_irqs(&fz->r.ran));
 	if (c->mode == MSIM_VF_MODE_RANDOM)
-		printf(", \"shrunk\": %s", c->shrunk ? "true" : "false");
+		fprintf(out, ", \"shrunk\": %s", c->shrunk ? "true" : "false");
 	msim_vf_campaign_verdict(c, verdict, sizeof(verdict));
-	printf(", \"violating\": %lu, \"windows\": %zu, \"verdict\": ",
-	       c->violating, msim_vf_campaign_windows(c));
-	msim_vf_json_string(stdout, verdict);
-	printf(", \"groups\": [");
+	fprintf(out, ", \"violating\": %lu, \"windows\": %zu, \"verdict\": ",
+		c->violating, msim_vf_campaign_windows(c));
+	msim_vf_json_string(out, verdict);
+	fprintf(out, ", \"groups\": [");
 	for (i = 0; i < c->nr_groups; i++) {
-		printf("%s", i ? ", " : "");
-		msim_vf_json_group(stdout, &c->group[i]);
+		fprintf(out, "%s", i ? ", " : "");
+		msim_vf_json_group(out, &c->group[i]);
 	}
-	printf("], \"violations\": [");
+	fprintf(out, "], \"violations\": [");
 	for (i = 0; i < c->nr_found; i++) {
 		if (rerun(fz, c->found[i].text))
 			return -EIO;
 		snprintf(replay, sizeof(replay), "%s '%s'", fz->replay_prefix,
 			 c->found[i].text);
-		printf("%s\n  ", i ? "," : "");
-		msim_vf_json_found(stdout, &fz->r, &c->found[i], replay);
+		fprintf(out, "%s\n  ", i ? "," : "");
+		msim_vf_json_found(out, &fz->r, &c->found[i], replay);
 	}
-	printf("%s]}\n", c->nr_found ? "\n" : "");
+	fprintf(out, "%s]}\n", c->nr_found ? "\n" : "");
 	return 0;
+}
+
+/* The JSON object on standard output, whole or not at all. */
+static int report_json(struct fuzz *fz, const char *mode)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int ret;
+
+	if (!mem)
+		return -ENOMEM;
+	ret = json_object(mem, fz, mode);
+	if (fclose(mem) && !ret)
+		ret = -ENOMEM;
+	if (!ret)
+		fwrite(text, 1, len, stdout);
+	free(text);
+	return ret;
 }
 
 static int report_text(struct fuzz *fz)
@@ -525,8 +548,8 @@ static int env_setup(struct fuzz *fz, const void *obj, size_t len)
 	else if (path && ret == -EPROTO)
 		fprintf(stderr,
 			"%s: calls fail with it even without "
-			"interrupts\n",
-			path);
+			"interrupts: %s\n",
+			path, msim_vf_env_error());
 	else
 		fprintf(stderr,
 			"mmsim vdso-fuzz: cannot set up the "

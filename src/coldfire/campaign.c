@@ -326,26 +326,82 @@ static void put_windows(struct sbuf *b, const struct msim_vf_campaign *c,
 	free(w);
 }
 
-/* The groups that are not windows: other kinds, or no interrupt. */
-static void put_others(struct sbuf *b, const struct msim_vf_campaign *c,
-		       size_t n)
+static bool is_window_kind(const struct msim_vf_group *g)
 {
-	size_t i, k = 0;
+	return g->kind == MSIM_VF_NOT_LINEARIZABLE && g->has_pc;
+}
 
-	for (i = 0; i < c->nr_groups; i++) {
+/* Is group @i the first of its kind and function among the others? */
+static bool first_other(const struct msim_vf_campaign *c, size_t i)
+{
+	const struct msim_vf_group *g = &c->group[i];
+	size_t j;
+
+	if (is_window_kind(g))
+		return false;
+	for (j = 0; j < i; j++)
+		if (!is_window_kind(&c->group[j]) &&
+		    c->group[j].kind == g->kind && c->group[j].fn == g->fn)
+			return false;
+	return true;
+}
+
+static int cmp_pc(const void *a, const void *b)
+{
+	const struct msim_vf_group *x = *(const struct msim_vf_group *const *)a;
+	const struct msim_vf_group *y = *(const struct msim_vf_group *const *)b;
+
+	return (x->pc > y->pc) - (x->pc < y->pc);
+}
+
+/*
+ * The groups that are not windows (other kinds, or no interrupt), one
+ * item per kind and function: where they were interrupted, the PCs in
+ * order (with the instruction when there is one), and whether some were
+ * not interrupted themselves.
+ */
+static void put_others(struct sbuf *b, const struct msim_vf_campaign *c)
+{
+	const struct msim_vf_group **pcs = malloc(c->nr_groups * sizeof(*pcs));
+	size_t i, j, k = 0, n = 0, np;
+	bool bare;
+
+	for (i = 0; i < c->nr_groups; i++)
+		n += first_other(c, i);
+	for (i = 0; pcs && i < c->nr_groups; i++) {
 		const struct msim_vf_group *g = &c->group[i];
 
-		if (g->kind == MSIM_VF_NOT_LINEARIZABLE && g->has_pc)
+		if (!first_other(c, i))
 			continue;
+		np = 0;
+		bare = false;
+		for (j = i; j < c->nr_groups; j++) {
+			const struct msim_vf_group *h = &c->group[j];
+
+			if (is_window_kind(h) || h->kind != g->kind ||
+			    h->fn != g->fn)
+				continue;
+			if (h->has_pc)
+				pcs[np++] = h;
+			else
+				bare = true;
+		}
+		qsort(pcs, np, sizeof(*pcs), cmp_pc);
 		put(b, "%s%s in %s", sep(k++, n), msim_vf_kind_name(g->kind),
 		    msim_vf_fn_name(g->fn));
-		if (g->has_pc) {
+		if (np == 1) {
 			put(b, " at ");
-			put_pc(b, g);
-		} else {
-			put(b, " not interrupted itself");
+			put_pc(b, pcs[0]);
+		} else if (np) {
+			put(b, " at %zu PCs (", np);
+			for (j = 0; j < np; j++)
+				put(b, "%s0x%08x", sep(j, np), pcs[j]->pc);
+			put(b, ")");
 		}
+		if (bare)
+			put(b, "%s not interrupted itself", np ? " and" : "");
 	}
+	free(pcs);
 }
 
 size_t msim_vf_campaign_verdict(const struct msim_vf_campaign *c, char *buf,
@@ -357,8 +413,7 @@ size_t msim_vf_campaign_verdict(const struct msim_vf_campaign *c, char *buf,
 	if (size)
 		buf[0] = '\0';
 	for (i = 0; i < c->nr_groups; i++)
-		others += !(c->group[i].kind == MSIM_VF_NOT_LINEARIZABLE &&
-			    c->group[i].has_pc);
+		others += !is_window_kind(&c->group[i]);
 	if (!c->nr_groups) {
 		put(&b,
 		    "no window is open: in all %lu cases every cmpxchg was "
@@ -373,7 +428,7 @@ size_t msim_vf_campaign_verdict(const struct msim_vf_campaign *c, char *buf,
 		put(&b, "no window of atomicity is open");
 	if (others) {
 		put(&b, windows ? "; also " : ", but ");
-		put_others(&b, c, others);
+		put_others(&b, c);
 	}
 	put(&b, "; %lu of %lu cases violate", c->violating, c->cases);
 	return b.len;

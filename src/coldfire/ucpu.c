@@ -39,12 +39,21 @@
 
 static _Thread_local char create_err[192];
 
-int ucpu_fail(struct msim_ucpu *cpu, int err, const char *fmt, ...)
+/*
+ * Records why the call fails: @kind and a one-line message; the callers
+ * that know more (an address, the kernel entry) add it to cpu->error.
+ */
+int ucpu_fail(struct msim_ucpu *cpu, int err, enum msim_ucpu_error_kind kind,
+	      const char *fmt, ...)
 {
+	struct msim_ucpu_error *e = &cpu->error;
 	va_list ap;
 
+	memset(e, 0, sizeof(*e));
+	e->err = err;
+	e->kind = kind;
 	va_start(ap, fmt);
-	vsnprintf(cpu->err, sizeof(cpu->err), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -167,7 +176,7 @@ static void ucpu_intr_hook(uc_engine *uc, uint32_t intno, void *data)
 {
 	struct msim_ucpu *cpu = data;
 
-	if (cpu->in_kernel || !cpu->cur)
+	if (!cpu->in_kernel && !cpu->cur)
 		return;
 	cpu->ev = EV_TRAP;
 	cpu->ev_vector = intno;
@@ -221,16 +230,20 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 		}
 		if (e == UC_ERR_OK && cpu->ev != EV_IRQ) {
 			cpu->stats.insns += run->n - n0;
-			return ucpu_fail(
-				cpu, -ELOOP,
+			ret = ucpu_fail(
+				cpu, -ELOOP, MSIM_UCPU_ERR_LIMIT,
 				"ran more than %lu instructions (pc %#x)",
 				cpu->insn_limit, pc);
+			cpu->error.pc = pc;
+			return ret;
 		}
 		if (e != UC_ERR_OK && cpu->ev != EV_MEM) {
 			cpu->stats.insns += run->n - n0;
-			return ucpu_fail(cpu, -EILSEQ,
-					 "exception at pc %#x: %s", pc,
-					 uc_strerror(e));
+			ret = ucpu_fail(cpu, -EILSEQ, MSIM_UCPU_ERR_SIGNAL,
+					"exception at pc %#x: %s", pc,
+					uc_strerror(e));
+			cpu->error.pc = pc;
+			return ret;
 		}
 		/*
 		 * An instruction fetch faults where a block would start,
@@ -272,6 +285,7 @@ int ucpu_kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out)
 	    uc_hook_add(kuc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1, 0) ||
 	    uc_hook_add(kuc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
 			ucpu_mem_hook, cpu, 1, 0) ||
+	    uc_hook_add(kuc, &hook, UC_HOOK_INTR, ucpu_intr_hook, cpu, 1, 0) ||
 	    uc_reg_write(kuc, UC_M68K_REG_SR, &sr))
 		goto fail;
 	HASH_ITER(hh, cpu->pages, pg, tmp) {
@@ -298,19 +312,22 @@ static int call_check(struct msim_ucpu *cpu, const struct ucpu_run *run,
 	unsigned int depth = run->depth;
 
 	if (run->prev && !run->prev->in_handler)
-		return ucpu_fail(cpu, -EINVAL, "nested call outside a handler");
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "nested call outside a handler");
 	if (depth != (run->prev ? run->prev->depth + 1 : 0) ||
 	    depth >= MSIM_UCPU_MAX_DEPTH)
-		return ucpu_fail(cpu, -EINVAL, "depth %u, expected %u", depth,
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "depth %u, expected %u", depth,
 				 run->prev ? run->prev->depth + 1 : 0);
 	for (p = run->prev; p; p = p->prev)
 		if (p->t == run->t)
-			return ucpu_fail(cpu, -EINVAL,
+			return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
 					 "thread %d is already on the "
 					 "CPU",
 					 run->t->id);
 	if ((entry & 1) || entry >= cpu->mm->task_size)
-		return ucpu_fail(cpu, -EINVAL, "entry point %#x", entry);
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "entry point %#x", entry);
 	return 0;
 }
 
@@ -331,8 +348,13 @@ static int call_start(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	ret = msim_user_write(cpu->mm, sp, ret_addr, 4);
 	if (ret) {
 		cpu->fault_addr = sp;
-		return ucpu_fail(cpu, ret,
-				 "cannot push the return address at %#x", sp);
+		ret = ucpu_fail(cpu, ret,
+				ret == -ENOMEM ? MSIM_UCPU_ERR_NOMEM
+					       : MSIM_UCPU_ERR_SEGV,
+				"cannot push the return address at %#x", sp);
+		cpu->error.addr = sp;
+		cpu->error.access = MSIM_ACCESS_WRITE;
+		return ret;
 	}
 	cpu->stats.calls++;
 	msim_vdso_set_tp(cpu->m, t->tp);
@@ -535,7 +557,152 @@ void msim_ucpu_destroy(struct msim_ucpu *cpu)
 
 const char *msim_ucpu_last_error(const struct msim_ucpu *cpu)
 {
-	return cpu ? cpu->err : create_err;
+	return cpu ? cpu->error.msg : create_err;
+}
+
+const struct msim_ucpu_error *msim_ucpu_error(const struct msim_ucpu *cpu)
+{
+	return &cpu->error;
+}
+
+const char *msim_ucpu_error_kind_name(enum msim_ucpu_error_kind kind)
+{
+	switch (kind) {
+	case MSIM_UCPU_ERR_NONE:
+		return "no error";
+	case MSIM_UCPU_ERR_INVAL:
+		return "a bad argument";
+	case MSIM_UCPU_ERR_SEGV:
+		return "a segmentation fault";
+	case MSIM_UCPU_ERR_SIGNAL:
+		return "an exception that ends in a signal";
+	case MSIM_UCPU_ERR_LIMIT:
+		return "more instructions than the call's limit";
+	case MSIM_UCPU_ERR_FIXUP_FAULT:
+		return "the fixup faulted";
+	case MSIM_UCPU_ERR_FIXUP_LIMIT:
+		return "the fixup ran past its instruction bound";
+	case MSIM_UCPU_ERR_FIXUP_INSN:
+		return "the fixup raised an exception";
+	case MSIM_UCPU_ERR_FIXUP_FRAME:
+		return "the fixup corrupted the frame";
+	case MSIM_UCPU_ERR_NOMEM:
+		return "out of memory";
+	case MSIM_UCPU_ERR_INTERNAL:
+		return "the model could not go on";
+	}
+	return "?";
+}
+
+/* The exception a vector stands for, as the fixup's failure names it. */
+static const char *vector_name(unsigned int vector, char *buf, size_t size)
+{
+	switch (vector) {
+	case 2:
+		return "an access error";
+	case 3:
+		return "an address error";
+	case 4:
+		return "an illegal instruction";
+	case 5:
+		return "a division by zero";
+	case 8:
+		return "a privilege violation";
+	case 9:
+		return "a trace exception";
+	case 10:
+		return "an unimplemented line-A opcode";
+	case 11:
+		return "an unimplemented line-F opcode";
+	}
+	if (vector >= 32 && vector <= 47)
+		snprintf(buf, size, "trap #%u", vector - 32);
+	else
+		snprintf(buf, size, "exception vector %u", vector);
+	return buf;
+}
+
+/* Which kernel entry a fixup ran for. */
+static void put_entry(char *buf, size_t size, size_t *len,
+		      const struct msim_ucpu_error *e)
+{
+	char vec[32];
+	int n;
+
+	if (e->vector == MSIM_UCPU_IRQ_VECTOR)
+		n = snprintf(buf + *len, *len < size ? size - *len : 0,
+			     ", on the interrupt at pc 0x%08x", e->entry_pc);
+	else if (e->vector == MSIM_UCPU_ACCESS_VECTOR)
+		n = snprintf(buf + *len, *len < size ? size - *len : 0,
+			     ", on the access-error entry (%s) at pc 0x%08x",
+			     e->fault_status == 0x5 || e->fault_status == 0xa ||
+					     e->fault_status == 0xe
+				     ? "TLB miss"
+				     : "protection fault",
+			     e->entry_pc);
+	else
+		n = snprintf(buf + *len, *len < size ? size - *len : 0,
+			     ", on the trap entry for %s at pc 0x%08x",
+			     vector_name(e->vector, vec, sizeof(vec)),
+			     e->entry_pc);
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+size_t msim_ucpu_error_describe(const struct msim_ucpu_error *e, char *buf,
+				size_t size)
+{
+	static const char *const access[] = { "read", "write", "fetch" };
+	const char *acc =
+		e->access >= 0 && e->access <= 2 ? access[e->access] : "access";
+	char vec[32];
+	size_t len = 0;
+	int n;
+
+	if (size)
+		buf[0] = '\0';
+	switch (e->kind) {
+	case MSIM_UCPU_ERR_FIXUP_FAULT:
+		n = snprintf(buf, size,
+			     "the fixup faulted: %s of 0x%08x at pc "
+			     "0x%08x",
+			     acc, e->addr, e->pc);
+		break;
+	case MSIM_UCPU_ERR_FIXUP_LIMIT:
+		n = snprintf(buf, size,
+			     "the fixup ran past its instruction bound (%d) "
+			     "at pc 0x%08x",
+			     KERNEL_INSN_LIMIT, e->pc);
+		break;
+	case MSIM_UCPU_ERR_FIXUP_INSN:
+		n = snprintf(buf, size,
+			     "the fixup raised an exception at pc 0x%08x: %s",
+			     e->pc,
+			     e->exception ? vector_name(e->exception, vec,
+							sizeof(vec))
+					  : "not known");
+		break;
+	case MSIM_UCPU_ERR_FIXUP_FRAME:
+		n = snprintf(buf, size, "the fixup corrupted the frame: %s",
+			     e->msg);
+		break;
+	default:
+		return (size_t)snprintf(buf, size, "%s", e->msg);
+	}
+	if (n > 0)
+		len = (size_t)n;
+	put_entry(buf, size, &len, e);
+	return len;
+}
+
+int msim_ucpu_kernel_read(const struct msim_ucpu *cpu, uint32_t addr, void *buf,
+			  size_t len)
+{
+	if (addr < KBASE || addr - KBASE > KAREA_SIZE ||
+	    len > KAREA_SIZE - (addr - KBASE))
+		return -EFAULT;
+	memcpy(buf, cpu->kmem + (addr - KBASE), len);
+	return 0;
 }
 
 uint32_t msim_ucpu_fault_address(const struct msim_ucpu *cpu)

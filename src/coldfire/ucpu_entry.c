@@ -81,12 +81,15 @@ int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
 	for (;;) {
 		e = ucpu_emu(cpu, cpu->kuc, pc, until, KERNEL_INSN_LIMIT);
 		pc = ucpu_read_reg(cpu->kuc, UC_M68K_REG_PC);
-		if (e == UC_ERR_OK) {
-			if (pc != until)
+		if (e == UC_ERR_OK && cpu->ev != EV_TRAP) {
+			if (pc != until) {
 				ret = ucpu_fail(cpu, -ELOOP,
+						MSIM_UCPU_ERR_FIXUP_LIMIT,
 						"fixup ran more than %d "
 						"instructions (pc %#x)",
 						KERNEL_INSN_LIMIT, pc);
+				cpu->error.pc = pc;
+			}
 			break;
 		}
 		if (cpu->ev == EV_MEM && faults++ < 64) {
@@ -95,15 +98,28 @@ int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
 			if (!ret)
 				continue;
 			ret = ucpu_fail(
-				cpu, -EFAULT,
+				cpu, -EFAULT, MSIM_UCPU_ERR_FIXUP_FAULT,
 				"oops: kernel %s of %#x at pc %#x",
 				ucpu_access_name(ucpu_access_of(cpu->ev_type)),
 				cpu->ev_addr, pc);
+			cpu->error.pc = pc;
+			cpu->error.addr = cpu->ev_addr;
+			cpu->error.access = ucpu_access_of(cpu->ev_type);
 			break;
 		}
-		ret = ucpu_fail(cpu, -EILSEQ,
+		if (cpu->ev == EV_TRAP) {
+			ret = ucpu_fail(cpu, -EILSEQ, MSIM_UCPU_ERR_FIXUP_INSN,
+					"oops: kernel exception vector %u at "
+					"pc %#x",
+					cpu->ev_vector, pc);
+			cpu->error.pc = pc;
+			cpu->error.exception = cpu->ev_vector;
+			break;
+		}
+		ret = ucpu_fail(cpu, -EILSEQ, MSIM_UCPU_ERR_FIXUP_INSN,
 				"oops: kernel exception at pc %#x: %s", pc,
 				uc_strerror(e));
+		cpu->error.pc = pc;
 		break;
 	}
 	cpu->in_kernel = false;
@@ -133,14 +149,23 @@ static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
 	put16(f + PT_OFF_FORMATVEC, formatvec);
 	put16(f + PT_OFF_SR, 0); /* user mode; the stub adds the CCR */
 	put32(f + PT_OFF_PC, ctx->pc);
+	cpu->entry_fv[depth] = formatvec;
 	ucpu_enter_kernel_engine(cpu);
 	pthread_mutex_lock(&cpu->lock);
 	ucpu_write_reg(cpu->kuc, UC_M68K_REG_A7, frame);
 	pthread_mutex_unlock(&cpu->lock);
 	ret = ucpu_kernel_run(cpu, KENTRY, KHALT);
-	if (!ret && get32(f + PT_OFF_PC) != ctx->pc)
+	if (ret) {
+		/* The fixup failed: say on which entry. */
+		cpu->error.vector = (formatvec >> 2) & 0xff;
+		cpu->error.fault_status =
+			((formatvec >> 10) & 3) << 2 | (formatvec & 3);
+		cpu->error.entry_pc = ctx->pc;
+		return ret;
+	}
+	if (get32(f + PT_OFF_PC) != ctx->pc)
 		cpu->stats.fixup_rewinds++;
-	return ret;
+	return 0;
 }
 
 /*
@@ -166,15 +191,12 @@ static uint16_t frame_view(struct msim_ucpu *cpu, unsigned int depth,
 	return get16(f + PT_OFF_FORMATVEC);
 }
 
-/* rte, done here: only a frame that returns to user mode can be followed. */
-static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
-		       const struct msim_m68k_regs *ctx)
+/* Only a frame that returns to user mode can be followed. */
+static int frame_check(struct msim_ucpu *cpu, uint16_t fv,
+		       const struct msim_m68k_regs *r)
 {
-	struct msim_m68k_regs r;
-	uint16_t fv = frame_view(cpu, depth, ctx, &r);
-
 	if ((fv >> 12) < 4 || (fv >> 12) > 7)
-		return ucpu_fail(cpu, -EFAULT,
+		return ucpu_fail(cpu, -EFAULT, MSIM_UCPU_ERR_FIXUP_FRAME,
 				 "rte: format error (frame word "
 				 "%#06x)",
 				 fv);
@@ -184,11 +206,29 @@ static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
 	 * model does not keep, so a fixup that sets them is refused rather
 	 * than silently undone.
 	 */
-	if (r.sr & ~SR_CCR)
-		return ucpu_fail(cpu, -EFAULT,
+	if (r->sr & ~SR_CCR)
+		return ucpu_fail(cpu, -EFAULT, MSIM_UCPU_ERR_FIXUP_FRAME,
 				 "rte: SR %#06x does not return to user mode "
 				 "untraced with interrupts enabled",
-				 r.sr);
+				 r->sr);
+	return 0;
+}
+
+/* rte, done here from the frame the fixup left. */
+static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
+		       const struct msim_m68k_regs *ctx)
+{
+	struct msim_m68k_regs r;
+	uint16_t fv = frame_view(cpu, depth, ctx, &r);
+	int ret = frame_check(cpu, fv, &r);
+
+	if (ret) {
+		fv = cpu->entry_fv[depth];
+		cpu->error.vector = (fv >> 2) & 0xff;
+		cpu->error.fault_status = ((fv >> 10) & 3) << 2 | (fv & 3);
+		cpu->error.entry_pc = ctx->pc;
+		return ret;
+	}
 	pthread_mutex_lock(&cpu->lock);
 	ucpu_write_regs(cpu->uc, &r);
 	pthread_mutex_unlock(&cpu->lock);
@@ -249,8 +289,10 @@ int ucpu_access_error(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
 		return ret;
 	frame_view(cpu, run->depth, &ctx, &run->t->regs);
 	ret = ucpu_resolve_fault(cpu, addr, access);
-	if (ret)
+	if (ret) {
+		cpu->error.pc = pc;
 		return ret;
+	}
 	ret = kernel_exit(cpu, run->depth, &ctx);
 	run->ctx_saved = ret != 0;
 	return ret;
@@ -295,12 +337,15 @@ int ucpu_trap_entry(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
 	if (ret)
 		return ret;
 	frame_view(cpu, run->depth, &ctx, &run->t->regs);
-	return ucpu_fail(cpu, -EILSEQ,
-			 "%s: vector %u at pc %#x, resumes at %#x",
-			 vector >= VEC_TRAP1 && vector <= VEC_TRAP14 ? "SIGILL"
-			 : vector == VEC_TRAP15			     ? "SIGTRAP"
-								     : "signal",
-			 vector, pc, run->t->regs.pc);
+	ret = ucpu_fail(cpu, -EILSEQ, MSIM_UCPU_ERR_SIGNAL,
+			"%s: vector %u at pc %#x, resumes at %#x",
+			vector >= VEC_TRAP1 && vector <= VEC_TRAP14 ? "SIGILL"
+			: vector == VEC_TRAP15			    ? "SIGTRAP"
+								    : "signal",
+			vector, pc, run->t->regs.pc);
+	cpu->error.pc = pc;
+	cpu->error.exception = vector;
+	return ret;
 }
 
 static const uint8_t kstub[] = {

@@ -104,7 +104,8 @@ int ucpu_replay_to(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 	if (pc == cpu->tb_pc)
 		return 0;
 	if (cpu->undo_lost)
-		return ucpu_fail(cpu, -ENOMEM, "out of host memory");
+		return ucpu_fail(cpu, -ENOMEM, MSIM_UCPU_ERR_NOMEM,
+				 "out of host memory");
 	pthread_mutex_lock(&cpu->lock);
 	uc_context_restore(cpu->kuc, cpu->tb_ctx);
 	/* Bytes a faulting store never changed are left alone (zero page). */
@@ -124,7 +125,7 @@ int ucpu_replay_to(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 	stop = ucpu_read_reg(cpu->kuc, UC_M68K_REG_PC);
 	if (e != UC_ERR_OK || stop != pc || cpu->ev != EV_NONE)
 		return ucpu_fail(
-			cpu, -EILSEQ,
+			cpu, -EILSEQ, MSIM_UCPU_ERR_INTERNAL,
 			"replay of the block at %#x stopped at %#x, not "
 			"%#x (%s)",
 			cpu->tb_pc, stop, pc, uc_strerror(e));

@@ -121,8 +121,10 @@ struct msim_ucpu {
 	uint32_t ev_addr;
 	uint32_t ev_vector; /* of an EV_TRAP */
 	uint32_t fault_addr;
+	/* the frame word each depth's kernel entry built */
+	uint16_t entry_fv[MSIM_UCPU_MAX_DEPTH];
 	struct msim_ucpu_stats stats;
-	char err[192];
+	struct msim_ucpu_error error;
 };
 
 static inline void put16(unsigned char *p, uint16_t v)
@@ -156,8 +158,8 @@ static inline unsigned char *kaddr(struct msim_ucpu *cpu, uint32_t addr)
 }
 
 /* ucpu.c: errors, registers and runs of an engine. */
-int ucpu_fail(struct msim_ucpu *cpu, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int ucpu_fail(struct msim_ucpu *cpu, int err, enum msim_ucpu_error_kind kind,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ucpu_read_regs(uc_engine *uc, struct msim_m68k_regs *r);
 void ucpu_write_regs(uc_engine *uc, const struct msim_m68k_regs *r);
 void ucpu_write_reg(uc_engine *uc, int reg, uint32_t v);

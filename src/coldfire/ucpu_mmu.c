@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -308,6 +309,25 @@ static unsigned long inval_seq(struct msim_ucpu *cpu)
 	return seq;
 }
 
+static int segv(struct msim_ucpu *cpu, enum msim_access access, uint32_t addr,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A user access the mm cannot resolve: the thread gets a SIGSEGV. */
+static int segv(struct msim_ucpu *cpu, enum msim_access access, uint32_t addr,
+		const char *fmt, ...)
+{
+	char msg[sizeof(cpu->error.msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ucpu_fail(cpu, -EFAULT, MSIM_UCPU_ERR_SEGV, "%s", msg);
+	cpu->error.addr = addr;
+	cpu->error.access = access;
+	return -EFAULT;
+}
+
 /* The rest of the access-error path: TLB load, else do_page_fault(). */
 int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		       enum msim_access access)
@@ -318,10 +338,9 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 
 	cpu->fault_addr = addr;
 	if (addr >= cpu->mm->task_size)
-		return ucpu_fail(cpu, -EFAULT,
-				 "SIGSEGV: user %s of kernel address "
-				 "%#x",
-				 ucpu_access_name(access), addr);
+		return segv(cpu, access, addr,
+			    "SIGSEGV: user %s of kernel address %#x",
+			    ucpu_access_name(access), addr);
 	for (;;) {
 		/*
 		 * The bounds below only stop a model bug from spinning: while
@@ -332,8 +351,8 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		 * the bound on rounds.
 		 */
 		if (++rounds > 1000000)
-			return ucpu_fail(cpu, -EFAULT,
-					 "fault at %#x never resolves", addr);
+			return segv(cpu, access, addr,
+				    "fault at %#x never resolves", addr);
 		seq = inval_seq(cpu);
 		if (seq != last_seq) {
 			last_seq = seq;
@@ -342,30 +361,31 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		}
 		ret = tlb_fill(cpu, addr, access);
 		if (ret <= 0 && ret != -EAGAIN)
-			return ret ? ucpu_fail(cpu, ret, "out of host memory")
+			return ret ? ucpu_fail(cpu, ret, MSIM_UCPU_ERR_NOMEM,
+					       "out of host memory")
 				   : 0;
 		if (ret == -EAGAIN) {
 			/* Another thread is between start and end. */
 			if (++tries > 100000)
-				return ucpu_fail(cpu, -EFAULT,
-						 "invalidation of %#x "
-						 "never ends",
-						 addr);
+				return segv(cpu, access, addr,
+					    "invalidation of %#x never ends",
+					    addr);
 			sched_yield();
 			continue;
 		}
 		/* A fault that succeeded lets the next fill pass. */
 		if (faults++ == 4)
-			return ucpu_fail(cpu, -EFAULT,
-					 "fault at %#x does not stick", addr);
+			return segv(cpu, access, addr,
+				    "fault at %#x does not stick", addr);
 		vf = msim_handle_user_fault(cpu->mm, addr, access);
 		cpu->stats.page_faults++;
 		if (vf & VM_FAULT_OOM)
-			return ucpu_fail(cpu, -ENOMEM, "out of memory at %#x",
-					 addr);
+			return ucpu_fail(cpu, -ENOMEM, MSIM_UCPU_ERR_NOMEM,
+					 "out of memory at %#x", addr);
 		if (vf & VM_FAULT_ERROR)
-			return ucpu_fail(cpu, -EFAULT, "SIGSEGV: %s at %#x",
-					 ucpu_access_name(access), addr);
+			return segv(cpu, access, addr, "SIG%s: %s at %#x",
+				    vf & VM_FAULT_SIGBUS ? "BUS" : "SEGV",
+				    ucpu_access_name(access), addr);
 	}
 }
 

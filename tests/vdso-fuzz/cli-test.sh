@@ -89,7 +89,8 @@ for v in o["violations"]:
     assert v["interrupts_delivered"] == v["case"].count("="), v["case"]
     for e in ev:
         assert all(num(x) for k, x in e.items()
-                   if k not in ("event", "function", "error")), e
+                   if k not in ("event", "function", "error",
+                                "failure")), e
     if v["kind"] == "not-linearizable":
         seen = (v["returned_value"], v["word_after_value"])
         outs = v["linearizable_outcomes"]
@@ -309,6 +310,43 @@ read-tp)
 	run --replay 'w1:t[0=t/1=x1,2[0=t]/2=t[0=t]]'
 	expect_status 0
 	grep -q '0 violations' "$tmp/out" || fail "read_tp: $(cat "$tmp/out")"
+	;;
+fixup-fails-on-irq)
+	# A fixup that faults only when entered for an interrupt: a finding
+	# of its own kind, with the interrupt in its case, a replay that
+	# reproduces it, and valid JSON.
+	run --fixup ../ucpu/fixup-irqfault.o --interrupts 1 --json
+	expect_status 0
+	json_ok
+	grep -q '"kind": "fixup-failed", "function": "__kernel_atomic_cmpxchg_32", "cases": [0-9]*, "example": "w1:x[1-3],[1-3]\[0=-\]"' \
+		"$tmp/out" || fail "no fixup-failed group: $(head -c 900 "$tmp/out")"
+	grep -q '"pc": null' "$tmp/out" && fail "a violation without its interrupt"
+	grep -q '"failure": "fixup-fault"' "$tmp/out" || fail "no failure in the events"
+	run --fixup ../ucpu/fixup-irqfault.o --interrupts 1
+	expect_status 0
+	grep -q '^\[1/[0-9]*\] fixup-failed in T0' "$tmp/out" || fail "report: $(head -n 30 "$tmp/out")"
+	grep -q 'the fixup faulted: read of 0x00000000 at pc 0xc00001' \
+		"$tmp/out" || fail "no reason: $(grep -A3 '^fixup-failed' "$tmp/out")"
+	grep "replay: " "$tmp/out" | sed 's/.*replay: mmsim vdso-fuzz //' |
+		while read -r line; do
+			eval "set -- $line"
+			"$mmsim" vdso-fuzz "$@" >"$tmp/one" 2>&1
+			grep -q '^fixup-failed in T0' "$tmp/one" ||
+				fail "does not replay: $line: $(cat "$tmp/one")"
+		done || exit 1
+	;;
+fixup-fails-without-irq)
+	# A fixup that breaks even the calls without interrupts (their TLB
+	# misses enter the kernel too) is refused with the reason.
+	for f in oops:'the fixup faulted: read of 0x00000010 at pc 0xc0000100, on the access-error entry (TLB miss) at pc 0x5fffe4' \
+		loop:'the fixup ran past its instruction bound (65536) at pc 0xc000010' \
+		ipl:'the fixup corrupted the frame: rte: SR 0x07' \
+		illegal:'the fixup raised an exception at pc 0xc0000100'; do
+		run --fixup "../ucpu/fixup-${f%%:*}.o"
+		expect_status 2
+		grep -q "^\.\./ucpu/fixup-${f%%:*}\.o: calls fail with it even without interrupts: __kernel_atomic_cmpxchg_32 did not return: ${f#*:}" \
+			"$tmp/err" || fail "${f%%:*}: $(cat "$tmp/err")"
+	done
 	;;
 bad-replay)
 	run --replay 'w1:x1,2[2=q]'

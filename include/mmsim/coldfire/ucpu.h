@@ -178,6 +178,120 @@ MSIM_API int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 MSIM_API const char *msim_ucpu_last_error(const struct msim_ucpu *cpu);
 
 /**
+ * enum msim_ucpu_error_kind - what made a msim_ucpu_call() fail
+ * @MSIM_UCPU_ERR_NONE: nothing failed yet
+ * @MSIM_UCPU_ERR_INVAL: a bad argument (-EINVAL)
+ * @MSIM_UCPU_ERR_SEGV: the user code touched memory the mm cannot fault
+ *	in, or the kernel area (-EFAULT)
+ * @MSIM_UCPU_ERR_SIGNAL: the user code raised an exception that ends in
+ *	a signal: trap #1-#15, an illegal or privileged instruction (-EILSEQ)
+ * @MSIM_UCPU_ERR_LIMIT: the call ran more instructions than its limit
+ *	(-ELOOP)
+ * @MSIM_UCPU_ERR_FIXUP_FAULT: the entry fixup touched memory the kernel
+ *	cannot reach: an oops (-EFAULT)
+ * @MSIM_UCPU_ERR_FIXUP_LIMIT: the entry fixup ran more than 65536
+ *	instructions (-ELOOP)
+ * @MSIM_UCPU_ERR_FIXUP_INSN: the entry fixup raised an exception: an
+ *	illegal or privileged instruction, a trap, a division by zero
+ *	(-EILSEQ)
+ * @MSIM_UCPU_ERR_FIXUP_FRAME: the entry fixup left a frame the return
+ *	from the exception cannot follow: a bad format, or an SR that does
+ *	not return to user mode (-EFAULT)
+ * @MSIM_UCPU_ERR_NOMEM: the mm or the host ran out of memory (-ENOMEM)
+ * @MSIM_UCPU_ERR_INTERNAL: the model could not go on: a replay of a
+ *	translation block that did not stop where the CPU had (-EILSEQ)
+ */
+enum msim_ucpu_error_kind {
+	MSIM_UCPU_ERR_NONE,
+	MSIM_UCPU_ERR_INVAL,
+	MSIM_UCPU_ERR_SEGV,
+	MSIM_UCPU_ERR_SIGNAL,
+	MSIM_UCPU_ERR_LIMIT,
+	MSIM_UCPU_ERR_FIXUP_FAULT,
+	MSIM_UCPU_ERR_FIXUP_LIMIT,
+	MSIM_UCPU_ERR_FIXUP_INSN,
+	MSIM_UCPU_ERR_FIXUP_FRAME,
+	MSIM_UCPU_ERR_NOMEM,
+	MSIM_UCPU_ERR_INTERNAL,
+};
+
+/**
+ * struct msim_ucpu_error - why the last failing call failed, in parts
+ * @err: the negative errno msim_ucpu_call() returned
+ * @kind: what failed
+ * @pc: where: the user PC for a user failure, the fixup's PC for a
+ *	MSIM_UCPU_ERR_FIXUP_* one (0 when not known)
+ * @addr: MSIM_UCPU_ERR_SEGV and MSIM_UCPU_ERR_FIXUP_FAULT: the address
+ * @access: the kind of that access (enum msim_access)
+ * @vector: MSIM_UCPU_ERR_FIXUP_*: the vector of the kernel entry the
+ *	fixup ran for (MSIM_UCPU_IRQ_VECTOR, MSIM_UCPU_ACCESS_VECTOR, a
+ *	trap's)
+ * @exception: MSIM_UCPU_ERR_SIGNAL and MSIM_UCPU_ERR_FIXUP_INSN: the
+ *	vector of the exception raised (4 an illegal instruction, 8 a
+ *	privilege violation, 32 + n trap #n, ...; 0 when not known)
+ * @fault_status: MSIM_UCPU_ERR_FIXUP_* on an access-error entry: the
+ *	V4e fault status the frame held (5, 0xa, 0xe: a TLB miss)
+ * @entry_pc: MSIM_UCPU_ERR_FIXUP_*: the user PC that entry saved
+ * @msg: the same in one line (msim_ucpu_last_error())
+ */
+struct msim_ucpu_error {
+	int err;
+	enum msim_ucpu_error_kind kind;
+	uint32_t pc;
+	uint32_t addr;
+	int access;
+	unsigned int vector;
+	unsigned int exception;
+	unsigned int fault_status;
+	uint32_t entry_pc;
+	char msg[192];
+};
+
+/**
+ * msim_ucpu_error - why the last failing call on @cpu failed, in parts;
+ * valid until the next call on @cpu
+ */
+MSIM_API const struct msim_ucpu_error *
+msim_ucpu_error(const struct msim_ucpu *cpu);
+
+/**
+ * msim_ucpu_error_kind_name - @kind in a few words, e.g. "the fixup
+ * faulted" for MSIM_UCPU_ERR_FIXUP_FAULT
+ */
+MSIM_API const char *msim_ucpu_error_kind_name(enum msim_ucpu_error_kind kind);
+
+/**
+ * msim_ucpu_error_describe - @e in one line for a person: what failed,
+ * where, and for the fixup on which kernel entry, e.g. "the fixup
+ * faulted: read of 0x00000000 at pc 0xc0000112, on the interrupt at pc
+ * 0x5fffe40e"
+ *
+ * Return: its length, as snprintf() does.
+ */
+MSIM_API size_t msim_ucpu_error_describe(const struct msim_ucpu_error *e,
+					 char *buf, size_t size);
+
+/**
+ * msim_ucpu_fixup_failed - @e is a failure of the entry fixup's
+ */
+static inline bool msim_ucpu_fixup_failed(const struct msim_ucpu_error *e)
+{
+	return e->kind >= MSIM_UCPU_ERR_FIXUP_FAULT &&
+	       e->kind <= MSIM_UCPU_ERR_FIXUP_FRAME;
+}
+
+/**
+ * msim_ucpu_kernel_read - copy @len bytes of the kernel area (the entry
+ * stub and the fixup, as loaded at msim_ucpu_fixup_entry()) from @addr,
+ * for a report that shows the fixup's code
+ *
+ * Return: 0, or -EFAULT when [@addr, @addr + @len) is not in the kernel
+ * area.
+ */
+MSIM_API int msim_ucpu_kernel_read(const struct msim_ucpu *cpu, uint32_t addr,
+				   void *buf, size_t len);
+
+/**
  * msim_ucpu_fault_address - the address of the access a -EFAULT return
  * was about
  */
