@@ -286,6 +286,8 @@ int ucpu_kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out)
 	    uc_hook_add(kuc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
 			ucpu_mem_hook, cpu, 1, 0) ||
 	    uc_hook_add(kuc, &hook, UC_HOOK_INTR, ucpu_intr_hook, cpu, 1, 0) ||
+	    uc_hook_add(kuc, &hook, UC_HOOK_MEM_WRITE, ucpu_kernel_write_hook,
+			cpu, KBASE, KBASE + KAREA_SIZE - 1) ||
 	    uc_reg_write(kuc, UC_M68K_REG_SR, &sr))
 		goto fail;
 	HASH_ITER(hh, cpu->pages, pg, tmp) {
@@ -437,6 +439,7 @@ static void ucpu_free(struct msim_ucpu *cpu)
 		uc_close(cpu->kuc);
 	free(cpu->undo);
 	free(cpu->kmem);
+	free(cpu->ktext_init);
 	pthread_mutex_destroy(&cpu->lock);
 	msim_kfree(cpu->m, MSIM_ALLOC_OTHER, cpu);
 }
@@ -468,6 +471,12 @@ static int kernel_area_init(struct msim_ucpu *cpu, const void *fixup,
 	}
 	ucpu_entry_stub_install(cpu);
 	ucpu_ccr_stub_install(cpu);
+	cpu->ktext_init = malloc(KTEXT_SIZE);
+	if (!cpu->ktext_init) {
+		create_fail(-ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(cpu->ktext_init, cpu->kmem, KTEXT_SIZE);
 	return 0;
 }
 

@@ -55,6 +55,66 @@ static unsigned int fault_status(uc_mem_type type)
 	}
 }
 
+/* Lines [@addr, @addr + @len) of the kernel area were written. */
+void ucpu_kernel_dirty(struct msim_ucpu *cpu, uint32_t addr, uint32_t len)
+{
+	uint32_t first, last, i;
+
+	if (!len || addr < KBASE || addr - KBASE >= KAREA_SIZE)
+		return;
+	first = (addr - KBASE) >> KLINE_SHIFT;
+	last = (addr - KBASE + len - 1) >> KLINE_SHIFT;
+	if (last >= KAREA_LINES)
+		last = KAREA_LINES - 1;
+	for (i = first; i <= last; i++)
+		cpu->kdirty[i / 64] |= 1ULL << (i % 64);
+}
+
+/* The kernel engine's stores into the kernel area: the fixup's. */
+void ucpu_kernel_write_hook(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			    int size, int64_t value, void *data)
+{
+	(void)uc;
+	(void)type;
+	(void)value;
+	if (size > 0)
+		ucpu_kernel_dirty(data, (uint32_t)addr, (uint32_t)size);
+}
+
+/*
+ * Every case starts from the same kernel area: a fixup that wrote to its
+ * own text or data, or left bytes on a kernel stack, would otherwise make
+ * a case behave as it does only after the ones before it.  The text is
+ * put back as loaded (and its translations dropped), the stacks zeroed.
+ */
+bool msim_ucpu_kernel_reset(struct msim_ucpu *cpu)
+{
+	bool changed = false;
+	uint32_t i, off;
+
+	for (i = 0; i < KAREA_LINES; i++) {
+		if (!(cpu->kdirty[i / 64] & (1ULL << (i % 64))))
+			continue;
+		off = i << KLINE_SHIFT;
+		if (off < KTEXT_SIZE) {
+			if (!memcmp(cpu->kmem + off, cpu->ktext_init + off,
+				    1U << KLINE_SHIFT))
+				continue;
+			memcpy(cpu->kmem + off, cpu->ktext_init + off,
+			       1U << KLINE_SHIFT);
+			pthread_mutex_lock(&cpu->lock);
+			uc_ctl_remove_cache(cpu->kuc, KBASE + off,
+					    KBASE + off + (1U << KLINE_SHIFT));
+			pthread_mutex_unlock(&cpu->lock);
+			changed = true;
+		} else {
+			memset(cpu->kmem + off, 0, 1U << KLINE_SHIFT);
+		}
+	}
+	memset(cpu->kdirty, 0, sizeof(cpu->kdirty));
+	return changed;
+}
+
 /* The user engine's context, stopped exactly, into the kernel engine. */
 void ucpu_enter_kernel_engine(struct msim_ucpu *cpu)
 {
@@ -149,6 +209,7 @@ static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
 	put16(f + PT_OFF_FORMATVEC, formatvec);
 	put16(f + PT_OFF_SR, 0); /* user mode; the stub adds the CCR */
 	put32(f + PT_OFF_PC, ctx->pc);
+	ucpu_kernel_dirty(cpu, frame, PT_REGS_SIZE);
 	cpu->entry_fv[depth] = formatvec;
 	ucpu_enter_kernel_engine(cpu);
 	pthread_mutex_lock(&cpu->lock);

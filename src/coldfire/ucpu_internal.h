@@ -41,6 +41,9 @@
 #define KCCR_END (KBASE + 0x22)
 #define KFIXUP (KBASE + 0x100)
 #define KSTACK_TOP(depth) (KBASE + KTEXT_SIZE + ((depth) + 1) * THREAD_SIZE)
+/* The kernel area in lines, for the record of what was written. */
+#define KLINE_SHIFT 6
+#define KAREA_LINES (KAREA_SIZE >> KLINE_SHIFT)
 
 /* The pc is the last member of pt_regs (see coldfire_pt_regs.h). */
 #define PT_REGS_SIZE (PT_OFF_PC + 4)
@@ -90,6 +93,13 @@ struct msim_ucpu {
 	uc_engine *kuc;	  /* kernel mode: the same, and the kernel area */
 	uc_context *xfer; /* moves a context from one to the other */
 	unsigned char *kmem;
+	/*
+	 * The kernel text as loaded, and the lines of the kernel area
+	 * written since the last msim_ucpu_kernel_reset(), by the fixup (a
+	 * write hook) or by kernel entry (the frames).
+	 */
+	unsigned char *ktext_init;
+	uint64_t kdirty[KAREA_LINES / 64];
 	uint32_t fixup_entry;
 	unsigned long insn_limit;
 
@@ -178,6 +188,9 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		       enum msim_access access);
 
 /* ucpu_entry.c: kernel entry and exit. */
+void ucpu_kernel_dirty(struct msim_ucpu *cpu, uint32_t addr, uint32_t len);
+void ucpu_kernel_write_hook(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			    int size, int64_t value, void *data);
 void ucpu_entry_stub_install(struct msim_ucpu *cpu);
 void ucpu_enter_kernel_engine(struct msim_ucpu *cpu);
 int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until);

@@ -652,6 +652,8 @@ int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
 		}
 	}
 	msim_vf_case_init(&r->ran, fn, w, e, n);
+	/* Each case from the same kernel area, so that it replays alone. */
+	msim_ucpu_kernel_reset(env->cpu);
 	if (word_write(env, w))
 		return -EFAULT;
 	run.frame[0].plan_call = plan ? 0 : -1;

@@ -335,6 +335,28 @@ fixup-fails-on-irq)
 				fail "does not replay: $line: $(cat "$tmp/one")"
 		done || exit 1
 	;;
+fixup-writes-itself)
+	# A fixup that writes over its own first instruction on every
+	# interrupt: each case starts from the kernel area as it was loaded,
+	# so that this is the correct fixup, case by case.
+	run --fixup ../ucpu/fixup-selfpatch.o --interrupts 1 --json
+	expect_status 0
+	json_ok
+	[ "$(jnum violating)" = 0 ] || fail "violating: $(jnum violating)"
+	# With more interrupts a case breaks itself: its first interrupt
+	# stops the rewinds of the next.  Each such case replays alone.
+	run --fixup ../ucpu/fixup-selfpatch.o --mode random --seed 5 \
+		--cases 500 --interrupts 3 --json
+	expect_status 0
+	[ "$(jnum violating)" -gt 0 ] || fail "random: no violation"
+	grep -o '"case": "[^"]*"' "$tmp/out" | sed 's/.*: "//; s/"$//' |
+		while read -r c; do
+			if "$mmsim" vdso-fuzz --fixup ../ucpu/fixup-selfpatch.o \
+				--replay "$c" --fail-on-violation >/dev/null; then
+				fail "$c does not fail alone"
+			fi
+		done || exit 1
+	;;
 fixup-fails-without-irq)
 	# A fixup that breaks even the calls without interrupts (their TLB
 	# misses enter the kernel too) is refused with the reason.

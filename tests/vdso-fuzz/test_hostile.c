@@ -117,6 +117,38 @@ static void test_fails_on_irq(void **state)
 	msim_vf_env_destroy(&env);
 }
 
+/*
+ * A fixup that writes an rts over its own first instruction on every
+ * interrupt: each case starts from the fixup as loaded, so with one
+ * interrupt a case is as under the correct fixup, whatever ran before.
+ */
+static void test_writes_itself(void **state)
+{
+	struct msim_vf_campaign_opts o = { .interrupts = 1 };
+	struct msim_vf_campaign c;
+	struct msim_vf_env env;
+	int i;
+
+	(void)state;
+	assert_int_equal(env_with(&env, "fixup-selfpatch.o"), 0);
+	for (i = 0; i < 3; i++) {
+		run_text(&env, "w1:x1,2[2=s3]");
+		assert_int_equal(r.nr_violations, 0);
+		/* The case left the fixup patched; the next starts clean. */
+		assert_true(msim_ucpu_kernel_reset(env.cpu));
+		assert_false(msim_ucpu_kernel_reset(env.cpu));
+	}
+	/* Within one case the patch holds: the second interrupt loses. */
+	run_text(&env, "w1:x1,2[0=-/2=s3]");
+	assert_int_equal(r.nr_violations, 1);
+	assert_int_equal(r.v[0].kind, MSIM_VF_NOT_LINEARIZABLE);
+	assert_int_equal(msim_vf_campaign_exhaustive(&env, &o, &c), 0);
+	assert_int_equal(c.cases, 374);
+	assert_int_equal(c.violating, 0);
+	msim_vf_campaign_free(&c);
+	msim_vf_env_destroy(&env);
+}
+
 /* Fixups that break calls without interrupts, each with its reason. */
 static void test_refused(void **state)
 {
@@ -152,6 +184,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fails_on_irq),
+		cmocka_unit_test(test_writes_itself),
 		cmocka_unit_test(test_refused),
 	};
 

@@ -292,6 +292,18 @@ MSIM_API int msim_ucpu_kernel_read(const struct msim_ucpu *cpu, uint32_t addr,
 				   void *buf, size_t len);
 
 /**
+ * msim_ucpu_kernel_reset - put the kernel area back as the CPU was
+ * created with it: the fixup's text and data as loaded, the kernel stacks
+ * zeroed.  A fixup may write to its own text or data, and leaves bytes on
+ * the kernel stacks; a program that runs independent cases calls this
+ * before each, so that every case starts from the same kernel and
+ * replays alone.  Not while a call is running.
+ *
+ * Return: true if the fixup had changed its text or data.
+ */
+MSIM_API bool msim_ucpu_kernel_reset(struct msim_ucpu *cpu);
+
+/**
  * msim_ucpu_fault_address - the address of the access a -EFAULT return
  * was about
  */
