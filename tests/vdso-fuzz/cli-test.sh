@@ -370,6 +370,66 @@ fixup-fails-without-irq)
 			"$tmp/err" || fail "${f%%:*}: $(cat "$tmp/err")"
 	done
 	;;
+fixup-not-regular)
+	# Only a regular file is opened: a FIFO or a device is refused before
+	# anything reads from it (a FIFO would block the open).
+	mkfifo "$tmp/fifo.o" "$tmp/fifo.S" || exit 1
+	for f in "$tmp/fifo.o" "$tmp/fifo.S" /dev/zero; do
+		run --fixup "$f"
+		expect_status 2
+		grep -q 'not a regular file' "$tmp/err" ||
+			fail "$f: $(cat "$tmp/err")"
+	done
+	;;
+fixup-bounded)
+	# A source may include anything: the preprocessor and the assembler
+	# run within bounds of time, memory and output, and are stopped.
+	need_as
+	printf '#include "/dev/zero"\n' >"$tmp/zero.S"
+	run --fixup "$tmp/zero.S"
+	expect_status 2
+	grep -q "zero.S: cpp failed: \|zero.S: cpp stopped by its bounds" \
+		"$tmp/err" || fail "/dev/zero: $(cat "$tmp/err")"
+	mkfifo "$tmp/nobody-writes"
+	printf '#include "nobody-writes"\n' >"$tmp/fifo.S"
+	run --fixup "$tmp/fifo.S"
+	expect_status 2
+	grep -q 'fifo.S: cpp did not finish in 10 s' "$tmp/err" ||
+		fail "FIFO: $(cat "$tmp/err")"
+	;;
+fixup-cleanup)
+	# Its temporary files go on every way out, a signal included; the
+	# signal then ends mmsim as it would have.  (perl puts SIGINT back to
+	# its default, which a shell's background jobs ignore.)
+	need_as
+	command -v perl >/dev/null || { echo "perl missing: skipped"; exit 77; }
+	mkdir "$tmp/t"
+	mkfifo "$tmp/nobody-writes"
+	printf '#include "nobody-writes"\n' >"$tmp/slow.S"
+	for sig in TERM INT; do
+		TMPDIR=$tmp/t perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' \
+			"$mmsim" vdso-fuzz --fixup "$tmp/slow.S" \
+			>/dev/null 2>&1 &
+		pid=$!
+		n=0
+		while [ -z "$(ls "$tmp/t")" ] && [ $n -lt 50 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		[ -n "$(ls "$tmp/t")" ] || fail "$sig: no temporary directory"
+		kill -$sig $pid
+		wait $pid
+		status=$?
+		case $sig in
+		TERM) expect_status 143 ;;
+		INT) expect_status 130 ;;
+		esac
+		[ -z "$(ls "$tmp/t")" ] || fail "$sig: left $(ls "$tmp/t")"
+	done
+	printf 'bad\n' >"$tmp/bad.S"
+	TMPDIR=$tmp/t "$mmsim" vdso-fuzz --fixup "$tmp/bad.S" >/dev/null 2>&1
+	[ -z "$(ls "$tmp/t")" ] || fail "a failure left $(ls "$tmp/t")"
+	;;
 bad-replay)
 	run --replay 'w1:x1,2[2=q]'
 	expect_status 2

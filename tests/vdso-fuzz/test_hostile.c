@@ -4,7 +4,8 @@
  * one that faults only when entered for an interrupt, one that writes
  * over its own code, ones that break even calls without interrupts.  A
  * failing fixup is a finding like any other, every recorded case replays
- * alone, and a fixup that cannot run at all is refused with the reason.
+ * alone, and a fixup that cannot run at all is refused with the reason;
+ * and the loader never opens what is not a regular file.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,8 +17,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mmsim/coldfire/campaign.h>
+#include <mmsim/coldfire/fixup.h>
 #include <mmsim/coldfire/vdso_run.h>
 
 static struct msim_vf_result r;
@@ -180,12 +184,42 @@ static void test_refused(void **state)
 	msim_vf_env_destroy(&env);
 }
 
+/*
+ * msim_vf_fixup_load() opens nothing but a regular file: a FIFO would
+ * block the open for as long as nobody writes to it (the alarm fails the
+ * test rather than letting it hang).
+ */
+static void test_load_fifo(void **state)
+{
+	char dir[] = "/tmp/test_hostile-XXXXXX", path[64], why[200];
+	static const char *const names[] = { "fifo.o", "fifo.S", "fifo.s" };
+	size_t i, len;
+	void *obj;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	alarm(20);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		assert_int_equal(mkfifo(path, 0600), 0);
+		assert_int_equal(
+			msim_vf_fixup_load(path, &obj, &len, why, sizeof(why)),
+			-EINVAL);
+		assert_null(obj);
+		assert_string_equal(why, "not a regular file");
+		unlink(path);
+	}
+	alarm(0);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fails_on_irq),
 		cmocka_unit_test(test_writes_itself),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_load_fifo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
