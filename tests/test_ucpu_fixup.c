@@ -386,7 +386,8 @@ static void test_bad_objects(void **state)
 			    "no global symbol check_vdso_atomic_cmpxchg_32");
 	expect_file_refused(u, "bad-local.o",
 			    "no global symbol check_vdso_atomic_cmpxchg_32");
-	expect_file_refused(u, "bad-got.o", "unsupported relocation type 7");
+	expect_file_refused(u, "bad-got.o",
+			    "unsupported relocation R_68K_GOT32 (type 7)");
 	expect_file_refused(u, "bad-pc8.o", "does not fit");
 	expect_file_refused(u, "bad-abs16.o", "does not fit");
 	expect_file_refused(u, "bad-exec.elf", "not ET_REL");
