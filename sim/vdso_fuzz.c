@@ -32,7 +32,8 @@
 static const char help_text[] =
 	"usage: mmsim vdso-fuzz [--fixup FILE] [--mode exhaustive|random]\n"
 	"                       [--seed N] [--cases N] [--interrupts K]\n"
-	"                       [--json] [--progress] [--fail-on-violation]\n"
+	"                       [--no-shrink] [--json] [--progress]\n"
+	"                       [--fail-on-violation]\n"
 	"       mmsim vdso-fuzz [--fixup FILE] [--json] --replay CASE\n"
 	"\n"
 	"Run the ColdFire vDSO's __kernel_atomic_cmpxchg_32 and\n"
@@ -66,6 +67,7 @@ static const char help_text[] =
 	"  --cases N           cases to run in random mode (default 10000);\n"
 	"                      in exhaustive mode, stop after N\n"
 	"  --interrupts K      K as above (default 2, at most 8)\n"
+	"  --no-shrink         random mode: record violating cases as found\n"
 	"  --replay CASE       run one case and report it in full, with the\n"
 	"                      number of interrupts it delivered\n"
 	"  --json              print one JSON object instead of the report (its\n"
@@ -130,7 +132,7 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 struct opts {
 	const char *fixup_path, *mode, *replay;
 	unsigned long seed, cases, k;
-	bool have_seed, have_cases, json, progress, fail_on;
+	bool have_seed, have_cases, json, progress, fail_on, no_shrink;
 };
 
 struct fuzz {
@@ -448,6 +450,9 @@ static int parse_one(struct opts *o, int c, char **argv)
 	case 'F':
 		o->fail_on = true;
 		return -1;
+	case 'n':
+		o->no_shrink = true;
+		return -1;
 	case 'h':
 		vdso_fuzz_help(stdout);
 		return 0;
@@ -474,6 +479,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "fail-on-violation", no_argument, NULL, 'F' },
+		{ "no-shrink", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -494,6 +500,8 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->have_seed && strcmp(o->mode, "random"))
 		return usage_error("--seed is for random mode");
+	if (o->no_shrink && strcmp(o->mode, "random"))
+		return usage_error("--no-shrink is for random mode");
 	if (o->replay)
 		o->progress = false;
 	return -1;
@@ -570,6 +578,7 @@ static int campaign(struct fuzz *fz)
 	struct msim_vf_campaign_opts co = {
 		.interrupts = (int)o->k,
 		.seed = o->seed,
+		.no_shrink = o->no_shrink,
 		.progress = o->progress ? progress : NULL,
 		.arg = fz,
 	};

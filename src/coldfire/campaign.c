@@ -11,15 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uthash.h>
-
 #include <mmsim/coldfire/campaign.h>
 #include <mmsim/coldfire/vdso_report.h>
 
-/* A recorded case, found by its text. */
-struct msim_vf_seen {
+/* A distinct case a group keeps, with the case itself to compare by. */
+struct msim_vf_kept {
+	struct msim_vf_case ran;
 	char *text;
-	UT_hash_handle hh;
+	char *found_as;
 };
 
 static void campaign_init(struct msim_vf_campaign *c, enum msim_vf_mode mode,
@@ -32,18 +31,20 @@ static void campaign_init(struct msim_vf_campaign *c, enum msim_vf_mode mode,
 	c->shrunk = mode == MSIM_VF_MODE_RANDOM && !o->no_shrink;
 }
 
+static void kept_free(struct msim_vf_kept *k)
+{
+	free(k->text);
+	free(k->found_as);
+}
+
 void msim_vf_campaign_free(struct msim_vf_campaign *c)
 {
-	struct msim_vf_seen *s, *tmp;
-	size_t i;
+	size_t i, j;
 
-	HASH_ITER(hh, c->seen, s, tmp) {
-		HASH_DEL(c->seen, s);
-		free(s);
-	}
-	for (i = 0; i < c->nr_found; i++) {
-		free(c->found[i].text);
-		free(c->found[i].found_as);
+	for (i = 0; i < c->nr_groups; i++) {
+		for (j = 0; j < c->group[i].nr_kept; j++)
+			kept_free(&c->group[i].kept[j]);
+		free(c->group[i].kept);
 	}
 	free(c->found);
 	free(c->group);
@@ -74,8 +75,12 @@ static struct msim_vf_group *group_of(struct msim_vf_campaign *c,
 			return NULL;
 		c->group = g;
 	}
-	g = &c->group[c->nr_groups++];
+	g = &c->group[c->nr_groups];
 	memset(g, 0, sizeof(*g));
+	g->kept = calloc(MSIM_VF_GROUP_KEEP, sizeof(*g->kept));
+	if (!g->kept)
+		return NULL;
+	c->nr_groups++;
 	g->kind = v->kind;
 	g->fn = fn;
 	g->has_pc = v->has_pc;
@@ -86,48 +91,83 @@ static struct msim_vf_group *group_of(struct msim_vf_campaign *c,
 	return g;
 }
 
-/* @text, and @found_as, as a new distinct case of group @group. */
-static int add_found(struct msim_vf_campaign *c, const char *text,
-		     const char *found_as, size_t group)
+/*
+ * @c->found again from the groups' kept cases: group by group, each
+ * group's simplest first.  Its size is bounded, as they are.
+ */
+static int found_rebuild(struct msim_vf_campaign *c)
 {
 	struct msim_vf_found *f;
-	struct msim_vf_seen *s;
+	size_t i, j, n = 0;
 
-	if (!(c->nr_found & (c->nr_found - 1))) {
-		f = realloc(c->found,
-			    (c->nr_found ? 2 * c->nr_found : 1) * sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		c->found = f;
-	}
-	f = &c->found[c->nr_found];
-	f->text = strdup(text);
-	f->found_as = found_as ? strdup(found_as) : NULL;
-	f->group = group;
-	s = malloc(sizeof(*s));
-	if (!f->text || (found_as && !f->found_as) || !s) {
-		free(f->text);
-		free(f->found_as);
-		free(s);
+	for (i = 0; i < c->nr_groups; i++)
+		n += c->group[i].nr_kept;
+	f = realloc(c->found, (n ? n : 1) * sizeof(*f));
+	if (!f)
 		return -ENOMEM;
-	}
-	s->text = f->text;
-	HASH_ADD_KEYPTR(hh, c->seen, s->text, strlen(s->text), s);
-	c->nr_found++;
+	c->found = f;
+	c->nr_found = 0;
+	for (i = 0; i < c->nr_groups; i++)
+		for (j = 0; j < c->group[i].nr_kept; j++)
+			c->found[c->nr_found++] = (struct msim_vf_found){
+				c->group[i].kept[j].text,
+				c->group[i].kept[j].found_as, i
+			};
 	return 0;
 }
 
 /*
+ * Keeps @ran (its text @text, and @found_as) among @g's distinct cases if
+ * it is new and one of the MSIM_VF_GROUP_KEEP simplest seen.  Returns 1
+ * when kept, 0 when not, -ENOMEM.
+ */
+static int keep(struct msim_vf_group *g, const struct msim_vf_case *ran,
+		const char *text, const char *found_as)
+{
+	struct msim_vf_kept k = { 0 };
+	size_t i, at;
+
+	/* Most cases of a long campaign go nowhere: one comparison. */
+	if (g->nr_kept == MSIM_VF_GROUP_KEEP &&
+	    msim_vf_case_simpler(ran, &g->kept[g->nr_kept - 1].ran) >= 0)
+		return 0;
+	for (i = 0; i < g->nr_kept; i++)
+		if (!strcmp(g->kept[i].text, text))
+			return 0;
+	/* Where it goes among the simplest. */
+	for (at = 0; at < g->nr_kept; at++)
+		if (msim_vf_case_simpler(ran, &g->kept[at].ran) < 0)
+			break;
+	if (at == MSIM_VF_GROUP_KEEP)
+		return 0;
+	k.ran = *ran;
+	k.text = strdup(text);
+	k.found_as = found_as ? strdup(found_as) : NULL;
+	if (!k.text || (found_as && !k.found_as)) {
+		kept_free(&k);
+		return -ENOMEM;
+	}
+	if (g->nr_kept == MSIM_VF_GROUP_KEEP)
+		kept_free(&g->kept[--g->nr_kept]);
+	memmove(&g->kept[at + 1], &g->kept[at],
+		(g->nr_kept - at) * sizeof(g->kept[0]));
+	g->kept[at] = k;
+	g->nr_kept++;
+	return 1;
+}
+
+/*
  * Records the violating run @r (its case as it ran, its first violation):
- * counted in its group, which keeps the simpler example, and kept once
- * by its text.  @found_as is the case before shrinking, or NULL.
+ * counted in its group, which keeps the simpler example and, bounded, the
+ * simplest distinct cases.  @found_as is the case before shrinking, or
+ * NULL.
  */
 static int record(struct msim_vf_campaign *c, struct msim_vf_env *env,
 		  const struct msim_vf_result *r, const char *found_as)
 {
 	char text[MSIM_VF_CASE_TEXT_MAX];
 	struct msim_vf_group *g;
-	struct msim_vf_seen *s;
+	int ret;
 
 	g = group_of(c, env, r, &r->v[0]);
 	if (!g)
@@ -137,10 +177,10 @@ static int record(struct msim_vf_campaign *c, struct msim_vf_env *env,
 	if (msim_vf_case_simpler(&r->ran, &g->example) < 0)
 		g->example = r->ran;
 	msim_vf_case_format(&r->ran, text, sizeof(text));
-	HASH_FIND_STR(c->seen, text, s);
-	if (s)
-		return 0;
-	return add_found(c, text, found_as, (size_t)(g - c->group));
+	ret = keep(g, &r->ran, text, found_as);
+	if (ret <= 0)
+		return ret;
+	return found_rebuild(c);
 }
 
 int msim_vf_campaign_record(struct msim_vf_campaign *c, struct msim_vf_env *env,

@@ -177,6 +177,63 @@ static void test_exhaustive(void **state)
 }
 
 /*
+ * K=2: 3553 of 36567 cases violate, more than the groups keep: each
+ * group counts them all and keeps its MSIM_VF_GROUP_KEEP simplest, the
+ * first of them its example, so that memory does not grow with the
+ * violating cases.
+ */
+static void test_bounded(void **state)
+{
+	struct msim_vf_campaign_opts o = { .interrupts = 2 };
+	struct msim_vf_campaign c;
+	unsigned long sum = 0;
+	size_t i, j, kept = 0;
+
+	(void)state;
+	assert_int_equal(msim_vf_campaign_exhaustive(&env, &o, &c), 0);
+	assert_int_equal(c.cases, 36567);
+	assert_int_equal(c.violating, 3553);
+	for (i = 0; i < c.nr_groups; i++) {
+		const struct msim_vf_group *g = &c.group[i];
+
+		sum += g->count;
+		kept += g->nr_kept;
+		assert_true(g->nr_kept <= MSIM_VF_GROUP_KEEP);
+		assert_int_equal(g->nr_kept, g->count < MSIM_VF_GROUP_KEEP
+						     ? g->count
+						     : MSIM_VF_GROUP_KEEP);
+	}
+	assert_int_equal(sum, 3553);
+	assert_int_equal(c.nr_found, kept);
+	assert_true(c.nr_found <= MSIM_VF_GROUP_KEEP * c.nr_groups);
+	/* Group by group, each simplest first, its example first. */
+	for (i = 0; i < c.nr_found; i++) {
+		struct msim_vf_case a, b;
+
+		assert_int_equal(
+			msim_vf_case_parse(c.found[i].text, &a, NULL, 0), 0);
+		if (!i || c.found[i - 1].group != c.found[i].group) {
+			assert_true(!i ||
+				    c.found[i - 1].group < c.found[i].group);
+			assert_int_equal(
+				msim_vf_case_simpler(
+					&a, &c.group[c.found[i].group].example),
+				0);
+			continue;
+		}
+		assert_int_equal(
+			msim_vf_case_parse(c.found[i - 1].text, &b, NULL, 0),
+			0);
+		assert_true(msim_vf_case_simpler(&b, &a) < 0);
+	}
+	for (i = 0; i < c.nr_found; i++)
+		for (j = i + 1; j < c.nr_found; j++)
+			assert_string_not_equal(c.found[i].text,
+						c.found[j].text);
+	msim_vf_campaign_free(&c);
+}
+
+/*
  * Random mode records shrunk cases, each still failing as its group
  * says, and the same seed finds the same ones.
  */
@@ -252,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_outcomes),
 		cmocka_unit_test(test_shrink),
 		cmocka_unit_test(test_exhaustive),
+		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_record),
 	};

@@ -10,7 +10,10 @@
  * runs random cases of up to K interrupts per call, calls nested up to
  * MSIM_VF_RANDOM_DEPTH deep, and shrinks each violating case to the
  * smallest that still fails the same way (msim_vf_shrink()).  Each group
- * keeps its simplest case (msim_vf_case_simpler()) as its example.
+ * keeps its simplest case (msim_vf_case_simpler()) as its example, and
+ * counts its cases; of the distinct cases it keeps only the
+ * MSIM_VF_GROUP_KEEP simplest, so that a campaign's memory does not grow
+ * with the cases it runs, however many violate.
  *
  * A window is an interrupted PC of a function at which atomicity breaks:
  * a group of not-linearizable cases.  The verdict says how many windows
@@ -26,6 +29,9 @@
 
 #include <mmsim/coldfire/fuzz_case.h>
 #include <mmsim/coldfire/vdso_run.h>
+
+/* Distinct violating cases a group keeps: its simplest ones. */
+#define MSIM_VF_GROUP_KEEP 16
 
 /* Shape of random cases: nesting depth, and interrupts at indexes below. */
 #define MSIM_VF_RANDOM_DEPTH 3
@@ -67,6 +73,8 @@ struct msim_vf_campaign_opts {
  * @insn: the instruction at @pc ("" without @has_pc)
  * @count: violating cases run that fall in the group
  * @example: its simplest case (as recorded: shrunk in random mode)
+ * @nr_kept: distinct cases kept, at most MSIM_VF_GROUP_KEEP
+ * @kept: private: those cases, simplest first
  */
 struct msim_vf_group {
 	enum msim_vf_kind kind;
@@ -76,10 +84,12 @@ struct msim_vf_group {
 	char insn[48];
 	unsigned long count;
 	struct msim_vf_case example;
+	size_t nr_kept;
+	struct msim_vf_kept *kept;
 };
 
 /**
- * struct msim_vf_found - one distinct violating case
+ * struct msim_vf_found - one distinct violating case a group kept
  * @text: its text form, which replays it (msim_vf_case_parse())
  * @found_as: random mode: the case as it was found, before shrinking
  *	(NULL otherwise)
@@ -91,7 +101,7 @@ struct msim_vf_found {
 	size_t group;
 };
 
-struct msim_vf_seen;
+struct msim_vf_kept;
 
 /**
  * struct msim_vf_campaign - what a campaign found
@@ -103,9 +113,10 @@ struct msim_vf_seen;
  * @violating: of those, the ones with a violation
  * @nr_groups: groups, in the order first found
  * @group: the groups
- * @nr_found: distinct violating cases (as recorded), in the order found
- * @found: the cases
- * @seen: private: @found by text
+ * @nr_found: the distinct violating cases (as recorded) the groups kept,
+ *	at most MSIM_VF_GROUP_KEEP a group
+ * @found: those cases, group by group in the order of @group, each
+ *	group's simplest first (the strings belong to the campaign)
  */
 struct msim_vf_campaign {
 	enum msim_vf_mode mode;
@@ -118,7 +129,6 @@ struct msim_vf_campaign {
 	struct msim_vf_group *group;
 	size_t nr_found;
 	struct msim_vf_found *found;
-	struct msim_vf_seen *seen;
 };
 
 /**
@@ -148,6 +158,7 @@ MSIM_API int msim_vf_campaign_random(struct msim_vf_env *env,
  * msim_vf_campaign_record - counts the run @r of a case in @c and records
  * its first violation, if any, as the campaigns do: for a program that
  * runs its own cases.  @c starts zeroed (its @mode is then exhaustive).
+ * Its memory is bounded by the number of groups, not of cases.
  *
  * Return: 0 or -ENOMEM.
  */
