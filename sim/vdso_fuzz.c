@@ -271,9 +271,22 @@ static int json_object(FILE *out, struct fuzz *fz, const char *mode)
 		msim_vf_json_string(out, fz->o.fixup_path);
 	else
 		fprintf(out, "null");
-	if (!strcmp(mode, "replay"))
-		fprintf(out, ", \"interrupts_delivered\": %d",
+	if (!strcmp(mode, "replay")) {
+		fprintf(out,
+			", \"interrupts_delivered\": %d, \"undelivered\": [",
 			msim_vf_case_nr_irqs(&fz->r.ran));
+		for (i = 0; i < (size_t)fz->r.nr_undelivered; i++) {
+			const struct msim_vf_undelivered *u =
+				&fz->r.undelivered[i];
+
+			fprintf(out,
+				"%s{\"thread\": %d, \"at\": %u, "
+				"\"instructions\": %u}",
+				i ? ", " : "", u->call, u->at,
+				fz->r.call[u->call].insns);
+		}
+		fprintf(out, "]");
+	}
 	if (c->mode == MSIM_VF_MODE_RANDOM)
 		fprintf(out, ", \"shrunk\": %s", c->shrunk ? "true" : "false");
 	msim_vf_campaign_verdict(c, verdict, sizeof(verdict));
@@ -355,6 +368,40 @@ static int report_text(struct fuzz *fz)
 	return 0;
 }
 
+/*
+ * The interrupts of the case that were never delivered, on standard
+ * output and, as a warning, on standard error: an index past the end of
+ * its call is accepted (where a call ends depends on the fixup and the
+ * values), but never silently.
+ */
+static void report_undelivered(const struct fuzz *fz)
+{
+	const struct msim_vf_result *r = &fz->r;
+	char ran[MSIM_VF_CASE_TEXT_MAX];
+	int i;
+
+	if (!r->nr_undelivered)
+		return;
+	msim_vf_case_format(&r->ran, ran, sizeof(ran));
+	for (i = 0; i < r->nr_undelivered; i++) {
+		const struct msim_vf_undelivered *u = &r->undelivered[i];
+		unsigned int insns = r->call[u->call].insns;
+
+		printf("  not delivered: T%d's interrupt at instruction %u; "
+		       "T%d %s after %u instruction%s\n",
+		       u->call, u->at, u->call,
+		       r->call[u->call].err ? "stopped" : "returned", insns,
+		       insns == 1 ? "" : "s");
+	}
+	fprintf(stderr,
+		"mmsim vdso-fuzz: warning: %d interrupt%s of the case %s never "
+		"delivered (past the end of %s call); the case as it ran is "
+		"%s\n",
+		r->nr_undelivered, r->nr_undelivered == 1 ? "" : "s",
+		r->nr_undelivered == 1 ? "was" : "were",
+		r->nr_undelivered == 1 ? "its" : "their", ran);
+}
+
 static int replay_one(struct fuzz *fz, const char *text)
 {
 	struct msim_vf_case c;
@@ -374,6 +421,7 @@ static int replay_one(struct fuzz *fz, const char *text)
 	printf("case %s: %d interrupt%s delivered, %d violation%s\n", text, n,
 	       n == 1 ? "" : "s", fz->r.nr_violations,
 	       fz->r.nr_violations == 1 ? "" : "s");
+	report_undelivered(fz);
 	if (!fz->r.nr_violations) {
 		printf("  events:\n");
 		msim_vf_report_events(stdout, &fz->env, &fz->r, "    ");

@@ -361,6 +361,16 @@ static void do_call(struct run *run, int depth)
 	cr->d0 = f->t.regs.d[0];
 	cr->a0 = f->t.regs.a[0];
 	cr->insns = f->asked + 1;
+	if (run->plan && f->plan_call >= 0) {
+		const struct msim_vf_call *p = &run->plan->call[f->plan_call];
+		int j;
+
+		/* Past where the call stopped: never delivered. */
+		for (j = f->next_irq; j < p->nr_irqs; j++)
+			r->undelivered[r->nr_undelivered++] =
+				(struct msim_vf_undelivered){ f->call,
+							      p->irq[j].at };
+	}
 	if (ret) {
 		const struct msim_ucpu_error *e = msim_ucpu_error(env->cpu);
 		char why[256];
@@ -635,6 +645,7 @@ int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
 	run.r = r;
 	r->nr_events = 0;
 	r->nr_violations = 0;
+	r->nr_undelivered = 0;
 	memset(r->call, 0, sizeof(r->call));
 	if (plan) {
 		fn = plan->call[0].fn;

@@ -289,10 +289,20 @@ replay)
 	run --replay 'w1:x1,2[0=s3]' --fail-on-violation
 	expect_status 0
 	grep -q '0 violations' "$tmp/out" || fail "a violation before the cmp"
-	# An interrupt past the call's end is never delivered.
+	# An interrupt past the call's end is never delivered, and says so.
 	run --replay 'w1:x1,2[1=-/2=-/30=s3]'
 	grep -q ': 2 interrupts delivered, 0 violations$' "$tmp/out" ||
 		fail "count: $(head -n 1 "$tmp/out")"
+	grep -q "^  not delivered: T0's interrupt at instruction 30; T0 returned after 5 instructions$" \
+		"$tmp/out" || fail "undelivered: $(cat "$tmp/out")"
+	grep -q '^mmsim vdso-fuzz: warning: 1 interrupt of the case was never delivered (past the end of its call); the case as it ran is w1:x1,2\[1=-/2=-\]$' \
+		"$tmp/err" || fail "no warning: $(cat "$tmp/err")"
+	run --replay 'w1:t[63=-]'
+	grep -q "^  not delivered: T0's interrupt at instruction 63; T0 returned after 4 instructions$" \
+		"$tmp/out" || fail "undelivered: $(cat "$tmp/out")"
+	run --replay 'w1:t[63=-]' --json
+	grep -q '"interrupts_delivered": 0, "undelivered": \[{"thread": 0, "at": 63, "instructions": 4}\],' \
+		"$tmp/out" || fail "JSON undelivered: $(head -c 300 "$tmp/out")"
 	run --replay 'w1:x1,2[1=-/30=s3]' --json
 	json_ok
 	grep -q '"mode": "replay", "interrupts": 0, "fixup": null, "interrupts_delivered": 1,' \

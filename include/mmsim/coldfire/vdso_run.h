@@ -115,8 +115,24 @@ struct msim_vf_call_result {
 	struct msim_ucpu_error error;
 };
 
+/*
+ * An interrupt of a plan that was never delivered: the call (in
+ * msim_vf_result.ran) returned, or stopped, before instruction @at.
+ */
+struct msim_vf_undelivered {
+	int call;
+	unsigned int at;
+};
+
+/*
+ * @nr_undelivered, @undelivered: the plan's interrupts that were not
+ * delivered, which are not in @ran (nor the calls they would have run)
+ */
 struct msim_vf_result {
 	struct msim_vf_case ran;
+	int nr_undelivered;
+	struct msim_vf_undelivered undelivered[MSIM_VF_MAX_CALLS *
+					       MSIM_VF_MAX_PLAN];
 	struct msim_vf_call_result call[MSIM_VF_MAX_CALLS];
 	int nr_events;
 	struct msim_vf_event ev[MSIM_VF_MAX_EVENTS];
