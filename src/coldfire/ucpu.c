@@ -138,6 +138,12 @@ static void ucpu_code_hook(uc_engine *uc, uint64_t addr, uint32_t size,
 			return;
 		}
 	}
+	/*
+	 * MODEL: cf-insn-bounds: a call is stopped after insn_limit
+	 * instructions (1 << 20 by default), and a fixup after
+	 * KERNEL_INSN_LIMIT, where the hardware would run on for ever: a
+	 * tool must end.
+	 */
 	if (run->n >= cpu->insn_limit) {
 		cpu->ev = EV_LIMIT;
 		uc_emu_stop(uc);
@@ -270,6 +276,11 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
  * The kernel engine: the kernel area, the user pages the user engine maps,
  * and the hooks.  In user mode from the start, so that SR writes never
  * switch stacks.
+ *
+ * MODEL: cf-fixup-user-mode: the fixup runs with SR's S bit clear, as all
+ * code on this engine does (Unicorn switches stack pointers on an SR
+ * write), so a privileged instruction in it raises a privilege violation
+ * (an oops) where the kernel would execute it.
  */
 int ucpu_kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out)
 {

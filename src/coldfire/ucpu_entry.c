@@ -128,8 +128,15 @@ void ucpu_enter_kernel_engine(struct msim_ucpu *cpu)
  * Kernel code (stub, fixup) on the kernel engine from @start until it
  * reaches @until.  It may touch user memory; a miss there is filled
  * without a nested entry, and anything the mm cannot resolve is an oops.
- * Kernel code is not replayed: after such a miss in the middle of a
- * block the condition codes may be stale (see ucpu_exact.c).
+ *
+ * MODEL: cf-kernel-miss-no-entry: a fixup's access to a user page that
+ * is not in the TLB is filled here, without the access-error exception
+ * (and the nested entry) the hardware would take in supervisor mode.
+ *
+ * MODEL: cf-kernel-not-replayed: kernel code is not replayed (see
+ * ucpu_exact.c), so after such a fill in the middle of a translation
+ * block the fixup goes on with Unicorn's condition codes, which can be
+ * stale.
  */
 int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
 {
@@ -233,6 +240,11 @@ static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
  * The context the return from the exception will resume: what pt_regs
  * holds comes from the frame (the fixup may have changed it), the rest
  * from @ctx.  Returns the frame word.
+ *
+ * MODEL: cf-return-keeps-callee-saved: d6, d7 and a3-a6 come from the
+ * context saved at the entry, even if a fixup breaks the C calling
+ * convention and clobbers them: the kernel would hand them back
+ * clobbered.
  */
 static uint16_t frame_view(struct msim_ucpu *cpu, unsigned int depth,
 			   const struct msim_m68k_regs *ctx,
@@ -252,7 +264,13 @@ static uint16_t frame_view(struct msim_ucpu *cpu, unsigned int depth,
 	return get16(f + PT_OFF_FORMATVEC);
 }
 
-/* Only a frame that returns to user mode can be followed. */
+/*
+ * Only a frame that returns to user mode can be followed.
+ *
+ * MODEL: cf-rte-user-only: a frame whose SR sets S, T, M or an
+ * interrupt mask is refused (-EFAULT), where rte would go on in that
+ * state; the CPU keeps no supervisor or trace state for user code.
+ */
 static int frame_check(struct msim_ucpu *cpu, uint16_t fv,
 		       const struct msim_m68k_regs *r)
 {
@@ -296,6 +314,14 @@ static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
 	return 0;
 }
 
+/*
+ * MODEL: cf-nested-switch: the handler switches to another thread by
+ * running that thread's call nested (msim_ucpu_call() at depth + 1, on
+ * the next kernel stack) while this one stays interrupted, and back when
+ * it returns; the kernel would switch on the way out of the interrupt
+ * (schedule() from the return path) and resume the other thread where
+ * it had stopped.
+ */
 int ucpu_deliver_irq(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 {
 	struct msim_m68k_regs ctx;
@@ -367,6 +393,10 @@ int ucpu_access_error(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
  * after SAVE_ALL_INT, and then trap_c(), which signals the thread: the
  * call ends there, the thread's context being the frame's (with the PC
  * the fixup left).
+ *
+ * MODEL: cf-signal-ends-call: no signal is delivered (there are no
+ * handlers to run): the exception that would send one ends the call with
+ * -EILSEQ.
  */
 int ucpu_trap_entry(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
 		    uint32_t vector)
@@ -383,6 +413,10 @@ int ucpu_trap_entry(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
 	ctx.pc = vector >= VEC_SYS && vector <= VEC_TRAP15 ? pc + 2 : pc;
 	run->t->regs = ctx;
 	run->ctx_saved = true;
+	/*
+	 * MODEL: cf-no-syscalls: the system call is answered -ENOSYS and
+	 * the code goes on after the trap.
+	 */
 	if (vector == VEC_SYS) {
 		cpu->stats.syscalls++;
 		ctx.d[0] = (uint32_t)-ENOSYS;

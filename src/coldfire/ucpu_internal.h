@@ -29,7 +29,13 @@
 #include <mmsim/coldfire/pt_regs.h>
 #include <mmsim/coldfire/ucpu.h>
 
-/* The kernel area: text (stub and fixup), then one stack per depth. */
+/*
+ * The kernel area: text (stub and fixup), then one stack per depth.
+ *
+ * MODEL: cf-kernel-stack-per-depth: one 8 KiB supervisor stack per
+ * nesting depth of msim_ucpu_call(), shared by whatever thread runs at
+ * that depth, where Linux gives each thread its own kernel stack.
+ */
 #define KBASE MSIM_UCPU_KERNEL_BASE
 #define KTEXT_SIZE 0x10000U
 #define THREAD_SIZE 0x2000U

@@ -70,6 +70,12 @@ static bool tlb_flush_range(struct msim_ucpu *cpu, unsigned long start,
 	return any;
 }
 
+/*
+ * MODEL: cf-tlb-unbounded: the TLB holds every page the CPU has touched
+ * until the mm invalidates it (or ages it), where ColdFire's has 32
+ * instruction and 32 data entries and evicts; a case takes no miss for
+ * eviction.
+ */
 static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 		      uint32_t prot, void *host)
 {

@@ -57,6 +57,12 @@ struct msim_ucpu;
 /** MSIM_UCPU_ACCESS_VECTOR - ColdFire's access-error vector */
 #define MSIM_UCPU_ACCESS_VECTOR 2
 
+/*
+ * MODEL: cf-no-fpu-emac: a thread's context is its integer registers, PC
+ * and condition codes; the FPU and EMAC registers are not saved across
+ * interrupts and switches, as a kernel with them would.
+ */
+
 /**
  * struct msim_m68k_regs - the user-visible state of one m68k thread
  * @d: data registers

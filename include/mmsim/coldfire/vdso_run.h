@@ -131,8 +131,8 @@ struct msim_vf_undelivered {
 struct msim_vf_result {
 	struct msim_vf_case ran;
 	int nr_undelivered;
-	struct msim_vf_undelivered undelivered[MSIM_VF_MAX_CALLS *
-					       MSIM_VF_MAX_PLAN];
+	struct msim_vf_undelivered
+		undelivered[MSIM_VF_MAX_CALLS * MSIM_VF_MAX_PLAN];
 	struct msim_vf_call_result call[MSIM_VF_MAX_CALLS];
 	int nr_events;
 	struct msim_vf_event ev[MSIM_VF_MAX_EVENTS];
