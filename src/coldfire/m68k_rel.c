@@ -30,15 +30,31 @@ struct rel_load {
 	size_t whylen;
 };
 
+/*
+ * The reason, with any byte of the file that is not printable ASCII (a
+ * symbol's name is the file's) shown as \xNN, never raw.
+ */
 static int reject(struct rel_load *l, const char *fmt, ...)
 {
+	char raw[512];
+	size_t i, n = 0;
 	va_list ap;
 
-	if (l->why && l->whylen) {
-		va_start(ap, fmt);
-		vsnprintf(l->why, l->whylen, fmt, ap);
-		va_end(ap);
+	if (!l->why || !l->whylen)
+		return -ENOEXEC;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	for (i = 0; raw[i] && n + 5 <= l->whylen; i++) {
+		unsigned char ch = (unsigned char)raw[i];
+
+		if (ch >= 0x20 && ch < 0x7f)
+			l->why[n++] = (char)ch;
+		else
+			n += (size_t)snprintf(l->why + n, l->whylen - n,
+					      "\\x%02x", ch);
 	}
+	l->why[n < l->whylen ? n : l->whylen - 1] = '\0';
 	return -ENOEXEC;
 }
 

@@ -4,9 +4,9 @@
  * reads them: msim_vf_fixup_check(), then the CPU's relocating loader
  * (msim_m68k_rel_load()) into a kernel area of its own.  Any bytes: the
  * two never read outside the input (AddressSanitizer watches), refuse
- * with a reason, and name a relocation they cannot apply by its <elf.h>
- * name rather than only by number; what they accept lands inside the
- * area, at an even address.
+ * with a reason, in printable ASCII (the file's bytes escaped), and name
+ * a relocation they cannot apply by its <elf.h> name rather than only by
+ * number; what they accept lands inside the area, at an even address.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -34,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char why[300];
 	uint32_t entry = 0;
+	size_t i;
 	int ret;
 
 	why[0] = '\0';
@@ -49,9 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret) {
 		if (!why[0])
 			die("the loader refused without a reason", "");
-		if (strstr(why, "relocation type") &&
-		    !strstr(why, "unknown relocation type"))
+		if (!strncmp(why, "unsupported relocation type", 27))
 			die("a relocation named by number only", why);
+		for (i = 0; why[i]; i++)
+			if ((unsigned char)why[i] < 0x20 ||
+			    (unsigned char)why[i] >= 0x7f)
+				die("a raw byte in the reason", why);
 		return 0;
 	}
 	if (entry < BASE || entry >= BASE + AREA || (entry & 1))
