@@ -224,12 +224,12 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 		if (e == UC_ERR_OK && cpu->ev == EV_NONE &&
 		    pc == MSIM_UCPU_RETURN_ADDR) {
 			cpu->stats.insns += run->n - n0;
-			return 0;
+			return MSIM_UCPU_STOP_RETURN;
 		}
 		if (e == UC_ERR_OK && cpu->ev == EV_TRAP) {
 			cpu->stats.insns += run->n - n0;
 			ret = ucpu_trap_entry(cpu, run, pc, cpu->ev_vector);
-			if (ret)
+			if (ret) /* an error, or a stop of msim_ucpu_run() */
 				return ret;
 			pc = ucpu_read_reg(cpu->uc, UC_M68K_REG_PC);
 			continue;
@@ -266,7 +266,7 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 		else
 			ret = ucpu_access_error(cpu, run, pc, cpu->ev_type,
 						cpu->ev_addr);
-		if (ret)
+		if (ret) /* an error, or a stop of msim_ucpu_run() */
 			return ret;
 		pc = ucpu_read_reg(cpu->uc, UC_M68K_REG_PC);
 	}
@@ -422,6 +422,151 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	return ret;
 }
 
+int msim_ucpu_thread_start(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
+			   uint32_t entry, int nargs, const uint32_t *args)
+{
+	unsigned char b[4 * 9];
+	uint32_t sp;
+	int i;
+
+	if (!cpu || !t || nargs < 0 || nargs > 8 || (entry & 1) ||
+	    entry >= cpu->mm->task_size)
+		return -EINVAL;
+	put32(b, MSIM_UCPU_RETURN_ADDR);
+	for (i = 0; i < nargs; i++)
+		put32(b + 4 + 4 * i, args[i]);
+	sp = t->regs.a[7] - 4 * (uint32_t)(nargs + 1);
+	if (msim_user_write(cpu->mm, sp, b, 4 * (size_t)(nargs + 1)))
+		return -EFAULT;
+	t->regs.a[7] = sp;
+	t->regs.pc = entry;
+	/* A fresh start: the condition codes come from @t->regs.sr. */
+	if (t->ctx) {
+		uc_context_free(t->ctx);
+		t->ctx = NULL;
+	}
+	return 0;
+}
+
+void msim_ucpu_thread_release(struct msim_ucpu *cpu, struct msim_ucpu_thread *t)
+{
+	(void)cpu;
+	if (t->ctx)
+		uc_context_free(t->ctx);
+	t->ctx = NULL;
+}
+
+/* @t's context into the user engine: its own copy, then @t->regs. */
+static void thread_load(struct msim_ucpu *cpu, struct msim_ucpu_thread *t)
+{
+	uint32_t v[17];
+	void *p[17];
+	int i;
+
+	pthread_mutex_lock(&cpu->lock);
+	if (!t->ctx) {
+		ucpu_write_regs(cpu->uc, &t->regs);
+		pthread_mutex_unlock(&cpu->lock);
+		return;
+	}
+	uc_context_restore(cpu->uc, t->ctx);
+	/* Not SR: the condition codes stay as they were, lazy and exact. */
+	memcpy(v, t->regs.d, sizeof(t->regs.d));
+	memcpy(v + 8, t->regs.a, sizeof(t->regs.a));
+	v[16] = t->regs.pc;
+	for (i = 0; i < 17; i++)
+		p[i] = &v[i];
+	uc_reg_write_batch(cpu->uc, (int *)reg_ids, p, 17);
+	pthread_mutex_unlock(&cpu->lock);
+}
+
+int msim_ucpu_run(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
+		  const struct msim_ucpu_irq_ops *ops, void *arg)
+{
+	struct ucpu_run run = {
+		.t = t,
+		.ops = ops,
+		.arg = arg,
+		.stop_at_events = true,
+	};
+	uint16_t ccr;
+	int ret, err;
+
+	if (!cpu || !t)
+		return -EINVAL;
+	if (cpu->cur)
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "a call is running");
+	if (cpu->released)
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "no mm to run");
+	run.n = t->insns;
+	run.next_ask = t->next_ask;
+	ucpu_kernel_engine_renew(cpu);
+	thread_load(cpu, t);
+	if (!t->insns)
+		cpu->stats.calls++;
+	msim_vdso_set_tp(cpu->m, t->tp);
+	cpu->cur = &run;
+	ret = run_user(cpu, &run, t->regs.pc);
+	t->insns = run.n;
+	t->next_ask = run.next_ask;
+	if (ret < 0) {
+		if (!run.ctx_saved)
+			ucpu_get_context(cpu, &t->regs);
+		cpu->cur = NULL;
+		return ret;
+	}
+	/* @t->regs: the frame's view after an interrupt, else the CPU's. */
+	if (ret != MSIM_UCPU_STOP_IRQ) {
+		err = ucpu_read_ccr(cpu, &ccr);
+		ucpu_get_context(cpu, &t->regs);
+		t->regs.sr = ccr;
+		if (err) {
+			cpu->cur = NULL;
+			return err;
+		}
+	}
+	cpu->cur = NULL;
+	/* Its own copy of the context, exact, for the next run. */
+	pthread_mutex_lock(&cpu->lock);
+	if (!t->ctx && uc_context_alloc(cpu->uc, (uc_context **)&t->ctx))
+		t->ctx = NULL;
+	if (t->ctx)
+		uc_context_save(cpu->uc, t->ctx);
+	pthread_mutex_unlock(&cpu->lock);
+	return ret;
+}
+
+/*
+ * The mm the CPU runs moves: every page of the old one leaves the TLB
+ * (the notifier's release does it), the notifier follows.
+ */
+int msim_ucpu_set_mm(struct msim_ucpu *cpu, struct mm_struct *mm)
+{
+	struct mm_struct *old = cpu->mm;
+	int ret;
+
+	if (!mm || mm->arch != old->arch || cpu->cur)
+		return -EINVAL;
+	if (cpu->registered)
+		mmu_notifier_unregister(&cpu->mn, old);
+	cpu->registered = false;
+	pthread_mutex_lock(&cpu->lock);
+	ucpu_tlb_flush_all(cpu);
+	pthread_mutex_unlock(&cpu->lock);
+	mmdrop(old);
+	mmgrab(mm);
+	cpu->mm = mm;
+	cpu->released = true;
+	ret = mmu_notifier_register(&cpu->mn, mm);
+	if (!ret) {
+		cpu->released = false;
+		cpu->registered = true;
+	}
+	return ret;
+}
+
 static struct msim_ucpu *create_fail(int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -560,6 +705,7 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 		ucpu_free(cpu);
 		return create_fail(ret, "mmu_notifier_register: %d", ret);
 	}
+	cpu->registered = true;
 	return cpu;
 }
 
@@ -570,7 +716,8 @@ void msim_ucpu_destroy(struct msim_ucpu *cpu)
 	if (!cpu)
 		return;
 	mm = cpu->mm;
-	mmu_notifier_unregister(&cpu->mn, mm);
+	if (cpu->registered)
+		mmu_notifier_unregister(&cpu->mn, mm);
 	ucpu_free(cpu);
 	mmdrop(mm);
 }

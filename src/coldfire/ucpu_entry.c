@@ -315,12 +315,13 @@ static int kernel_exit(struct msim_ucpu *cpu, unsigned int depth,
 }
 
 /*
- * MODEL: cf-nested-switch: the handler switches to another thread by
- * running that thread's call nested (msim_ucpu_call() at depth + 1, on
- * the next kernel stack) while this one stays interrupted, and back when
- * it returns; the kernel would switch on the way out of the interrupt
- * (schedule() from the return path) and resume the other thread where
- * it had stopped.
+ * MODEL: cf-nested-switch: under msim_ucpu_call(), the handler switches
+ * to another thread by running that thread's call nested (at depth + 1,
+ * on the next kernel stack) while this one stays interrupted, and back
+ * when it returns; the kernel would switch on the way out of the
+ * interrupt (schedule() from the return path) and resume the other
+ * thread where it had stopped, which is what msim_ucpu_run() lets its
+ * caller do.
  */
 int ucpu_deliver_irq(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 {
@@ -340,6 +341,12 @@ int ucpu_deliver_irq(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 	/* While interrupted, the thread's context is the frame's view. */
 	frame_view(cpu, run->depth, &ctx, &run->t->regs);
 	resume = run->t->regs.pc;
+	if (run->stop_at_events) {
+		/* The caller schedules: the return from the interrupt now. */
+		ret = kernel_exit(cpu, run->depth, &ctx);
+		run->ctx_saved = ret != 0;
+		return ret ? ret : MSIM_UCPU_STOP_IRQ;
+	}
 	if (run->ops->handler) {
 		run->in_handler = true;
 		run->ops->handler(run->arg, cpu, run->t, pc, resume,
@@ -380,6 +387,13 @@ int ucpu_access_error(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
 		cpu->error.pc = pc;
 		return ret;
 	}
+	if (run->ops && run->ops->access_error) {
+		struct msim_ucpu_access a = { pc, addr, (int)access,
+					      cpu->fault_kind,
+					      run->t->regs.pc };
+
+		run->ops->access_error(run->arg, cpu, run->t, &a);
+	}
 	ret = kernel_exit(cpu, run->depth, &ctx);
 	run->ctx_saved = ret != 0;
 	return ret;
@@ -414,9 +428,19 @@ int ucpu_trap_entry(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
 	run->t->regs = ctx;
 	run->ctx_saved = true;
 	/*
-	 * MODEL: cf-no-syscalls: the system call is answered -ENOSYS and
-	 * the code goes on after the trap.
+	 * MODEL: cf-no-syscalls: under msim_ucpu_call() the system call is
+	 * answered -ENOSYS and the code goes on after the trap;
+	 * msim_ucpu_run() stops there for its caller to answer it.
 	 */
+	if (vector == VEC_SYS && run->stop_at_events) {
+		/* The caller answers it; it resumes after the trap. */
+		cpu->stats.syscalls++;
+		pthread_mutex_lock(&cpu->lock);
+		ucpu_write_reg(cpu->uc, UC_M68K_REG_PC, ctx.pc);
+		pthread_mutex_unlock(&cpu->lock);
+		run->ctx_saved = false;
+		return MSIM_UCPU_STOP_SYSCALL;
+	}
 	if (vector == VEC_SYS) {
 		cpu->stats.syscalls++;
 		ctx.d[0] = (uint32_t)-ENOSYS;

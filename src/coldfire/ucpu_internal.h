@@ -80,6 +80,8 @@ struct ucpu_run {
 	unsigned long next_ask; /* the first n want_irq has not seen */
 	bool in_handler;
 	bool ctx_saved; /* @t->regs holds the context of a failed entry */
+	/* msim_ucpu_run(): interrupts and system calls stop the run */
+	bool stop_at_events;
 	struct ucpu_run *prev;
 };
 
@@ -119,6 +121,7 @@ struct msim_ucpu {
 	unsigned long inval_seq;
 	int inval_running;
 	bool released;
+	bool registered; /* @mn is on @mm's list */
 	struct mmu_notifier mn;
 
 	/* Owned by the thread running the CPU. */
@@ -137,6 +140,7 @@ struct msim_ucpu {
 	uint32_t ev_addr;
 	uint32_t ev_vector; /* of an EV_TRAP */
 	uint32_t fault_addr;
+	enum msim_ucpu_fault_kind fault_kind; /* of the last resolved fault */
 	/* the frame word each depth's kernel entry built */
 	uint16_t entry_fv[MSIM_UCPU_MAX_DEPTH];
 	struct msim_ucpu_stats stats;
@@ -188,6 +192,7 @@ int ucpu_kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out);
 /* ucpu_mmu.c: the secondary MMU. */
 extern const struct mmu_notifier_ops ucpu_mn_ops;
 unsigned char *ucpu_host_of(struct msim_ucpu *cpu, uint32_t addr);
+void ucpu_tlb_flush_all(struct msim_ucpu *cpu);
 enum msim_access ucpu_access_of(uc_mem_type type);
 const char *ucpu_access_name(enum msim_access a);
 int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <mmsim/swapops.h>
+
 #include "ucpu_internal.h"
 
 /* The secondary page table, with @lock held. */
@@ -203,6 +205,15 @@ static int ucpu_test_young(struct mmu_notifier *mn, struct mm_struct *mm,
 	return pg != NULL;
 }
 
+/* Every page out of the TLB, with @lock held. */
+void ucpu_tlb_flush_all(struct msim_ucpu *cpu)
+{
+	struct ucpu_page *pg, *tmp;
+
+	HASH_ITER(hh, cpu->pages, pg, tmp)
+		tlb_remove(cpu, pg);
+}
+
 static void ucpu_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct msim_ucpu *cpu = mn_cpu(mn);
@@ -334,6 +345,30 @@ static int segv(struct msim_ucpu *cpu, enum msim_access access, uint32_t addr,
 	return -EFAULT;
 }
 
+/* What the PTE for @addr holds, as the fault handler will see it. */
+static enum msim_ucpu_fault_kind
+fault_kind(struct msim_ucpu *cpu, uint32_t addr, enum msim_access access)
+{
+	struct mm_struct *mm = cpu->mm;
+	const struct msim_arch *a = mm->arch;
+	enum msim_ucpu_fault_kind kind = MSIM_UCPU_FAULT_OTHER;
+	pte_t *ptep, pte;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr & ~(cpu->psize - 1));
+	pte = ptep ? *ptep : __pte(0);
+	spin_unlock(&mm->page_table_lock);
+	if (pte_none(pte))
+		kind = MSIM_UCPU_FAULT_NEW;
+	else if (is_swap_pte(a, pte))
+		kind = is_migration_entry(pte_to_swp_entry(a, pte))
+			       ? MSIM_UCPU_FAULT_MIGRATION
+			       : MSIM_UCPU_FAULT_SWAPIN;
+	else if (access == MSIM_ACCESS_WRITE && !pte_write(a, pte))
+		kind = MSIM_UCPU_FAULT_COW;
+	return kind;
+}
+
 /* The rest of the access-error path: TLB load, else do_page_fault(). */
 int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		       enum msim_access access)
@@ -343,6 +378,7 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 	vm_fault_t vf;
 
 	cpu->fault_addr = addr;
+	cpu->fault_kind = MSIM_UCPU_FAULT_NONE;
 	if (addr >= cpu->mm->task_size)
 		return segv(cpu, access, addr,
 			    "SIGSEGV: user %s of kernel address %#x",
@@ -380,6 +416,8 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 			continue;
 		}
 		/* A fault that succeeded lets the next fill pass. */
+		if (!faults)
+			cpu->fault_kind = fault_kind(cpu, addr, access);
 		if (faults++ == 4)
 			return segv(cpu, access, addr,
 				    "fault at %#x does not stick", addr);

@@ -58,9 +58,10 @@ struct msim_ucpu;
 #define MSIM_UCPU_ACCESS_VECTOR 2
 
 /*
- * MODEL: cf-no-fpu-emac: a thread's context is its integer registers, PC
- * and condition codes; the FPU and EMAC registers are not saved across
- * interrupts and switches, as a kernel with them would.
+ * MODEL: cf-no-fpu-emac: under msim_ucpu_call() a thread's context is its
+ * integer registers, PC and condition codes; the FPU and EMAC registers
+ * are not saved across its nested switches, as a kernel with them would
+ * (msim_ucpu_run() keeps a thread's whole context).
  */
 
 /**
@@ -82,11 +83,57 @@ struct msim_m68k_regs {
  * @regs: its context while it is not running
  * @tp: its thread pointer (thread_info.tp_value)
  * @id: a small number naming it in traces
+ * @insns: msim_ucpu_run(): the instructions it has run to completion, the
+ *	index want_irq() is asked about next
+ * @next_ask: private to msim_ucpu_run()
+ * @ctx: private: the CPU's own copy of its context between
+ *	msim_ucpu_run()s (msim_ucpu_thread_release() frees it)
  */
 struct msim_ucpu_thread {
 	struct msim_m68k_regs regs;
 	uint32_t tp;
 	int id;
+	unsigned long insns;
+	unsigned long next_ask;
+	void *ctx;
+};
+
+/**
+ * enum msim_ucpu_fault_kind - what the PTE held when an access error
+ * needed the mm's fault handler
+ * @MSIM_UCPU_FAULT_NONE: nothing: the PTE allowed the access, the TLB
+ *	miss handler loaded it
+ * @MSIM_UCPU_FAULT_NEW: no PTE yet: a first touch (zero page, zeroed
+ *	frame, or a file page)
+ * @MSIM_UCPU_FAULT_COW: a present PTE without write permission under a
+ *	write: copy-on-write (or the dirty bit's first write)
+ * @MSIM_UCPU_FAULT_SWAPIN: a swap PTE: the page is read back
+ * @MSIM_UCPU_FAULT_MIGRATION: a migration entry: the fault waits for it
+ * @MSIM_UCPU_FAULT_OTHER: anything else (a protection the VMA refuses)
+ */
+enum msim_ucpu_fault_kind {
+	MSIM_UCPU_FAULT_NONE,
+	MSIM_UCPU_FAULT_NEW,
+	MSIM_UCPU_FAULT_COW,
+	MSIM_UCPU_FAULT_SWAPIN,
+	MSIM_UCPU_FAULT_MIGRATION,
+	MSIM_UCPU_FAULT_OTHER,
+};
+
+/**
+ * struct msim_ucpu_access - an access error user code took and got past
+ * @pc: the instruction that touched @addr
+ * @addr: the address
+ * @access: its kind (enum msim_access)
+ * @fault: what the PTE held, when the mm's fault handler had to run
+ * @resume_pc: where the thread resumed: @pc, unless the fixup (which the
+ *	access-error entry runs) moved it
+ */
+struct msim_ucpu_access {
+	uint32_t pc, addr;
+	int access;
+	enum msim_ucpu_fault_kind fault;
+	uint32_t resume_pc;
 };
 
 /**
@@ -105,6 +152,10 @@ struct msim_ucpu_thread {
  *	@resume_pc where it will resume (after the fixup).  It may call
  *	msim_ucpu_call() for another thread (a switch to it and back, nested
  *	at @depth + 1), store to user memory, or do nothing.
+ * @access_error: if set, told of every access error (TLB miss or
+ *	protection fault) the thread got past: what it was, what resolved
+ *	it, where the fixup left the PC.  Called between runs of the
+ *	emulator; it must not call into the CPU.
  */
 struct msim_ucpu_irq_ops {
 	bool (*want_irq)(void *arg, struct msim_ucpu *cpu,
@@ -113,6 +164,9 @@ struct msim_ucpu_irq_ops {
 	void (*handler)(void *arg, struct msim_ucpu *cpu,
 			struct msim_ucpu_thread *t, uint32_t irq_pc,
 			uint32_t resume_pc, unsigned int depth);
+	void (*access_error)(void *arg, struct msim_ucpu *cpu,
+			     struct msim_ucpu_thread *t,
+			     const struct msim_ucpu_access *a);
 };
 
 /**
@@ -173,6 +227,80 @@ MSIM_API void msim_ucpu_destroy(struct msim_ucpu *cpu);
 MSIM_API int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 			    uint32_t entry, const struct msim_ucpu_irq_ops *ops,
 			    void *arg, unsigned int depth);
+
+/**
+ * enum msim_ucpu_stop - why msim_ucpu_run() gave the thread back
+ * @MSIM_UCPU_STOP_RETURN: the function it was started at returned
+ *	(@regs.pc is MSIM_UCPU_RETURN_ADDR, %d0 what it returned)
+ * @MSIM_UCPU_STOP_IRQ: want_irq() asked for an interrupt: the kernel
+ *	was entered and the fixup ran; @regs is the context the return from
+ *	the interrupt resumes (the fixup may have moved its PC), condition
+ *	codes included.  The caller decides what the interrupt does (another
+ *	thread may run now: a preemption) and resumes whichever it likes.
+ * @MSIM_UCPU_STOP_SYSCALL: trap #0: @regs.pc is past the trap, %d0 the
+ *	system call's number and %d1-%d5 its arguments; the caller puts
+ *	the result in @regs.d[0] and resumes it (or not)
+ */
+enum msim_ucpu_stop {
+	MSIM_UCPU_STOP_RETURN,
+	MSIM_UCPU_STOP_IRQ,
+	MSIM_UCPU_STOP_SYSCALL,
+};
+
+/**
+ * msim_ucpu_thread_start - set @t up to call @entry with @nargs
+ * arguments (pushed on its stack below @t->regs.a[7], as the C calling
+ * convention passes them) and the return address that stops it
+ * (MSIM_UCPU_RETURN_ADDR); its other registers are as @t->regs holds them
+ *
+ * Return: 0, -EFAULT when its stack cannot be written, -EINVAL for an odd
+ * or kernel @entry.
+ */
+MSIM_API int msim_ucpu_thread_start(struct msim_ucpu *cpu,
+				    struct msim_ucpu_thread *t, uint32_t entry,
+				    int nargs, const uint32_t *args);
+
+/**
+ * msim_ucpu_run - run @t from where it stands until it stops
+ * @cpu: the CPU
+ * @t: the thread: started by msim_ucpu_thread_start() or stopped by an
+ *	earlier msim_ucpu_run(); its data and address registers and PC are
+ *	taken from @t->regs (the caller may change them, a system call's
+ *	result in %d0), the rest of its context (condition codes, the FPU)
+ *	from where it stopped
+ * @ops: interrupt plan, asked at each boundary with @t->insns; its
+ *	handler is not called: an interrupt stops the run
+ * @arg: passed to @ops
+ *
+ * The thread scheduling of a kernel, done by the caller: between runs
+ * any thread may run, each with its own context and thread pointer
+ * (stored in kuser_vdso_tp when it starts running).  Page faults and TLB
+ * misses are handled inside, through the access-error entry and the
+ * fixup, as msim_ucpu_call() does.  Not while a msim_ucpu_call() runs.
+ *
+ * Return: an enum msim_ucpu_stop, or the negative errno and
+ * msim_ucpu_error() of msim_ucpu_call() (@t->regs then holds where the
+ * thread stopped).
+ */
+MSIM_API int msim_ucpu_run(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
+			   const struct msim_ucpu_irq_ops *ops, void *arg);
+
+/**
+ * msim_ucpu_thread_release - free what @cpu keeps for @t between runs
+ */
+MSIM_API void msim_ucpu_thread_release(struct msim_ucpu *cpu,
+				       struct msim_ucpu_thread *t);
+
+/**
+ * msim_ucpu_set_mm - make @cpu run the user code of @mm from now on: its
+ * TLB emptied, its notifier moved from the old mm to @mm (which must be
+ * a coldfire mm with the vDSO mapped where the old one had it, as after
+ * fork); not while a call runs
+ *
+ * Return: 0, or -errno from mmu_notifier_register() (the CPU then runs
+ * nothing until a msim_ucpu_set_mm() succeeds).
+ */
+MSIM_API int msim_ucpu_set_mm(struct msim_ucpu *cpu, struct mm_struct *mm);
 
 /**
  * msim_ucpu_last_error - why the last failing call on @cpu failed, or, for
