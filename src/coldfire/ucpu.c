@@ -761,6 +761,28 @@ const char *msim_ucpu_error_kind_name(enum msim_ucpu_error_kind kind)
 	return "?";
 }
 
+/* A CPU failure's kind as the JSON "failure" field names it. */
+const char *ucpu_error_token(enum msim_ucpu_error_kind kind)
+{
+	static const char *const names[] = {
+		[MSIM_UCPU_ERR_NONE] = "none",
+		[MSIM_UCPU_ERR_INVAL] = "invalid",
+		[MSIM_UCPU_ERR_SEGV] = "segv",
+		[MSIM_UCPU_ERR_SIGNAL] = "signal",
+		[MSIM_UCPU_ERR_LIMIT] = "limit",
+		[MSIM_UCPU_ERR_FIXUP_FAULT] = "fixup-fault",
+		[MSIM_UCPU_ERR_FIXUP_LIMIT] = "fixup-limit",
+		[MSIM_UCPU_ERR_FIXUP_INSN] = "fixup-exception",
+		[MSIM_UCPU_ERR_FIXUP_FRAME] = "fixup-frame",
+		[MSIM_UCPU_ERR_NOMEM] = "nomem",
+		[MSIM_UCPU_ERR_INTERNAL] = "internal",
+	};
+
+	return (unsigned int)kind < sizeof(names) / sizeof(names[0])
+		       ? names[kind]
+		       : "?";
+}
+
 /* The exception a vector stands for, as the fixup's failure names it. */
 static const char *vector_name(unsigned int vector, char *buf, size_t size)
 {

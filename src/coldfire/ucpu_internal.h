@@ -195,6 +195,8 @@ unsigned char *ucpu_host_of(struct msim_ucpu *cpu, uint32_t addr);
 void ucpu_tlb_flush_all(struct msim_ucpu *cpu);
 enum msim_access ucpu_access_of(uc_mem_type type);
 const char *ucpu_access_name(enum msim_access a);
+/* A failure's kind in one token, as the JSON reports' "failure" names it. */
+const char *ucpu_error_token(enum msim_ucpu_error_kind kind);
 int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		       enum msim_access access);
 

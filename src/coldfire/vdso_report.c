@@ -11,6 +11,7 @@
 #include <mmsim/coldfire/vdso.h>
 
 #include "disasm.h"
+#include "ucpu_internal.h"
 #include <mmsim/coldfire/vdso_report.h>
 
 const char *msim_vf_fn_name(enum msim_vf_fn fn)
@@ -290,28 +291,6 @@ static const char *ev_name(enum msim_vf_ev_kind kind)
 	return names[kind];
 }
 
-/* A CPU failure's kind as the JSON "failure" field names it. */
-static const char *failure_name(enum msim_ucpu_error_kind kind)
-{
-	static const char *const names[] = {
-		[MSIM_UCPU_ERR_NONE] = "none",
-		[MSIM_UCPU_ERR_INVAL] = "invalid",
-		[MSIM_UCPU_ERR_SEGV] = "segv",
-		[MSIM_UCPU_ERR_SIGNAL] = "signal",
-		[MSIM_UCPU_ERR_LIMIT] = "limit",
-		[MSIM_UCPU_ERR_FIXUP_FAULT] = "fixup-fault",
-		[MSIM_UCPU_ERR_FIXUP_LIMIT] = "fixup-limit",
-		[MSIM_UCPU_ERR_FIXUP_INSN] = "fixup-exception",
-		[MSIM_UCPU_ERR_FIXUP_FRAME] = "fixup-frame",
-		[MSIM_UCPU_ERR_NOMEM] = "nomem",
-		[MSIM_UCPU_ERR_INTERNAL] = "internal",
-	};
-
-	return (unsigned int)kind < sizeof(names) / sizeof(names[0])
-		       ? names[kind]
-		       : "?";
-}
-
 static void json_event(FILE *out, const struct msim_vf_result *r,
 		       const struct msim_vf_event *e)
 {
@@ -354,7 +333,7 @@ static void json_event(FILE *out, const struct msim_vf_result *r,
 			", \"error\": \"%s\", \"errno\": %u, \"failure\": "
 			"\"%s\"",
 			msim_vf_errname(-(int)e->a), e->a,
-			failure_name((enum msim_ucpu_error_kind)e->b));
+			ucpu_error_token((enum msim_ucpu_error_kind)e->b));
 		break;
 	}
 	fputc('}', out);

@@ -222,4 +222,24 @@ MSIM_API uint32_t msim_cf_image_sp(const struct msim_cf_image *img);
 /** msim_cf_image_free - the image and its file pages; NULL is nothing */
 MSIM_API void msim_cf_image_free(struct msim_cf_image *img);
 
+/**
+ * msim_cf_program_load - a program from the file @path: an executable as
+ * it is, or a C source (a name ending in .c) compiled with
+ * m68k-linux-gnu-gcc, the start file and <cfrt.h> found in @cfrt_dir,
+ * and mmsim's flags for ColdFire programs (cfrt/mmsim-coldfire.cmake)
+ * @buf: out: the executable's bytes, malloc()ed
+ * @len: out: how many
+ *
+ * Only a regular file is opened; the compiler runs within bounds of time,
+ * memory and output, in a directory under $TMPDIR that is removed on
+ * every way out (as msim_vf_fixup_load()'s tools).  The executable is not
+ * checked (msim_cf_elf_parse() does that).
+ *
+ * Return: 0, or -errno with @why: -ENOENT when the compiler or cfrt is
+ * missing, -ENOEXEC when it fails (its first error in @why).
+ */
+MSIM_API int msim_cf_program_load(const char *path, const char *cfrt_dir,
+				  void **buf, size_t *len, char *why,
+				  size_t whylen);
+
 #endif /* MMSIM_COLDFIRE_EXEC_H */
