@@ -334,6 +334,11 @@ static void test_fixup_errors(void **state)
 			   -EILSEQ,
 			   "the fixup raised an exception at pc 0xc0000100: "
 			   "an illegal instruction");
+	/* Kernel runs stop at no until address: a jump to 0 is a fetch. */
+	expect_fixup_error(u, "fixup-jump0.o", MSIM_UCPU_ERR_FIXUP_FAULT,
+			   -EFAULT,
+			   "the fixup faulted: fetch of 0x00000000 at pc "
+			   "0x00000000");
 
 	/* A user fault is the user's. */
 	ut_cpu(u, "fixup-rts.o");

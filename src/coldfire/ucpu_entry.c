@@ -32,6 +32,7 @@
 #define FS_RTLB_MISS 0xe
 
 /* Vectors of the trap instructions (asm/traps.h: VEC_SYS is trap #0). */
+#define VEC_ILLEGAL 4
 #define VEC_SYS 32
 #define VEC_TRAP1 33
 #define VEC_TRAP14 46
@@ -89,29 +90,32 @@ void ucpu_kernel_write_hook(uc_engine *uc, uc_mem_type type, uint64_t addr,
  */
 bool msim_ucpu_kernel_reset(struct msim_ucpu *cpu)
 {
+	const uint32_t line = 1U << KLINE_SHIFT;
 	bool changed = false;
-	uint32_t i, off;
+	uint32_t w, off;
+	uint64_t bits;
 
-	for (i = 0; i < KAREA_LINES; i++) {
-		if (!(cpu->kdirty[i / 64] & (1ULL << (i % 64))))
-			continue;
-		off = i << KLINE_SHIFT;
-		if (off < KTEXT_SIZE) {
-			if (!memcmp(cpu->kmem + off, cpu->ktext_init + off,
-				    1U << KLINE_SHIFT))
+	for (w = 0; w < KAREA_LINES / 64; w++) {
+		bits = cpu->kdirty[w];
+		cpu->kdirty[w] = 0;
+		for (; bits; bits &= bits - 1) {
+			off = (w * 64 + (uint32_t)__builtin_ctzll(bits))
+			      << KLINE_SHIFT;
+			if (off >= KTEXT_SIZE) {
+				memset(cpu->kmem + off, 0, line);
 				continue;
-			memcpy(cpu->kmem + off, cpu->ktext_init + off,
-			       1U << KLINE_SHIFT);
+			}
+			if (!memcmp(cpu->kmem + off, cpu->ktext_init + off,
+				    line))
+				continue;
+			memcpy(cpu->kmem + off, cpu->ktext_init + off, line);
 			pthread_mutex_lock(&cpu->lock);
 			uc_ctl_remove_cache(cpu->kuc, KBASE + off,
-					    KBASE + off + (1U << KLINE_SHIFT));
+					    KBASE + off + line);
 			pthread_mutex_unlock(&cpu->lock);
 			changed = true;
-		} else {
-			memset(cpu->kmem + off, 0, 1U << KLINE_SHIFT);
 		}
 	}
-	memset(cpu->kdirty, 0, sizeof(cpu->kdirty));
 	return changed;
 }
 
@@ -126,8 +130,9 @@ void ucpu_enter_kernel_engine(struct msim_ucpu *cpu)
 
 /*
  * Kernel code (stub, fixup) on the kernel engine from @start until it
- * reaches @until.  It may touch user memory; a miss there is filled
- * without a nested entry, and anything the mm cannot resolve is an oops.
+ * reaches the illegal instruction at @stop.  It may touch user memory; a miss
+ * there is filled without a nested entry, and anything the mm cannot resolve is
+ * an oops.
  *
  * MODEL: cf-kernel-miss-no-entry: a fixup's access to a user page that
  * is not in the TLB is filled here, without the access-error exception
@@ -138,7 +143,7 @@ void ucpu_enter_kernel_engine(struct msim_ucpu *cpu)
  * block the fixup goes on with Unicorn's condition codes, which can be
  * stale.
  */
-int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
+int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t stop)
 {
 	uint32_t pc = start;
 	int ret = 0, faults = 0;
@@ -146,22 +151,34 @@ int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until)
 
 	cpu->in_kernel = true;
 	for (;;) {
-		e = ucpu_emu(cpu, cpu->kuc, pc, until, KERNEL_INSN_LIMIT);
+		/* No until address (0): the illegal at @stop ends the run. */
+		e = ucpu_emu(cpu, cpu->kuc, pc, 0, KERNEL_INSN_LIMIT);
 		pc = ucpu_read_reg(cpu->kuc, UC_M68K_REG_PC);
-		if (e == UC_ERR_OK && cpu->ev != EV_TRAP) {
-			if (pc != until) {
-				ret = ucpu_fail(cpu, -ELOOP,
-						MSIM_UCPU_ERR_FIXUP_LIMIT,
-						"fixup ran more than %d "
-						"instructions (pc %#x)",
-						KERNEL_INSN_LIMIT, pc);
-				cpu->error.pc = pc;
-			}
+		if (e == UC_ERR_OK && cpu->ev == EV_TRAP && pc == stop &&
+		    cpu->ev_vector == VEC_ILLEGAL)
+			break;
+		if (e == UC_ERR_OK && cpu->ev == EV_NONE && pc == 0) {
+			/* It jumped to 0: what fetching there would do. */
+			cpu->ev = EV_MEM;
+			cpu->ev_type = UC_MEM_FETCH_UNMAPPED;
+			cpu->ev_addr = 0;
+		}
+		if (e == UC_ERR_OK && cpu->ev == EV_NONE) {
+			ret = ucpu_fail(cpu, -ELOOP, MSIM_UCPU_ERR_FIXUP_LIMIT,
+					"fixup ran more than %d "
+					"instructions (pc %#x)",
+					KERNEL_INSN_LIMIT, pc);
+			cpu->error.pc = pc;
 			break;
 		}
 		if (cpu->ev == EV_MEM && faults++ < 64) {
-			ret = ucpu_resolve_fault(cpu, cpu->ev_addr,
-						 ucpu_access_of(cpu->ev_type));
+			if (cpu->ev_addr ||
+			    cpu->ev_type != UC_MEM_FETCH_UNMAPPED)
+				ret = ucpu_resolve_fault(
+					cpu, cpu->ev_addr,
+					ucpu_access_of(cpu->ev_type));
+			else
+				ret = -EFAULT;
 			if (!ret)
 				continue;
 			ret = ucpu_fail(
@@ -222,7 +239,7 @@ static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
 	pthread_mutex_lock(&cpu->lock);
 	ucpu_write_reg(cpu->kuc, UC_M68K_REG_A7, frame);
 	pthread_mutex_unlock(&cpu->lock);
-	ret = ucpu_kernel_run(cpu, KENTRY, KHALT);
+	ret = ucpu_kernel_run(cpu, KENTRY, KSTOP);
 	if (ret) {
 		/* The fixup failed: say on which entry. */
 		cpu->error.vector = (formatvec >> 2) & 0xff;
@@ -482,14 +499,24 @@ static const uint8_t kstub[] = {
 	0,
 	0,
 	0,
-	/* KHALT: never run (the stop address); illegal */
-	0x4a,
-	0xfc,
+	/* KHALT: where the fixup returns: jmp KSTOP (absolute long); KSTOP
+	 * holds an illegal instruction, which ends the kernel run */
+	0x4e,
+	0xf9,
+	0,
+	0,
+	0,
+	0,
 };
+
+/* KSTOP: illegal, preceded by one never run. */
+static const uint8_t kstop_pad[] = { 0x4a, 0xfc, 0x4a, 0xfc };
 
 /* The stub at KENTRY, calling the fixup loaded at cpu->fixup_entry. */
 void ucpu_entry_stub_install(struct msim_ucpu *cpu)
 {
 	memcpy(kaddr(cpu, KENTRY), kstub, sizeof(kstub));
 	put32(kaddr(cpu, KENTRY_JSR + 2), cpu->fixup_entry);
+	put32(kaddr(cpu, KHALT + 2), KSTOP);
+	memcpy(kaddr(cpu, KSTOP - 2), kstop_pad, sizeof(kstop_pad));
 }

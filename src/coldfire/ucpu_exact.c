@@ -167,11 +167,8 @@ void ucpu_kernel_engine_renew(struct msim_ucpu *cpu)
 }
 
 static const uint8_t kccr[] = {
-	/* KCCR: move.w %ccr,%d0; KCCR_END: illegal */
-	0x42,
-	0xc0,
-	0x4a,
-	0xfc,
+	/* KCCR: move.w %ccr,%d0; jmp KCCR_STOP (absolute long) */
+	0x42, 0xc0, 0x4e, 0xf9, 0, 0, 0, 0,
 };
 
 /* The condition codes, by guest code: SR reads do not include them. */
@@ -180,7 +177,7 @@ int ucpu_read_ccr(struct msim_ucpu *cpu, uint16_t *ccr)
 	int ret;
 
 	ucpu_enter_kernel_engine(cpu);
-	ret = ucpu_kernel_run(cpu, KCCR, KCCR_END);
+	ret = ucpu_kernel_run(cpu, KCCR, KCCR_STOP);
 	*ccr = ucpu_read_reg(cpu->kuc, UC_M68K_REG_D0) & SR_CCR;
 	return ret;
 }
@@ -189,4 +186,7 @@ int ucpu_read_ccr(struct msim_ucpu *cpu, uint16_t *ccr)
 void ucpu_ccr_stub_install(struct msim_ucpu *cpu)
 {
 	memcpy(kaddr(cpu, KCCR), kccr, sizeof(kccr));
+	put32(kaddr(cpu, KCCR + 4), KCCR_STOP);
+	/* KCCR_STOP: illegal (ends the run), after one never run. */
+	memcpy(kaddr(cpu, KCCR_STOP - 2), "\x4a\xfc\x4a\xfc", 4);
 }

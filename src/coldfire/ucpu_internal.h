@@ -40,11 +40,19 @@
 #define KTEXT_SIZE 0x10000U
 #define THREAD_SIZE 0x2000U
 #define KAREA_SIZE (KTEXT_SIZE + MSIM_UCPU_MAX_DEPTH * THREAD_SIZE)
+/*
+ * Kernel runs end at an illegal instruction (KSTOP, KCCR_STOP) that the
+ * code reaches by a jump, not at an until address: Unicorn drops the
+ * translation block holding the byte before the until address after
+ * every run, and the block that stops there (else every entry would
+ * translate the stub, the stop and the CCR reader again).
+ */
 #define KENTRY (KBASE + 0x00)
 #define KENTRY_JSR (KBASE + 0x06)
 #define KHALT (KBASE + 0x0c)
 #define KCCR (KBASE + 0x20)
-#define KCCR_END (KBASE + 0x22)
+#define KSTOP (KBASE + 0x40)
+#define KCCR_STOP (KBASE + 0x50)
 #define KFIXUP (KBASE + 0x100)
 #define KSTACK_TOP(depth) (KBASE + KTEXT_SIZE + ((depth) + 1) * THREAD_SIZE)
 /* The kernel area in lines, for the record of what was written. */
@@ -206,7 +214,7 @@ void ucpu_kernel_write_hook(uc_engine *uc, uc_mem_type type, uint64_t addr,
 			    int size, int64_t value, void *data);
 void ucpu_entry_stub_install(struct msim_ucpu *cpu);
 void ucpu_enter_kernel_engine(struct msim_ucpu *cpu);
-int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t until);
+int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t stop);
 int ucpu_deliver_irq(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc);
 int ucpu_access_error(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc,
 		      uc_mem_type type, uint32_t addr);
