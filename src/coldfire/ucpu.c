@@ -593,6 +593,7 @@ static void ucpu_free(struct msim_ucpu *cpu)
 		uc_close(cpu->uc);
 	if (cpu->kuc)
 		uc_close(cpu->kuc);
+	ucpu_replay_engines_free(cpu);
 	free(cpu->undo);
 	free(cpu->kmem);
 	free(cpu->ktext_init);

@@ -95,6 +95,28 @@ struct ucpu_run {
 
 enum ucpu_event { EV_NONE, EV_IRQ, EV_LIMIT, EV_MEM, EV_TRAP };
 
+/*
+ * A replay engine (ucpu_exact.c): an engine that stops at one PC, where
+ * its copy of the code page holds an illegal instruction, so that the
+ * blocks it runs to that PC stay translated.
+ */
+#define REPLAY_ENGINES 16
+#define REPLAY_PAGES 32
+struct ucpu_replay_engine {
+	uc_engine *uc;
+	uint32_t pc;	     /* the stop */
+	uint32_t code_va;    /* the page of the stop, mapped from @code */
+	unsigned char *code; /* a copy of it, illegal at @pc */
+	uint32_t code_lo;    /* offset of the lowest block start run */
+	unsigned long gen;   /* tlb_gen when its other pages were mapped */
+	unsigned int nr_pages;
+	uint32_t page_va[REPLAY_PAGES];
+	unsigned long runs;
+};
+/* Replays to a PC before it gets an engine (cheaper than translating). */
+#define REPLAY_HOT 32
+#define REPLAY_HOT_SLOTS 256
+
 /* A byte a store of the current translation block overwrote. */
 struct ucpu_undo {
 	unsigned char *host;
@@ -126,6 +148,7 @@ struct msim_ucpu {
 	 */
 	pthread_mutex_t lock;
 	struct ucpu_page *pages;
+	unsigned long tlb_gen; /* bumped on every change of @pages */
 	unsigned long inval_seq;
 	int inval_running;
 	bool released;
@@ -143,6 +166,15 @@ struct msim_ucpu {
 	struct ucpu_undo *undo;
 	size_t nr_undo, max_undo;
 	bool undo_lost;
+	/* Replay engines, and how often each PC was replayed to. */
+	struct ucpu_replay_engine *rep[REPLAY_ENGINES];
+	unsigned int nr_rep;
+	uint32_t replay_stop;
+	struct ucpu_replay_engine *rep_cur; /* running */
+	bool rep_failed;
+	struct {
+		uint32_t pc, count;
+	} hot[REPLAY_HOT_SLOTS];
 	enum ucpu_event ev;
 	uc_mem_type ev_type;
 	uint32_t ev_addr;
@@ -226,6 +258,7 @@ void ucpu_block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *data);
 void ucpu_write_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 		     int64_t value, void *data);
 int ucpu_replay_to(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc);
+void ucpu_replay_engines_free(struct msim_ucpu *cpu);
 void ucpu_ccr_stub_install(struct msim_ucpu *cpu);
 int ucpu_read_ccr(struct msim_ucpu *cpu, uint16_t *ccr);
 void ucpu_kernel_engine_renew(struct msim_ucpu *cpu);

@@ -35,6 +35,7 @@ static void tlb_remove(struct msim_ucpu *cpu, struct ucpu_page *pg)
 	uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
 	HASH_DEL(cpu->pages, pg);
 	free(pg);
+	cpu->tlb_gen++;
 	cpu->stats.tlb_flushes++;
 }
 
@@ -90,6 +91,8 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 		    (uc_mem_protect(cpu->uc, va, cpu->psize, prot) ||
 		     uc_mem_protect(cpu->kuc, va, cpu->psize, prot)))
 			return -ENOMEM;
+		if (pg->prot != prot)
+			cpu->tlb_gen++;
 		pg->prot = prot;
 		return 0;
 	}

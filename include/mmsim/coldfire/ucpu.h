@@ -475,11 +475,15 @@ MSIM_API uint32_t msim_ucpu_fixup_entry(const struct msim_ucpu *cpu);
  * @traps: other exceptions user code raised (trap #1-#15, illegal
  *	instructions, ...), which enter the kernel through its trap entry
  *	and the fixup, and end the call with a signal
+ * @replay_engines: engines made to replay blocks to one stopping PC each
+ *	without translating them again
+ * @replays_cached: of the @replays, those such an engine ran
  */
 struct msim_ucpu_stats {
 	unsigned long calls, insns, irqs, access_errors, page_faults;
 	unsigned long tlb_fills, tlb_flushes, fixup_rewinds, replays;
 	unsigned long kernel_engines, syscalls, traps;
+	unsigned long replay_engines, replays_cached;
 };
 
 /** msim_ucpu_get_stats - a copy of @cpu's counters */
