@@ -18,9 +18,13 @@
  *    at its start and runs the block again with until at the stopping
  *    instruction (see ucpu_replay_to()), on the kernel engine so that the
  *    user engine's blocks are never translated for another until.
- *  - Every replay translates its block again, and Unicorn keeps memory
- *    for each translation until the engine is closed: the kernel engine
- *    is replaced now and then (ucpu_kernel_engine_renew()).
+ *  - A replay with the stop as the until address translates its block
+ *    again (Unicorn drops the block holding the until address after
+ *    every run), and Unicorn keeps memory for each translation until the
+ *    engine is closed: the kernel engine is replaced now and then
+ *    (ucpu_kernel_engine_renew()), and a PC replayed to often gets a
+ *    replay engine that stops there on an illegal instruction instead,
+ *    its blocks translated once.
  *  - Reading SR gives no condition codes.  A two-instruction stub in the
  *    kernel area reads them with move.w %ccr,%d0 in guest code
  *    (ucpu_read_ccr()); the entry stub does the same for the frame.
