@@ -1082,12 +1082,45 @@ static void test_set_mm(void **state)
 	tt_put(u->tt, child);
 }
 
+/*
+ * A code page unmapped and mapped again at the same address, holding
+ * other code: the CPU runs the new code, never a translation of the old
+ * one (Unicorn may give the new page the memory block offset of the old,
+ * under which the old translations would be found).
+ */
+static void test_code_page_replaced(void **state)
+{
+	static const unsigned char code[2][4] = {
+		{ 0x70, 0x01, 0x4e, 0x75 }, /* moveq #1,%d0; rts */
+		{ 0x70, 0x02, 0x4e, 0x75 }, /* moveq #2,%d0; rts */
+	};
+	const unsigned long x = 0x10400000UL;
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+	int round;
+
+	ut_cpu(u, "fixup-rts.o");
+	for (round = 0; round < 6; round++) {
+		tt_map_flags(u->mm, x, u->tt->page,
+			     PROT_READ | PROT_WRITE | PROT_EXEC,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+		tt_write(u->mm, x, code[round & 1], sizeof(code[0]));
+		ut_thread(&t, 0, 0);
+		assert_int_equal(msim_ucpu_call(u->cpu, &t, x, NULL, NULL, 0),
+				 0);
+		assert_int_equal(t.regs.d[0], 1 + (round & 1));
+		tt_munmap(u->mm, x, u->tt->page);
+		ut_check(u);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		ut_test(test_call),
 		ut_test(test_call_ccr),
 		ut_test(test_munmap),
+		ut_test(test_code_page_replaced),
 		ut_test(test_munmap_in_handler),
 		ut_test(test_mprotect),
 		ut_test(test_cow_fork),

@@ -580,10 +580,15 @@ static struct msim_ucpu *create_fail(int err, const char *fmt, ...)
 static void ucpu_free(struct msim_ucpu *cpu)
 {
 	struct ucpu_page *pg, *tmp;
+	struct ucpu_vpage *v, *vtmp;
 
 	HASH_ITER(hh, cpu->pages, pg, tmp) {
 		HASH_DEL(cpu->pages, pg);
 		free(pg);
+	}
+	HASH_ITER(hh, cpu->vpages, v, vtmp) {
+		HASH_DEL(cpu->vpages, v);
+		free(v);
 	}
 	if (cpu->tb_ctx)
 		uc_context_free(cpu->tb_ctx);

@@ -285,11 +285,13 @@ static int replay_engine_run(struct msim_ucpu *cpu, struct ucpu_run *run,
 	if (!e)
 		return 1;
 	if (e->code_va != va) {
-		/* Another page: a fresh copy, nothing translated from it. */
-		if (e->code_va != 1)
+		/* Another page: its translations go while it is mapped. */
+		if (e->code_va != 1) {
+			uc_ctl_remove_cache(e->uc, e->code_va,
+					    e->code_va + cpu->psize);
 			uc_mem_unmap(e->uc, e->code_va, cpu->psize);
+		}
 		e->code_va = 1;
-		uc_ctl_remove_cache(e->uc, va, va + cpu->psize);
 		if (uc_mem_map_ptr(e->uc, va, cpu->psize,
 				   UC_PROT_READ | UC_PROT_EXEC, e->code))
 			return 1;
@@ -317,11 +319,9 @@ static int replay_engine_run(struct msim_ucpu *cpu, struct ucpu_run *run,
 	if (from < e->code_lo)
 		e->code_lo = from;
 	if (e->gen != cpu->tlb_gen) {
-		for (i = 0; i < e->nr_pages; i++) {
+		/* Data only: nothing was translated from them. */
+		for (i = 0; i < e->nr_pages; i++)
 			uc_mem_unmap(e->uc, e->page_va[i], cpu->psize);
-			uc_ctl_remove_cache(e->uc, e->page_va[i],
-					    e->page_va[i] + cpu->psize);
-		}
 		e->nr_pages = 0;
 		e->gen = cpu->tlb_gen;
 	}

@@ -69,6 +69,17 @@
 #define DEFAULT_INSN_LIMIT (1UL << 20)
 #define KERNEL_INSN_LIMIT 65536
 
+/*
+ * What an address was mapped to, so that the translations of a page that
+ * leaves the TLB may be kept (ucpu_mmu.c).
+ */
+struct ucpu_vpage {
+	uint32_t vpn;
+	unsigned long pfn, gen; /* the frame, and its allocation */
+	bool unstable;		/* ever another frame, or code flushed */
+	UT_hash_handle hh;
+};
+
 /* A page the emulator maps, and from which frame. */
 struct ucpu_page {
 	uint32_t vpn;
@@ -148,6 +159,7 @@ struct msim_ucpu {
 	 */
 	pthread_mutex_t lock;
 	struct ucpu_page *pages;
+	struct ucpu_vpage *vpages;
 	unsigned long tlb_gen; /* bumped on every change of @pages */
 	unsigned long inval_seq;
 	int inval_running;

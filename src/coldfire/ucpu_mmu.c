@@ -24,15 +24,68 @@
 
 /* The secondary page table, with @lock held. */
 
+/*
+ * Unicorn keys translations by the address and by the offset of the
+ * memory block behind it, which a block mapped later may reuse; and it
+ * finds them only through a mapping (uc_ctl_remove_cache() after the
+ * unmap finds nothing).  An address that has only ever been mapped to
+ * one frame of a file or a special mapping (the program's text, the
+ * vDSO: the same frames in every fork of a cf-explore case, and no user
+ * store changes them) keeps its translations when its page leaves the
+ * TLB: whatever offset they linger under, they are that frame's code.
+ * Any other drops them before the unmap; and an address seen with a
+ * second frame (or whose code was flushed) is unstable for good: its
+ * translations go before every unmap and after every map, so that none
+ * from an older frame is ever found again.
+ */
+static struct ucpu_vpage *vpage_of(struct msim_ucpu *cpu, uint32_t vpn)
+{
+	struct ucpu_vpage *v;
+
+	HASH_FIND(hh, cpu->vpages, &vpn, sizeof(vpn), v);
+	return v;
+}
+
+static void drop_translations(struct msim_ucpu *cpu, uint32_t va)
+{
+	uc_ctl_remove_cache(cpu->uc, va, va + cpu->psize);
+	uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
+}
+
+/* @va is mapped to @pfn (of @page) now. */
+static void vpage_mapped(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
+			 const struct page *page)
+{
+	uint32_t vpn = va / cpu->psize;
+	struct ucpu_vpage *v = vpage_of(cpu, vpn);
+
+	if (!v) {
+		v = calloc(1, sizeof(*v));
+		if (!v) {
+			drop_translations(cpu, va);
+			return;
+		}
+		v->vpn = vpn;
+		v->pfn = pfn;
+		v->gen = page->msim_alloc_gen;
+		v->unstable = PageAnon(page);
+		HASH_ADD(hh, cpu->vpages, vpn, sizeof(v->vpn), v);
+	}
+	if (v->pfn != pfn || v->gen != page->msim_alloc_gen || PageAnon(page))
+		v->unstable = true;
+	if (v->unstable)
+		drop_translations(cpu, va);
+}
+
 static void tlb_remove(struct msim_ucpu *cpu, struct ucpu_page *pg)
 {
 	uint32_t va = pg->vpn * cpu->psize;
+	struct ucpu_vpage *v = vpage_of(cpu, pg->vpn);
 
+	if (!v || v->unstable)
+		drop_translations(cpu, va);
 	uc_mem_unmap(cpu->uc, va, cpu->psize);
 	uc_mem_unmap(cpu->kuc, va, cpu->psize);
-	/* Translations are keyed by host memory, which gets reused. */
-	uc_ctl_remove_cache(cpu->uc, va, va + cpu->psize);
-	uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
 	HASH_DEL(cpu->pages, pg);
 	free(pg);
 	cpu->tlb_gen++;
@@ -110,6 +163,7 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 		free(pg);
 		return -ENOMEM;
 	}
+	vpage_mapped(cpu, va, pfn, pfn_to_page(cpu->m, pfn));
 	pg->vpn = key;
 	pg->pfn = pfn;
 	pg->prot = prot;
@@ -438,7 +492,14 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 
 void msim_ucpu_flush_icache(struct msim_ucpu *cpu, uint32_t start, uint32_t end)
 {
+	struct ucpu_vpage *v, *tmp;
+
 	pthread_mutex_lock(&cpu->lock);
+	/* Translations lingering elsewhere, from before, may be stale. */
+	HASH_ITER(hh, cpu->vpages, v, tmp)
+		if ((v->vpn + 1) * cpu->psize > start &&
+		    v->vpn * cpu->psize < end)
+			v->unstable = true;
 	uc_ctl_remove_cache(cpu->uc, start, end);
 	uc_ctl_remove_cache(cpu->kuc, start, end);
 	pthread_mutex_unlock(&cpu->lock);
