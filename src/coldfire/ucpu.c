@@ -166,6 +166,23 @@ static bool ucpu_mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr,
 	return false;
 }
 
+/*
+ * The kernel engine's data misses: a page of the TLB, mapped on first
+ * use, and the access done again.  (A fetch miss stops the run, which
+ * maps the page and goes on from there: a miss in the middle of a
+ * translation does not resume where it should.)
+ */
+static bool ucpu_kuc_mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			      int size, int64_t value, void *data)
+{
+	struct msim_ucpu *cpu = data;
+
+	if ((type == UC_MEM_READ_UNMAPPED || type == UC_MEM_WRITE_UNMAPPED) &&
+	    ucpu_kuc_map_on_use(cpu, (uint32_t)addr))
+		return true;
+	return ucpu_mem_hook(uc, type, addr, size, value, data);
+}
+
 static bool is_fetch(uc_mem_type type)
 {
 	return type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
@@ -295,17 +312,15 @@ int ucpu_kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out)
 	    uc_mem_map_ptr(kuc, KBASE, KAREA_SIZE, UC_PROT_ALL, cpu->kmem) ||
 	    uc_hook_add(kuc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1, 0) ||
 	    uc_hook_add(kuc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
-			ucpu_mem_hook, cpu, 1, 0) ||
+			ucpu_kuc_mem_hook, cpu, 1, 0) ||
 	    uc_hook_add(kuc, &hook, UC_HOOK_INTR, ucpu_intr_hook, cpu, 1, 0) ||
 	    uc_hook_add(kuc, &hook, UC_HOOK_MEM_WRITE, ucpu_kernel_write_hook,
 			cpu, KBASE, KBASE + KAREA_SIZE - 1) ||
 	    uc_reg_write(kuc, UC_M68K_REG_SR, &sr))
 		goto fail;
-	HASH_ITER(hh, cpu->pages, pg, tmp) {
-		if (uc_mem_map_ptr(kuc, pg->vpn * cpu->psize, cpu->psize,
-				   pg->prot, pg->host))
-			goto fail;
-	}
+	/* The pages of the TLB come in on first use. */
+	HASH_ITER(hh, cpu->pages, pg, tmp)
+		pg->in_kuc = false;
 	*out = kuc;
 	return 0;
 fail:

@@ -171,6 +171,20 @@ int ucpu_kernel_run(struct msim_ucpu *cpu, uint32_t start, uint32_t stop)
 			cpu->error.pc = pc;
 			break;
 		}
+		if (cpu->ev == EV_MEM &&
+		    cpu->ev_type == UC_MEM_FETCH_UNMAPPED &&
+		    cpu->ev_addr == pc && faults < 64) {
+			/* Code of a page of the TLB, not yet in this engine. */
+			bool mapped;
+
+			pthread_mutex_lock(&cpu->lock);
+			mapped = ucpu_kuc_map_on_use(cpu, pc);
+			pthread_mutex_unlock(&cpu->lock);
+			if (mapped) {
+				faults++;
+				continue;
+			}
+		}
 		if (cpu->ev == EV_MEM && faults++ < 64) {
 			if (cpu->ev_addr ||
 			    cpu->ev_type != UC_MEM_FETCH_UNMAPPED)

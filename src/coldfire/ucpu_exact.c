@@ -389,6 +389,13 @@ int ucpu_replay_to(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 			*cpu->undo[i].host = cpu->undo[i].old;
 	uc_context_restore(cpu->kuc, cpu->tb_ctx);
 	/*
+	 * The kernel engine maps the TLB's pages on first use, but code it
+	 * translates must be there before (a fetch miss during translation
+	 * does not resume where it should).
+	 */
+	ucpu_kuc_map_on_use(cpu, cpu->tb_pc);
+	ucpu_kuc_map_on_use(cpu, pc);
+	/*
 	 * The until address is compiled into the blocks translated while it
 	 * holds, and a new one retires only the blocks holding the old one:
 	 * the block is translated again for the replay.

@@ -86,6 +86,7 @@ struct ucpu_page {
 	unsigned long pfn;
 	uint32_t prot;
 	void *host;
+	bool in_kuc; /* mapped in the kernel engine too (on first use) */
 	UT_hash_handle hh;
 };
 
@@ -240,6 +241,7 @@ void ucpu_get_context(struct msim_ucpu *cpu, struct msim_m68k_regs *r);
 uc_err ucpu_emu(struct msim_ucpu *cpu, uc_engine *uc, uint32_t pc,
 		uint32_t until, uint64_t count);
 int ucpu_kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out);
+bool ucpu_kuc_map_on_use(struct msim_ucpu *cpu, uint32_t addr);
 
 /* ucpu_mmu.c: the secondary MMU. */
 extern const struct mmu_notifier_ops ucpu_mn_ops;

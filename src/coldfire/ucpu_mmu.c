@@ -46,10 +46,11 @@ static struct ucpu_vpage *vpage_of(struct msim_ucpu *cpu, uint32_t vpn)
 	return v;
 }
 
-static void drop_translations(struct msim_ucpu *cpu, uint32_t va)
+static void drop_translations(struct msim_ucpu *cpu, uint32_t va, bool kuc)
 {
 	uc_ctl_remove_cache(cpu->uc, va, va + cpu->psize);
-	uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
+	if (kuc)
+		uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
 }
 
 /* @va is mapped to @pfn (of @page) now. */
@@ -62,7 +63,7 @@ static void vpage_mapped(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	if (!v) {
 		v = calloc(1, sizeof(*v));
 		if (!v) {
-			drop_translations(cpu, va);
+			drop_translations(cpu, va, false);
 			return;
 		}
 		v->vpn = vpn;
@@ -74,7 +75,7 @@ static void vpage_mapped(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	if (v->pfn != pfn || v->gen != page->msim_alloc_gen || PageAnon(page))
 		v->unstable = true;
 	if (v->unstable)
-		drop_translations(cpu, va);
+		drop_translations(cpu, va, false);
 }
 
 static void tlb_remove(struct msim_ucpu *cpu, struct ucpu_page *pg)
@@ -83,9 +84,10 @@ static void tlb_remove(struct msim_ucpu *cpu, struct ucpu_page *pg)
 	struct ucpu_vpage *v = vpage_of(cpu, pg->vpn);
 
 	if (!v || v->unstable)
-		drop_translations(cpu, va);
+		drop_translations(cpu, va, pg->in_kuc);
 	uc_mem_unmap(cpu->uc, va, cpu->psize);
-	uc_mem_unmap(cpu->kuc, va, cpu->psize);
+	if (pg->in_kuc)
+		uc_mem_unmap(cpu->kuc, va, cpu->psize);
 	HASH_DEL(cpu->pages, pg);
 	free(pg);
 	cpu->tlb_gen++;
@@ -142,7 +144,8 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	if (pg && pg->pfn == pfn) {
 		if (pg->prot != prot &&
 		    (uc_mem_protect(cpu->uc, va, cpu->psize, prot) ||
-		     uc_mem_protect(cpu->kuc, va, cpu->psize, prot)))
+		     (pg->in_kuc &&
+		      uc_mem_protect(cpu->kuc, va, cpu->psize, prot))))
 			return -ENOMEM;
 		if (pg->prot != prot)
 			cpu->tlb_gen++;
@@ -154,12 +157,9 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	pg = calloc(1, sizeof(*pg));
 	if (!pg)
 		return -ENOMEM;
+	/* The kernel engine maps it when it touches it (kernel runs and
+	 * replays seldom do): half the work of a fill and a flush. */
 	if (uc_mem_map_ptr(cpu->uc, va, cpu->psize, prot, host)) {
-		free(pg);
-		return -ENOMEM;
-	}
-	if (uc_mem_map_ptr(cpu->kuc, va, cpu->psize, prot, host)) {
-		uc_mem_unmap(cpu->uc, va, cpu->psize);
 		free(pg);
 		return -ENOMEM;
 	}
@@ -171,6 +171,29 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	HASH_ADD(hh, cpu->pages, vpn, sizeof(pg->vpn), pg);
 	cpu->stats.tlb_fills++;
 	return 0;
+}
+
+/*
+ * The kernel engine touched @addr, which it does not map: a page of the
+ * TLB is mapped there now (and true returned, so that the access is
+ * done again); anything else is a miss of its own.  With @lock held (the
+ * engine is running).
+ */
+bool ucpu_kuc_map_on_use(struct msim_ucpu *cpu, uint32_t addr)
+{
+	uint32_t key = addr / cpu->psize, va = key * cpu->psize;
+	struct ucpu_page *pg;
+	struct ucpu_vpage *v;
+
+	HASH_FIND(hh, cpu->pages, &key, sizeof(key), pg);
+	if (!pg || pg->in_kuc ||
+	    uc_mem_map_ptr(cpu->kuc, va, cpu->psize, pg->prot, pg->host))
+		return false;
+	pg->in_kuc = true;
+	v = vpage_of(cpu, key);
+	if (!v || v->unstable)
+		uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
+	return true;
 }
 
 /* The mmu notifier: the secondary MMU follows the primary. */
