@@ -33,7 +33,7 @@ static const char help_text[] =
 	"usage: mmsim vdso-fuzz [--fixup FILE] [--mode exhaustive|random]\n"
 	"                       [--seed N] [--cases N] [--interrupts K]\n"
 	"                       [--no-shrink] [--json] [--progress]\n"
-	"                       [--fail-on-violation]\n"
+	"                       [--fail-on-violation] [--jobs N] [--shard I/N]\n"
 	"       mmsim vdso-fuzz [--fixup FILE] [--json] --replay CASE\n"
 	"\n"
 	"Run the ColdFire vDSO's __kernel_atomic_cmpxchg_32 and\n"
@@ -68,6 +68,12 @@ static const char help_text[] =
 	"                      in exhaustive mode, stop after N\n"
 	"  --interrupts K      K as above (default 2, at most 8)\n"
 	"  --no-shrink         random mode: record violating cases as found\n"
+	"  --jobs N            run on N cores (the results do not depend on it,\n"
+	"                      but for --cases in exhaustive mode, which each\n"
+	"                      job counts on its own)\n"
+	"  --shard I/N         run part I of N of the cases, split\n"
+	"                      deterministically: the N parts' counts and groups\n"
+	"                      add up to the whole run's\n"
 	"  --replay CASE       run one case and report it in full, with the\n"
 	"                      number of interrupts it delivered\n"
 	"  --json              print one JSON object instead of the report (its\n"
@@ -131,7 +137,7 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 /* The command line. */
 struct opts {
 	const char *fixup_path, *mode, *replay;
-	unsigned long seed, cases, k;
+	unsigned long seed, cases, k, jobs, shard, shards;
 	bool have_seed, have_cases, json, progress, fail_on, no_shrink;
 };
 
@@ -227,6 +233,13 @@ static void print_checked(const struct fuzz *fz)
 			 fz->o.have_cases && c->cases >= fz->o.cases
 				 ? " (stopped there by --cases)"
 				 : "");
+	if (c->shards > 1) {
+		size_t n = strlen(text) - 1;
+
+		snprintf(text + n, sizeof(text) - n,
+			 " (part %u of %u of them: --shard %u/%u).", c->shard,
+			 c->shards, c->shard, c->shards);
+	}
 	fill(text, "");
 }
 
@@ -289,6 +302,8 @@ static int json_object(FILE *out, struct fuzz *fz, const char *mode)
 	}
 	if (c->mode == MSIM_VF_MODE_RANDOM)
 		fprintf(out, ", \"shrunk\": %s", c->shrunk ? "true" : "false");
+	if (c->shards > 1)
+		fprintf(out, ", \"shard\": \"%u/%u\"", c->shard, c->shards);
 	msim_vf_campaign_verdict(c, verdict, sizeof(verdict));
 	fprintf(out, ", \"violating\": %lu, \"windows\": %zu, \"verdict\": ",
 		c->violating, msim_vf_campaign_windows(c));
@@ -501,6 +516,27 @@ static int parse_one(struct opts *o, int c, char **argv)
 	case 'n':
 		o->no_shrink = true;
 		return -1;
+	case 'J':
+		if (parse_ulong(optarg, 64, &o->jobs) || !o->jobs)
+			return usage_error("bad number of jobs '%s' (1 to 64)",
+					   optarg);
+		return -1;
+	case 'S': {
+		char *slash = strchr(optarg, '/');
+
+		if (!slash || slash == optarg)
+			return usage_error("bad shard '%s' (I/N)", optarg);
+		*slash = '\0';
+		if (parse_ulong(optarg, 1UL << 20, &o->shard) ||
+		    parse_ulong(slash + 1, 1UL << 20, &o->shards) ||
+		    o->shard >= o->shards) {
+			*slash = '/';
+			return usage_error("bad shard '%s' (I/N, I below N)",
+					   optarg);
+		}
+		*slash = '/';
+		return -1;
+	}
 	case 'h':
 		vdso_fuzz_help(stdout);
 		return 0;
@@ -528,6 +564,8 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		{ "progress", no_argument, NULL, 'p' },
 		{ "fail-on-violation", no_argument, NULL, 'F' },
 		{ "no-shrink", no_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'J' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -550,6 +588,9 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		return usage_error("--seed is for random mode");
 	if (o->no_shrink && strcmp(o->mode, "random"))
 		return usage_error("--no-shrink is for random mode");
+	if (o->replay && (o->jobs > 1 || o->shards > 1))
+		return usage_error("--replay runs one case: no --jobs or "
+				   "--shard");
 	if (o->replay)
 		o->progress = false;
 	return -1;
@@ -627,6 +668,9 @@ static int campaign(struct fuzz *fz)
 		.interrupts = (int)o->k,
 		.seed = o->seed,
 		.no_shrink = o->no_shrink,
+		.shard = (unsigned int)o->shard,
+		.shards = (unsigned int)o->shards,
+		.jobs = (unsigned int)o->jobs,
 		.progress = o->progress ? progress : NULL,
 		.arg = fz,
 	};

@@ -6,7 +6,9 @@
  * the mmsim vdso-fuzz command runs, without its options and printing.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@ struct msim_vf_kept {
 	struct msim_vf_case ran;
 	char *text;
 	char *found_as;
+	uint64_t at; /* where it was first found (found_as is that one's) */
 };
 
 static void campaign_init(struct msim_vf_campaign *c, enum msim_vf_mode mode,
@@ -28,6 +31,8 @@ static void campaign_init(struct msim_vf_campaign *c, enum msim_vf_mode mode,
 	c->mode = mode;
 	c->interrupts = o->interrupts;
 	c->seed = o->seed;
+	c->shard = o->shards > 1 ? o->shard : 0;
+	c->shards = o->shards > 1 ? o->shards : 1;
 	c->shrunk = mode == MSIM_VF_MODE_RANDOM && !o->no_shrink;
 }
 
@@ -52,21 +57,29 @@ void msim_vf_campaign_free(struct msim_vf_campaign *c)
 }
 
 /* The group of @v (in @r), made if new; NULL when out of memory. */
-static struct msim_vf_group *group_of(struct msim_vf_campaign *c,
-				      struct msim_vf_env *env,
-				      const struct msim_vf_result *r,
-				      const struct msim_vf_violation *v)
+/* The group of a kind, function and PC; NULL if there is none. */
+static struct msim_vf_group *group_find(struct msim_vf_campaign *c,
+					enum msim_vf_kind kind,
+					enum msim_vf_fn fn, bool has_pc,
+					uint32_t pc)
 {
-	enum msim_vf_fn fn = r->ran.call[v->call].fn;
 	struct msim_vf_group *g;
 	size_t i;
 
 	for (i = 0; i < c->nr_groups; i++) {
 		g = &c->group[i];
-		if (g->kind == v->kind && g->fn == fn &&
-		    g->has_pc == v->has_pc && (!v->has_pc || g->pc == v->pc))
+		if (g->kind == kind && g->fn == fn && g->has_pc == has_pc &&
+		    (!has_pc || g->pc == pc))
 			return g;
 	}
+	return NULL;
+}
+
+/* A new group, empty, at the end; NULL when out of memory. */
+static struct msim_vf_group *group_new(struct msim_vf_campaign *c)
+{
+	struct msim_vf_group *g;
+
 	/* Grown in powers of two. */
 	if (!(c->nr_groups & (c->nr_groups - 1))) {
 		g = realloc(c->group,
@@ -81,6 +94,28 @@ static struct msim_vf_group *group_of(struct msim_vf_campaign *c,
 	if (!g->kept)
 		return NULL;
 	c->nr_groups++;
+	return g;
+}
+
+static struct msim_vf_group *group_of(struct msim_vf_campaign *c,
+				      struct msim_vf_env *env,
+				      const struct msim_vf_result *r,
+				      const struct msim_vf_violation *v,
+				      uint64_t at)
+{
+	enum msim_vf_fn fn = r->ran.call[v->call].fn;
+	struct msim_vf_group *g;
+
+	g = group_find(c, v->kind, fn, v->has_pc, v->pc);
+	if (g) {
+		if (at < g->first)
+			g->first = at;
+		return g;
+	}
+	g = group_new(c);
+	if (!g)
+		return NULL;
+	g->first = at;
 	g->kind = v->kind;
 	g->fn = fn;
 	g->has_pc = v->has_pc;
@@ -122,18 +157,31 @@ static int found_rebuild(struct msim_vf_campaign *c)
  * when kept, 0 when not, -ENOMEM.
  */
 static int keep(struct msim_vf_group *g, const struct msim_vf_case *ran,
-		const char *text, const char *found_as)
+		const char *text, const char *found_as, uint64_t when)
 {
 	struct msim_vf_kept k = { 0 };
 	size_t i, at;
+	char *s;
 
 	/* Most cases of a long campaign go nowhere: one comparison. */
 	if (g->nr_kept == MSIM_VF_GROUP_KEEP &&
-	    msim_vf_case_simpler(ran, &g->kept[g->nr_kept - 1].ran) >= 0)
+	    msim_vf_case_simpler(ran, &g->kept[g->nr_kept - 1].ran) > 0)
 		return 0;
-	for (i = 0; i < g->nr_kept; i++)
-		if (!strcmp(g->kept[i].text, text))
-			return 0;
+	for (i = 0; i < g->nr_kept; i++) {
+		if (strcmp(g->kept[i].text, text))
+			continue;
+		/* Found again: as found first, whatever the order of parts. */
+		if (when < g->kept[i].at) {
+			s = found_as ? strdup(found_as) : NULL;
+			if (found_as && !s)
+				return -ENOMEM;
+			free(g->kept[i].found_as);
+			g->kept[i].found_as = s;
+			g->kept[i].at = when;
+			return 1;
+		}
+		return 0;
+	}
 	/* Where it goes among the simplest. */
 	for (at = 0; at < g->nr_kept; at++)
 		if (msim_vf_case_simpler(ran, &g->kept[at].ran) < 0)
@@ -141,6 +189,7 @@ static int keep(struct msim_vf_group *g, const struct msim_vf_case *ran,
 	if (at == MSIM_VF_GROUP_KEEP)
 		return 0;
 	k.ran = *ran;
+	k.at = when;
 	k.text = strdup(text);
 	k.found_as = found_as ? strdup(found_as) : NULL;
 	if (!k.text || (found_as && !k.found_as)) {
@@ -163,13 +212,14 @@ static int keep(struct msim_vf_group *g, const struct msim_vf_case *ran,
  * NULL.
  */
 static int record(struct msim_vf_campaign *c, struct msim_vf_env *env,
-		  const struct msim_vf_result *r, const char *found_as)
+		  const struct msim_vf_result *r, const char *found_as,
+		  uint64_t at)
 {
 	char text[MSIM_VF_CASE_TEXT_MAX];
 	struct msim_vf_group *g;
 	int ret;
 
-	g = group_of(c, env, r, &r->v[0]);
+	g = group_of(c, env, r, &r->v[0], at);
 	if (!g)
 		return -ENOMEM;
 	c->violating++;
@@ -177,7 +227,7 @@ static int record(struct msim_vf_campaign *c, struct msim_vf_env *env,
 	if (msim_vf_case_simpler(&r->ran, &g->example) < 0)
 		g->example = r->ran;
 	msim_vf_case_format(&r->ran, text, sizeof(text));
-	ret = keep(g, &r->ran, text, found_as);
+	ret = keep(g, &r->ran, text, found_as, at);
 	if (ret <= 0)
 		return ret;
 	return found_rebuild(c);
@@ -187,83 +237,287 @@ int msim_vf_campaign_record(struct msim_vf_campaign *c, struct msim_vf_env *env,
 			    const struct msim_vf_result *r)
 {
 	c->cases++;
-	return r->nr_violations ? record(c, env, r, NULL) : 0;
+	return r->nr_violations ? record(c, env, r, NULL, c->cases) : 0;
 }
 
-static void progress(const struct msim_vf_campaign_opts *o,
-		     const struct msim_vf_campaign *c)
+/*
+ * Parts.  A campaign is split into parts (the shards times the jobs),
+ * each run on an environment of its own into a campaign of its own, and
+ * merged.  Exhaustive: the explorer's paths are grouped by their first
+ * MSIM_VF_SHARD_DEPTH decisions (a subtree), subtree s in part s mod
+ * parts; every part meets every subtree (it runs the subtree's first
+ * case, to learn the decisions that lead on to the next one) and runs
+ * all the cases of its own.  Random: case i in part i mod parts (every
+ * part draws every case, and runs its own).  A group remembers where its
+ * first case is (subtree and rank in it; the case's index), and merged
+ * groups are ordered by that, as one run orders them.
+ */
+struct part {
+	struct msim_vf_env *env;
+	const struct msim_vf_campaign_opts *o;
+	enum msim_vf_mode mode;
+	unsigned int index, parts;
+	unsigned long limit;
+	struct msim_vf_campaign c;
+	int err;
+	bool reporter;
+	atomic_ulong *done, *violating;
+};
+
+static void progress(struct part *p, bool violated)
 {
-	if (o->progress)
-		o->progress(o->arg, c->cases, c->violating);
+	unsigned long done = atomic_fetch_add(p->done, 1) + 1,
+		      violating = atomic_fetch_add(p->violating, violated) +
+				  violated;
+
+	if (p->reporter && p->o->progress)
+		p->o->progress(p->o->arg, done, violating);
 }
 
-int msim_vf_campaign_exhaustive(struct msim_vf_env *env,
-				const struct msim_vf_campaign_opts *o,
-				struct msim_vf_campaign *c)
+/* One run recorded as the case at @at; returns 0 or -errno. */
+static int part_record(struct part *p, const struct msim_vf_result *r,
+		       uint64_t at)
 {
-	struct msim_vf_limits lim = { o->interrupts, o->interrupts,
-				      o->interrupts };
+	p->c.cases++;
+	return r->nr_violations ? record(&p->c, p->env, r, NULL, at) : 0;
+}
+
+static void exhaustive_part(struct part *p)
+{
+	struct msim_vf_limits lim = { p->o->interrupts, p->o->interrupts,
+				      p->o->interrupts };
 	struct msim_vf_explore *ex = malloc(sizeof(*ex));
 	struct msim_vf_result *r = malloc(sizeof(*r));
+	uint8_t key[MSIM_VF_SHARD_DEPTH], last[MSIM_VF_SHARD_DEPTH];
+	unsigned long subtree = 0, rank = 0;
+	bool first = true, own;
+	unsigned int d;
 	int ret = ex && r ? 0 : -ENOMEM;
 
-	campaign_init(c, MSIM_VF_MODE_EXHAUSTIVE, o);
 	if (!ret)
 		msim_vf_explore_init(ex);
 	while (!ret) {
-		ret = msim_vf_run(env, NULL, ex, &lim, r);
+		/* The subtree of the path about to run: its first picks. */
+		for (d = 0; d < MSIM_VF_SHARD_DEPTH; d++)
+			key[d] = d < ex->len ? ex->path[d].pick : 0;
+		if (first || memcmp(key, last, sizeof(key))) {
+			if (!first)
+				subtree++;
+			memcpy(last, key, sizeof(key));
+			first = false;
+			rank = 0;
+		}
+		own = subtree % p->parts == p->index;
+		ret = msim_vf_run(p->env, NULL, ex, &lim, r);
 		if (ret)
 			break;
-		ret = msim_vf_campaign_record(c, env, r);
-		progress(o, c);
+		if (own) {
+			ret = part_record(p, r, (uint64_t)subtree << 32 | rank);
+			progress(p, r->nr_violations != 0);
+		}
+		rank++;
 		if (ret || ex->overflow)
 			break;
-		if ((o->cases && c->cases >= o->cases) ||
-		    !msim_vf_explore_next(ex))
+		if (p->limit && p->c.cases >= p->limit)
+			break;
+		/* Not ours: on to the next subtree. */
+		if (!own && ex->len > MSIM_VF_SHARD_DEPTH)
+			ex->len = MSIM_VF_SHARD_DEPTH;
+		if (!msim_vf_explore_next(ex))
 			break;
 	}
 	if (!ret && ex->overflow)
 		ret = -E2BIG;
 	free(ex);
 	free(r);
+	p->err = ret;
+}
+
+static void random_part(struct part *p)
+{
+	char found_as[MSIM_VF_CASE_TEXT_MAX];
+	struct msim_vf_result *r = malloc(sizeof(*r));
+	struct msim_vf_case *plan = malloc(sizeof(*plan));
+	uint64_t rng = p->o->seed ? p->o->seed : 0x9e3779b97f4a7c15ULL;
+	unsigned long i;
+	int ret = r && plan ? 0 : -ENOMEM;
+
+	for (i = 0; !ret && i < p->o->cases; i++) {
+		msim_vf_case_random(&rng, p->o->interrupts,
+				    MSIM_VF_RANDOM_DEPTH, MSIM_VF_RANDOM_MAX_AT,
+				    plan);
+		if (i % p->parts != p->index)
+			continue;
+		ret = msim_vf_run(p->env, plan, NULL, NULL, r);
+		if (ret)
+			break;
+		if (!r->nr_violations || !p->c.shrunk) {
+			ret = part_record(p, r, i);
+			progress(p, r->nr_violations != 0);
+			continue;
+		}
+		/* Shrunk from the case as it ran, and recorded as shrunk. */
+		msim_vf_case_format(&r->ran, found_as, sizeof(found_as));
+		*plan = r->ran;
+		ret = msim_vf_shrink(p->env, plan, r);
+		p->c.cases++;
+		if (!ret && r->nr_violations)
+			ret = record(&p->c, p->env, r, found_as, i);
+		progress(p, r->nr_violations != 0);
+	}
+	free(r);
+	free(plan);
+	p->err = ret;
+}
+
+static void *part_main(void *arg)
+{
+	struct part *p = arg;
+
+	if (p->mode == MSIM_VF_MODE_EXHAUSTIVE)
+		exhaustive_part(p);
+	else
+		random_part(p);
+	return NULL;
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+	const struct msim_vf_group *x = a, *y = b;
+
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+int msim_vf_campaign_merge(struct msim_vf_campaign *into,
+			   const struct msim_vf_campaign *from)
+{
+	const struct msim_vf_group *f;
+	struct msim_vf_group *g;
+	size_t i, k;
+	int ret;
+
+	into->cases += from->cases;
+	into->violating += from->violating;
+	for (i = 0; i < from->nr_groups; i++) {
+		f = &from->group[i];
+		g = group_find(into, f->kind, f->fn, f->has_pc, f->pc);
+		if (!g) {
+			g = group_new(into);
+			if (!g)
+				return -ENOMEM;
+			g->kind = f->kind;
+			g->fn = f->fn;
+			g->has_pc = f->has_pc;
+			g->pc = f->pc;
+			memcpy(g->insn, f->insn, sizeof(g->insn));
+			g->example = f->example;
+			g->first = f->first;
+		}
+		g->count += f->count;
+		if (f->first < g->first)
+			g->first = f->first;
+		if (msim_vf_case_simpler(&f->example, &g->example) < 0)
+			g->example = f->example;
+		for (k = 0; k < f->nr_kept; k++) {
+			ret = keep(g, &f->kept[k].ran, f->kept[k].text,
+				   f->kept[k].found_as, f->kept[k].at);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	qsort(into->group, into->nr_groups, sizeof(into->group[0]), cmp_first);
+	return found_rebuild(into);
+}
+
+static int campaign_run(struct msim_vf_env *env,
+			const struct msim_vf_campaign_opts *o,
+			enum msim_vf_mode mode, struct msim_vf_campaign *c)
+{
+	unsigned int jobs = o->jobs ? o->jobs : 1, j, started;
+	unsigned int shards = o->shards > 1 ? o->shards : 1;
+	atomic_ulong done = 0, violating = 0;
+	struct part *parts;
+	pthread_t *tids;
+	int ret = 0;
+
+	campaign_init(c, mode, o);
+	if (o->interrupts < 0 || o->interrupts > MSIM_VF_MAX_PLAN ||
+	    (shards > 1 && o->shard >= shards) || jobs > 64)
+		return -EINVAL;
+	parts = calloc(jobs, sizeof(*parts));
+	tids = calloc(jobs, sizeof(*tids));
+	if (!parts || !tids) {
+		free(parts);
+		free(tids);
+		return -ENOMEM;
+	}
+	for (j = 0; j < jobs && !ret; j++) {
+		struct part *p = &parts[j];
+
+		p->o = o;
+		p->mode = mode;
+		p->parts = shards * jobs;
+		p->index = (shards > 1 ? o->shard : 0) + shards * j;
+		p->limit = mode == MSIM_VF_MODE_EXHAUSTIVE && o->cases
+				   ? (o->cases + jobs - 1) / jobs
+				   : 0;
+		p->reporter = !j;
+		p->done = &done;
+		p->violating = &violating;
+		campaign_init(&p->c, mode, o);
+		if (!j) {
+			p->env = env;
+			continue;
+		}
+		p->env = calloc(1, sizeof(*p->env));
+		if (!p->env)
+			ret = -ENOMEM;
+		else if ((ret = msim_vf_env_create(p->env, env->fixup,
+						   env->fixup_len))) {
+			free(p->env);
+			p->env = NULL;
+		}
+	}
+	for (started = 1; !ret && started < jobs; started++)
+		if (pthread_create(&tids[started], NULL, part_main,
+				   &parts[started]))
+			ret = -EAGAIN;
+	if (!ret)
+		part_main(&parts[0]);
+	for (j = 1; j < jobs && j < started; j++)
+		pthread_join(tids[j], NULL);
+	for (j = 0; j < jobs; j++) {
+		struct part *p = &parts[j];
+
+		if (!ret && p->err)
+			ret = p->err;
+		if (!ret)
+			ret = msim_vf_campaign_merge(c, &p->c);
+		msim_vf_campaign_free(&p->c);
+		if (j && p->env) {
+			msim_vf_env_destroy(p->env);
+			free(p->env);
+		}
+	}
+	free(parts);
+	free(tids);
+	c->shard = o->shards > 1 ? o->shard : 0;
+	c->shards = shards;
 	return ret;
+}
+
+int msim_vf_campaign_exhaustive(struct msim_vf_env *env,
+				const struct msim_vf_campaign_opts *o,
+				struct msim_vf_campaign *c)
+{
+	return campaign_run(env, o, MSIM_VF_MODE_EXHAUSTIVE, c);
 }
 
 int msim_vf_campaign_random(struct msim_vf_env *env,
 			    const struct msim_vf_campaign_opts *o,
 			    struct msim_vf_campaign *c)
 {
-	char found_as[MSIM_VF_CASE_TEXT_MAX];
-	struct msim_vf_result *r = malloc(sizeof(*r));
-	struct msim_vf_case *plan = malloc(sizeof(*plan));
-	uint64_t rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ULL;
-	unsigned long i;
-	int ret = r && plan ? 0 : -ENOMEM;
-
-	campaign_init(c, MSIM_VF_MODE_RANDOM, o);
-	for (i = 0; !ret && i < o->cases; i++) {
-		msim_vf_case_random(&rng, o->interrupts, MSIM_VF_RANDOM_DEPTH,
-				    MSIM_VF_RANDOM_MAX_AT, plan);
-		ret = msim_vf_run(env, plan, NULL, NULL, r);
-		if (ret)
-			break;
-		if (!r->nr_violations || !c->shrunk) {
-			ret = msim_vf_campaign_record(c, env, r);
-			progress(o, c);
-			continue;
-		}
-		/* Shrunk from the case as it ran, and recorded as shrunk. */
-		msim_vf_case_format(&r->ran, found_as, sizeof(found_as));
-		*plan = r->ran;
-		ret = msim_vf_shrink(env, plan, r);
-		c->cases++;
-		if (!ret && r->nr_violations)
-			ret = record(c, env, r, found_as);
-		progress(o, c);
-	}
-	free(r);
-	free(plan);
-	return ret;
+	return campaign_run(env, o, MSIM_VF_MODE_RANDOM, c);
 }
 
 /* Is group @i the first of its function and PC among the windows? */

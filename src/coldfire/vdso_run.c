@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -170,6 +171,15 @@ int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
 		ret = msim_user_write(env->mm, env->stack_addr, "", 1);
 	if (ret)
 		goto fail;
+	if (fixup && fixup_len) {
+		env->fixup = malloc(fixup_len);
+		if (!env->fixup) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		memcpy(env->fixup, fixup, fixup_len);
+		env->fixup_len = fixup_len;
+	}
 	env->cpu = msim_ucpu_create(env->mm, fixup, fixup_len);
 	if (IS_ERR(env->cpu)) {
 		ret = (int)PTR_ERR(env->cpu);
@@ -224,6 +234,7 @@ void msim_vf_env_destroy(struct msim_vf_env *env)
 		mmput(env->mm);
 	if (env->m)
 		msim_machine_destroy(env->m);
+	free(env->fixup);
 	memset(env, 0, sizeof(*env));
 }
 

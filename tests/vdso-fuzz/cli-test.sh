@@ -267,6 +267,63 @@ intended-k2)
 	grep -q '"verdict": "2 windows are open in __kernel_atomic_cmpxchg_32: not atomic when last interrupted at 0x5fffe418 (move.l (a0), d0) and 0x5fffe41a (rts); 816 of ' \
 		"$tmp/out" || fail "verdict"
 	;;
+jobs)
+	# --jobs 2 prints the very bytes one job prints: exhaustive K=2 and
+	# random with shrinking.
+	for args in "--interrupts 2" \
+		"--mode random --seed 11 --cases 3000 --interrupts 3"; do
+		# shellcheck disable=SC2086
+		run $args --json
+		expect_status 0
+		cp "$tmp/out" "$tmp/one"
+		# shellcheck disable=SC2086
+		run $args --json --jobs 2
+		expect_status 0
+		cmp -s "$tmp/one" "$tmp/out" || fail "$args: --jobs 2 differs"
+	done
+	run --jobs 0
+	expect_status 2
+	run --replay 'w1:x1,2[2=s3]' --jobs 2
+	expect_status 2
+	;;
+shards)
+	# --shard I/N: the parts' counts and groups add up to the whole run.
+	command -v python3 >/dev/null || { echo "$test: no python3: skipped"; exit 77; }
+	for args in "--interrupts 2" \
+		"--mode random --seed 11 --cases 3000 --interrupts 3"; do
+		# shellcheck disable=SC2086
+		run $args --json
+		expect_status 0
+		cp "$tmp/out" "$tmp/whole"
+		for i in 0 1 2; do
+			# shellcheck disable=SC2086
+			run $args --json --shard $i/3
+			expect_status 0
+			grep -q "\"shard\": \"$i/3\"" "$tmp/out" ||
+				fail "shard not said"
+			cp "$tmp/out" "$tmp/part$i"
+		done
+		python3 -c '
+import json, sys
+whole = json.load(open(sys.argv[1]))
+parts = [json.load(open(p)) for p in sys.argv[2:]]
+for k in ("cases", "violating"):
+    assert sum(p[k] for p in parts) == whole[k], k
+    assert all(p["cases"] < whole["cases"] for p in parts)
+got = {}
+for p in parts:
+    for g in p["groups"]:
+        key = (g["kind"], g["function"], g["pc"])
+        got[key] = got.get(key, 0) + g["cases"]
+want = {(g["kind"], g["function"], g["pc"]): g["cases"]
+        for g in whole["groups"]}
+assert got == want, (got, want)
+' "$tmp/whole" "$tmp/part0" "$tmp/part1" "$tmp/part2" ||
+			fail "$args: the shards do not add up"
+	done
+	run --shard 3/3
+	expect_status 2
+	;;
 random-deterministic)
 	run --mode random --seed 42 --cases 2000 --json
 	expect_status 0

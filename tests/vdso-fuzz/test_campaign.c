@@ -303,6 +303,86 @@ static void test_record(void **state)
 	msim_vf_campaign_free(&c);
 }
 
+/* The same groups, in the same order, with the same counts and cases. */
+static void assert_same(const struct msim_vf_campaign *a,
+			const struct msim_vf_campaign *b)
+{
+	size_t i;
+
+	assert_int_equal(a->cases, b->cases);
+	assert_int_equal(a->violating, b->violating);
+	assert_int_equal(a->nr_groups, b->nr_groups);
+	assert_int_equal(a->nr_found, b->nr_found);
+	for (i = 0; i < a->nr_groups; i++) {
+		const struct msim_vf_group *g = &a->group[i], *h = &b->group[i];
+
+		assert_int_equal(g->kind, h->kind);
+		assert_int_equal(g->fn, h->fn);
+		assert_int_equal(g->has_pc, h->has_pc);
+		assert_int_equal(g->pc, h->pc);
+		assert_int_equal(g->count, h->count);
+		assert_int_equal(msim_vf_case_simpler(&g->example, &h->example),
+				 0);
+	}
+	for (i = 0; i < a->nr_found; i++) {
+		assert_string_equal(a->found[i].text, b->found[i].text);
+		assert_int_equal(a->found[i].group, b->found[i].group);
+		if (a->found[i].found_as || b->found[i].found_as)
+			assert_string_equal(a->found[i].found_as,
+					    b->found[i].found_as);
+	}
+}
+
+/*
+ * --shard and --jobs: the parts of a campaign, merged, are the whole
+ * campaign, groups in the same order; so is a run on two jobs.  Exhaustive
+ * K=2 (36567 cases) and random cases with shrinking.
+ */
+static void test_parts(void **state)
+{
+	static const struct msim_vf_campaign_opts modes[] = {
+		{ .interrupts = 2 },
+		{ .interrupts = 3, .cases = 2000, .seed = 9 },
+	};
+	struct msim_vf_campaign whole, part, sum, jobs;
+	struct msim_vf_campaign_opts o;
+	unsigned int m, i;
+
+	(void)state;
+	for (m = 0; m < 2; m++) {
+		int (*run)(struct msim_vf_env *,
+			   const struct msim_vf_campaign_opts *,
+			   struct msim_vf_campaign *) =
+			m ? msim_vf_campaign_random
+			  : msim_vf_campaign_exhaustive;
+
+		o = modes[m];
+		assert_int_equal(run(&env, &o, &whole), 0);
+		if (!m)
+			assert_int_equal(whole.violating, 3553);
+		memset(&sum, 0, sizeof(sum));
+		for (i = 0; i < 3; i++) {
+			o.shard = i;
+			o.shards = 3;
+			assert_int_equal(run(&env, &o, &part), 0);
+			assert_int_equal(part.shard, i);
+			assert_int_equal(part.shards, 3);
+			assert_true(part.cases < whole.cases / 2);
+			assert_int_equal(msim_vf_campaign_merge(&sum, &part),
+					 0);
+			msim_vf_campaign_free(&part);
+		}
+		assert_same(&sum, &whole);
+		o = modes[m];
+		o.jobs = 2;
+		assert_int_equal(run(&env, &o, &jobs), 0);
+		assert_same(&jobs, &whole);
+		msim_vf_campaign_free(&jobs);
+		msim_vf_campaign_free(&sum);
+		msim_vf_campaign_free(&whole);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_parts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -50,7 +50,20 @@ enum msim_vf_mode {
  *	them all)
  * @seed: random: the generator's seed (0 is a seed too)
  * @no_shrink: random: record violating cases as they were found
- * @progress: if not NULL, called after every case
+ * @shard: run only this part of the case space, of @shards (0 of 0 or 1:
+ *	all of it)
+ * @shards: parts the case space is split into, deterministically:
+ *	exhaustive, the subtrees of the explorer's first
+ *	MSIM_VF_SHARD_DEPTH decisions, in depth-first order, subtree s in
+ *	part s mod @shards; random, case i in part i mod @shards.  The
+ *	parts' counts and groups add up to the whole run's
+ *	(msim_vf_campaign_merge())
+ * @jobs: threads to run on (0 or 1: this one), each with an environment
+ *	of its own made as @env was, each running a part; the result is
+ *	the same whatever @jobs is (but for an exhaustive campaign cut
+ *	short by @cases, which each job cuts on its own)
+ * @progress: if not NULL, called after every case (of the first job,
+ *	with the counts of all)
  * @arg: passed to @progress
  */
 struct msim_vf_campaign_opts {
@@ -58,10 +71,15 @@ struct msim_vf_campaign_opts {
 	unsigned long cases;
 	uint64_t seed;
 	bool no_shrink;
+	unsigned int shard, shards;
+	unsigned int jobs;
 	void (*progress)(void *arg, unsigned long cases,
 			 unsigned long violating);
 	void *arg;
 };
+
+/* The depth of the explorer's decisions that --shard splits on. */
+#define MSIM_VF_SHARD_DEPTH 8
 
 /**
  * struct msim_vf_group - violating cases of one kind, in one function, last
@@ -75,6 +93,8 @@ struct msim_vf_campaign_opts {
  * @example: its simplest case (as recorded: shrunk in random mode)
  * @nr_kept: distinct cases kept, at most MSIM_VF_GROUP_KEEP
  * @kept: private: those cases, simplest first
+ * @first: private: where its first case is in the campaign's order (so
+ *	that parts merge into the order of the whole)
  */
 struct msim_vf_group {
 	enum msim_vf_kind kind;
@@ -86,6 +106,7 @@ struct msim_vf_group {
 	struct msim_vf_case example;
 	size_t nr_kept;
 	struct msim_vf_kept *kept;
+	uint64_t first;
 };
 
 /**
@@ -108,6 +129,7 @@ struct msim_vf_kept;
  * @mode: how it ran
  * @interrupts: K
  * @seed: random mode's seed
+ * @shard: the part run, of @shards (0 of 1: all)
  * @shrunk: violating cases were shrunk
  * @cases: cases run
  * @violating: of those, the ones with a violation
@@ -122,6 +144,7 @@ struct msim_vf_campaign {
 	enum msim_vf_mode mode;
 	int interrupts;
 	uint64_t seed;
+	unsigned int shard, shards;
 	bool shrunk;
 	unsigned long cases;
 	unsigned long violating;
@@ -165,6 +188,16 @@ MSIM_API int msim_vf_campaign_random(struct msim_vf_env *env,
 MSIM_API int msim_vf_campaign_record(struct msim_vf_campaign *c,
 				     struct msim_vf_env *env,
 				     const struct msim_vf_result *r);
+
+/**
+ * msim_vf_campaign_merge - add @from's counts, groups and kept cases to
+ * @into (parts of a sharded campaign, run anywhere), in the order of the
+ * whole campaign
+ *
+ * Return: 0 or -ENOMEM.
+ */
+MSIM_API int msim_vf_campaign_merge(struct msim_vf_campaign *into,
+				    const struct msim_vf_campaign *from);
 
 /** msim_vf_campaign_free - frees what a campaign recorded in @c */
 MSIM_API void msim_vf_campaign_free(struct msim_vf_campaign *c);

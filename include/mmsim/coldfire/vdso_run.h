@@ -45,6 +45,12 @@ struct msim_machine;
 struct mm_struct;
 struct msim_vdso_image;
 
+/*
+ * struct msim_vf_env - what cases run on: a machine, an mm with the vDSO,
+ * a word and a stack, a CPU with the fixup; @fixup, @fixup_len: a copy of
+ * the fixup it was made with (NULL for the seed's), for environments
+ * alike (the jobs of a campaign)
+ */
 struct msim_vf_env {
 	struct msim_machine *m;
 	struct mm_struct *mm;
@@ -52,6 +58,8 @@ struct msim_vf_env {
 	const struct msim_vdso_image *img;
 	uint32_t word_addr;
 	uint32_t stack_addr;
+	void *fixup;
+	size_t fixup_len;
 };
 
 /* Bounds of exhaustive exploration. */
