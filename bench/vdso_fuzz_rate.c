@@ -4,19 +4,28 @@
  * across cases (what mmsim vdso-fuzz does), against a fresh CPU opened
  * (msim_ucpu_create) and closed for every case, on the same random cases
  * in the same run.  Also the rate of exhaustive exploration (K=1 and
- * K=2) on the kept CPU.
+ * K=2) on the kept CPU; whole campaigns (what the command runs: cases,
+ * groups, kept cases) on one job and on two (--jobs 2); and cf-explore's
+ * campaigns on the counter example (examples/coldfire/), on one job and
+ * on two.
  */
 #include <getopt.h>
 #include <mmsim/err.h>
+#include <mmsim/coldfire/campaign.h>
+#include <mmsim/coldfire/cfx.h>
 #include <mmsim/coldfire/ucpu.h>
 
 #include "bench.h"
 #include <mmsim/coldfire/vdso_run.h>
 
+#ifndef MMSIM_BENCH_COUNTER
+#define MMSIM_BENCH_COUNTER "examples/coldfire/prebuilt/counter.elf"
+#endif
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: vdso_fuzz_rate [-n cases] [-r rounds] "
-			"[-s seed]\n");
+			"[-s seed] [-c campaign cases] [-p counter.elf]\n");
 	exit(2);
 }
 
@@ -71,10 +80,85 @@ static double run_exhaustive(struct msim_vf_env *env, int k,
 	return (double)*paths * 1e9 / (double)(bench_now_ns() - t0);
 }
 
+/* Cases per second of a vdso-fuzz campaign (@random or K=2) on @jobs. */
+static double run_campaign(struct msim_vf_env *env, bool random,
+			   unsigned long cases, unsigned int jobs,
+			   unsigned long *ran)
+{
+	struct msim_vf_campaign_opts o = {
+		.interrupts = random ? 3 : 2,
+		.cases = random ? cases : 0,
+		.seed = 1,
+		.no_shrink = true,
+		.jobs = jobs,
+	};
+	struct msim_vf_campaign c;
+	uint64_t t0 = bench_now_ns();
+	int ret = random ? msim_vf_campaign_random(env, &o, &c)
+			 : msim_vf_campaign_exhaustive(env, &o, &c);
+
+	if (ret)
+		bench_die("campaign", ret);
+	*ran = c.cases;
+	msim_vf_campaign_free(&c);
+	return (double)*ran * 1e9 / (double)(bench_now_ns() - t0);
+}
+
+/* Cases per second of cf-explore's exhaustive K=@k campaign on @jobs. */
+static double run_cfx(struct msim_cfx_env *env, int k, unsigned int jobs,
+		      unsigned long *ran)
+{
+	struct msim_cfx_campaign_opts o = {
+		.mode = MSIM_CFX_MODE_EXHAUSTIVE,
+		.interrupts = k,
+		.jobs = jobs,
+	};
+	struct msim_cfx_campaign c;
+	uint64_t t0 = bench_now_ns();
+	int ret = msim_cfx_campaign_run(env, &o, &c);
+
+	if (ret)
+		bench_die("cf-explore campaign", ret);
+	*ran = c.cases;
+	msim_cfx_campaign_free(&c);
+	return (double)*ran * 1e9 / (double)(bench_now_ns() - t0);
+}
+
+static struct msim_cfx_env *counter_env(const char *path)
+{
+	struct msim_cfx_opts o = { .threads = 2, .name = "counter" };
+	struct msim_cfx_env *env;
+	char why[256];
+	void *elf = NULL;
+	long len = -1;
+	FILE *f = fopen(path, "rb");
+
+	if (f && !fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 &&
+	    !fseek(f, 0, SEEK_SET) && (elf = malloc((size_t)len)) &&
+	    fread(elf, 1, (size_t)len, f) != (size_t)len)
+		len = -1;
+	if (f)
+		fclose(f);
+	if (!elf || len <= 0) {
+		fprintf(stderr, "vdso_fuzz_rate: cannot read %s (-p)\n", path);
+		exit(2);
+	}
+	env = msim_cfx_env_create(elf, (size_t)len, &o, why, sizeof(why));
+	free(elf);
+	if (IS_ERR(env)) {
+		fprintf(stderr, "vdso_fuzz_rate: %s: %s\n", path, why);
+		exit(2);
+	}
+	return env;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n = 2000, rounds = 5, seed = 1, i, r, paths[2];
-	double *kept, *fresh, ex[2];
+	unsigned long ncamp = 400000, ran[4], cran[3];
+	const char *counter = MMSIM_BENCH_COUNTER;
+	double *kept, *fresh, ex[2], camp[4], cfx[4];
+	struct msim_cfx_env *cenv;
 	static struct msim_vf_result res;
 	struct msim_vf_case *cases;
 	struct msim_vf_env env;
@@ -82,8 +166,14 @@ int main(int argc, char **argv)
 	uint64_t rng;
 	int c, ret;
 
-	while ((c = getopt(argc, argv, "n:r:s:")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:s:c:p:")) != -1) {
 		switch (c) {
+		case 'c':
+			ncamp = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			counter = optarg;
+			break;
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
 			break;
@@ -129,7 +219,16 @@ int main(int argc, char **argv)
 	}
 	ex[0] = run_exhaustive(&env, 1, &paths[0], &res);
 	ex[1] = run_exhaustive(&env, 2, &paths[1], &res);
+	camp[0] = run_campaign(&env, true, ncamp, 1, &ran[0]);
+	camp[1] = run_campaign(&env, true, ncamp, 2, &ran[1]);
+	camp[2] = run_campaign(&env, false, 0, 1, &ran[2]);
+	camp[3] = run_campaign(&env, false, 0, 2, &ran[3]);
 	msim_vf_env_destroy(&env);
+	cenv = counter_env(counter);
+	cfx[0] = run_cfx(cenv, 1, 1, &cran[0]);
+	cfx[1] = run_cfx(cenv, 2, 1, &cran[1]);
+	cfx[2] = run_cfx(cenv, 2, 2, &cran[2]);
+	msim_cfx_env_destroy(cenv);
 
 	printf("%-40s %14s %10s\n", "what", "cases/s", "ratio");
 	printf("%-40s %14.0f %10s\n", "random, fresh CPU per case (baseline)",
@@ -145,6 +244,23 @@ int main(int argc, char **argv)
 		printf("%-40s %14.0f %10.2f\n", what, ex[i],
 		       ex[i] / bench_median(fresh, rounds));
 	}
+	printf("\n%-40s %14s %10s\n", "mmsim vdso-fuzz campaigns", "cases/s",
+	       "ratio");
+	printf("%-40s %14.0f %10s\n", "random K=3 --no-shrink, 1 job", camp[0],
+	       "1.00");
+	printf("%-40s %14.0f %10.2f\n", "random K=3 --no-shrink, 2 jobs",
+	       camp[1], camp[1] / camp[0]);
+	printf("%-40s %14.0f %10s\n", "exhaustive K=2, 1 job", camp[2], "1.00");
+	printf("%-40s %14.0f %10.2f\n", "exhaustive K=2, 2 jobs", camp[3],
+	       camp[3] / camp[2]);
+	printf("(random: %lu cases)\n", ran[0]);
+	printf("\n%-40s %14s %10s\n", "mmsim cf-explore, counter, 2 threads",
+	       "cases/s", "ratio");
+	printf("%-40s %14.0f %10s\n", "exhaustive K=1, 1 job", cfx[0], "");
+	printf("%-40s %14.0f %10s\n", "exhaustive K=2, 1 job", cfx[1], "1.00");
+	printf("%-40s %14.0f %10.2f\n", "exhaustive K=2, 2 jobs", cfx[2],
+	       cfx[2] / cfx[1]);
+	printf("(K=1: %lu cases, K=2: %lu)\n", cran[0], cran[1]);
 	free(cases);
 	free(kept);
 	free(fresh);
