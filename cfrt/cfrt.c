@@ -121,8 +121,7 @@ void __cfrt_start(long *sp)
 
 	__cfrt_init(sp);
 	if (main)
-		ret = main((int)sp[0], (char **)(sp + 1),
-			   __cfrt_environ);
+		ret = main((int)sp[0], (char **)(sp + 1), __cfrt_environ);
 	cf_exit_group(ret);
 }
 

@@ -91,11 +91,10 @@ static inline long cf_brk(void *addr)
 }
 
 /* mmap2: the offset in pages (none for anonymous memory). */
-static inline void *cf_mmap(void *addr, unsigned long len, int prot,
-			    int flags)
+static inline void *cf_mmap(void *addr, unsigned long len, int prot, int flags)
 {
-	long r = cf_syscall(CF_NR_mmap2, (long)addr, (long)len, prot, flags,
-			    -1);
+	long r =
+		cf_syscall(CF_NR_mmap2, (long)addr, (long)len, prot, flags, -1);
 
 	return (unsigned long)r >= -4095UL ? CF_MAP_FAILED : (void *)r;
 }
