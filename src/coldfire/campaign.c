@@ -425,7 +425,9 @@ int msim_vf_campaign_merge(struct msim_vf_campaign *into,
 				return ret;
 		}
 	}
-	qsort(into->group, into->nr_groups, sizeof(into->group[0]), cmp_first);
+	if (into->nr_groups)
+		qsort(into->group, into->nr_groups, sizeof(into->group[0]),
+		      cmp_first);
 	return found_rebuild(into);
 }
 
