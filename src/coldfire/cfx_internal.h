@@ -74,6 +74,7 @@ struct cfx_run {
 	const struct msim_cfx_irq *pending_plan;
 	uint32_t irq_pc;
 	unsigned long irq_at;
+	bool irq_pending; /* want_irq() said yes; not recorded yet */
 	bool last_irq_valid;
 	uint32_t last_irq_pc;
 	int nopts[MSIM_CFX_MAX_IRQS]; /* options at each delivered one */

@@ -148,6 +148,7 @@ static bool want_irq(void *arg, struct msim_ucpu *cpu,
 		return false;
 	run->irq_pc = pc;
 	run->irq_at = n;
+	run->irq_pending = true;
 	return true;
 }
 
@@ -453,30 +454,31 @@ static void pick_effect(struct cfx_run *run, int id, int pick,
 }
 
 /*
- * An interrupt stopped thread @id: recorded as it ran, then its effect.
- * Returns the thread that runs next.
+ * The interrupt want_irq() asked for, recorded as delivered to thread
+ * @id, with the effect the plan gives it: as soon as the kernel entry is
+ * made, so that a fixup that fails on it (faults, loops, leaves a bad
+ * frame) is reported with its interrupt, and the case replays.  Returns
+ * it, or NULL when the case has no room for more.
  */
-static int interrupted(struct cfx_run *run, int id, struct msim_ucpu_thread *t)
+static struct msim_cfx_irq *record_irq(struct cfx_run *run, int id)
 {
 	struct msim_cfx_result *r = run->r;
 	struct msim_cfx_irq *q = &r->ran.irq[r->ran.nr_irqs];
-	int pick;
+	int pick, n;
 
+	run->irq_pending = false;
 	if (r->ran.nr_irqs == MSIM_CFX_MAX_IRQS)
-		return id;
+		return NULL;
 	r->ran.nr_irqs++;
 	q->thread = id;
 	q->at = run->irq_at;
 	run->last_irq_valid = true;
 	run->last_irq_pc = run->irq_pc;
 	event(run, MSIM_CFX_EV_IRQ, id, run->irq_pc, (uint32_t)run->irq_at, 0);
-	if (t->regs.pc != run->irq_pc)
-		event(run, MSIM_CFX_EV_REWIND, id, run->irq_pc, t->regs.pc, 0);
-	run->nopts[r->ran.nr_irqs - 1] = nr_options(run, id);
+	n = nr_options(run, id);
+	run->nopts[r->ran.nr_irqs - 1] = n;
 	if (run->pending_effect >= 0) {
 		/* The explorer's: an index into the options here. */
-		int n = run->nopts[r->ran.nr_irqs - 1];
-
 		pick = run->pending_effect;
 		if (run->rng)
 			pick = (int)(msim_cfx_rand(run->rng) % (uint64_t)n);
@@ -488,6 +490,21 @@ static int interrupted(struct cfx_run *run, int id, struct msim_ucpu_thread *t)
 		     !run->runnable[q->to]))
 			q->effect = MSIM_CFX_EFF_NONE;
 	}
+	return q;
+}
+
+/*
+ * An interrupt stopped thread @id: recorded as it ran, then its effect.
+ * Returns the thread that runs next.
+ */
+static int interrupted(struct cfx_run *run, int id, struct msim_ucpu_thread *t)
+{
+	struct msim_cfx_irq *q = record_irq(run, id);
+
+	if (!q)
+		return id;
+	if (t->regs.pc != run->irq_pc)
+		event(run, MSIM_CFX_EV_REWIND, id, run->irq_pc, t->regs.pc, 0);
 	switch (q->effect) {
 	case MSIM_CFX_EFF_NONE:
 		return id;
@@ -555,6 +572,9 @@ static int run_threads(struct cfx_run *run)
 			if (ret == -ENOMEM && msim_ucpu_error(env->cpu)->kind ==
 						      MSIM_UCPU_ERR_NOMEM)
 				return ret;
+			/* Its kernel entry failed: it was delivered. */
+			if (run->irq_pending)
+				record_irq(run, cur);
 			thread_failed(run, cur, ret);
 			break;
 		}

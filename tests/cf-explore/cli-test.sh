@@ -179,6 +179,22 @@ replay)
 		grep -q '^fault, last interrupted at pc ' "$tmp/one" ||
 			fail "$c is not a fault"
 	done <"$tmp/cases"
+	# A fixup that fails only on an interrupt: its cases carry the
+	# interrupt, and replay to the same failure.
+	run "$counter" --fixup ../ucpu/fixup-irqfault.o --json
+	expect_status 0
+	[ "$(jnum violating)" = 351 ] || fail "irqfault: $(jnum violating)"
+	grep -o '"case": "[^"]*"' "$tmp/out" | sed 's/.*: "//; s/"$//' |
+		head -n 5 >"$tmp/cases"
+	grep -q '^-$' "$tmp/cases" && fail "a fixup failure without interrupt"
+	while read -r c; do
+		"$mmsim" cf-explore "$counter" --fixup ../ucpu/fixup-irqfault.o \
+			--replay "$c" >"$tmp/one" || fail "replay $c"
+		head -n 1 "$tmp/one" | grep -q "^case $c: 1 interrupt delivered, 1 violation$" ||
+			fail "$c: $(head -n 1 "$tmp/one")"
+		grep -q '^fixup-failed, last interrupted at pc ' "$tmp/one" ||
+			fail "$c is not a fixup failure: $(sed -n 3p "$tmp/one")"
+	done <"$tmp/cases"
 	run "$counter" --replay 'T0@11=s1/T1@100000=-'
 	expect_status 0
 	head -n 1 "$tmp/out" | grep -q '^case T0@11=s1/T1@100000=-: 1 interrupt delivered, 1 not (the case as it ran: T0@11=s1), 1 violation$' ||
