@@ -327,6 +327,247 @@ static struct msim_cfx_env *counter(void)
 	return env_of("examples/coldfire/prebuilt/counter.elf", NULL, NULL, 2);
 }
 
+/* The environment of @rel with the fixup object @fixup_rel. */
+static struct msim_cfx_env *env_fixup(const char *rel, const char *fixup_rel,
+				      const char *entry)
+{
+	struct msim_cfx_opts o = { .threads = 2, .entry = entry };
+	struct msim_cfx_env *env;
+	char why[256];
+	size_t len, flen;
+	void *elf = file_of(rel, &len), *fixup = file_of(fixup_rel, &flen);
+
+	o.fixup = fixup;
+	o.fixup_len = flen;
+	env = msim_cfx_env_create(elf, len, &o, why, sizeof(why));
+	free(elf);
+	free(fixup);
+	if (IS_ERR(env))
+		fail_msg("%s: %s: %s", rel, msim_errno_name(PTR_ERR(env)), why);
+	return env;
+}
+
+/* The first event of @kind of thread @thread at @a from the @from'th on. */
+static const struct msim_cfx_event *event_from(const struct msim_cfx_result *r,
+					       int from, int thread,
+					       enum msim_cfx_ev_kind kind,
+					       uint32_t a)
+{
+	int i;
+
+	for (i = from; i < r->nr_events; i++)
+		if (r->ev[i].kind == kind && r->ev[i].thread == thread &&
+		    r->ev[i].a == a)
+			return &r->ev[i];
+	return NULL;
+}
+
+#define event_at(r, thread, kind, a) event_from(r, 0, thread, kind, a)
+
+/* The index of @e in @r's events. */
+static int ev_index(const struct msim_cfx_result *r,
+		    const struct msim_cfx_event *e)
+{
+	assert_non_null(e);
+	return (int)(e - r->ev);
+}
+
+/*
+ * An interrupt's kernel actions on the page the next instruction touches,
+ * on the counter under the correct fixup: T0 is interrupted before the
+ * cmpxchg's compare (pc 0x5fffe40c, its instruction 10), which reads the
+ * counter at 0x80002568.  Reclaim swaps that page out, so the compare
+ * takes a page fault (a swap-in) and the store after it a TLB miss (the
+ * swapped-in PTE is clean): on that access-error entry the fixup rewinds
+ * the store to the compare, the path vdso-fuzz does not explore.
+ * Migration and the mprotect round trip drop the page from the TLB: a
+ * miss, filled from the PTE.  Every case still counts right.
+ */
+#define CMPXCHG 0x5fffe40cU
+#define COUNTER_PAGE 0x80002000U
+#define COUNTER_ADDR 0x80002568U
+
+static void test_effects(void **state)
+{
+	static const struct {
+		const char *text;
+		enum msim_cfx_effect effect;
+		uint32_t result;
+		enum msim_ucpu_fault_kind fault;
+		bool access_rewind;
+	} want[] = {
+		{ "T0@10=r", MSIM_CFX_EFF_RECLAIM, 1, MSIM_UCPU_FAULT_SWAPIN,
+		  true },
+		{ "T0@10=m", MSIM_CFX_EFF_MIGRATE, 1, MSIM_UCPU_FAULT_NONE,
+		  false },
+		{ "T0@10=p", MSIM_CFX_EFF_MPROTECT, 0, MSIM_UCPU_FAULT_NONE,
+		  false },
+	};
+	const struct msim_cfx_event *irq, *act, *acc, *rew;
+	struct msim_cfx_env *env =
+		env_fixup("examples/coldfire/prebuilt/counter.elf",
+			  "tests/vdso-fuzz/fixups/correct.o", NULL);
+	const struct msim_cfx_result *r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		r = run(env, want[i].text);
+		assert_false(r->violated);
+		assert_int_equal(r->check_value, 0);
+		assert_int_equal(r->ran.nr_irqs, 1);
+		assert_int_equal(r->ran.irq[0].effect, want[i].effect);
+		irq = event_at(r, 0, MSIM_CFX_EV_IRQ, CMPXCHG);
+		act = event_at(r, 0, MSIM_CFX_EV_ACTION, want[i].effect);
+		assert_true(ev_index(r, act) > ev_index(r, irq));
+		assert_int_equal(act->b, COUNTER_PAGE);
+		assert_int_equal(act->c, want[i].result);
+		/* The compare misses in the TLB after the action. */
+		acc = event_from(r, ev_index(r, act), 0, MSIM_CFX_EV_ACCESS,
+				 CMPXCHG);
+		assert_non_null(acc);
+		assert_int_equal(acc->b, COUNTER_ADDR);
+		assert_int_equal(acc->c & 15, MSIM_ACCESS_READ);
+		assert_int_equal(acc->c >> 4, want[i].fault);
+		rew = event_at(r, 0, MSIM_CFX_EV_ACCESS_REWIND, CMPXCHG + 6);
+		if (want[i].access_rewind) {
+			assert_true(ev_index(r, rew) > ev_index(r, acc));
+			assert_int_equal(rew->b, CMPXCHG);
+		} else {
+			assert_null(rew);
+		}
+	}
+	msim_cfx_env_destroy(env);
+
+	/* The seed's fixup leaves the PC alone on the same path. */
+	env = counter();
+	r = run(env, "T0@10=r");
+	act = event_at(r, 0, MSIM_CFX_EV_ACTION, MSIM_CFX_EFF_RECLAIM);
+	assert_non_null(event_from(r, ev_index(r, act), 0, MSIM_CFX_EV_ACCESS,
+				   CMPXCHG + 6));
+	assert_null(event_at(r, 0, MSIM_CFX_EV_ACCESS_REWIND, CMPXCHG + 6));
+	msim_cfx_env_destroy(env);
+}
+
+/*
+ * Each thread's __thread variable is its own however the threads are
+ * preempted (tests/cfprog/cfx-tls.c): every case of one interrupt, at
+ * every boundary, switches included, passes; and a switch does write the
+ * next thread's TLS pointer, its own, in kuser_vdso_tp.
+ */
+static void test_tls_switch(void **state)
+{
+	struct msim_cfx_campaign_opts o = { .mode = MSIM_CFX_MODE_EXHAUSTIVE,
+					    .interrupts = 1 };
+	struct msim_cfx_env *env =
+		env_of("tests/cfprog/cfx-tls.elf", NULL, NULL, 3);
+	struct msim_cfx_campaign c = { 0 };
+	const struct msim_cfx_result *r;
+	const struct msim_cfx_event *sw;
+
+	(void)state;
+	assert_int_equal(msim_cfx_campaign_run(env, &o, &c), 0);
+	print_message("cfx-tls: %lu cases\n", c.cases);
+	assert_true(c.cases > 500);
+	assert_int_equal(c.violating, 0);
+	msim_cfx_campaign_free(&c);
+	/* T0 preempted in its loop by T2, which runs on its own copy. */
+	r = run(env, "T0@20=s2");
+	assert_false(r->violated);
+	sw = event_at(r, 0, MSIM_CFX_EV_SWITCH, 2);
+	assert_non_null(sw);
+	assert_int_equal(sw->b, env->tp[2]);
+	assert_int_not_equal(env->tp[2], env->tp[0]);
+	msim_cfx_env_destroy(env);
+}
+
+/*
+ * A fixup that fails only on interrupts (tests/ucpu/fixup-irqfault.o
+ * reads address 0 when the frame's vector is an interrupt's) is a
+ * violation of its own kind in the cases that interrupt, with the PC and
+ * the reason; the case without interrupts passes.  A fixup that fails on
+ * every kernel entry (an illegal instruction, a loop) fails already on
+ * the TLB misses of the program's setup: the environment is refused with
+ * the reason.
+ */
+static void test_fixup_failed(void **state)
+{
+	static const struct {
+		const char *fixup, *why;
+	} bad[] = {
+		{ "tests/ucpu/fixup-illegal.o", "an illegal instruction" },
+		{ "tests/ucpu/fixup-loop.o", "instruction bound" },
+	};
+	struct msim_cfx_opts o = { .threads = 2 };
+	const struct msim_cfx_result *r;
+	struct msim_cfx_env *env;
+	char why[256];
+	size_t i, len, flen;
+	void *elf, *fixup;
+
+	(void)state;
+	env = env_fixup("examples/coldfire/prebuilt/counter.elf",
+			"tests/ucpu/fixup-irqfault.o", NULL);
+	r = run(env, "T1@12=-");
+	print_message("%s\n", r->detail);
+	assert_true(r->violated);
+	assert_int_equal(r->kind, MSIM_CFX_FIXUP_FAILED);
+	assert_int_equal(r->thread, 1);
+	assert_true(r->has_pc);
+	assert_int_equal(r->pc, CMPXCHG + 6);
+	assert_non_null(strstr(r->detail, "0x0"));
+	r = run(env, "-");
+	assert_false(r->violated);
+	msim_cfx_env_destroy(env);
+
+	elf = file_of("examples/coldfire/prebuilt/counter.elf", &len);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fixup = file_of(bad[i].fixup, &flen);
+		o.fixup = fixup;
+		o.fixup_len = flen;
+		env = msim_cfx_env_create(elf, len, &o, why, sizeof(why));
+		free(fixup);
+		assert_int_equal(PTR_ERR(env), -EPROTO);
+		if (!strstr(why, "fixup") || !strstr(why, bad[i].why))
+			fail_msg("%s: '%s'", bad[i].fixup, why);
+	}
+	free(elf);
+}
+
+/* on_case sees every case a campaign runs, and what it found. */
+struct seen {
+	unsigned long cases, violating;
+};
+
+static void count_case(void *arg, struct msim_cfx_env *env,
+		       const struct msim_cfx_result *r)
+{
+	struct seen *s = arg;
+
+	(void)env;
+	s->cases++;
+	s->violating += r->violated;
+}
+
+static void test_on_case(void **state)
+{
+	struct seen seen = { 0 };
+	struct msim_cfx_campaign_opts o = { .mode = MSIM_CFX_MODE_EXHAUSTIVE,
+					    .interrupts = 1,
+					    .on_case = count_case,
+					    .arg = &seen };
+	struct msim_cfx_env *env = counter();
+	struct msim_cfx_campaign c = { 0 };
+
+	(void)state;
+	assert_int_equal(msim_cfx_campaign_run(env, &o, &c), 0);
+	assert_int_equal(seen.cases, c.cases);
+	assert_int_equal(seen.violating, c.violating);
+	assert_int_equal(c.violating, 4);
+	msim_cfx_campaign_free(&c);
+	msim_cfx_env_destroy(env);
+}
+
 static void assert_same(const struct msim_cfx_campaign *a,
 			const struct msim_cfx_campaign *b)
 {
@@ -453,6 +694,10 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_campaign_replays),
 		cmocka_unit_test(test_shards_and_jobs),
+		cmocka_unit_test(test_effects),
+		cmocka_unit_test(test_tls_switch),
+		cmocka_unit_test(test_fixup_failed),
+		cmocka_unit_test(test_on_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
