@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,7 +37,7 @@ static const char help_text[] =
 	"                        [--fixup F] [--interrupts K]\n"
 	"                        [--mode exhaustive|random] [--seed N] [--cases N]\n"
 	"                        [--jobs N] [--shard I/N] [--json]\n"
-	"                        [--replay STRING] [--trace FILE]\n"
+	"                        [--replay STRING]\n"
 	"\n"
 	"Run a ColdFire program as N threads sharing one simulated mm, each\n"
 	"calling SYM(id) (default thread_main), then check() (default symbol\n"
@@ -80,8 +79,6 @@ static const char help_text[] =
 	"  --json              print one JSON object instead of the report (its\n"
 	"                      fields: README.md, cf-explore JSON)\n"
 	"  --replay STRING     run one case and report it in full\n"
-	"  --trace FILE        write every case run to FILE, one JSON object a\n"
-	"                      line (with --replay: its events)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"A case is what reports print, e.g. T0@14=s1/T1@3=r: thread 0 is\n"
@@ -130,7 +127,7 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 }
 
 struct opts {
-	const char *prog, *entry, *check, *fixup, *mode, *replay, *trace;
+	const char *prog, *entry, *check, *fixup, *mode, *replay;
 	unsigned long threads, k, seed, cases, jobs, shard, shards;
 	bool have_seed, have_cases, json;
 };
@@ -141,8 +138,6 @@ struct explore {
 	struct msim_cfx_campaign c;
 	struct msim_cfx_result r;
 	char prefix[8192];
-	FILE *trace;
-	pthread_mutex_t trace_lock;
 	uint64_t seed;
 };
 
@@ -267,9 +262,6 @@ static int parse_one(struct opts *o, int c, char **argv)
 	case 'r':
 		o->replay = optarg;
 		return -1;
-	case 'T':
-		o->trace = optarg;
-		return -1;
 	case 'h':
 		cf_explore_help(stdout);
 		return 0;
@@ -298,7 +290,6 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "replay", required_argument, NULL, 'r' },
-		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -423,32 +414,6 @@ static void progress(void *arg, unsigned long cases, unsigned long violating)
 	next = now + 250;
 	fprintf(stderr, "\rmmsim cf-explore: %lu cases, %lu violating", cases,
 		violating);
-}
-
-/* --trace: every case, one line each. */
-static void trace_case(void *arg, struct msim_cfx_env *env,
-		       const struct msim_cfx_result *r)
-{
-	struct explore *x = arg;
-	char text[MSIM_CFX_CASE_TEXT_MAX];
-
-	(void)env;
-	msim_cfx_case_format(&r->ran, text, sizeof(text));
-	pthread_mutex_lock(&x->trace_lock);
-	fprintf(x->trace, "{\"case\": \"%s\", \"kind\": ", text);
-	if (r->violated)
-		fprintf(x->trace, "\"%s\", \"pc\": %s%u%s",
-			msim_cfx_kind_name(r->kind), r->has_pc ? "" : "null",
-			r->has_pc ? r->pc : 0, "");
-	else
-		fprintf(x->trace, "null, \"pc\": null");
-	fprintf(x->trace, ", \"check_value\": ");
-	if (r->check_ran)
-		fprintf(x->trace, "%d", r->check_value);
-	else
-		fprintf(x->trace, "null");
-	fprintf(x->trace, "}\n");
-	pthread_mutex_unlock(&x->trace_lock);
 }
 
 /* Prints @text filled to 76 columns, later lines after @indent. */
@@ -698,10 +663,6 @@ static int replay(struct explore *x)
 	ret = msim_cfx_run(x->env, &c, &x->r);
 	if (ret)
 		return ret;
-	if (x->trace) {
-		msim_cfx_json_result(x->trace, x->env, &x->r, x->prefix);
-		fputc('\n', x->trace);
-	}
 	ret = msim_cfx_campaign_record(&x->c, &x->r);
 	if (ret)
 		return ret;
@@ -738,7 +699,6 @@ static int campaign(struct explore *x)
 		.shards = (unsigned int)o->shards,
 		.jobs = (unsigned int)o->jobs,
 		.progress = isatty(2) ? progress : NULL,
-		.on_case = x->trace ? trace_case : NULL,
 		.arg = x,
 	};
 	int ret;
@@ -771,14 +731,7 @@ int cf_explore_main(int argc, char **argv)
 		fprintf(stderr, "mmsim cf-explore: out of memory\n");
 		return 1;
 	}
-	pthread_mutex_init(&x->trace_lock, NULL);
 	ret = parse_options(argc, argv, &x->o);
-	if (ret < 0 && x->o.trace) {
-		x->trace = fopen(x->o.trace, "w");
-		if (!x->trace)
-			ret = usage_error("--trace %s: %s", x->o.trace,
-					  strerror(errno));
-	}
 	if (ret < 0)
 		ret = env_setup(x);
 	if (ret < 0)
@@ -788,11 +741,8 @@ int cf_explore_main(int argc, char **argv)
 			strerror(-ret));
 		ret = 1;
 	}
-	if (x->trace)
-		fclose(x->trace);
 	msim_cfx_campaign_free(&x->c);
 	msim_cfx_env_destroy(x->env);
-	pthread_mutex_destroy(&x->trace_lock);
 	free(x);
 	return ret;
 }

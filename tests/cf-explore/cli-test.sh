@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # cli-test.sh MMSIM TEST - one test of 'mmsim cf-explore' as a program:
-# the JSON shape (against README.md's schema), the report, replay and
-# --trace, programs and options refused, --shard (the parts add up to the
+# the JSON shape (against README.md's schema), the report, replay,
+# programs and options refused, --shard (the parts add up to the
 # whole) and --jobs (the same answer), C sources compiled on the fly.
 # Run from this directory; exits 77 (skipped) when a test needs
 # m68k-linux-gnu-gcc and it is missing.
@@ -200,27 +200,6 @@ replay)
 	head -n 1 "$tmp/out" | grep -q '^case T0@11=s1/T1@100000=-: 1 interrupt delivered, 1 not (the case as it ran: T0@11=s1), 1 violation$' ||
 		fail "undelivered: $(head -n 1 "$tmp/out")"
 	grep -q 'never delivered' "$tmp/err" || fail "no warning"
-	;;
-trace)
-	# --trace: every case run, one JSON object a line; with --replay,
-	# the case and its events.
-	run "$counter" --trace "$tmp/trace" --json
-	expect_status 0
-	[ "$(wc -l <"$tmp/trace")" = 352 ] ||
-		fail "$(wc -l <"$tmp/trace") lines"
-	[ "$(grep -c '"kind": "check-failed"' "$tmp/trace")" = 4 ] ||
-		fail "not 4 violations in the trace"
-	need_python
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    json.loads(line)
-' "$tmp/trace" || fail "a line is not JSON"
-	run "$counter" --replay T0@12=s1 --trace "$tmp/trace"
-	expect_status 0
-	[ "$(wc -l <"$tmp/trace")" = 1 ] || fail "replay trace"
-	grep -q '"case": "T0@12=s1".*"events": \[{"event": "start"' \
-		"$tmp/trace" || fail "no events in the replay trace"
 	;;
 refused)
 	# Usage errors and programs that cannot be loaded: exit 2 with the
