@@ -10,6 +10,7 @@
  * on two.
  */
 #include <getopt.h>
+#include <time.h>
 #include <mmsim/err.h>
 #include <mmsim/coldfire/campaign.h>
 #include <mmsim/coldfire/cfx.h>
@@ -25,7 +26,8 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: vdso_fuzz_rate [-n cases] [-r rounds] "
-			"[-s seed] [-c campaign cases] [-p counter.elf]\n");
+			"[-s seed] [-c campaign cases] [-R campaign rounds] "
+			"[-p counter.elf]\n");
 	exit(2);
 }
 
@@ -80,10 +82,35 @@ static double run_exhaustive(struct msim_vf_env *env, int k,
 	return (double)*paths * 1e9 / (double)(bench_now_ns() - t0);
 }
 
-/* Cases per second of a vdso-fuzz campaign (@random or K=2) on @jobs. */
-static double run_campaign(struct msim_vf_env *env, bool random,
-			   unsigned long cases, unsigned int jobs,
-			   unsigned long *ran)
+/* CPU time of the whole process, all its threads. */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * A campaign's figures: cases per second, and the cores it had (CPU time
+ * over wall time: below the jobs it ran, another process had the rest).
+ */
+struct rate {
+	double cases_per_s, cores;
+};
+
+static struct rate rate_of(unsigned long cases, uint64_t t0, uint64_t c0)
+{
+	uint64_t wall = bench_now_ns() - t0, cpu = cpu_ns() - c0;
+
+	return (struct rate){ (double)cases * 1e9 / (double)wall,
+			      (double)cpu / (double)wall };
+}
+
+/* A vdso-fuzz campaign (@random or K=2) on @jobs. */
+static struct rate run_campaign(struct msim_vf_env *env, bool random,
+				unsigned long cases, unsigned int jobs,
+				unsigned long *ran)
 {
 	struct msim_vf_campaign_opts o = {
 		.interrupts = random ? 3 : 2,
@@ -93,20 +120,22 @@ static double run_campaign(struct msim_vf_env *env, bool random,
 		.jobs = jobs,
 	};
 	struct msim_vf_campaign c;
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = bench_now_ns(), c0 = cpu_ns();
 	int ret = random ? msim_vf_campaign_random(env, &o, &c)
 			 : msim_vf_campaign_exhaustive(env, &o, &c);
+	struct rate rt;
 
 	if (ret)
 		bench_die("campaign", ret);
+	rt = rate_of(c.cases, t0, c0);
 	*ran = c.cases;
 	msim_vf_campaign_free(&c);
-	return (double)*ran * 1e9 / (double)(bench_now_ns() - t0);
+	return rt;
 }
 
-/* Cases per second of cf-explore's exhaustive K=@k campaign on @jobs. */
-static double run_cfx(struct msim_cfx_env *env, int k, unsigned int jobs,
-		      unsigned long *ran)
+/* cf-explore's exhaustive K=@k campaign on @jobs. */
+static struct rate run_cfx(struct msim_cfx_env *env, int k, unsigned int jobs,
+			   unsigned long *ran)
 {
 	struct msim_cfx_campaign_opts o = {
 		.mode = MSIM_CFX_MODE_EXHAUSTIVE,
@@ -114,14 +143,42 @@ static double run_cfx(struct msim_cfx_env *env, int k, unsigned int jobs,
 		.jobs = jobs,
 	};
 	struct msim_cfx_campaign c;
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = bench_now_ns(), c0 = cpu_ns();
 	int ret = msim_cfx_campaign_run(env, &o, &c);
+	struct rate rt;
 
 	if (ret)
 		bench_die("cf-explore campaign", ret);
+	rt = rate_of(c.cases, t0, c0);
 	*ran = c.cases;
 	msim_cfx_campaign_free(&c);
-	return (double)*ran * 1e9 / (double)(bench_now_ns() - t0);
+	return rt;
+}
+
+/* The median of @n rates by cases per second, its cores with it. */
+static struct rate rate_median(struct rate *v, unsigned long n)
+{
+	unsigned long i, j;
+	struct rate t;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1].cases_per_s > v[j].cases_per_s;
+		     j--) {
+			t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[n / 2];
+}
+
+static void print_rate(const char *what, struct rate r, double base)
+{
+	if (base > 0)
+		printf("%-40s %14.0f %10.2f %7.2f\n", what, r.cases_per_s,
+		       r.cases_per_s / base, r.cores);
+	else
+		printf("%-40s %14.0f %10s %7.2f\n", what, r.cases_per_s, "",
+		       r.cores);
 }
 
 static struct msim_cfx_env *counter_env(const char *path)
@@ -155,9 +212,10 @@ static struct msim_cfx_env *counter_env(const char *path)
 int main(int argc, char **argv)
 {
 	unsigned long n = 2000, rounds = 5, seed = 1, i, r, paths[2];
-	unsigned long ncamp = 400000, ran[4], cran[3];
+	unsigned long ncamp = 400000, crounds = 3, ran[4], cran[3];
 	const char *counter = MMSIM_BENCH_COUNTER;
-	double *kept, *fresh, ex[2], camp[4], cfx[4];
+	double *kept, *fresh, ex[2];
+	struct rate camp[4], cfx[3], *cr;
 	struct msim_cfx_env *cenv;
 	static struct msim_vf_result res;
 	struct msim_vf_case *cases;
@@ -166,8 +224,11 @@ int main(int argc, char **argv)
 	uint64_t rng;
 	int c, ret;
 
-	while ((c = getopt(argc, argv, "n:r:s:c:p:")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:s:c:p:R:")) != -1) {
 		switch (c) {
+		case 'R':
+			crounds = strtoul(optarg, NULL, 0);
+			break;
 		case 'c':
 			ncamp = strtoul(optarg, NULL, 0);
 			break;
@@ -187,7 +248,7 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (!n || !rounds)
+	if (!n || !rounds || !crounds)
 		usage();
 	cases = calloc(n, sizeof(*cases));
 	kept = calloc(rounds, sizeof(double));
@@ -219,10 +280,17 @@ int main(int argc, char **argv)
 	}
 	ex[0] = run_exhaustive(&env, 1, &paths[0], &res);
 	ex[1] = run_exhaustive(&env, 2, &paths[1], &res);
-	camp[0] = run_campaign(&env, true, ncamp, 1, &ran[0]);
-	camp[1] = run_campaign(&env, true, ncamp, 2, &ran[1]);
-	camp[2] = run_campaign(&env, false, 0, 1, &ran[2]);
-	camp[3] = run_campaign(&env, false, 0, 2, &ran[3]);
+	/* Each campaign @crounds times, one job and two in turn: the median. */
+	cr = calloc(4 * crounds, sizeof(*cr));
+	if (!cr)
+		bench_die("calloc", 0);
+	for (r = 0; r < crounds; r++)
+		for (i = 0; i < 4; i++)
+			cr[i * crounds + r] = run_campaign(&env, i < 2, ncamp,
+							   i % 2 + 1, &ran[i]);
+	for (i = 0; i < 4; i++)
+		camp[i] = rate_median(&cr[i * crounds], crounds);
+	free(cr);
 	msim_vf_env_destroy(&env);
 	cenv = counter_env(counter);
 	cfx[0] = run_cfx(cenv, 1, 1, &cran[0]);
@@ -244,22 +312,23 @@ int main(int argc, char **argv)
 		printf("%-40s %14.0f %10.2f\n", what, ex[i],
 		       ex[i] / bench_median(fresh, rounds));
 	}
-	printf("\n%-40s %14s %10s\n", "mmsim vdso-fuzz campaigns", "cases/s",
-	       "ratio");
-	printf("%-40s %14.0f %10s\n", "random K=3 --no-shrink, 1 job", camp[0],
-	       "1.00");
-	printf("%-40s %14.0f %10.2f\n", "random K=3 --no-shrink, 2 jobs",
-	       camp[1], camp[1] / camp[0]);
-	printf("%-40s %14.0f %10s\n", "exhaustive K=2, 1 job", camp[2], "1.00");
-	printf("%-40s %14.0f %10.2f\n", "exhaustive K=2, 2 jobs", camp[3],
-	       camp[3] / camp[2]);
-	printf("(random: %lu cases)\n", ran[0]);
-	printf("\n%-40s %14s %10s\n", "mmsim cf-explore, counter, 2 threads",
-	       "cases/s", "ratio");
-	printf("%-40s %14.0f %10s\n", "exhaustive K=1, 1 job", cfx[0], "");
-	printf("%-40s %14.0f %10s\n", "exhaustive K=2, 1 job", cfx[1], "1.00");
-	printf("%-40s %14.0f %10.2f\n", "exhaustive K=2, 2 jobs", cfx[2],
-	       cfx[2] / cfx[1]);
+	printf("\n%-40s %14s %10s %7s\n", "mmsim vdso-fuzz campaigns",
+	       "cases/s", "ratio", "cores");
+	print_rate("random K=3 --no-shrink, 1 job", camp[0],
+		   camp[0].cases_per_s);
+	print_rate("random K=3 --no-shrink, 2 jobs", camp[1],
+		   camp[0].cases_per_s);
+	print_rate("exhaustive K=2, 1 job", camp[2], camp[2].cases_per_s);
+	print_rate("exhaustive K=2, 2 jobs", camp[3], camp[2].cases_per_s);
+	printf("(random: %lu cases, exhaustive: %lu; median of %lu rounds; "
+	       "cores: CPU time over wall time)\n",
+	       ran[0], ran[2], crounds);
+	printf("\n%-40s %14s %10s %7s\n",
+	       "mmsim cf-explore, counter, 2 threads", "cases/s", "ratio",
+	       "cores");
+	print_rate("exhaustive K=1, 1 job", cfx[0], 0);
+	print_rate("exhaustive K=2, 1 job", cfx[1], cfx[1].cases_per_s);
+	print_rate("exhaustive K=2, 2 jobs", cfx[2], cfx[1].cases_per_s);
 	printf("(K=1: %lu cases, K=2: %lu)\n", cran[0], cran[1]);
 	free(cases);
 	free(kept);
