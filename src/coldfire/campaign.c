@@ -247,8 +247,9 @@ int msim_vf_campaign_record(struct msim_vf_campaign *c, struct msim_vf_env *env,
  * MSIM_VF_SHARD_DEPTH decisions (a subtree), subtree s in part s mod
  * parts; every part meets every subtree (it runs the subtree's first
  * case, to learn the decisions that lead on to the next one) and runs
- * all the cases of its own.  Random: case i in part i mod parts (every
- * part draws every case, and runs its own).  A group remembers where its
+ * all the cases of its own.  Random: case i in part i mod parts, drawn
+ * from a generator seeded with the seed and i alone (random_case_rng()),
+ * so that a part draws only the cases it runs.  A group remembers where its
  * first case is (subtree and rank in it; the case's index), and merged
  * groups are ordered by that, as one run orders them.
  */
@@ -333,21 +334,37 @@ static void exhaustive_part(struct part *p)
 	p->err = ret;
 }
 
+/*
+ * The generator of random case @i of a campaign with @seed: splitmix64 of
+ * the two, never 0 (xorshift's one fixed point).  Drawing the cases from
+ * one stream instead would have every part of a sharded or parallel
+ * campaign draw every case to find its own, a few percent of the work
+ * done again by each.
+ */
+static uint64_t random_case_rng(uint64_t seed, unsigned long i)
+{
+	uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return z ? z : 1;
+}
+
 static void random_part(struct part *p)
 {
 	char found_as[MSIM_VF_CASE_TEXT_MAX];
 	struct msim_vf_result *r = malloc(sizeof(*r));
 	struct msim_vf_case *plan = malloc(sizeof(*plan));
-	uint64_t rng = p->o->seed ? p->o->seed : 0x9e3779b97f4a7c15ULL;
 	unsigned long i;
+	uint64_t rng;
 	int ret = r && plan ? 0 : -ENOMEM;
 
-	for (i = 0; !ret && i < p->o->cases; i++) {
+	for (i = p->index; !ret && i < p->o->cases; i += p->parts) {
+		rng = random_case_rng(p->o->seed, i);
 		msim_vf_case_random(&rng, p->o->interrupts,
 				    MSIM_VF_RANDOM_DEPTH, MSIM_VF_RANDOM_MAX_AT,
 				    plan);
-		if (i % p->parts != p->index)
-			continue;
 		ret = msim_vf_run(p->env, plan, NULL, NULL, r);
 		if (ret)
 			break;
