@@ -265,9 +265,11 @@ int msim_trace_describe(const struct msim_trace *t,
 	case MSIM_TRACE_CALLBACK_ENTER:
 		return callback(buf, size, e, "()");
 	case MSIM_TRACE_CALLBACK_EXIT: {
-		char tail[32];
+		char tail[32] = "() returns";
 
-		snprintf(tail, sizeof(tail), "() = %" PRId64, (int64_t)a[1]);
+		if (a[1])
+			snprintf(tail, sizeof(tail), "() = %" PRId64,
+				 (int64_t)a[1]);
 		return callback(buf, size, e, tail);
 	}
 	case MSIM_TRACE_SEQ_READ_BEGIN:
@@ -345,9 +347,12 @@ int msim_trace_describe(const struct msim_trace *t,
 				a[2], a[0], a[1]);
 	case MSIM_TRACE_CF_RETURN:
 		if ((int64_t)a[0])
-			return snprintf(buf, size, "call fails: %" PRId64,
-					(int64_t)a[0]);
-		return snprintf(buf, size, "returns, d0 = 0x%" PRIx64, a[1]);
+			return snprintf(buf, size,
+					"T%" PRIu64 "'s call fails: %" PRId64,
+					a[2], (int64_t)a[0]);
+		return snprintf(buf, size,
+				"T%" PRIu64 " returns, d0 = 0x%" PRIx64, a[2],
+				a[1]);
 	case MSIM_TRACE_CF_IRQ:
 		return snprintf(buf, size,
 				"interrupt at pc 0x%" PRIx64 " (vector %" PRIu64

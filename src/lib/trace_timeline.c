@@ -31,7 +31,10 @@ struct tl {
 	int last_col;
 };
 
-/* The guides of @depth levels, in at most half a column. */
+/*
+ * The guides of @depth levels, in at most half a column: "| " a level in
+ * a column of 30 or more, "|" in a narrower one (three threads in 80).
+ */
 static size_t guides(char *p, unsigned int colw, int depth)
 {
 	size_t n = 0;
@@ -39,7 +42,7 @@ static size_t guides(char *p, unsigned int colw, int depth)
 
 	if (depth <= 0)
 		return 0;
-	if ((unsigned int)depth * 2 <= colw / 2) {
+	if (colw >= 30 && (unsigned int)depth * 2 <= colw / 2) {
 		for (i = 0; i < depth; i++) {
 			p[n++] = '|';
 			p[n++] = ' ';
@@ -84,7 +87,8 @@ static size_t col_off(const struct tl *tl, unsigned int c)
 
 /*
  * How much of @text fits in @room: up to the last blank at or before
- * @room when there is one in the second half, else @room.
+ * @room past its first quarter, else after the last '(', ',' or '|'
+ * there, so that a name is cut only when nothing else fits.
  */
 static size_t fit(const char *text, size_t room)
 {
@@ -92,8 +96,11 @@ static size_t fit(const char *text, size_t room)
 
 	if (n <= room)
 		return n;
-	for (k = room; k > room / 2; k--)
+	for (k = room; k > room / 4; k--)
 		if (text[k] == ' ')
+			return k;
+	for (k = room; k > room / 4; k--)
+		if (strchr("(,|", text[k - 1]))
 			return k;
 	return room;
 }
@@ -160,11 +167,24 @@ static void wide_rows(struct tl *tl, const char *text)
 
 static void header(struct tl *tl)
 {
-	char line[MAX_LINE + 1], text[256];
+	char line[MAX_LINE + 1], text[256], title[300];
+	const char *p;
+	bool first;
 	size_t len;
 	unsigned int c;
 
-	fprintf(tl->out, "timeline of %s\n", msim_trace_title(tl->m->t));
+	/* The title, wrapped to the width. */
+	snprintf(title, sizeof(title), "timeline of %s",
+		 msim_trace_title(tl->m->t));
+	for (p = title, first = true; *p; first = false) {
+		size_t room = tl->width > 2 ? tl->width - (first ? 0 : 2) : 1;
+		size_t n = fit(p, room);
+
+		fprintf(tl->out, "%s%.*s\n", first ? "" : "  ", (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
 	if (tm_dropped_text(tl->m, text, sizeof(text)))
 		fprintf(tl->out, "warning: %s\n", text);
 	len = line_start(tl, line, "step");
