@@ -24,7 +24,9 @@ static void dev_tlb_invalidate_range(struct mmu_notifier *mn,
 	(void)mm;
 	spin_lock(&tlb->lock);
 	tlb->nr_flushes++;
-	msim_xlate_drop_range(&tlb->table, start, end);
+	/* The device that misses its flush keeps using what it cached. */
+	if (!(tlb->msim_bugs & MSIM_DEV_TLB_BUG_NO_FLUSH))
+		msim_xlate_drop_range(&tlb->table, start, end);
 	spin_unlock(&tlb->lock);
 }
 
