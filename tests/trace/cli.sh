@@ -1,0 +1,118 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# cli.sh MMSIM CHECKER COLDFIRE - the trace options of mmsim, from the top
+# of the source tree:
+#  - explore: each failure's replay recorded, the files named under its
+#    report, numbered when there are several, the JSON valid, the page
+#    written, the timeline after the report (and in --json's object);
+#  - run: a file without threads, and one with --schedule, recorded;
+#  - a ring too small: the record says how many events it dropped, and
+#    its JSON is still valid;
+#  - vdso-fuzz --replay (COLDFIRE 1): the CPU's threads and events;
+#  - options refused with a reason.
+
+set -u
+mmsim=$1
+check=$2
+coldfire=$3
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+fail() {
+	echo "FAIL: $*"
+	failed=1
+}
+
+has() { # FILE TEXT: the file has the line part TEXT
+	grep -qF -- "$2" "$1" || fail "$1 lacks: $2"
+}
+
+valid() { # FILE: the checker passes it
+	"$check" "$1" || fail "$1 is not valid trace JSON"
+}
+
+ex1=examples/scenarios/01-kvm-no-retry-populate-munmap.scn
+
+# explore, one failure
+"$mmsim" explore "$ex1" --trace "$tmp/one.json" --html "$tmp/one.html" \
+	--timeline >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "explore $ex1: exit status not 1"
+has "$tmp/out" "trace: $tmp/one.json"
+has "$tmp/out" "html: $tmp/one.html"
+has "$tmp/out" "timeline of $ex1, failure 1"
+has "$tmp/out" " step  fault"
+has "$tmp/out" "guest maps 0x10000000 -> pfn 0x2"
+valid "$tmp/one.json"
+has "$tmp/one.json" '"ph": "s"'
+has "$tmp/one.json" '"ph": "f"'
+has "$tmp/one.json" '"name": "thread_name", "ph": "M", "pid": 1, "tid": 1, "args": {"name": "fault"}'
+has "$tmp/one.html" 'class="lane" data-tid="1" data-name="fault"'
+has "$tmp/one.html" '<pre id="errors" hidden></pre>'
+[ -s "$tmp/err" ] && fail "explore wrote on stderr: $(cat "$tmp/err")"
+
+# explore --json: the files and the timeline in the object
+"$mmsim" explore "$ex1" --json --trace "$tmp/j.json" --timeline \
+	>"$tmp/out" 2>/dev/null
+has "$tmp/out" "\"trace\": \"$tmp/j.json\""
+has "$tmp/out" '"timeline": "timeline of '
+[ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "explore --json: not one line"
+valid "$tmp/j.json"
+
+# explore, two failures: numbered
+"$mmsim" explore tests/trace/two-failures.scn --preemptions 1 \
+	--trace "$tmp/two.json" --html "$tmp/two.page.html" >"$tmp/out" 2>&1
+has "$tmp/out" "trace: $tmp/two-1.json"
+has "$tmp/out" "trace: $tmp/two-2.json"
+has "$tmp/out" "html: $tmp/two.page-1.html"
+has "$tmp/out" "html: $tmp/two.page-2.html"
+valid "$tmp/two-1.json"
+valid "$tmp/two-2.json"
+[ -e "$tmp/two.json" ] && fail "two failures: an unnumbered file too"
+
+# run, with and without threads
+"$mmsim" run examples/quickstart.scn --trace "$tmp/q.json" --timeline \
+	>"$tmp/out" 2>/dev/null
+has "$tmp/out" "timeline of examples/quickstart.scn"
+has "$tmp/out" " step  main"
+valid "$tmp/q.json"
+"$mmsim" run --ram 16M --schedule fault@kvm_fault_install,unmap,fault \
+	"$ex1" --timeline >"$tmp/out" 2>/dev/null
+[ $? -eq 1 ] || fail "run --schedule $ex1: exit status not 1"
+has "$tmp/out" "timeline of $ex1, schedule"
+has "$tmp/out" "  fault@kvm_fault_install,unmap,fault"
+has "$tmp/out" "preempted at kvm_fault_install;"
+has "$tmp/out" "main: FAILURE coherence:"
+
+# a ring too small
+"$mmsim" run examples/quickstart.scn --trace "$tmp/small.json" \
+	--trace-events 100 >/dev/null 2>"$tmp/err"
+has "$tmp/err" "events dropped: the record keeps the last 100 (--trace-events N for more)"
+valid "$tmp/small.json"
+has "$tmp/small.json" '"capacity": 100'
+
+# refused
+"$mmsim" run --trace-events 0 examples/quickstart.scn >/dev/null \
+	2>"$tmp/err"
+[ $? -eq 2 ] || fail "--trace-events 0 accepted"
+has "$tmp/err" "bad number of trace events '0'"
+"$mmsim" run --trace /nonexistent/dir/x.json examples/quickstart.scn \
+	>/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "an unwritable --trace file: exit status not 1"
+has "$tmp/err" "mmsim: /nonexistent/dir/x.json: No such file or directory"
+
+if [ "$coldfire" = 1 ]; then
+	"$mmsim" vdso-fuzz --fixup tests/vdso-fuzz/fixups/correct.o \
+		--replay 'w1:x1,2[1=x1,3]' --trace "$tmp/v.json" --timeline \
+		>"$tmp/out" 2>&1 || fail "vdso-fuzz --replay failed"
+	has "$tmp/out" "trace: $tmp/v.json"
+	has "$tmp/out" " step  T0"
+	has "$tmp/out" "| fixup rewinds pc 0x5fffe40e ->"
+	has "$tmp/out" "T1 calls 0x5fffe40c (depth 1)"
+	valid "$tmp/v.json"
+	"$mmsim" vdso-fuzz --trace "$tmp/v.json" >/dev/null 2>"$tmp/err"
+	[ $? -eq 2 ] || fail "vdso-fuzz --trace without --replay accepted"
+	has "$tmp/err" "they need --replay CASE"
+fi
+exit $failed
