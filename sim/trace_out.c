@@ -51,14 +51,13 @@ void scn_trace_help(FILE *out, int col)
 {
 	/* clang-format off */
 	static const char *const rows[][2] = {
-		{ "--trace FILE", "record the run and write it as Chrome Trace" },
-		{ "", "Event JSON (ui.perfetto.dev, chrome://tracing)" },
-		{ "--html FILE", "... as a self-contained web page (SVG)" },
-		{ "--timeline", "... as a timeline on standard output, one" },
-		{ "", "column a thread" },
-		{ "--all-events", "the timeline and the page show every event," },
-		{ "", "not only those that explain a race" },
-		{ "--trace-events N", "the record keeps the last N events" },
+		{ "--trace FILE", "record the run, and write it as Chrome Trace Event" },
+		{ "", "JSON (ui.perfetto.dev, chrome://tracing)" },
+		{ "--html FILE", "... as a self-contained web page with an SVG timeline" },
+		{ "--timeline", "... as a timeline on standard output, a column a thread" },
+		{ "--all-events", "the timeline and the page show every event, not only" },
+		{ "", "those that explain a race" },
+		{ "--trace-events N", "the record keeps the last N events (default 262144)" },
 	};
 	/* clang-format on */
 	size_t i;
@@ -73,7 +72,6 @@ void scn_trace_help(FILE *out, int col)
 			fprintf(out, "  %-*s%s\n", col - 2, rows[i][0],
 				rows[i][1]);
 	}
-	fprintf(out, "%*s(default %lu)\n", col, "", MSIM_TRACE_DEFAULT_EVENTS);
 }
 
 bool scn_trace_wanted(const struct scn_trace_opts *o)
