@@ -109,7 +109,7 @@ if [ "$coldfire" = 1 ]; then
 	has "$tmp/out" "trace: $tmp/v.json"
 	has "$tmp/out" " step  T0"
 	has "$tmp/out" "| fixup rewinds pc 0x5fffe40e ->"
-	has "$tmp/out" "T1 calls 0x5fffe40c (depth 1)"
+	has "$tmp/out" "T1 returns, d0 = 0x1"
 	valid "$tmp/v.json"
 	"$mmsim" vdso-fuzz --trace "$tmp/v.json" >/dev/null 2>"$tmp/err"
 	[ $? -eq 2 ] || fail "vdso-fuzz --trace without --replay accepted"
