@@ -88,7 +88,8 @@ static size_t col_off(const struct tl *tl, unsigned int c)
 /*
  * How much of @text fits in @room: up to the last blank at or before
  * @room past its first quarter, else after the last '(', ',' or '|'
- * there, so that a name is cut only when nothing else fits.
+ * there, else after its last '_', so that a name is cut only when
+ * nothing else fits, and between its words.
  */
 static size_t fit(const char *text, size_t room)
 {
@@ -101,6 +102,9 @@ static size_t fit(const char *text, size_t room)
 			return k;
 	for (k = room; k > room / 4; k--)
 		if (strchr("(,|", text[k - 1]))
+			return k;
+	for (k = room; k > room / 4; k--)
+		if (text[k - 1] == '_')
 			return k;
 	return room;
 }
