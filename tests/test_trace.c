@@ -79,6 +79,23 @@ static const struct msim_trace_event *find_str(enum msim_trace_kind kind,
 	return NULL;
 }
 
+/* The first lock event of @kind on the lock called @name, in @mode. */
+static const struct msim_trace_event *find_lock(enum msim_trace_kind kind,
+						const char *name,
+						enum msim_trace_lock_mode mode)
+{
+	unsigned long i, count = msim_trace_count(rec);
+
+	for (i = 0; i < count; i++) {
+		const struct msim_trace_event *e = msim_trace_get(rec, i);
+
+		if (e && e->kind == kind && e->a[1] == mode &&
+		    !strcmp(msim_trace_str(e, 0), name))
+			return e;
+	}
+	return NULL;
+}
+
 static unsigned long count_kind(enum msim_trace_kind kind)
 {
 	unsigned long i, count = msim_trace_count(rec), n = 0;
@@ -570,6 +587,7 @@ static void test_fault_pte_page_events(void **state)
 
 	(void)state;
 	world_up(&w, 1);
+	msim_trace_clear(rec); /* the mmap's events */
 	touch(&w, BASE + 8, true);
 	e = nth(MSIM_TRACE_FAULT_BEGIN, 0);
 	assert_non_null(e);
@@ -603,7 +621,24 @@ static void test_fault_pte_page_events(void **state)
 	assert_int_equal(e->a[4], NONE);
 	assert_int_equal(e->a[5], pfn);
 	assert_true(e->seq > alloc->seq);
+	/* The fault ran under the mmap lock taken for reading. */
+	e = find_str(MSIM_TRACE_LOCK_ACQUIRED, 0, "mmap_lock");
+	assert_non_null(e);
+	assert_int_equal(e->a[0], w.mm->mmap_lock.msim_id);
+	assert_int_equal(e->a[1], MSIM_TRACE_LOCK_READ);
+	assert_string_equal(msim_trace_str(e, 1), "msim_handle_user_fault");
+	assert_true(e->seq < nth(MSIM_TRACE_FAULT_BEGIN, 0)->seq);
+	assert_null(find_lock(MSIM_TRACE_LOCK_ACQUIRED, "mmap_lock",
+			      MSIM_TRACE_LOCK_WRITE));
 	assert_int_equal(msim_munmap(w.mm, BASE, PAGE), 0);
+	/* munmap takes it for writing, and releases it so. */
+	e = find_lock(MSIM_TRACE_LOCK_ACQUIRED, "mmap_lock",
+		      MSIM_TRACE_LOCK_WRITE);
+	assert_non_null(e);
+	assert_int_equal(e->a[0], w.mm->mmap_lock.msim_id);
+	assert_true(e->seq > nth(MSIM_TRACE_FAULT_END, 0)->seq);
+	assert_non_null(find_lock(MSIM_TRACE_LOCK_RELEASED, "mmap_lock",
+				  MSIM_TRACE_LOCK_WRITE));
 	e = nth(MSIM_TRACE_PTE_CLEAR, 0);
 	assert_non_null(e);
 	assert_int_equal(e->a[0], BASE);
@@ -743,6 +778,77 @@ static void test_notifier_events(void **state)
 	mmu_notifier_unregister(&sub.mn, w.mm);
 	msim_trace_forget_object(&sub.mn);
 	assert_string_equal(msim_trace_object_name(&sub.mn), "");
+	world_down(&w);
+}
+
+/* exit_mmap()'s release, and the callbacks of an instrument. */
+
+static int releases;
+
+static void sub_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	(void)mn;
+	(void)mm;
+	releases++;
+}
+
+static const struct mmu_notifier_ops release_ops = {
+	.release = sub_release,
+	.invalidate_range_start = sub_start,
+};
+
+static void test_release_and_instrument(void **state)
+{
+	const struct msim_trace_event *b, *e;
+	struct sub sub = { .mn.ops = &release_ops };
+	struct msim_coherence *checker;
+	struct world w;
+
+	(void)state;
+	world_up(&w, 2);
+	touch(&w, BASE, true);
+	touch(&w, BASE + PAGE, true);
+	checker = msim_coherence_create(w.mm);
+	assert_false(IS_ERR(checker));
+	msim_trace_name_object(&sub.mn, "mine");
+	assert_false(msim_trace_object_is_instrument(&sub.mn));
+	assert_int_equal(mmu_notifier_register(&sub.mn, w.mm), 0);
+	assert_int_equal(msim_munmap(w.mm, BASE, PAGE), 0);
+	/* The checker's callback is an instrument's, the driver's is not. */
+	e = find_str(MSIM_TRACE_CALLBACK_ENTER, 1, "checker");
+	assert_non_null(e);
+	assert_string_equal(msim_trace_str(e, 0), "invalidate_range_start");
+	assert_int_equal(e->a[2], 1);
+	e = find_str(MSIM_TRACE_CALLBACK_EXIT, 1, "checker");
+	assert_non_null(e);
+	assert_int_equal(e->a[2], 1);
+	e = find_str(MSIM_TRACE_CALLBACK_ENTER, 1, "mine");
+	assert_non_null(e);
+	assert_int_equal(e->a[2], 0);
+
+	/* The task exits: its mm calls release, without a range. */
+	msim_trace_clear(rec);
+	msim_exit(w.tsk);
+	assert_int_equal(releases, 1);
+	b = find_str(MSIM_TRACE_NOTIFIER_BEGIN, 0, "release");
+	assert_non_null(b);
+	assert_string_equal(msim_trace_str(b, 1), "");
+	assert_int_equal(b->a[2], 1);
+	assert_int_equal(b->a[4], 0);
+	e = find_str(MSIM_TRACE_CALLBACK_ENTER, 1, "mine");
+	assert_non_null(e);
+	assert_string_equal(msim_trace_str(e, 0), "release");
+	assert_true(e->seq > b->seq);
+	e = find_str(MSIM_TRACE_NOTIFIER_END, 0, "release");
+	assert_non_null(e);
+	assert_true(e->seq > b->seq);
+	/* ... before the pages go. */
+	assert_non_null(nth(MSIM_TRACE_PAGE_FREE, 0));
+	assert_true(e->seq < nth(MSIM_TRACE_PAGE_FREE, 0)->seq);
+
+	mmu_notifier_unregister(&sub.mn, w.mm);
+	msim_trace_forget_object(&sub.mn);
+	msim_coherence_destroy(checker);
 	world_down(&w);
 }
 
@@ -1011,6 +1117,50 @@ static void test_timeline_layout(void **state)
 	free(tl);
 }
 
+/*
+ * The views of a replay made from C, in a worker process as
+ * msim_sched_test_replay() makes it: a lane a thread in each, the lock
+ * held across the preemption, the scheduler's decisions, the failure.
+ */
+static void test_views_of_a_replay(void **state)
+{
+	char *json, *html, *tl;
+
+	(void)state;
+	msim_trace_clear(rec);
+	run_ct(&ct_test, "holder@held,waiter,holder", false);
+	msim_trace_stop(rec);
+
+	tl = view(0, false);
+	assert_contains(tl, " step  holder");
+	assert_contains(tl, "blocks on ct_lock; holder runs");
+	free(tl);
+
+	json = view(1, false);
+	assert_contains(json, "\"name\": \"thread_name\", \"ph\": \"M\", "
+			      "\"pid\": 1, \"tid\": 1, \"args\": {\"name\": "
+			      "\"holder\"}");
+	assert_contains(json, "\"args\": {\"name\": \"waiter\"}");
+	assert_contains(json, "\"name\": \"spin_lock(ct_lock)\", \"cat\": "
+			      "\"lock\", \"ph\": \"B\"");
+	assert_contains(json, "\"name\": \"spin_lock(ct_lock)\", \"cat\": "
+			      "\"lock\", \"ph\": \"E\"");
+	assert_contains(json, "\"ph\": \"i\"");
+	assert_contains(json, "FAILURE check: the check ran");
+	free(json);
+
+	html = view(2, false);
+	assert_contains(html, "class=\"lane\" data-tid=\"1\" "
+			      "data-name=\"holder\"");
+	assert_contains(html, "class=\"lane\" data-tid=\"2\" "
+			      "data-name=\"waiter\"");
+	assert_contains(html, "class=\"span cat-lock\"");
+	assert_contains(html, "data-kind=\"failure\"");
+	assert_contains(html, "data-kind=\"sched_block\"");
+	free(html);
+	msim_trace_start(rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1040,6 +1190,8 @@ int main(void)
 						rec_teardown),
 		cmocka_unit_test_setup_teardown(test_notifier_events, rec_setup,
 						rec_teardown),
+		cmocka_unit_test_setup_teardown(test_release_and_instrument,
+						rec_setup, rec_teardown),
 		cmocka_unit_test_setup_teardown(test_seq_events, rec_setup,
 						rec_teardown),
 		cmocka_unit_test_setup_teardown(test_secondary_events,
@@ -1052,6 +1204,8 @@ int main(void)
 						rec_teardown),
 		cmocka_unit_test_setup_teardown(test_timeline_layout, rec_setup,
 						rec_teardown),
+		cmocka_unit_test_setup_teardown(test_views_of_a_replay,
+						rec_setup, rec_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

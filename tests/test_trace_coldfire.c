@@ -168,11 +168,81 @@ static void test_irq_rewind_switch(void **state)
 	msim_vf_env_destroy(&env);
 }
 
+/* A view of the record as a string (freed by the caller). */
+static char *view(int which)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	int ret;
+
+	assert_non_null(f);
+	ret = which == 0   ? msim_trace_write_timeline(rec, f, NULL)
+	      : which == 1 ? msim_trace_write_json(rec, f)
+			   : msim_trace_write_html(rec, f, NULL);
+	fclose(f);
+	assert_int_equal(ret, 0);
+	return buf;
+}
+
+static void assert_contains(const char *s, const char *want)
+{
+	if (!strstr(s, want))
+		fail_msg("lacks \"%s\" in:\n%s", want, s);
+}
+
+/*
+ * The three views of a case's run, made from C as 'mmsim vdso-fuzz
+ * --replay CASE --trace --html --timeline' makes them: a lane for each
+ * user thread, the call of T1 nested in T0's interrupt, the rewind.
+ */
+static void test_views_of_a_case(void **state)
+{
+	struct msim_vf_env env;
+	struct msim_vf_result r;
+	struct msim_vf_case c;
+	size_t len;
+	void *obj = fixup_file("correct.o", &len);
+	char *tl, *json, *html;
+
+	(void)state;
+	assert_int_equal(msim_vf_env_create(&env, obj, len), 0);
+	free(obj);
+	assert_int_equal(msim_vf_case_parse("w1:x1,2[1=x1,3]", &c, NULL, 0), 0);
+	rec = msim_trace_create(NULL);
+	msim_trace_start(rec);
+	assert_int_equal(msim_vf_run(&env, &c, NULL, NULL, &r), 0);
+	msim_trace_stop(rec);
+
+	tl = view(0);
+	assert_contains(tl, " step  T0");
+	assert_contains(tl, "T1");
+	assert_contains(tl, "fixup rewinds pc 0x5fffe40e ->");
+	assert_contains(tl, "T1 returns, d0 = 0x1");
+	free(tl);
+	json = view(1);
+	assert_contains(json, "\"args\": {\"name\": \"T0\"}");
+	assert_contains(json, "\"args\": {\"name\": \"T1\"}");
+	assert_contains(json, "\"cat\": \"coldfire\", \"ph\": \"B\"");
+	assert_contains(json, "\"cat\": \"coldfire\", \"ph\": \"E\"");
+	assert_contains(json, "fixup rewinds pc 0x5fffe40e");
+	free(json);
+	html = view(2);
+	assert_contains(html, "data-name=\"T0\"");
+	assert_contains(html, "data-name=\"T1\"");
+	assert_contains(html, "class=\"span cat-coldfire\"");
+	assert_contains(html, "data-kind=\"cf_fixup_rewind\"");
+	free(html);
+	msim_trace_destroy(rec);
+	msim_vf_env_destroy(&env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		ut_test(test_call_and_tlb_misses),
 		cmocka_unit_test(test_irq_rewind_switch),
+		cmocka_unit_test(test_views_of_a_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
