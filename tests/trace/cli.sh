@@ -1,21 +1,25 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# cli.sh MMSIM CHECKER COLDFIRE - the trace options of mmsim, from the top
-# of the source tree:
+# cli.sh MMSIM CHECKER COLDFIRE EXAMPLE - the trace options of mmsim, from
+# the top of the source tree:
 #  - explore: each failure's replay recorded, the files named under its
 #    report, numbered when there are several, the JSON valid, the page
 #    written, the timeline after the report (and in --json's object);
 #  - run: a file without threads, and one with --schedule, recorded;
+#  - every run of docs/notifiers.md recorded, its JSON valid;
 #  - a ring too small: the record says how many events it dropped, and
 #    its JSON is still valid;
 #  - vdso-fuzz --replay (COLDFIRE 1): the CPU's threads and events;
-#  - options refused with a reason.
+#  - options refused with a reason;
+#  - the same from C: EXAMPLE (examples/trace_race.c) explores a race,
+#    records the failing run and writes its views, the JSON valid.
 
 set -u
 mmsim=$1
 check=$2
 coldfire=$3
+example=$4
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -44,6 +48,7 @@ has "$tmp/out" "html: $tmp/one.html"
 has "$tmp/out" "timeline of $ex1, failure 1"
 has "$tmp/out" " step  fault"
 has "$tmp/out" "guest maps 0x10000000 -> pfn 0x2"
+has "$tmp/out" "main: FAILURE coherence:"
 valid "$tmp/one.json"
 has "$tmp/one.json" '"ph": "s"'
 has "$tmp/one.json" '"ph": "f"'
@@ -85,6 +90,18 @@ has "$tmp/out" "  fault@kvm_fault_install,unmap,fault"
 has "$tmp/out" "preempted at kvm_fault_install;"
 has "$tmp/out" "main: FAILURE coherence:"
 
+# every run the lesson shows
+grep '^\$ build/sim/mmsim ' docs/notifiers.md |
+	sed 's|^\$ build/sim/mmsim ||' >"$tmp/lesson.cmds"
+n=0
+while IFS= read -r cmd; do
+	n=$((n + 1))
+	eval "set -- $cmd"
+	"$mmsim" "$@" --trace "$tmp/lesson-$n.json" >/dev/null 2>&1
+	valid "$tmp/lesson-$n.json"
+done <"$tmp/lesson.cmds"
+[ $n -ge 7 ] || fail "docs/notifiers.md: $n commands, expected 7 or more"
+
 # a ring too small
 "$mmsim" run examples/quickstart.scn --trace "$tmp/small.json" \
 	--trace-events 100 >/dev/null 2>"$tmp/err"
@@ -115,4 +132,12 @@ if [ "$coldfire" = 1 ]; then
 	[ $? -eq 2 ] || fail "vdso-fuzz --trace without --replay accepted"
 	has "$tmp/err" "they need --replay CASE"
 fi
+# from C
+"$example" "$tmp" >"$tmp/out" 2>&1 ||
+	fail "$example failed: $(tail -n 5 "$tmp/out")"
+has "$tmp/out" "schedule: 6.2z,52n (1 preemption)"
+has "$tmp/out" " step  fault"
+valid "$tmp/trace_race.json"
+has "$tmp/trace_race.json" '"ph": "f"'
+has "$tmp/trace_race.html" 'class="lane" data-tid="2" data-name="unmap"'
 exit $failed
