@@ -15,7 +15,8 @@
 # From the top of the source tree, with MMSIM for build/sim/mmsim:
 #   check   runs every command and compares what it prints on standard
 #           output with the block (times in seconds aside), so that the
-#           lesson cannot go stale;
+#           lesson cannot go stale; checks that each timeline fits 80
+#           columns and that the lesson links to each block's page;
 #   update  writes what the commands print now into the blocks;
 #   pages   runs every command with --html OUTDIR/NAME.html, the page
 #           each section links to.
@@ -82,6 +83,18 @@ while [ -f "$tmp/$n.cmd" ]; do
 			echo "  $(cat "$tmp/$n.cmd")"
 			echo "prints (docs/lesson.sh update MMSIM writes it):"
 			diff -u "$tmp/$n.wantn" "$tmp/$n.got" | head -n 40
+			failed=1
+		fi
+		# Two or three threads fit 80 columns.
+		wide=$(awk '/^timeline of / { t = 1 }
+			t && length($0) > 80 { print; exit }' "$tmp/$n.got")
+		if [ -n "$wide" ]; then
+			echo "$lesson: the timeline of $name is wider than 80"
+			echo "  columns: $wide"
+			failed=1
+		fi
+		if ! grep -qF "(../build/docs/html/$name.html)" "$lesson"; then
+			echo "$lesson: no link to the page of $name"
 			failed=1
 		fi
 		;;
