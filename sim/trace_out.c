@@ -154,16 +154,23 @@ int scn_trace_finish(struct msim_trace *t, const struct scn_trace_opts *o,
 			"mmsim: trace: %lu events dropped: the record keeps "
 			"the last %lu (--trace-events N for more)\n",
 			msim_trace_dropped(t), msim_trace_capacity(t));
+	/* A name is given back only for a file written whole. */
+	if (json)
+		json[0] = '\0';
+	if (html)
+		html[0] = '\0';
 	if (o->json) {
 		numbered(name, sizeof(name), o->json, index);
-		ret |= write_view(t, name, false, &vo);
-		if (json)
+		if (write_view(t, name, false, &vo))
+			ret = 1;
+		else if (json)
 			snprintf(json, size, "%s", name);
 	}
 	if (o->html) {
 		numbered(name, sizeof(name), o->html, index);
-		ret |= write_view(t, name, true, &vo);
-		if (html)
+		if (write_view(t, name, true, &vo))
+			ret = 1;
+		else if (html)
 			snprintf(html, size, "%s", name);
 	}
 	if (o->timeline && msim_trace_write_timeline(t, timeline, &vo)) {

@@ -69,7 +69,8 @@ struct msim_trace *scn_trace_start(const struct scn_trace_opts *o,
  * scn_trace_finish - stop @t, write the views @o asks for and free it
  * @index: 0 for the files as named, n for the n-th of several ("-n")
  * @timeline: where the timeline goes
- * @json, @html: the names written, if not NULL (@size bytes each)
+ * @json, @html: if not NULL (@size bytes each), the names of the files
+ *	written, or "" for one not written
  * Return: 0, or 1 if a file could not be written (said on stderr).
  */
 int scn_trace_finish(struct msim_trace *t, const struct scn_trace_opts *o,

@@ -118,6 +118,13 @@ has "$tmp/err" "bad number of trace events '0'"
 	>/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] || fail "an unwritable --trace file: exit status not 1"
 has "$tmp/err" "mmsim: /nonexistent/dir/x.json: No such file or directory"
+# explore names only the files it wrote
+"$mmsim" explore "$ex1" --trace /nonexistent/dir/x.json \
+	--html "$tmp/w.html" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "explore, an unwritable --trace: exit status not 1"
+has "$tmp/err" "mmsim: /nonexistent/dir/x.json: No such file or directory"
+grep -q '^trace: ' "$tmp/out" && fail "explore named a file it did not write"
+has "$tmp/out" "html: $tmp/w.html"
 
 if [ "$coldfire" = 1 ]; then
 	"$mmsim" vdso-fuzz --fixup tests/vdso-fuzz/fixups/correct.o \
