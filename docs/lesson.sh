@@ -12,6 +12,9 @@
 #	...what it prints...
 #	```
 #
+# ("<!-- output: NAME -->" for a block that has no page: an exploration
+# that finds nothing, say).
+#
 # From the top of the source tree, with MMSIM for build/sim/mmsim:
 #   check   runs every command and compares what it prints on standard
 #           output with the block (times in seconds aside), so that the
@@ -35,9 +38,11 @@ if [ ! -f "$lesson" ]; then
 	exit 2
 fi
 
-# Each block into $tmp/N.name, N.cmd and N.want.
+# Each block into $tmp/N.name, N.kind (page or output), N.cmd and N.want.
 awk -v dir="$tmp" '
-	/^<!-- page: .* -->$/ {
+	/^<!-- (page|output): .* -->$/ {
+		kind = $2
+		sub(/:$/, "", kind)
 		name = $3
 		next
 	}
@@ -47,6 +52,7 @@ awk -v dir="$tmp" '
 		getline
 		sub(/^\$ /, "")
 		print name > (dir "/" n ".name")
+		print kind > (dir "/" n ".kind")
 		print > (dir "/" n ".cmd")
 		printf "" > (dir "/" n ".want")
 		name = ""
@@ -74,6 +80,7 @@ failed=0
 n=1
 while [ -f "$tmp/$n.cmd" ]; do
 	name=$(cat "$tmp/$n.name")
+	kind=$(cat "$tmp/$n.kind")
 	case $mode in
 	check)
 		run $n | normal >"$tmp/$n.got"
@@ -93,7 +100,8 @@ while [ -f "$tmp/$n.cmd" ]; do
 			echo "  columns: $wide"
 			failed=1
 		fi
-		if ! grep -qF "(../build/docs/html/$name.html)" "$lesson"; then
+		if [ "$kind" = page ] &&
+			! grep -qF "(../build/docs/html/$name.html)" "$lesson"; then
 			echo "$lesson: no link to the page of $name"
 			failed=1
 		fi
@@ -103,6 +111,10 @@ while [ -f "$tmp/$n.cmd" ]; do
 		;;
 	pages)
 		mkdir -p "$outdir"
+		if [ "$kind" != page ]; then
+			n=$((n + 1))
+			continue
+		fi
 		cmd=$(cat "$tmp/$n.cmd")
 		eval "set -- ${cmd#build/sim/mmsim }"
 		# The page of the run the block shows: no terminal view.
@@ -127,7 +139,7 @@ done
 
 if [ "$mode" = update ]; then
 	awk -v dir="$tmp" '
-		/^<!-- page: .* -->$/ { name = $3; print; next }
+		/^<!-- (page|output): .* -->$/ { name = $3; print; next }
 		/^```console$/ && name != "" {
 			n++
 			print
