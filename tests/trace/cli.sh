@@ -6,11 +6,13 @@
 #  - explore: each failure's replay recorded, the files named under its
 #    report, numbered when there are several, the JSON valid, the page
 #    written, the timeline after the report (and in --json's object);
-#  - run: a file without threads, and one with --schedule, recorded;
+#  - run: a file without threads, and one with --schedule, recorded,
+#    each with its three views;
 #  - every run docs/notifiers.md draws recorded, its JSON valid;
 #  - a ring too small: the record says how many events it dropped, and
 #    its JSON is still valid;
-#  - vdso-fuzz --replay (COLDFIRE 1): the CPU's threads and events;
+#  - vdso-fuzz --replay (COLDFIRE 1): the three views, with the CPU's
+#    threads and events;
 #  - options refused with a reason;
 #  - the same from C: EXAMPLE (examples/trace_race.c) explores a race,
 #    records the failing run and writes its views, the JSON valid.
@@ -78,10 +80,19 @@ valid "$tmp/two-2.json"
 
 # run, with and without threads
 "$mmsim" run examples/quickstart.scn --trace "$tmp/q.json" --timeline \
-	>"$tmp/out" 2>/dev/null
+	--html "$tmp/q.html" >"$tmp/out" 2>/dev/null
 has "$tmp/out" "timeline of examples/quickstart.scn"
 has "$tmp/out" " step  main"
 valid "$tmp/q.json"
+has "$tmp/q.html" 'class="lane" data-tid="0" data-name="main"'
+has "$tmp/q.html" 'class="span cat-fault"'
+has "$tmp/q.html" '<pre id="errors" hidden></pre>'
+"$mmsim" run --ram 16M --schedule fault@kvm_fault_install,unmap,fault \
+	"$ex1" --trace "$tmp/s.json" --html "$tmp/s.html" >/dev/null 2>&1
+valid "$tmp/s.json"
+has "$tmp/s.json" '"args": {"name": "unmap"}'
+has "$tmp/s.html" 'class="lane" data-tid="2" data-name="unmap"'
+has "$tmp/s.html" 'class="flow" data-flow='
 "$mmsim" run --ram 16M --schedule fault@kvm_fault_install,unmap,fault \
 	"$ex1" --timeline >"$tmp/out" 2>/dev/null
 [ $? -eq 1 ] || fail "run --schedule $ex1: exit status not 1"
@@ -130,8 +141,14 @@ has "$tmp/out" "html: $tmp/w.html"
 if [ "$coldfire" = 1 ]; then
 	"$mmsim" vdso-fuzz --fixup tests/vdso-fuzz/fixups/correct.o \
 		--replay 'w1:x1,2[1=x1,3]' --trace "$tmp/v.json" --timeline \
-		>"$tmp/out" 2>&1 || fail "vdso-fuzz --replay failed"
+		--html "$tmp/v.html" >"$tmp/out" 2>&1 ||
+		fail "vdso-fuzz --replay failed"
 	has "$tmp/out" "trace: $tmp/v.json"
+	has "$tmp/out" "html: $tmp/v.html"
+	has "$tmp/v.html" 'data-name="T0"'
+	has "$tmp/v.html" 'data-name="T1"'
+	has "$tmp/v.html" 'class="span cat-coldfire"'
+	has "$tmp/v.html" '<pre id="errors" hidden></pre>'
 	has "$tmp/out" " step  T0"
 	has "$tmp/out" "| fixup rewinds pc 0x5fffe40e ->"
 	has "$tmp/out" "T1 returns, d0 = 0x1"
