@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Depth-first search.  The explorer keeps the path of the last run as a
+ * stack of decision nodes; the next run replays the path down to the
+ * deepest node that still has an alternative, takes it, and goes on with
+ * the default from there (exec.c, plan.c).
+ *
+ * Preemption bounding (Musuvathi and Qadeer, CHESS): a choice that
+ * switches away from a thread that could go on costs one preemption; the
+ * search runs with bound 0, 1, 2, ... up to the one asked for, so that a
+ * bug found takes the fewest preemptions there are, and stops early when
+ * a bound cut nothing off (the whole space was covered).
+ *
+ * Sleep sets (Godefroid, 1996): once the subtree of alternative t at a
+ * node has been explored, a later sibling u's subtree need not run t
+ * first while only steps that commute with t have run: those orders were
+ * covered under t.  Two steps commute when their footprints do (what
+ * each locked, released and declared with msim_sync_access(), run.h),
+ * which presumes the model's shared state is either locked or declared.
+ * With a preemption bound this is only sound for a subtree that the bound
+ * cut nothing from: the equivalent order explored under t may have
+ * needed more preemptions than the one pruned under u.  So t goes to
+ * sleep only after a subtree with no cut; a bound that cuts much prunes
+ * little.  Sleep sets keep every reachable state (Godefroid's theorem),
+ * so checks after every step lose nothing by them either.
+ *
+ * Shards: the top of the tree, down to the K-th node with a choice,
+ * belongs to every shard; each alternative at those nodes is a unit,
+ * numbered in search order (the same in every shard), and shard i of n
+ * explores the units numbered i modulo n.  Above and at that frontier no
+ * one sleeps (what a shard did not explore itself cannot put anything to
+ * sleep), so the union of the shards' runs covers at least the unsharded
+ * search's, and exactly it without the reduction.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "explorer.h"
+
+struct dnode {
+	uint64_t enabled, done;
+	int8_t cur, chosen;
+	unsigned int pre;
+	struct fp fp;
+	struct sleeper *sleep;
+	unsigned int nsleep;
+	struct sleeper *nocut;
+	unsigned int nnocut;
+	bool child_cut, cut;
+	unsigned int branch_depth; /* choice nodes above this one */
+	bool frontier;
+};
+
+static unsigned int cost(const struct dnode *n, int t)
+{
+	return n->cur >= 0 && (n->enabled & (1ULL << n->cur)) && t != n->cur;
+}
+
+static bool within(const struct dnode *n, int t, int bound)
+{
+	return bound < 0 || n->pre + cost(n, t) <= (unsigned int)bound;
+}
+
+static unsigned int nalternatives(const struct dnode *n, int bound)
+{
+	unsigned int k = 0;
+	int t;
+
+	for (t = 0; t < MSIM_MAX_THREADS; t++)
+		if ((n->enabled & (1ULL << t)) && within(n, t, bound))
+			k++;
+	return k;
+}
+
+/* The order alternatives are tried in: the default first. */
+static int order(const struct dnode *n, int idx)
+{
+	int first = default_choice(n->enabled, n->cur), t = first, i;
+
+	for (i = 0; i < idx; i++) {
+		do
+			t = (t + 1) % MSIM_MAX_THREADS;
+		while (!(n->enabled & (1ULL << t)));
+		if (t == first)
+			return -1;
+	}
+	return t;
+}
+
+static void node_free(struct dnode *n)
+{
+	free(n->sleep);
+	free(n->nocut);
+	memset(n, 0, sizeof(*n));
+}
+
+static bool sharded(const struct explorer *x)
+{
+	return x->nshards > 1;
+}
+
+/* The sleepers of a node's child: those of @n and of its explored,
+ * uncut alternatives that commute with what the child's step did. */
+static struct sleeper *child_sleep(const struct dnode *n, const struct fp *fp,
+				   int chosen, unsigned int *count)
+{
+	struct sleeper *s = xcalloc(n->nsleep + n->nnocut + 1, sizeof(*s));
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n->nsleep; i++)
+		if (n->sleep[i].thread != chosen &&
+		    fp_independent(&n->sleep[i].fp, fp))
+			s[k++] = n->sleep[i];
+	for (i = 0; i < n->nnocut; i++)
+		if (n->nocut[i].thread != chosen &&
+		    fp_independent(&n->nocut[i].fp, fp))
+			s[k++] = n->nocut[i];
+	*count = k;
+	return s;
+}
+
+static bool owned(const struct explorer *x, unsigned long unit)
+{
+	return unit % x->nshards == x->shard;
+}
+
+/*
+ * Push the nodes a run made below @from.  @known: the run is inside one
+ * of this shard's units (always, unsharded); otherwise it went down from
+ * above the frontier and its unit is the first frontier node it reached,
+ * or its leaf.  Returns whether the run is this shard's to count.
+ */
+static bool extend(struct explorer *x, const struct exec_res *res,
+		   unsigned long from, int bound, bool known, bool *any_cut)
+{
+	unsigned long k, end = res->redundant_from;
+	bool mine = true, reached = false;
+
+	if (end > res->ntrail)
+		end = res->ntrail;
+	if (from < x->depth)
+		x->stack[from].fp = res->trail[from].fp;
+	for (k = from + 1; k < end; k++) {
+		struct dnode *p, *n;
+
+		if (k >= x->stack_cap) {
+			x->stack_cap = x->stack_cap ? 2 * x->stack_cap : 256;
+			x->stack = xrealloc(x->stack,
+					    x->stack_cap * sizeof(*x->stack));
+		}
+		p = &x->stack[k - 1];
+		n = &x->stack[k];
+		memset(n, 0, sizeof(*n));
+		n->enabled = res->trail[k].enabled;
+		n->cur = res->trail[k].cur;
+		n->chosen = res->trail[k].chosen;
+		n->done = 1ULL << n->chosen;
+		n->fp = res->trail[k].fp;
+		n->pre = p->pre + cost(p, p->chosen);
+		n->branch_depth =
+			p->branch_depth + (nalternatives(p, bound) > 1 ? 1 : 0);
+		if (x->opts.no_reduction ||
+		    (sharded(x) && p->branch_depth < x->frontier_k))
+			n->sleep = xcalloc(1, sizeof(*n->sleep));
+		else
+			n->sleep =
+				child_sleep(p, &p->fp, p->chosen, &n->nsleep);
+		x->depth = k + 1;
+		if (sharded(x) && !known && !reached &&
+		    n->branch_depth + 1 == x->frontier_k &&
+		    nalternatives(n, bound) > 1) {
+			/* A new frontier node: its first child is a unit. */
+			n->frontier = true;
+			reached = true;
+			mine = owned(x, x->unit++);
+			if (!mine)
+				break; /* someone else's: nothing below */
+		}
+	}
+	if (sharded(x) && !known && !reached)
+		mine = owned(x, x->unit++); /* the leaf is the unit */
+	if (res->cut && mine) {
+		*any_cut = true;
+		if (x->depth)
+			x->stack[x->depth - 1].child_cut = true;
+	}
+	return mine;
+}
+
+static void dfs_estimate(struct explorer *x, int bound, unsigned long runs)
+{
+	double f = 0, scale = 1;
+	unsigned long i;
+
+	for (i = 0; i < x->depth; i++) {
+		struct dnode *n = &x->stack[i];
+		unsigned int all = nalternatives(n, bound), done;
+
+		if (all < 2)
+			continue;
+		done = (unsigned int)__builtin_popcountll(n->done & n->enabled);
+		if (done > all)
+			done = all;
+		f += scale * (double)(done - 1) / all;
+		scale /= all;
+	}
+	f += scale;
+	x->remaining = f > 0 && f <= 1 ? (double)runs * (1 - f) / f : -1;
+}
+
+/* All of the search at one bound.  false: the search must end. */
+static bool dfs_bound(struct explorer *x, int bound, bool *any_cut)
+{
+	struct exec_req req = { .kind = PLAN_DFS, .budget = bound };
+	unsigned long runs_here = 0, i;
+	struct exec_res res;
+	bool mine;
+
+	req.reduction = !x->opts.no_reduction;
+	req.want_schedule = x->opts.collect;
+	x->unit = 0;
+	x->depth = 0;
+	if (!x->stack_cap) {
+		x->stack_cap = 256;
+		x->stack = xcalloc(x->stack_cap, sizeof(*x->stack));
+	}
+
+	/* The first run: no prefix, nothing asleep. */
+	if (!explore_run(x, &req, &res))
+		return false;
+	if (res.ntrail) {
+		struct dnode *n = &x->stack[0];
+
+		memset(n, 0, sizeof(*n));
+		n->enabled = res.trail[0].enabled;
+		n->cur = res.trail[0].cur;
+		n->chosen = res.trail[0].chosen;
+		n->done = 1ULL << n->chosen;
+		n->fp = res.trail[0].fp;
+		n->sleep = xcalloc(1, sizeof(*n->sleep));
+		x->depth = 1;
+	}
+	mine = extend(x, &res, 0, bound, !sharded(x), any_cut);
+	if (mine) {
+		x->runs++;
+		runs_here++;
+		if (bound <= 0 || res.preemptions == (unsigned int)bound)
+			x->schedules++;
+		take_result(x, &res);
+	}
+	exec_res_free(&res);
+
+	for (;;) {
+		struct dnode *n;
+		int alt = -1, idx;
+
+		if (x->opts.schedules && x->runs >= x->opts.schedules) {
+			x->limit_hit = true;
+			return false;
+		}
+		/* Back up to the deepest node with an alternative left. */
+		while (x->depth) {
+			n = &x->stack[x->depth - 1];
+			if (!n->child_cut && !x->opts.no_reduction &&
+			    !(sharded(x) && n->branch_depth < x->frontier_k)) {
+				n->nocut = xrealloc(n->nocut,
+						    (n->nnocut + 1) *
+							    sizeof(*n->nocut));
+				n->nocut[n->nnocut].thread = n->chosen;
+				n->nocut[n->nnocut].fp = n->fp;
+				n->nnocut++;
+			}
+			n->cut |= n->child_cut;
+			n->child_cut = false;
+			alt = -1;
+			for (idx = 0; (i = (unsigned long)order(n, idx)) !=
+				      (unsigned long)-1;
+			     idx++) {
+				int t = (int)i;
+				bool asleep = false;
+				unsigned int s;
+
+				if (n->done & (1ULL << t))
+					continue;
+				n->done |= 1ULL << t;
+				/*
+				 * Asleep first: what sleeps was covered
+				 * elsewhere, bound or no bound, and is no cut.
+				 */
+				for (s = 0; s < n->nsleep; s++)
+					if (n->sleep[s].thread == t)
+						asleep = true;
+				if (asleep && !x->opts.no_reduction)
+					continue;
+				if (!within(n, t, bound)) {
+					n->cut = true;
+					*any_cut = true;
+					continue;
+				}
+				if (n->frontier && !owned(x, x->unit++))
+					continue;
+				alt = t;
+				break;
+			}
+			if (alt >= 0)
+				break;
+			if (x->depth >= 2)
+				x->stack[x->depth - 2].child_cut |= n->cut;
+			node_free(n);
+			x->depth--;
+		}
+		if (!x->depth)
+			return true;
+		n = &x->stack[x->depth - 1];
+		n->chosen = (int8_t)alt;
+		x->prefix = xrealloc(x->prefix, x->depth);
+		for (i = 0; i < x->depth; i++)
+			x->prefix[i] = x->stack[i].chosen;
+		req.prefix = x->prefix;
+		req.nprefix = x->depth;
+		req.budget =
+			bound < 0 ? -1 : bound - (int)(n->pre + cost(n, alt));
+		if (x->opts.no_reduction ||
+		    (sharded(x) && n->branch_depth < x->frontier_k)) {
+			req.sleep = NULL;
+			req.nsleep = 0;
+		} else {
+			struct sleeper *s =
+				xcalloc(n->nsleep + n->nnocut + 1, sizeof(*s));
+			unsigned int k = 0;
+
+			for (i = 0; i < n->nsleep; i++)
+				if (n->sleep[i].thread != alt)
+					s[k++] = n->sleep[i];
+			for (i = 0; i < n->nnocut; i++)
+				s[k++] = n->nocut[i];
+			req.sleep = s;
+			req.nsleep = k;
+		}
+		if (!explore_run(x, &req, &res)) {
+			free((void *)req.sleep);
+			return false;
+		}
+		free((void *)req.sleep);
+		req.sleep = NULL;
+		mine = extend(x, &res, x->depth - 1, bound,
+			      !sharded(x) || n->frontier ||
+				      n->branch_depth >= x->frontier_k,
+			      any_cut);
+		if (mine) {
+			x->runs++;
+			runs_here++;
+			if (bound <= 0 ||
+			    res.preemptions == (unsigned int)bound)
+				x->schedules++;
+			take_result(x, &res);
+		}
+		exec_res_free(&res);
+		if (x->opts.progress || x->status) {
+			dfs_estimate(x, bound, runs_here);
+			explore_progress(x);
+		}
+	}
+}
+
+void explore_dfs(struct explorer *x)
+{
+	int bound, max = x->opts.preemptions;
+	bool any_cut;
+
+	if (max < 0) {
+		any_cut = false;
+		x->bound = -1;
+		if (dfs_bound(x, -1, &any_cut))
+			x->complete = true;
+		return;
+	}
+	for (bound = 0; bound <= max; bound++) {
+		any_cut = false;
+		x->bound = bound;
+		if (!dfs_bound(x, bound, &any_cut))
+			return;
+		if (!any_cut || bound == max) {
+			x->complete = true;
+			return;
+		}
+	}
+}
+
+/* What the search at the last bound left on the path. */
+void dfs_fini(struct explorer *x)
+{
+	unsigned long i;
+
+	for (i = 0; i < x->depth; i++)
+		node_free(&x->stack[i]);
+	free(x->stack);
+	free(x->prefix);
+}
