@@ -36,6 +36,15 @@
 #include <string.h>
 #include "explorer.h"
 
+/*
+ * One decision on the path: @enabled could run, @cur ran before (-1:
+ * none), @chosen runs on the path now, and @fp is what its step did.
+ * @done: the alternatives taken or passed over.  @pre: the preemptions
+ * above.  @sleep: those asleep on arrival here; @nocut: the alternatives
+ * explored with no cut below, asleep for the later ones.  @child_cut: the
+ * bound cut something from the subtree of @chosen; @cut: here or
+ * below.  @frontier: its alternatives are shard units.
+ */
 struct dnode {
 	uint64_t enabled, done;
 	int8_t cur, chosen;
@@ -207,13 +216,203 @@ static void dfs_estimate(struct explorer *x, int bound, unsigned long runs)
 	x->remaining = f > 0 && f <= 1 ? (double)runs * (1 - f) / f : -1;
 }
 
+/*
+ * A run of this shard's, counted.  A schedule is new at this bound only
+ * with exactly @bound preemptions: the others were run, and counted, at
+ * the bounds before.
+ */
+static void count_run(struct explorer *x, const struct exec_res *res, int bound,
+		      unsigned long *runs_here)
+{
+	x->runs++;
+	(*runs_here)++;
+	if (bound <= 0 || res->preemptions == (unsigned int)bound)
+		x->schedules++;
+	take_result(x, res);
+}
+
+/* The root of the path: the first run's first decision, nothing asleep. */
+static void push_root(struct explorer *x, const struct exec_res *res)
+{
+	struct dnode *n = &x->stack[0];
+
+	if (!res->ntrail)
+		return;
+	memset(n, 0, sizeof(*n));
+	n->enabled = res->trail[0].enabled;
+	n->cur = res->trail[0].cur;
+	n->chosen = res->trail[0].chosen;
+	n->done = 1ULL << n->chosen;
+	n->fp = res->trail[0].fp;
+	n->sleep = xcalloc(1, sizeof(*n->sleep));
+	x->depth = 1;
+}
+
+/*
+ * The subtree of @n's chosen alternative has been explored.  If the
+ * bound cut nothing from it, its thread sleeps in the subtrees of @n's
+ * later alternatives (not at or above a shard frontier, nor without the
+ * reduction); its cuts are @n's.
+ */
+static void retire_chosen(struct explorer *x, struct dnode *n)
+{
+	if (!n->child_cut && !x->opts.no_reduction &&
+	    !(sharded(x) && n->branch_depth < x->frontier_k)) {
+		n->nocut =
+			xrealloc(n->nocut, (n->nnocut + 1) * sizeof(*n->nocut));
+		n->nocut[n->nnocut].thread = n->chosen;
+		n->nocut[n->nnocut].fp = n->fp;
+		n->nnocut++;
+	}
+	n->cut |= n->child_cut;
+	n->child_cut = false;
+}
+
+static bool asleep(const struct dnode *n, int t)
+{
+	unsigned int s;
+
+	for (s = 0; s < n->nsleep; s++)
+		if (n->sleep[s].thread == t)
+			return true;
+	return false;
+}
+
+/*
+ * @n's next alternative, in the default's order, that is neither asleep
+ * nor beyond the bound nor another shard's unit; -1 when none is left.
+ * Every alternative looked at is done, whatever it was.
+ */
+static int next_alternative(struct explorer *x, struct dnode *n, int bound,
+			    bool *any_cut)
+{
+	int idx, t;
+
+	for (idx = 0; (t = order(n, idx)) >= 0; idx++) {
+		if (n->done & (1ULL << t))
+			continue;
+		n->done |= 1ULL << t;
+		/*
+		 * Asleep first: what sleeps was covered elsewhere, bound or
+		 * no bound, and is no cut.
+		 */
+		if (asleep(n, t) && !x->opts.no_reduction)
+			continue;
+		if (!within(n, t, bound)) {
+			n->cut = true;
+			*any_cut = true;
+			continue;
+		}
+		if (n->frontier && !owned(x, x->unit++))
+			continue;
+		return t;
+	}
+	return -1;
+}
+
+/*
+ * Back up to the deepest node with an alternative left, popping those
+ * with none (their cuts go to their parent).  Returns the alternative,
+ * or -1 when the path is empty: the search at this bound is over.
+ */
+static int backtrack(struct explorer *x, int bound, bool *any_cut)
+{
+	while (x->depth) {
+		struct dnode *n = &x->stack[x->depth - 1];
+		int alt;
+
+		retire_chosen(x, n);
+		alt = next_alternative(x, n, bound, any_cut);
+		if (alt >= 0)
+			return alt;
+		if (x->depth >= 2)
+			x->stack[x->depth - 2].child_cut |= n->cut;
+		node_free(n);
+		x->depth--;
+	}
+	return -1;
+}
+
+/* The path, with the deepest node's new choice, as the run's prefix. */
+static void set_prefix(struct explorer *x, struct exec_req *req)
+{
+	unsigned long i;
+
+	x->prefix = xrealloc(x->prefix, x->depth);
+	for (i = 0; i < x->depth; i++)
+		x->prefix[i] = x->stack[i].chosen;
+	req->prefix = x->prefix;
+	req->nprefix = x->depth;
+}
+
+/*
+ * The sleepers of the run that takes @alt at @n: @n's own but @alt, and
+ * @n's explored alternatives with no cut below them.  None at or above a
+ * shard frontier, nor without the reduction.  The caller frees them.
+ */
+static void alt_sleep(const struct explorer *x, const struct dnode *n, int alt,
+		      struct exec_req *req)
+{
+	struct sleeper *s;
+	unsigned int i, k = 0;
+
+	req->sleep = NULL;
+	req->nsleep = 0;
+	if (x->opts.no_reduction ||
+	    (sharded(x) && n->branch_depth < x->frontier_k))
+		return;
+	s = xcalloc(n->nsleep + n->nnocut + 1, sizeof(*s));
+	for (i = 0; i < n->nsleep; i++)
+		if (n->sleep[i].thread != alt)
+			s[k++] = n->sleep[i];
+	for (i = 0; i < n->nnocut; i++)
+		s[k++] = n->nocut[i];
+	req->sleep = s;
+	req->nsleep = k;
+}
+
+/*
+ * The run that takes @alt at the deepest node: down the path, then the
+ * default; the nodes it made below become the rest of the path.  A run
+ * from a frontier node or from below the frontier is in a unit already.
+ * false: the search must end.
+ */
+static bool run_alternative(struct explorer *x, struct exec_req *req, int alt,
+			    int bound, bool *any_cut, unsigned long *runs_here)
+{
+	struct dnode *n = &x->stack[x->depth - 1];
+	struct exec_res res;
+	bool ok;
+
+	n->chosen = (int8_t)alt;
+	set_prefix(x, req);
+	req->budget = bound < 0 ? -1 : bound - (int)(n->pre + cost(n, alt));
+	alt_sleep(x, n, alt, req);
+	ok = explore_run(x, req, &res);
+	free((void *)req->sleep);
+	req->sleep = NULL;
+	if (!ok)
+		return false;
+	if (extend(x, &res, x->depth - 1, bound,
+		   !sharded(x) || n->frontier ||
+			   n->branch_depth >= x->frontier_k,
+		   any_cut))
+		count_run(x, &res, bound, runs_here);
+	exec_res_free(&res);
+	if (x->opts.progress || x->status) {
+		dfs_estimate(x, bound, *runs_here);
+		explore_progress(x);
+	}
+	return true;
+}
+
 /* All of the search at one bound.  false: the search must end. */
 static bool dfs_bound(struct explorer *x, int bound, bool *any_cut)
 {
 	struct exec_req req = { .kind = PLAN_DFS, .budget = bound };
-	unsigned long runs_here = 0, i;
+	unsigned long runs_here = 0;
 	struct exec_res res;
-	bool mine;
+	int alt;
 
 	req.reduction = !x->opts.no_reduction;
 	req.want_schedule = x->opts.collect;
@@ -227,138 +426,21 @@ static bool dfs_bound(struct explorer *x, int bound, bool *any_cut)
 	/* The first run: no prefix, nothing asleep. */
 	if (!explore_run(x, &req, &res))
 		return false;
-	if (res.ntrail) {
-		struct dnode *n = &x->stack[0];
-
-		memset(n, 0, sizeof(*n));
-		n->enabled = res.trail[0].enabled;
-		n->cur = res.trail[0].cur;
-		n->chosen = res.trail[0].chosen;
-		n->done = 1ULL << n->chosen;
-		n->fp = res.trail[0].fp;
-		n->sleep = xcalloc(1, sizeof(*n->sleep));
-		x->depth = 1;
-	}
-	mine = extend(x, &res, 0, bound, !sharded(x), any_cut);
-	if (mine) {
-		x->runs++;
-		runs_here++;
-		if (bound <= 0 || res.preemptions == (unsigned int)bound)
-			x->schedules++;
-		take_result(x, &res);
-	}
+	push_root(x, &res);
+	if (extend(x, &res, 0, bound, !sharded(x), any_cut))
+		count_run(x, &res, bound, &runs_here);
 	exec_res_free(&res);
 
 	for (;;) {
-		struct dnode *n;
-		int alt = -1, idx;
-
 		if (x->opts.schedules && x->runs >= x->opts.schedules) {
 			x->limit_hit = true;
 			return false;
 		}
-		/* Back up to the deepest node with an alternative left. */
-		while (x->depth) {
-			n = &x->stack[x->depth - 1];
-			if (!n->child_cut && !x->opts.no_reduction &&
-			    !(sharded(x) && n->branch_depth < x->frontier_k)) {
-				n->nocut = xrealloc(n->nocut,
-						    (n->nnocut + 1) *
-							    sizeof(*n->nocut));
-				n->nocut[n->nnocut].thread = n->chosen;
-				n->nocut[n->nnocut].fp = n->fp;
-				n->nnocut++;
-			}
-			n->cut |= n->child_cut;
-			n->child_cut = false;
-			alt = -1;
-			for (idx = 0; (i = (unsigned long)order(n, idx)) !=
-				      (unsigned long)-1;
-			     idx++) {
-				int t = (int)i;
-				bool asleep = false;
-				unsigned int s;
-
-				if (n->done & (1ULL << t))
-					continue;
-				n->done |= 1ULL << t;
-				/*
-				 * Asleep first: what sleeps was covered
-				 * elsewhere, bound or no bound, and is no cut.
-				 */
-				for (s = 0; s < n->nsleep; s++)
-					if (n->sleep[s].thread == t)
-						asleep = true;
-				if (asleep && !x->opts.no_reduction)
-					continue;
-				if (!within(n, t, bound)) {
-					n->cut = true;
-					*any_cut = true;
-					continue;
-				}
-				if (n->frontier && !owned(x, x->unit++))
-					continue;
-				alt = t;
-				break;
-			}
-			if (alt >= 0)
-				break;
-			if (x->depth >= 2)
-				x->stack[x->depth - 2].child_cut |= n->cut;
-			node_free(n);
-			x->depth--;
-		}
-		if (!x->depth)
+		alt = backtrack(x, bound, any_cut);
+		if (alt < 0)
 			return true;
-		n = &x->stack[x->depth - 1];
-		n->chosen = (int8_t)alt;
-		x->prefix = xrealloc(x->prefix, x->depth);
-		for (i = 0; i < x->depth; i++)
-			x->prefix[i] = x->stack[i].chosen;
-		req.prefix = x->prefix;
-		req.nprefix = x->depth;
-		req.budget =
-			bound < 0 ? -1 : bound - (int)(n->pre + cost(n, alt));
-		if (x->opts.no_reduction ||
-		    (sharded(x) && n->branch_depth < x->frontier_k)) {
-			req.sleep = NULL;
-			req.nsleep = 0;
-		} else {
-			struct sleeper *s =
-				xcalloc(n->nsleep + n->nnocut + 1, sizeof(*s));
-			unsigned int k = 0;
-
-			for (i = 0; i < n->nsleep; i++)
-				if (n->sleep[i].thread != alt)
-					s[k++] = n->sleep[i];
-			for (i = 0; i < n->nnocut; i++)
-				s[k++] = n->nocut[i];
-			req.sleep = s;
-			req.nsleep = k;
-		}
-		if (!explore_run(x, &req, &res)) {
-			free((void *)req.sleep);
+		if (!run_alternative(x, &req, alt, bound, any_cut, &runs_here))
 			return false;
-		}
-		free((void *)req.sleep);
-		req.sleep = NULL;
-		mine = extend(x, &res, x->depth - 1, bound,
-			      !sharded(x) || n->frontier ||
-				      n->branch_depth >= x->frontier_k,
-			      any_cut);
-		if (mine) {
-			x->runs++;
-			runs_here++;
-			if (bound <= 0 ||
-			    res.preemptions == (unsigned int)bound)
-				x->schedules++;
-			take_result(x, &res);
-		}
-		exec_res_free(&res);
-		if (x->opts.progress || x->status) {
-			dfs_estimate(x, bound, runs_here);
-			explore_progress(x);
-		}
 	}
 }
 
