@@ -25,9 +25,24 @@ static char *devs_string(const struct sched_dev *devs, unsigned int n)
 	return s;
 }
 
+/* The switches of @plan but the @i-th, as a schedule. */
+static char *without_switch(const struct plan *plan, unsigned int i)
+{
+	struct sched_dev *d = xcalloc(plan->ndevs + 1, sizeof(*d));
+	unsigned int j, k = 0;
+	char *s;
+
+	for (j = 0; j < plan->ndevs; j++)
+		if (j != i)
+			d[k++] = plan->devs[j];
+	s = devs_string(d, k);
+	free(d);
+	return s;
+}
+
 /* Does the run reproduce @f?  @part: which run of a pair (0 or 1). */
 static bool reproduces(const struct xfail *f, const struct exec_res *res,
-		       int part, char **msg)
+		       int part)
 {
 	unsigned int i;
 
@@ -46,218 +61,199 @@ static bool reproduces(const struct xfail *f, const struct exec_res *res,
 		bool same = !strcmp(key, f->key);
 
 		free(key);
-		if (same) {
-			if (msg)
-				*msg = xstrdup(res->fails[i].msg);
+		if (same)
 			return true;
-		}
 	}
 	return false;
 }
 
+/* One schedule being shrunk: the best so far, and what it takes. */
+struct shrinking {
+	struct explorer *x;
+	const struct xfail *f;
+	int part;
+	char *best;
+	unsigned int pre;
+	unsigned long steps;
+};
+
 /*
- * Fewest preemptions, then fewest steps: drop switches one at a time
- * (the last first) while the failure stays, then move each remaining one
- * as early as it still fails.  Every candidate is replayed leniently and
- * what it actually did becomes the schedule.
+ * Replay @cand leniently; what it actually did becomes the best if it
+ * still fails and is better: with @fewer, fewer preemptions, or as many
+ * in fewer steps; without, no more of either.  1: taken; 0: not; -1:
+ * the replay could not be made.
  */
-static char *shrink_part(struct explorer *x, const struct xfail *f,
-			 const char *sched, int part, char **msg)
+static int try_candidate(struct shrinking *s, const char *cand, bool fewer)
+{
+	struct exec_req req = { .kind = PLAN_REPLAY,
+				.schedule = cand,
+				.lenient = true };
+	struct exec_res res;
+	bool better;
+	int taken = 0;
+
+	if (exec_run(&s->x->ex, &req, &res))
+		return -1;
+	s->x->shrink_runs++;
+	if (fewer)
+		better = res.preemptions < s->pre ||
+			 (res.preemptions == s->pre && res.steps < s->steps);
+	else
+		better = res.preemptions <= s->pre && res.steps <= s->steps;
+	if (reproduces(s->f, &res, s->part) && better) {
+		free(s->best);
+		s->best = xstrdup(res.schedule);
+		s->pre = res.preemptions;
+		s->steps = res.steps;
+		taken = 1;
+	}
+	exec_res_free(&res);
+	return taken;
+}
+
+/*
+ * One pass over the switches, the last first: the first whose drop still
+ * fails is dropped.  false when none was, or a replay could not be made.
+ */
+static bool drop_pass(struct shrinking *s)
 {
 	struct plan plan;
-	char err[256], *best = xstrdup(sched);
-	unsigned int best_pre = UINT32_MAX;
-	unsigned long best_steps = ULONG_MAX;
-	bool changed = true;
-	int passes = 0;
+	char err[256];
+	unsigned int i;
+	bool taken = false;
 
-	{
-		/* What the schedule itself does, as the baseline. */
-		struct exec_req req = { .kind = PLAN_REPLAY,
-					.schedule = sched,
-					.lenient = true };
-		struct exec_res res;
+	if (schedule_parse(s->best, &plan, err, sizeof(err)))
+		return false;
+	for (i = plan.ndevs; i-- > 0;) {
+		char *cand = without_switch(&plan, i);
+		int r = try_candidate(s, cand, true);
 
-		if (exec_run(&x->ex, &req, &res))
-			return best;
-		x->shrink_runs++;
-		if (reproduces(f, &res, part, msg)) {
-			best_pre = res.preemptions;
-			best_steps = res.steps;
-			free(best);
-			best = xstrdup(res.schedule);
-		}
-		exec_res_free(&res);
-		if (best_pre == UINT32_MAX)
-			return best;
-	}
-	while (changed && passes++ < 4) {
-		unsigned int i;
-
-		changed = false;
-		if (schedule_parse(best, &plan, err, sizeof(err)))
+		free(cand);
+		if (r) {
+			taken = r > 0;
 			break;
-		for (i = plan.ndevs; i-- > 0;) {
-			struct sched_dev *d =
-				xcalloc(plan.ndevs + 1, sizeof(*d));
-			struct exec_req req = { .kind = PLAN_REPLAY,
-						.lenient = true };
-			struct exec_res res;
-			unsigned int j, k = 0;
-			char *cand, *m = NULL;
-
-			for (j = 0; j < plan.ndevs; j++)
-				if (j != i)
-					d[k++] = plan.devs[j];
-			cand = devs_string(d, k);
-			free(d);
-			req.schedule = cand;
-			if (exec_run(&x->ex, &req, &res)) {
-				free(cand);
-				break;
-			}
-			x->shrink_runs++;
-			if (reproduces(f, &res, part, &m) &&
-			    (res.preemptions < best_pre ||
-			     (res.preemptions == best_pre &&
-			      res.steps < best_steps))) {
-				free(best);
-				best = xstrdup(res.schedule);
-				best_pre = res.preemptions;
-				best_steps = res.steps;
-				if (msg && m) {
-					free(*msg);
-					*msg = m;
-					m = NULL;
-				}
-				changed = true;
-			}
-			free(m);
-			free(cand);
-			exec_res_free(&res);
-			if (changed)
-				break;
 		}
+	}
+	plan_free(&plan);
+	return taken;
+}
+
+/*
+ * Switch @i of @plan as early as it still fails: bisection between the
+ * step after the switch before it and where it is.
+ */
+static void move_earlier(struct shrinking *s, struct plan *plan, unsigned int i)
+{
+	unsigned long lo = i ? plan->devs[i - 1].step + 1 : 0;
+	unsigned long hi = plan->devs[i].step;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+		struct sched_dev keep = plan->devs[i];
+		char *cand;
+		int r;
+
+		plan->devs[i].step = mid;
+		cand = devs_string(plan->devs, plan->ndevs);
+		plan->devs[i] = keep;
+		r = try_candidate(s, cand, false);
+		free(cand);
+		if (r < 0)
+			break;
+		if (r) {
+			plan->devs[i].step = mid;
+			hi = mid;
+		} else {
+			lo = mid + 1;
+		}
+	}
+}
+
+/*
+ * Fewest preemptions, then fewest steps: drop switches one at a time
+ * (the last first) while the failure stays, in four passes at most,
+ * then move each remaining one as early as it still fails.  Every
+ * candidate is replayed leniently and what it actually did becomes the
+ * schedule.  What the schedule itself does is the baseline.
+ */
+static char *shrink_part(struct explorer *x, const struct xfail *f,
+			 const char *sched, int part)
+{
+	struct shrinking s = {
+		x, f, part, xstrdup(sched), UINT32_MAX, ULONG_MAX
+	};
+	struct plan plan;
+	char err[256];
+	unsigned int i;
+	int passes;
+
+	if (try_candidate(&s, sched, true) <= 0 || s.pre == UINT32_MAX)
+		return s.best;
+	for (passes = 0; passes < 4; passes++)
+		if (!drop_pass(&s))
+			break;
+	if (!schedule_parse(s.best, &plan, err, sizeof(err))) {
+		for (i = 0; i < plan.ndevs; i++)
+			move_earlier(&s, &plan, i);
 		plan_free(&plan);
 	}
-	/* Each switch as early as it still fails. */
-	if (!schedule_parse(best, &plan, err, sizeof(err))) {
-		unsigned int i;
+	return s.best;
+}
 
-		for (i = 0; i < plan.ndevs; i++) {
-			unsigned long lo = i ? plan.devs[i - 1].step + 1 : 0;
-			unsigned long hi = plan.devs[i].step;
+/*
+ * The report is what the strict replay of @schedule says: the message,
+ * preemptions and steps of its failure with @f's key, and with
+ * @take_schedule the schedule as the replay wrote it.
+ */
+static void take_replay(struct explorer *x, struct xfail *f,
+			const char *schedule, bool take_schedule)
+{
+	struct exec_req req = { .kind = PLAN_REPLAY, .schedule = schedule };
+	struct exec_res res;
+	unsigned int i;
 
-			while (lo < hi) {
-				unsigned long mid = lo + (hi - lo) / 2;
-				struct exec_req req = { .kind = PLAN_REPLAY,
-							.lenient = true };
-				struct exec_res res;
-				struct sched_dev keep = plan.devs[i];
-				char *cand, *m = NULL;
-				bool ok;
+	if (exec_run(&x->ex, &req, &res))
+		return;
+	x->shrink_runs++;
+	for (i = 0; i < res.nfails; i++) {
+		char *key = failure_key(res.fails[i].kind, res.fails[i].msg);
 
-				plan.devs[i].step = mid;
-				cand = devs_string(plan.devs, plan.ndevs);
-				plan.devs[i] = keep;
-				req.schedule = cand;
-				if (exec_run(&x->ex, &req, &res)) {
-					free(cand);
-					break;
-				}
-				x->shrink_runs++;
-				ok = reproduces(f, &res, part, &m) &&
-				     res.preemptions <= best_pre &&
-				     res.steps <= best_steps;
-				if (ok) {
-					free(best);
-					best = xstrdup(res.schedule);
-					best_pre = res.preemptions;
-					best_steps = res.steps;
-					plan.devs[i].step = mid;
-					hi = mid;
-					if (msg && m) {
-						free(*msg);
-						*msg = m;
-						m = NULL;
-					}
-				} else {
-					lo = mid + 1;
-				}
-				free(m);
-				free(cand);
-				exec_res_free(&res);
+		if (!strcmp(key, f->key)) {
+			free(f->msg);
+			f->msg = xstrdup(res.fails[i].msg);
+			if (take_schedule) {
+				free(f->schedule);
+				f->schedule = xstrdup(res.schedule);
 			}
+			f->preemptions = res.preemptions;
+			f->steps = res.steps;
 		}
-		plan_free(&plan);
+		free(key);
 	}
-	return best;
+	exec_res_free(&res);
 }
 
 void explore_shrink(struct explorer *x, struct xfail *f)
 {
-	struct exec_req req = { .kind = PLAN_REPLAY };
-	struct exec_res res;
-	char *msg = NULL;
-	unsigned int i;
+	char *plus, *a, *b, *both;
 
-	if (f->pair) {
-		char *plus = strchr(f->schedule, '+'), *a, *b, *both;
-
-		if (!plus)
-			return;
-		*plus = '\0';
-		a = shrink_part(x, f, f->schedule, 0, NULL);
-		b = shrink_part(x, f, plus + 1, 1, NULL);
-		both = xasprintf("%s+%s", a, b);
-		free(a);
-		free(b);
-		/* The message of the pair as its replay tells it. */
-		req.schedule = both;
-		if (!exec_run(&x->ex, &req, &res)) {
-			x->shrink_runs++;
-			for (i = 0; i < res.nfails; i++) {
-				char *key = failure_key(res.fails[i].kind,
-							res.fails[i].msg);
-
-				if (!strcmp(key, f->key)) {
-					free(f->msg);
-					f->msg = xstrdup(res.fails[i].msg);
-					free(f->schedule);
-					f->schedule = xstrdup(res.schedule);
-					f->preemptions = res.preemptions;
-					f->steps = res.steps;
-				}
-				free(key);
-			}
-			exec_res_free(&res);
-		}
-		free(both);
+	if (!f->pair) {
+		a = shrink_part(x, f, f->schedule, 0);
+		free(f->schedule);
+		f->schedule = a;
+		take_replay(x, f, f->schedule, false);
 		return;
 	}
-	{
-		char *best = shrink_part(x, f, f->schedule, 0, &msg);
-
-		free(f->schedule);
-		f->schedule = best;
-	}
-	free(msg);
-	/* The report is what the strict replay of the result says. */
-	req.schedule = f->schedule;
-	if (!exec_run(&x->ex, &req, &res)) {
-		x->shrink_runs++;
-		for (i = 0; i < res.nfails; i++) {
-			char *key = failure_key(res.fails[i].kind,
-						res.fails[i].msg);
-
-			if (!strcmp(key, f->key)) {
-				free(f->msg);
-				f->msg = xstrdup(res.fails[i].msg);
-				f->preemptions = res.preemptions;
-				f->steps = res.steps;
-			}
-			free(key);
-		}
-		exec_res_free(&res);
-	}
+	/* Each run of the pair on its own, then the pair as replayed. */
+	plus = strchr(f->schedule, '+');
+	if (!plus)
+		return;
+	*plus = '\0';
+	a = shrink_part(x, f, f->schedule, 0);
+	b = shrink_part(x, f, plus + 1, 1);
+	both = xasprintf("%s+%s", a, b);
+	free(a);
+	free(b);
+	take_replay(x, f, both, true);
+	free(both);
 }
