@@ -444,6 +444,20 @@ static bool dfs_bound(struct explorer *x, int bound, bool *any_cut)
 	}
 }
 
+/*
+ * The depth of the shard frontier, in nodes with a choice, for @shares
+ * shares of one search (0: one share, no frontier): units enough for
+ * each share to get about eight.
+ */
+unsigned int dfs_frontier(unsigned int shares)
+{
+	unsigned int bits = 0;
+
+	while ((1U << bits) < shares)
+		bits++;
+	return shares > 1 ? 3 + bits : 0;
+}
+
 void explore_dfs(struct explorer *x)
 {
 	int bound, max = x->opts.preemptions;

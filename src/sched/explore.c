@@ -145,13 +145,56 @@ static void explorer_fini(struct explorer *x)
 	exec_fini(&x->ex);
 }
 
+/* @x for a search of @body under @opts, its clock started. */
+static void explorer_init(struct explorer *x, msim_run_body body, void *arg,
+			  const struct msim_explore_opts *opts)
+{
+	memset(x, 0, sizeof(*x));
+	x->body = body;
+	x->arg = arg;
+	x->opts = *opts;
+	if (!x->opts.max_steps)
+		x->opts.max_steps = 100000;
+	x->nshards = opts->nshards > 1 ? opts->nshards : 1;
+	x->shard = opts->nshards > 1 ? opts->shard : 0;
+	x->next_progress = 2.0;
+	clock_gettime(CLOCK_MONOTONIC, &x->t0);
+	if (opts->jobs > 1)
+		x->opts.in_process = false;
+	x->frontier_k =
+		dfs_frontier(x->nshards * (opts->jobs > 1 ? opts->jobs : 1));
+}
+
+/*
+ * The search, with this explorer's executor or in --jobs processes; the
+ * executor is made either way, for shrinking's replays (in a worker
+ * process after jobs).
+ */
+static int search_phase(struct explorer *x)
+{
+	int ret;
+
+	if (x->opts.jobs > 1) {
+		ret = explore_jobs(x);
+		if (ret)
+			return ret;
+		return exec_init(&x->ex, x->body, x->arg, x->opts.max_steps,
+				 x->opts.check_every_step, false, true);
+	}
+	ret = exec_init(&x->ex, x->body, x->arg, x->opts.max_steps,
+			x->opts.check_every_step, x->opts.in_process, true);
+	if (!ret)
+		explore_search(x);
+	return ret;
+}
+
 int msim_explore(msim_run_body body, void *arg,
 		 const struct msim_explore_opts *opts,
 		 struct msim_explore_result *res)
 {
 	struct explorer x;
 	unsigned int i;
-	int ret = 0;
+	int ret;
 
 	memset(res, 0, sizeof(*res));
 	if (!body || !opts)
@@ -161,45 +204,8 @@ int msim_explore(msim_run_body body, void *arg,
 	if (opts->jobs > 64 ||
 	    (opts->strategy == MSIM_STRATEGY_PCT && opts->depth > 9))
 		return -EINVAL;
-	memset(&x, 0, sizeof(x));
-	x.body = body;
-	x.arg = arg;
-	x.opts = *opts;
-	if (!x.opts.max_steps)
-		x.opts.max_steps = 100000;
-	x.nshards = opts->nshards > 1 ? opts->nshards : 1;
-	x.shard = opts->nshards > 1 ? opts->shard : 0;
-	x.next_progress = 2.0;
-	x.frontier_k = 0;
-	clock_gettime(CLOCK_MONOTONIC, &x.t0);
-	if (opts->jobs > 1)
-		x.opts.in_process = false;
-	{
-		unsigned int total =
-			x.nshards * (opts->jobs > 1 ? opts->jobs : 1);
-
-		unsigned int bits = 0;
-
-		/* Units enough for each share to get about eight. */
-		while ((1U << bits) < total)
-			bits++;
-		x.frontier_k = total > 1 ? 3 + bits : 0;
-	}
-	if (opts->jobs > 1) {
-		ret = explore_jobs(&x);
-		if (ret) {
-			explorer_fini(&x);
-			return ret;
-		}
-		ret = exec_init(&x.ex, body, arg, x.opts.max_steps,
-				x.opts.check_every_step, false, true);
-	} else {
-		ret = exec_init(&x.ex, body, arg, x.opts.max_steps,
-				x.opts.check_every_step, x.opts.in_process,
-				true);
-		if (!ret)
-			explore_search(&x);
-	}
+	explorer_init(&x, body, arg, opts);
+	ret = search_phase(&x);
 	if (ret) {
 		explorer_fini(&x);
 		return ret;

@@ -90,6 +90,7 @@ bool explore_run(struct explorer *x, const struct exec_req *req,
 void explore_search(struct explorer *x);
 
 /* dfs.c */
+unsigned int dfs_frontier(unsigned int shares);
 void explore_dfs(struct explorer *x);
 void dfs_fini(struct explorer *x);
 
