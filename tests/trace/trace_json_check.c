@@ -79,6 +79,24 @@ static struct jval *new_val(enum jtype t)
 	return v;
 }
 
+/* @v and everything in it (NULL: nothing). */
+static void free_val(struct jval *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->n; i++) {
+		free_val(v->items[i]);
+		if (v->keys)
+			free(v->keys[i]);
+	}
+	free(v->items);
+	free(v->keys);
+	free(v->str);
+	free(v);
+}
+
 static void push(struct jval *v, struct jval *item, char *key)
 {
 	v->items = realloc(v->items, (v->n + 1) * sizeof(*v->items));
@@ -249,6 +267,7 @@ static bool literal(struct parser *ps, const char *word)
 	return true;
 }
 
+/* An object or an array; NULL (nothing of it kept) if it is bad. */
 static struct jval *parse_container(struct parser *ps, int depth, bool obj)
 {
 	struct jval *v = new_val(obj ? J_OBJ : J_ARR);
@@ -268,21 +287,24 @@ static struct jval *parse_container(struct parser *ps, int depth, bool obj)
 		if (obj) {
 			if (ps->p >= ps->end || *ps->p != '"') {
 				fail(ps, "expected a key");
-				return NULL;
+				goto bad;
 			}
 			key = parse_string(ps);
 			if (!key)
-				return NULL;
+				goto bad;
 			skip_ws(ps);
 			if (ps->p >= ps->end || *ps->p != ':') {
 				fail(ps, "expected ':' after key \"%s\"", key);
-				return NULL;
+				free(key);
+				goto bad;
 			}
 			ps->p++;
 		}
 		item = parse_value(ps, depth + 1);
-		if (!item)
-			return NULL;
+		if (!item) {
+			free(key);
+			goto bad;
+		}
 		push(v, item, key);
 		skip_ws(ps);
 		if (ps->p < ps->end && *ps->p == ',') {
@@ -290,7 +312,7 @@ static struct jval *parse_container(struct parser *ps, int depth, bool obj)
 			skip_ws(ps);
 			if (ps->p < ps->end && *ps->p == close) {
 				fail(ps, "trailing comma");
-				return NULL;
+				goto bad;
 			}
 			continue;
 		}
@@ -299,13 +321,16 @@ static struct jval *parse_container(struct parser *ps, int depth, bool obj)
 			return v;
 		}
 		fail(ps, "expected ',' or '%c'", close);
-		return NULL;
+		goto bad;
 	}
+bad:
+	free_val(v);
+	return NULL;
 }
 
 static struct jval *parse_value(struct parser *ps, int depth)
 {
-	struct jval *v;
+	struct jval *v = NULL;
 
 	if (depth > 64) {
 		fail(ps, "nested too deeply");
@@ -324,19 +349,30 @@ static struct jval *parse_value(struct parser *ps, int depth)
 	case '"':
 		v = new_val(J_STR);
 		v->str = parse_string(ps);
-		return v->str ? v : NULL;
+		if (!v->str)
+			goto bad;
+		return v;
 	case 't':
 		v = new_val(J_BOOL);
-		return literal(ps, "true") ? v : NULL;
+		if (!literal(ps, "true"))
+			goto bad;
+		return v;
 	case 'f':
 		v = new_val(J_BOOL);
-		return literal(ps, "false") ? v : NULL;
+		if (!literal(ps, "false"))
+			goto bad;
+		return v;
 	case 'n':
 		v = new_val(J_NULL);
-		return literal(ps, "null") ? v : NULL;
+		if (!literal(ps, "null"))
+			goto bad;
+		return v;
 	default:
 		return parse_number(ps);
 	}
+bad:
+	free_val(v);
+	return NULL;
 }
 
 static struct jval *get(const struct jval *obj, const char *key)
@@ -615,18 +651,22 @@ static int check_file(const char *path)
 	if (!root || ps.err[0]) {
 		printf("%s: not JSON: %s at byte %ld\n", path, ps.err,
 		       (long)(ps.p - text));
-		return 1;
+		ret = 1;
+		goto out;
 	}
 	evs = get(root, "traceEvents");
 	if (!evs || evs->type != J_ARR) {
 		printf("%s: no traceEvents array\n", path);
-		return 1;
+		ret = 1;
+		goto out;
 	}
 	ret = check_events(evs, &nslices, &nflow_events);
 	if (!ret)
 		printf("%s: ok (%zu events, %zu slices, %zu flows, %zu flow "
 		       "events)\n",
 		       path, evs->n, nslices, nflows, nflow_events);
+out:
+	free_val(root);
 	free(text);
 	return ret;
 }
@@ -641,5 +681,6 @@ int main(int argc, char **argv)
 	}
 	for (i = 1; i < argc; i++)
 		ret |= check_file(argv[i]);
+	free(flows);
 	return ret;
 }
