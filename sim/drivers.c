@@ -67,6 +67,8 @@ static const struct {
 	  "keeps its sptes at invalidate_range_start" },
 	{ DRV_DMIRROR, "no-retry", MSIM_DMIRROR_BUG_NO_RETRY,
 	  "installs without mmu_interval_read_retry()" },
+	{ DRV_DEV_TLB, "no-flush", MSIM_DEV_TLB_BUG_NO_FLUSH,
+	  "keeps its entries when the secondary TLBs are flushed" },
 	{ DRV_MY_MMU, "ignore-invalidates", MSIM_MY_MMU_BUG_IGNORE_INVALIDATES,
 	  "installs what was invalidated meanwhile" },
 };
@@ -213,6 +215,8 @@ static void *driver_create(struct scn_driver *d, struct mm_struct *mm,
 		break;
 	case DRV_DEV_TLB:
 		p = d->tlb = msim_dev_tlb_create(mm, d->name, coh);
+		if (!IS_ERR(p))
+			d->tlb->msim_bugs = bugs;
 		break;
 	case DRV_MY_MMU:
 		p = d->my_mmu = msim_my_mmu_attach_to_process(mm, d->name, coh);

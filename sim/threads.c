@@ -520,6 +520,7 @@ int scn_run_threads_file(const char *path, const char *text, size_t len,
 		 */
 		fflush(out);
 		fflush(msgs);
+		scn_trace_finish_active();
 		_exit(ret == -EINVAL || ret == -ESRCH ? SCN_EXIT_MALFORMED
 						      : SCN_EXIT_FAILED);
 	}
