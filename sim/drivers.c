@@ -28,6 +28,8 @@ static const char *const kind_names[] = {
 	"kvm", "dmirror", "dev_tlb", "my_mmu", "broken_kvm",
 };
 
+#define NR_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
+
 /* One checker an mm; the mm is pinned by the checker's subscription. */
 struct scn_checker {
 	struct list_head node;
@@ -65,6 +67,8 @@ static const struct {
 	  "keeps its sptes at invalidate_range_start" },
 	{ DRV_DMIRROR, "no-retry", MSIM_DMIRROR_BUG_NO_RETRY,
 	  "installs without mmu_interval_read_retry()" },
+	{ DRV_DEV_TLB, "no-flush", MSIM_DEV_TLB_BUG_NO_FLUSH,
+	  "keeps its entries when the secondary TLBs are flushed" },
 	{ DRV_MY_MMU, "ignore-invalidates", MSIM_MY_MMU_BUG_IGNORE_INVALIDATES,
 	  "installs what was invalidated meanwhile" },
 };
@@ -153,64 +157,45 @@ static void driver_destroy(struct scn_driver *d)
 	d->detached = true;
 }
 
-int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
+/*
+ * The bug @word names for a driver of kind @k (called @kind on the
+ * line), in *@bugs: 0, or the status of the malformed line, which says
+ * what that kind can commit.
+ */
+static int parse_bug_word(struct scn_state *st, enum scn_driver_kind k,
+			  const char *kind, const char *word,
+			  unsigned int *bugs)
 {
-	struct mm_struct *mm = st->current->tsk->mm;
-	const char *kind = c->argv[1], *name = c->argv[2];
-	const char *word = c->argc > 3 ? c->argv[3] : NULL;
-	struct msim_coherence *coh;
-	unsigned int bugs = 0;
-	struct scn_driver *d;
-	void *p = NULL;
-	size_t k, i;
+	char known[128] = "";
+	size_t i;
 
-	for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
-		if (!strcmp(kind, kind_names[k]))
-			break;
-	if (k == sizeof(kind_names) / sizeof(kind_names[0]))
+	for (i = 0; i < NR_BUG_WORDS; i++) {
+		if (bug_words[i].kind != bug_kind(k))
+			continue;
+		if (!strcmp(word, bug_words[i].word))
+			*bugs = bug_words[i].bug;
+		snprintf(known + strlen(known), sizeof(known) - strlen(known),
+			 "%s%s", known[0] ? " or " : "", bug_words[i].word);
+	}
+	if (!*bugs && !known[0])
 		return scn_malformed(st,
-				     "attach: unknown driver '%s' (kvm, "
-				     "dmirror, dev_tlb, my_mmu or broken_kvm)",
-				     kind);
-	if (word) {
-		char known[128] = "";
+				     "attach: %s has no bug to commit ('%s')",
+				     kind, word);
+	if (!*bugs)
+		return scn_malformed(st, "attach: unknown %s bug '%s' (%s)",
+				     kind_names[bug_kind(k)], word, known);
+	return 0;
+}
 
-		for (i = 0; i < NR_BUG_WORDS; i++) {
-			if (bug_words[i].kind != bug_kind(k))
-				continue;
-			if (!strcmp(word, bug_words[i].word))
-				bugs = bug_words[i].bug;
-			snprintf(known + strlen(known),
-				 sizeof(known) - strlen(known), "%s%s",
-				 known[0] ? " or " : "", bug_words[i].word);
-		}
-		if (!bugs && !known[0])
-			return scn_malformed(st,
-					     "attach: %s has no bug to commit "
-					     "('%s')",
-					     kind, word);
-		if (!bugs)
-			return scn_malformed(
-				st, "attach: unknown %s bug '%s' (%s)",
-				kind_names[bug_kind(k)], word, known);
-	}
-	if (driver_lookup(st, name)) {
-		scn_call_failed(st, c, -EEXIST);
-		return 0;
-	}
-	coh = checker_for(st, mm);
-	if (IS_ERR(coh)) {
-		scn_call_failed(st, c, PTR_ERR(coh));
-		return 0;
-	}
-	d = calloc(1, sizeof(*d));
-	if (!d || !(d->name = strdup(name))) {
-		free(d);
-		scn_internal_error(st, "out of memory");
-		return SCN_EXIT_FAILED;
-	}
-	d->kind = (enum scn_driver_kind)k;
-	d->mm = mm;
+/*
+ * @d's driver made on @mm, reporting to @coh and committing @bugs
+ * (broken_kvm: no-zap besides); an ERR_PTR() if it could not be.
+ */
+static void *driver_create(struct scn_driver *d, struct mm_struct *mm,
+			   struct msim_coherence *coh, unsigned int bugs)
+{
+	void *p = NULL;
+
 	switch (d->kind) {
 	case DRV_KVM:
 	case DRV_BROKEN_KVM:
@@ -230,6 +215,8 @@ int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
 		break;
 	case DRV_DEV_TLB:
 		p = d->tlb = msim_dev_tlb_create(mm, d->name, coh);
+		if (!IS_ERR(p))
+			d->tlb->msim_bugs = bugs;
 		break;
 	case DRV_MY_MMU:
 		p = d->my_mmu = msim_my_mmu_attach_to_process(mm, d->name, coh);
@@ -237,6 +224,53 @@ int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
 			d->my_mmu->msim_bugs = bugs;
 		break;
 	}
+	return p;
+}
+
+int scn_cmd_attach(struct scn_state *st, const struct scn_call *c)
+{
+	struct mm_struct *mm = st->current->tsk->mm;
+	const char *kind = c->argv[1], *name = c->argv[2];
+	const char *word = c->argc > 3 ? c->argv[3] : NULL;
+	struct msim_coherence *coh;
+	unsigned int bugs = 0;
+	struct scn_driver *d;
+	void *p;
+	size_t k;
+	int ret;
+
+	for (k = 0; k < NR_KINDS; k++)
+		if (!strcmp(kind, kind_names[k]))
+			break;
+	if (k == NR_KINDS)
+		return scn_malformed(st,
+				     "attach: unknown driver '%s' (kvm, "
+				     "dmirror, dev_tlb, my_mmu or broken_kvm)",
+				     kind);
+	if (word) {
+		ret = parse_bug_word(st, (enum scn_driver_kind)k, kind, word,
+				     &bugs);
+		if (ret)
+			return ret;
+	}
+	if (driver_lookup(st, name)) {
+		scn_call_failed(st, c, -EEXIST);
+		return 0;
+	}
+	coh = checker_for(st, mm);
+	if (IS_ERR(coh)) {
+		scn_call_failed(st, c, PTR_ERR(coh));
+		return 0;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d || !(d->name = strdup(name))) {
+		free(d);
+		scn_internal_error(st, "out of memory");
+		return SCN_EXIT_FAILED;
+	}
+	d->kind = (enum scn_driver_kind)k;
+	d->mm = mm;
+	p = driver_create(d, mm, coh, bugs);
 	if (IS_ERR(p)) {
 		scn_call_failed(st, c, PTR_ERR(p));
 		free(d->name);

@@ -23,6 +23,7 @@ void explore_help(FILE *out)
 	      "[--check-every-step]\n"
 	      "         [--no-reduction] [--arch NAME] [--ram BYTES] [--swap "
 	      "BYTES] [--check]\n"
+	      "         [--trace FILE] [--html FILE] [--timeline]\n"
 	      "\n"
 	      "Run the scenario in FILE again and again, its thread sections "
 	      "under a\n"
@@ -65,8 +66,20 @@ void explore_help(FILE *out)
 	      "  --no-reduction    dfs without sleep sets\n"
 	      "  --arch, --ram, --swap, --check\n"
 	      "                    as for 'mmsim run' (--ram defaults to "
-	      "16M here)\n"
-	      "  -h, --help        show this help\n"
+	      "16M here)\n",
+	      out);
+	scn_trace_help(out, 20);
+	fputs("  -h, --help        show this help\n"
+	      "\n"
+	      "With --trace, --html or --timeline, each failure's shrunk "
+	      "schedule is run\n"
+	      "once more, recorded, and shown: the timeline after its report, "
+	      "the files\n"
+	      "named under it (FILE itself for one failure, FILE with -1, "
+	      "-2, ... before\n"
+	      "its extension for several); with --json, in the failure's "
+	      "\"trace\", \"html\"\n"
+	      "and \"timeline\".\n"
 	      "\n"
 	      "Runs longer than two seconds show their progress on standard "
 	      "error.\n"
@@ -143,6 +156,96 @@ static void progress(const struct msim_explore_status *s, void *arg)
 		s->failures == 1 ? "" : "s");
 }
 
+/* What recording a failure's replay gave: its files and timeline. */
+struct traced {
+	char json[4096], html[4096];
+	char *timeline;
+};
+
+/*
+ * Run each failure's schedule once more, recorded, in a worker process
+ * (as the search did: a run that cannot end leaves this process alone),
+ * with the scenario's output thrown away.
+ */
+static struct traced *trace_failures(const struct scn_explore_job *job,
+				     const struct msim_explore_result *res,
+				     const struct scn_trace_opts *trace,
+				     const char *args)
+{
+	struct traced *tr = calloc(res->nfailures, sizeof(*tr));
+	struct scn_options opt = *job->opt;
+	struct scn_explore_job again = *job;
+	struct msim_explore_opts eo;
+	char title[8192];
+	unsigned int i;
+
+	if (!tr)
+		return NULL;
+	opt.out = fopen("/dev/null", "w");
+	if (!opt.out) {
+		free(tr);
+		return NULL;
+	}
+	again.opt = &opt;
+	msim_explore_opts_init(&eo);
+	eo.check_every_step = opt.check_every_step;
+	for (i = 0; i < res->nfailures; i++) {
+		const struct msim_failure *f = &res->failures[i];
+		struct msim_explore_result r;
+		struct msim_trace *t;
+		size_t size = 0;
+		FILE *tl = NULL;
+
+		snprintf(title, sizeof(title),
+			 "%s, failure %u of %u (%s), mmsim run%s --schedule "
+			 "'%s'",
+			 job->path, i + 1, res->nfailures, f->kind, args,
+			 f->schedule);
+		t = scn_trace_start(trace, title);
+		if (!t)
+			break;
+		again.status = 0;
+		msim_replay(scn_explore_body, &again, f->schedule, &eo, &r,
+			    NULL, 0);
+		msim_explore_result_free(&r);
+		if (trace->timeline)
+			tl = open_memstream(&tr[i].timeline, &size);
+		scn_trace_finish(t, trace, res->nfailures > 1 ? i + 1 : 0,
+				 tl ? tl : stdout, tr[i].json, tr[i].html,
+				 sizeof(tr[i].json));
+		if (tl)
+			fclose(tl);
+	}
+	fclose(opt.out);
+	return tr;
+}
+
+static void print_traced(const struct traced *tr)
+{
+	if (tr->json[0])
+		printf("trace: %s\n", tr->json);
+	if (tr->html[0])
+		printf("html: %s\n", tr->html);
+	if (tr->timeline)
+		printf("\n%s", tr->timeline);
+}
+
+static void json_traced(const struct traced *tr)
+{
+	if (tr->json[0]) {
+		printf(", \"trace\": ");
+		json_string(stdout, tr->json);
+	}
+	if (tr->html[0]) {
+		printf(", \"html\": ");
+		json_string(stdout, tr->html);
+	}
+	if (tr->timeline) {
+		printf(", \"timeline\": ");
+		json_string(stdout, tr->timeline);
+	}
+}
+
 int explore_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -161,8 +264,12 @@ int explore_main(int argc, char **argv)
 		{ "swap", required_argument, NULL, 'w' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		SCN_TRACE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct scn_trace_opts trace = { 0 };
+	struct traced *traced = NULL;
+	char err[128];
 	struct scn_options opt = { 0 };
 	struct msim_explore_opts eo;
 	struct msim_explore_result res;
@@ -180,6 +287,12 @@ int explore_main(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (scn_trace_option(&trace, c, optarg, err, sizeof(err))) {
+		case 1:
+			continue;
+		case -1:
+			return usage_error("%s", err);
+		}
 		switch (c) {
 		case 's':
 			if (msim_strategy_lookup(optarg, &eo.strategy))
@@ -346,6 +459,14 @@ int explore_main(int argc, char **argv)
 		free(text);
 		return SCN_EXIT_FAILED;
 	}
+	if (scn_trace_wanted(&trace) && res.nfailures) {
+		traced = trace_failures(&job, &res, &trace, args);
+		if (!traced) {
+			msim_explore_result_free(&res);
+			free(text);
+			return SCN_EXIT_FAILED;
+		}
+	}
 	if (json) {
 		printf("{\"schedules\": %lu, \"complete\": %s, \"failures\": [",
 		       res.schedules, res.complete ? "true" : "false");
@@ -364,6 +485,8 @@ int explore_main(int argc, char **argv)
 			       "\"replay\": ",
 			       f->preemptions, f->steps);
 			json_string(stdout, cmd);
+			if (traced)
+				json_traced(&traced[i]);
 			printf("}");
 		}
 		printf("], \"runs\": %lu, \"strategy\": \"%s\"", res.runs,
@@ -410,9 +533,16 @@ int explore_main(int argc, char **argv)
 			replay_command(cmd, sizeof(cmd), args, f->schedule,
 				       name);
 			printf("replay: %s\n", cmd);
+			if (traced)
+				print_traced(&traced[i]);
 		}
 	}
 	ret = res.nfailures ? SCN_EXIT_FAILED : SCN_EXIT_OK;
+	if (traced) {
+		for (i = 0; i < res.nfailures; i++)
+			free(traced[i].timeline);
+		free(traced);
+	}
 	msim_explore_result_free(&res);
 	free(text);
 	return ret;

@@ -15,7 +15,9 @@ void run_help(FILE *out)
 	fputs("usage: mmsim run [--arch NAME] [--ram BYTES] [--swap BYTES] "
 	      "[--check]\n"
 	      "                 [--echo] [--schedule STRING] "
-	      "[--check-every-step] FILE\n"
+	      "[--check-every-step]\n"
+	      "                 [--trace FILE] [--html FILE] [--timeline] "
+	      "FILE\n"
 	      "\n"
 	      "Run the scenario in FILE ('-' for standard input) on one "
 	      "simulated\n"
@@ -46,8 +48,10 @@ void run_help(FILE *out)
 	      "  --check-every-step\n"
 	      "                in thread sections, check after every step at "
 	      "which no\n"
-	      "                thread holds a lock\n"
-	      "  -h, --help    show this help\n"
+	      "                thread holds a lock\n",
+	      out);
+	scn_trace_help(out, 16);
+	fputs("  -h, --help    show this help\n"
 	      "\n"
 	      "Scenario commands, one a line ('#' starts a comment; numbers "
 	      "are C\n"
@@ -160,9 +164,12 @@ int run_main(int argc, char **argv)
 		{ "schedule", required_argument, NULL, 'S' },
 		{ "check-every-step", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
+		SCN_TRACE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct scn_trace_opts trace = { 0 };
 	struct scn_options opt = { 0 };
+	char err[128];
 	const struct msim_arch *arch;
 	const char *swap = NULL;
 	int c;
@@ -170,6 +177,12 @@ int run_main(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (scn_trace_option(&trace, c, optarg, err, sizeof(err))) {
+		case 1:
+			continue;
+		case -1:
+			return usage_error("%s", err);
+		}
 		switch (c) {
 		case 'a':
 			opt.arch = msim_arch_lookup(optarg);
@@ -225,5 +238,6 @@ int run_main(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument '%s'",
 				   argv[optind + 1]);
+	opt.trace = &trace;
 	return scn_run_file(argv[optind], &opt);
 }

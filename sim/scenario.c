@@ -235,6 +235,20 @@ int scn_parse_line(struct scn_state *st, char *text, struct scn_call *call)
 	return 0;
 }
 
+/* The line about to run, as a mark in the event record: its words. */
+static void trace_line(const struct scn_state *st, const struct scn_call *call)
+{
+	char text[MSIM_TRACE_STR];
+	size_t len = 0;
+	int i;
+
+	text[0] = '\0';
+	for (i = 0; i < call->argc && len < sizeof(text); i++)
+		len += snprintf(text + len, sizeof(text) - len, "%s%s",
+				i ? " " : "", call->argv[i]);
+	msim_trace_mark(st->line, "%s", text);
+}
+
 int scn_run_line(struct scn_state *st, char *text)
 {
 	struct scn_call call;
@@ -244,6 +258,8 @@ int scn_run_line(struct scn_state *st, char *text)
 	i = scn_parse_line(st, text, &call);
 	if (i)
 		return i == 1 ? 0 : i;
+	if (msim_trace_on())
+		trace_line(st, &call);
 	name = call.argv[0];
 	if ((call.cmd->flags & SCN_CMD_TASK) && !st->current) {
 		scn_report(st, "%s: %s", name, msim_errno_name(-ESRCH));
@@ -605,17 +621,33 @@ fail:
 
 int scn_run_stream(FILE *in, const char *name, const struct scn_options *opt)
 {
+	struct msim_trace *t;
+	char title[4200];
 	char *text;
 	size_t len;
 	int ret = scn_load(in, name, opt, &text, &len);
 
 	if (ret)
 		return ret;
+	if (opt->schedule)
+		snprintf(title, sizeof(title), "%s, schedule %s", name,
+			 opt->schedule);
+	else
+		snprintf(title, sizeof(title), "%s", name);
+	t = scn_trace_start(opt->trace, title);
 	if (scn_has_sections(text, len) || opt->schedule)
 		ret = scn_run_threads_file(name, text, len, opt);
 	else
 		ret = scn_run_text(name, text, len, opt, NULL);
 	free(text);
+	if (t) {
+		fflush(opt->out ? opt->out : stdout);
+		if (scn_trace_finish(t, opt->trace, 0,
+				     opt->out ? opt->out : stdout, NULL, NULL,
+				     0) &&
+		    ret < SCN_EXIT_FAILED)
+			ret = SCN_EXIT_FAILED;
+	}
 	return ret;
 }
 

@@ -23,6 +23,7 @@
 #include <mmsim/scheduler.h>
 
 #include "parse.h"
+#include "trace_out.h"
 
 /* Exit statuses of a run. */
 #define SCN_EXIT_OK 0
@@ -65,6 +66,8 @@
  * @schedule: the schedule thread sections run under (NULL: the first of
  *	the depth-first search, without preemption)
  * @quiet: report nothing on @err (runs of 'mmsim explore')
+ * @trace: record the run and write the views asked for (trace_out.h);
+ *	NULL or nothing asked: no record
  */
 struct scn_options {
 	const struct msim_arch *arch;
@@ -77,6 +80,7 @@ struct scn_options {
 	bool check_every_step;
 	const char *schedule;
 	bool quiet;
+	const struct scn_trace_opts *trace;
 };
 
 /**

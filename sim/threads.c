@@ -125,6 +125,13 @@ static void threads_free(struct scn_thread *t, unsigned int n)
 	free(t);
 }
 
+/* An allocation failed: the run stops with an internal error. */
+static int no_memory(struct scn_state *st)
+{
+	scn_internal_error(st, "out of memory");
+	return SCN_EXIT_FAILED;
+}
+
 /*
  * A line, parsed but not run: valid, or the run stops at it.  'end'
  * outside a block says so, as running it would.
@@ -135,10 +142,8 @@ static int check_line(struct scn_state *st, const char *text)
 	char *copy = strdup(text);
 	int ret;
 
-	if (!copy) {
-		scn_internal_error(st, "out of memory");
-		return SCN_EXIT_FAILED;
-	}
+	if (!copy)
+		return no_memory(st);
 	ret = scn_parse_line(st, copy, &call);
 	if (!ret && (call.cmd->flags & SCN_CMD_BLOCK))
 		ret = call.cmd->run(st, &call);
@@ -147,173 +152,195 @@ static int check_line(struct scn_state *st, const char *text)
 }
 
 /*
+ * "thread NAME" in @head (changed in place): checks the name, unique in
+ * the section, and appends an empty thread to @t.
+ */
+static int open_block(struct scn_state *st, char *head, struct scn_thread **t,
+		      unsigned int *n)
+{
+	char *argv[3], err[SCN_ERR_MAX];
+	struct scn_thread *th;
+	int argc = split(head, argv, 3);
+	unsigned long val;
+	unsigned int i;
+
+	if (argc != 2)
+		return scn_malformed(st,
+				     "thread: expected 1 argument (NAME), "
+				     "got %d",
+				     argc - 1);
+	if (scn_parse_arg(SCN_ARG_NAME, argv[1], &val, err, sizeof(err)))
+		return scn_malformed(st, "thread: %s", err);
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*t)[i].name, argv[1]))
+			return scn_malformed(st,
+					     "thread %s: a thread of this "
+					     "section has that name (line %lu)",
+					     argv[1], (*t)[i].start);
+	if (*n == MSIM_MAX_THREADS)
+		return scn_malformed(st,
+				     "thread %s: more than %d threads in one "
+				     "section",
+				     argv[1], MSIM_MAX_THREADS);
+	th = realloc(*t, (*n + 1) * sizeof(*th));
+	if (!th)
+		return no_memory(st);
+	*t = th;
+	th = &th[*n];
+	memset(th, 0, sizeof(*th));
+	th->st = st;
+	th->start = st->line;
+	th->name = strdup(argv[1]);
+	/* Counted even without its name, so that threads_free() frees it. */
+	(*n)++;
+	return th->name ? 0 : no_memory(st);
+}
+
+/* @buf holds 'end': refused with arguments. */
+static int close_block(struct scn_state *st, const char *buf)
+{
+	char *copy = strdup(buf), *av[2];
+	int ret = 0;
+
+	if (!copy)
+		return no_memory(st);
+	if (split(copy, av, 2) != 1)
+		ret = scn_malformed(st, "end: expected no arguments");
+	free(copy);
+	return ret;
+}
+
+/*
+ * The lines of @th's block up to its 'end', each checked as it is read
+ * (@buf is the line buffer).  A block is never empty, never holds
+ * another 'thread', and the file may not end inside it.
+ */
+static int read_block(struct scn_state *st, FILE *in, char *buf,
+		      struct scn_thread *th)
+{
+	for (;;) {
+		struct scn_bline *lines;
+		const char *rest;
+		char word[16];
+		int ret = 0, got = scn_read_line(st, in, buf, &ret);
+
+		if (got < 0)
+			return ret;
+		if (!got) {
+			unsigned long here = st->line;
+
+			st->line = th->start;
+			return scn_malformed(st,
+					     "thread %s: no 'end' (the file "
+					     "ends at line %lu)",
+					     th->name, here);
+		}
+		if (st->opt->echo)
+			scn_echo_line(st, buf);
+		if (!first_word(buf, word, sizeof(word), &rest))
+			continue;
+		if (!strcmp(word, "thread"))
+			return scn_malformed(st,
+					     "thread inside thread %s (line "
+					     "%lu): a block ends with 'end'",
+					     th->name, th->start);
+		if (!strcmp(word, "end")) {
+			ret = close_block(st, buf);
+			if (ret)
+				return ret;
+			break;
+		}
+		ret = check_line(st, buf);
+		if (ret)
+			return ret;
+		lines = realloc(th->lines, (th->nlines + 1) * sizeof(*lines));
+		if (!lines)
+			return no_memory(st);
+		th->lines = lines;
+		lines[th->nlines].text = strdup(buf);
+		if (!lines[th->nlines].text)
+			return no_memory(st);
+		lines[th->nlines++].line = st->line;
+	}
+	if (!th->nlines) {
+		st->line = th->start;
+		return scn_malformed(st, "thread %s: empty block", th->name);
+	}
+	return 0;
+}
+
+/*
+ * The next line with a word (blank lines and comments between blocks are
+ * echoed and skipped): 1 with it in @buf and its first word in @word, 0
+ * at the end of @in, -1 with *@status when the run must stop.
+ */
+static int next_word_line(struct scn_state *st, FILE *in, char *buf, char *word,
+			  size_t size, int *status)
+{
+	for (;;) {
+		int got = scn_read_line(st, in, buf, status);
+
+		if (got <= 0)
+			return got;
+		if (first_word(buf, word, size, NULL))
+			return 1;
+		if (st->opt->echo)
+			scn_echo_line(st, buf);
+	}
+}
+
+/*
  * Read the blocks of one section, from "thread NAME" in @first (at
  * st->line) on.  Returns 0 with the threads, or the status that stops the
- * run; @next gets the line after the section.
+ * run; @next gets the line after the section (NULL at the end of the
+ * file), which is not echoed: the runner runs it next.
  */
 static int read_section(struct scn_state *st, FILE *in, const char *first,
 			struct scn_thread **out, unsigned int *count,
 			char **next, unsigned long *next_line)
 {
 	struct scn_thread *t = NULL;
-	unsigned int n = 0, i;
 	char *buf = malloc(SCN_LINE_MAX + 1), *head = strdup(first);
-	int ret = 0, got;
+	unsigned int n = 0;
+	int ret = 0;
 
 	*next = NULL;
 	if (!head || !buf) {
-		free(head);
-		free(buf);
-		scn_internal_error(st, "out of memory");
-		return SCN_EXIT_FAILED;
+		ret = no_memory(st);
+		goto fail;
 	}
 	for (;;) {
-		char *argv[3], word[16];
-		unsigned long val;
-		char err[SCN_ERR_MAX];
-		struct scn_thread *th;
-		int argc = split(head, argv, 3);
+		char word[16];
+		int got;
 
-		if (argc != 2) {
-			ret = scn_malformed(st,
-					    "thread: expected 1 argument "
-					    "(NAME), got %d",
-					    argc - 1);
+		ret = open_block(st, head, &t, &n);
+		if (!ret)
+			ret = read_block(st, in, buf, &t[n - 1]);
+		if (ret)
 			goto fail;
-		}
-		if (scn_parse_arg(SCN_ARG_NAME, argv[1], &val, err,
-				  sizeof(err))) {
-			ret = scn_malformed(st, "thread: %s", err);
+		got = next_word_line(st, in, buf, word, sizeof(word), &ret);
+		if (got < 0)
 			goto fail;
-		}
-		for (i = 0; i < n; i++) {
-			if (!strcmp(t[i].name, argv[1])) {
-				ret = scn_malformed(
-					st,
-					"thread %s: a thread of this "
-					"section has that name "
-					"(line %lu)",
-					argv[1], t[i].start);
-				goto fail;
-			}
-		}
-		if (n == MSIM_MAX_THREADS) {
-			ret = scn_malformed(st,
-					    "thread %s: more than %d threads "
-					    "in one section",
-					    argv[1], MSIM_MAX_THREADS);
-			goto fail;
-		}
-		t = realloc(t, (n + 1) * sizeof(*t));
-		if (!t) {
-			scn_internal_error(st, "out of memory");
-			return SCN_EXIT_FAILED;
-		}
-		th = &t[n++];
-		memset(th, 0, sizeof(*th));
-		th->st = st;
-		th->start = st->line;
-		th->name = strdup(argv[1]);
-		if (!th->name) {
-			scn_internal_error(st, "out of memory");
-			ret = SCN_EXIT_FAILED;
-			goto fail;
-		}
-		/* The block, up to its 'end'. */
-		for (;;) {
-			const char *rest;
-
-			got = scn_read_line(st, in, buf, &ret);
-			if (got < 0)
-				goto fail;
-			if (!got) {
-				unsigned long here = st->line;
-
-				st->line = th->start;
-				ret = scn_malformed(st,
-						    "thread %s: no 'end' (the "
-						    "file ends at line %lu)",
-						    th->name, here);
-				goto fail;
-			}
-			if (st->opt->echo)
-				scn_echo_line(st, buf);
-			if (!first_word(buf, word, sizeof(word), &rest))
-				continue;
-			if (!strcmp(word, "thread")) {
-				ret = scn_malformed(st,
-						    "thread inside thread %s "
-						    "(line %lu): a block ends "
-						    "with 'end'",
-						    th->name, th->start);
-				goto fail;
-			}
-			if (!strcmp(word, "end")) {
-				char *copy = strdup(buf), *av[2];
-
-				if (!copy || split(copy, av, 2) != 1) {
-					free(copy);
-					ret = scn_malformed(st,
-							    "end: expected no "
-							    "arguments");
-					goto fail;
-				}
-				free(copy);
-				break;
-			}
-			ret = check_line(st, buf);
-			if (ret)
-				goto fail;
-			th->lines =
-				realloc(th->lines,
-					(th->nlines + 1) * sizeof(*th->lines));
-			if (!th->lines ||
-			    !(th->lines[th->nlines].text = strdup(buf))) {
-				scn_internal_error(st, "out of memory");
-				ret = SCN_EXIT_FAILED;
-				goto fail;
-			}
-			th->lines[th->nlines++].line = st->line;
-		}
-		if (!th->nlines) {
-			st->line = th->start;
-			ret = scn_malformed(st, "thread %s: empty block",
-					    th->name);
-			goto fail;
-		}
-		/* Another block, or the end of the section. */
-		for (;;) {
-			got = scn_read_line(st, in, buf, &ret);
-			if (got < 0)
-				goto fail;
-			if (!got)
-				goto done;
-			if (first_word(buf, word, sizeof(word), NULL))
-				break;
-			if (st->opt->echo)
-				scn_echo_line(st, buf);
-		}
+		if (!got)
+			break;
 		if (strcmp(word, "thread")) {
 			*next = strdup(buf);
 			*next_line = st->line;
 			if (!*next) {
-				scn_internal_error(st, "out of memory");
-				ret = SCN_EXIT_FAILED;
+				ret = no_memory(st);
 				goto fail;
 			}
-			goto done;
+			break;
 		}
 		if (st->opt->echo)
 			scn_echo_line(st, buf);
 		free(head);
 		head = strdup(buf);
 		if (!head) {
-			scn_internal_error(st, "out of memory");
-			ret = SCN_EXIT_FAILED;
+			ret = no_memory(st);
 			goto fail;
 		}
 	}
-done:
 	free(head);
 	free(buf);
 	*out = t;
@@ -493,6 +520,7 @@ int scn_run_threads_file(const char *path, const char *text, size_t len,
 		 */
 		fflush(out);
 		fflush(msgs);
+		scn_trace_finish_active();
 		_exit(ret == -EINVAL || ret == -ESRCH ? SCN_EXIT_MALFORMED
 						      : SCN_EXIT_FAILED);
 	}

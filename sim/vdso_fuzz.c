@@ -24,6 +24,7 @@
 #include "subcmd.h"
 #include <mmsim/coldfire/vdso_report.h>
 #include <mmsim/coldfire/vdso_run.h>
+#include "trace_out.h"
 
 #define MSIM_VF_DEFAULT_CASES 10000
 #define MSIM_VF_DEFAULT_K 2
@@ -35,6 +36,7 @@ static const char help_text[] =
 	"                       [--no-shrink] [--json] [--progress]\n"
 	"                       [--fail-on-violation] [--jobs N] [--shard I/N]\n"
 	"       mmsim vdso-fuzz [--fixup FILE] [--json] --replay CASE\n"
+	"                       [--trace FILE] [--html FILE] [--timeline]\n"
 	"\n"
 	"Run the ColdFire vDSO's __kernel_atomic_cmpxchg_32 and\n"
 	"__kernel_read_tp on an emulated ColdFire CPU, interrupting them at\n"
@@ -75,7 +77,16 @@ static const char help_text[] =
 	"                      deterministically: the N parts' counts and groups\n"
 	"                      add up to the whole run's\n"
 	"  --replay CASE       run one case and report it in full, with the\n"
-	"                      number of interrupts it delivered\n"
+	"                      number of interrupts it delivered; with the\n"
+	"                      options below, record it and show the record\n"
+	"  --trace FILE        --replay: the record as Chrome Trace Event JSON\n"
+	"                      (ui.perfetto.dev, chrome://tracing)\n"
+	"  --html FILE         --replay: ... as a self-contained web page\n"
+	"  --timeline          --replay: ... as a timeline after the report, a\n"
+	"                      column a thread\n"
+	"  --all-events        the timeline and the page show every event\n"
+	"  --trace-events N    the record keeps the last N events (default\n"
+	"                      262144)\n"
 	"  --json              print one JSON object instead of the report (its\n"
 	"                      fields: README.md, The vDSO fuzzer)\n"
 	"  --progress          show progress on standard error (the default\n"
@@ -136,6 +147,7 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 
 /* The command line. */
 struct opts {
+	struct scn_trace_opts trace;
 	const char *fixup_path, *mode, *replay;
 	unsigned long seed, cases, k, jobs, shard, shards;
 	bool have_seed, have_cases, json, progress, fail_on, no_shrink;
@@ -147,7 +159,32 @@ struct fuzz {
 	struct msim_vf_result r;
 	struct msim_vf_campaign c;
 	char replay_prefix[4200];
+	/* --replay's record: the files written, the timeline */
+	char json_name[4096], html_name[4096];
+	char *timeline;
 };
+
+/*
+ * The views of the replay's record @t (which this frees): the files now,
+ * the timeline kept for after the report, so that the reports' reruns
+ * are not recorded.
+ */
+static int trace_views(struct fuzz *fz, struct msim_trace *t)
+{
+	size_t size = 0;
+	FILE *tl = NULL;
+	int ret;
+
+	msim_trace_stop(t);
+	if (fz->o.trace.timeline)
+		tl = open_memstream(&fz->timeline, &size);
+	ret = scn_trace_finish(t, &fz->o.trace, 0, tl ? tl : stdout,
+			       fz->json_name, fz->html_name,
+			       sizeof(fz->json_name));
+	if (tl)
+		fclose(tl);
+	return ret ? -EIO : 0;
+}
 
 /*
  * Progress on standard error, four times a second at most; the campaign
@@ -322,7 +359,20 @@ static int json_object(FILE *out, struct fuzz *fz, const char *mode)
 		fprintf(out, "%s\n  ", i ? "," : "");
 		msim_vf_json_found(out, &fz->r, &c->found[i], replay);
 	}
-	fprintf(out, "%s]}\n", c->nr_found ? "\n" : "");
+	fprintf(out, "%s]", c->nr_found ? "\n" : "");
+	if (fz->json_name[0]) {
+		fprintf(out, ", \"trace\": ");
+		msim_vf_json_string(out, fz->json_name);
+	}
+	if (fz->html_name[0]) {
+		fprintf(out, ", \"html\": ");
+		msim_vf_json_string(out, fz->html_name);
+	}
+	if (fz->timeline) {
+		fprintf(out, ", \"timeline\": ");
+		msim_vf_json_string(out, fz->timeline);
+	}
+	fprintf(out, "}\n");
 	return 0;
 }
 
@@ -419,13 +469,18 @@ static void report_undelivered(const struct fuzz *fz)
 
 static int replay_one(struct fuzz *fz, const char *text)
 {
+	char why[200], title[MSIM_VF_CASE_TEXT_MAX + 64];
+	struct msim_trace *t;
 	struct msim_vf_case c;
-	char why[200];
 	int i, n, ret;
 
 	if (msim_vf_case_parse(text, &c, why, sizeof(why)))
 		return usage_error("bad case '%s': %s", text, why);
+	snprintf(title, sizeof(title), "mmsim vdso-fuzz --replay '%s'", text);
+	t = scn_trace_start(&fz->o.trace, title);
 	ret = msim_vf_run(&fz->env, &c, NULL, NULL, &fz->r);
+	if (t)
+		ret = ret ? (msim_trace_destroy(t), ret) : trace_views(fz, t);
 	if (!ret)
 		ret = msim_vf_campaign_record(&fz->c, &fz->env, &fz->r);
 	if (ret)
@@ -446,6 +501,13 @@ static int replay_one(struct fuzz *fz, const char *text)
 		msim_vf_report_violation(stdout, &fz->env, &fz->r, &fz->r.v[i],
 					 fz->replay_prefix);
 	}
+	if (fz->json_name[0])
+		printf("\ntrace: %s\n", fz->json_name);
+	if (fz->html_name[0])
+		printf("%shtml: %s\n", fz->json_name[0] ? "" : "\n",
+		       fz->html_name);
+	if (fz->timeline)
+		printf("\n%s", fz->timeline);
 	return 0;
 }
 
@@ -474,6 +536,14 @@ static void shell_word(char *buf, size_t size, const char *s)
 /* One option; returns -1 to go on, else the exit status. */
 static int parse_one(struct opts *o, int c, char **argv)
 {
+	char err[128];
+
+	switch (scn_trace_option(&o->trace, c, optarg, err, sizeof(err))) {
+	case 1:
+		return -1;
+	case -1:
+		return usage_error("%s", err);
+	}
 	switch (c) {
 	case 'f':
 		o->fixup_path = optarg;
@@ -567,6 +637,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		SCN_TRACE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, ret;
@@ -593,6 +664,9 @@ static int parse_options(int argc, char **argv, struct opts *o)
 				   "--shard");
 	if (o->replay)
 		o->progress = false;
+	if (scn_trace_wanted(&o->trace) && !o->replay)
+		return usage_error("--trace, --html and --timeline record one "
+				   "case: they need --replay CASE");
 	return -1;
 }
 
@@ -725,6 +799,7 @@ int vdso_fuzz_main(int argc, char **argv)
 	if (fz->env.cpu)
 		msim_vf_env_destroy(&fz->env);
 	msim_vf_campaign_free(&fz->c);
+	free(fz->timeline);
 	free(obj);
 	free(fz);
 	return ret;

@@ -38,6 +38,8 @@
 #include <mmsim/swap.h>
 #include <mmsim/swapops.h>
 #include <mmsim/thread_info.h>
+#include <mmsim/trace.h>
+#include <mmsim/trace_view.h>
 #include <mmsim/vmscan.h>
 
 #endif /* MMSIM_MMSIM_H */

@@ -81,6 +81,7 @@
 #include <mmsim/mm_types.h>
 #include <mmsim/pgtable.h>
 #include <mmsim/srcu.h>
+#include <mmsim/trace.h>
 
 struct mmu_notifier_subscriptions;
 struct mmu_notifier;
@@ -425,6 +426,12 @@ static inline void
 mmu_interval_set_seq(struct mmu_interval_notifier *interval_sub,
 		     unsigned long cur_seq)
 {
+	msim_trace(MSIM_TRACE_SEQ_SET,
+		   .s = { "mmu_interval_set_seq",
+			  msim_trace_object_name(interval_sub) },
+		   .a = { (uintptr_t)interval_sub, cur_seq,
+			  __atomic_load_n(&interval_sub->invalidate_seq,
+					  __ATOMIC_RELAXED) });
 	__atomic_store_n(&interval_sub->invalidate_seq, cur_seq,
 			 __ATOMIC_RELEASE);
 }
@@ -443,8 +450,14 @@ mmu_interval_read_retry(struct mmu_interval_notifier *interval_sub,
 	 * The driver lock orders this; the atomic load only keeps a race
 	 * detector quiet when a driver also calls mmu_interval_check_retry().
 	 */
-	return __atomic_load_n(&interval_sub->invalidate_seq,
-			       __ATOMIC_RELAXED) != seq;
+	unsigned long now = __atomic_load_n(&interval_sub->invalidate_seq,
+					    __ATOMIC_RELAXED);
+
+	msim_trace(MSIM_TRACE_SEQ_READ_RETRY,
+		   .s = { "mmu_interval_read_retry",
+			  msim_trace_object_name(interval_sub) },
+		   .a = { (uintptr_t)interval_sub, seq, now, now != seq });
+	return now != seq;
 }
 
 /**
@@ -709,10 +722,10 @@ static inline int ptep_test_and_clear_young(struct vm_area_struct *vma,
 	const struct msim_arch *a = vma->vm_mm->arch;
 	pte_t pte = *ptep;
 
-	(void)address;
 	if (!pte_young(a, pte))
 		return 0;
 	*ptep = pte_mkold(a, pte);
+	msim_pte_changed(vma->vm_mm, address, pte, *ptep);
 	return 1;
 }
 #endif

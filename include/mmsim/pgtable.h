@@ -15,6 +15,7 @@
 #define MMSIM_PGTABLE_H
 
 #include <mmsim/export.h>
+#include <mmsim/trace.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <mmsim/arch.h>
@@ -178,6 +179,25 @@ MSIM_API pte_t *msim_pte_alloc(struct mm_struct *mm, unsigned long addr);
  */
 MSIM_API void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 			 pte_t pte);
+
+/**
+ * msim_trace_pte - record that the PTE for @addr went from @old to @new
+ * (a PTE_SET or PTE_CLEAR event, <mmsim/trace.h>)
+ *
+ * set_pte_at() and ptep_get_and_clear() record their changes; code that
+ * writes an entry directly (the accessed and dirty bits, a write-protect)
+ * calls msim_pte_changed() after it.
+ */
+MSIM_API void msim_trace_pte(struct mm_struct *mm, unsigned long addr,
+			     pte_t old, pte_t new);
+
+/** msim_pte_changed - msim_trace_pte() if recording and @old != @new. */
+static inline void msim_pte_changed(struct mm_struct *mm, unsigned long addr,
+				    pte_t old, pte_t new)
+{
+	if (msim_trace_on() && pte_val(old) != pte_val(new))
+		msim_trace_pte(mm, addr, old, new);
+}
 
 /**
  * ptep_get_and_clear - clear the entry and return what it held.  The table

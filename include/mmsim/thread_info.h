@@ -44,6 +44,8 @@ struct msim_site;
  *	a scheduler's reports; valid only during the operation
  * @sched: the scheduler's own record of the thread, NULL for a host
  *	thread no scheduler controls
+ * @trace_tid: the thread's number in the event record (<mmsim/trace.h>):
+ *	0 for the host, as its block starts zeroed
  */
 struct msim_thread_info {
 	struct task_struct *task;
@@ -55,6 +57,7 @@ struct msim_thread_info {
 	int rcu_idx;
 	const struct msim_site *site;
 	void *sched;
+	unsigned int trace_tid;
 };
 
 /** msim_current_thread_info - the running thread's block (never NULL). */

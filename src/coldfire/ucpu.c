@@ -395,6 +395,40 @@ static int call_start(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	return 0;
 }
 
+/*
+ * The record (trace.h): the switch to @run's thread, which the events of
+ * the call are then made by ("T0", "T1", as the fuzzer's reports name
+ * them), and the call.  Returns the thread that made events before.
+ */
+static unsigned int ucpu_trace_call(const struct ucpu_run *run, uint32_t entry)
+{
+	unsigned int old;
+	char name[16];
+
+	snprintf(name, sizeof(name), "T%d", run->t->id);
+	msim_trace(MSIM_TRACE_CF_SWITCH,
+		   .a = { run->prev ? (uint64_t)run->prev->t->id : UINT64_MAX,
+			  (uint64_t)run->t->id });
+	old = msim_trace_set_thread(msim_trace_thread(name));
+	msim_trace(MSIM_TRACE_CF_CALL,
+		   .a = { entry, run->depth, (uint64_t)run->t->id });
+	return old;
+}
+
+/* ... its return, the switch back, and the thread before it again. */
+static void ucpu_trace_return(const struct ucpu_run *run, int ret,
+			      unsigned int tid)
+{
+	msim_trace(MSIM_TRACE_CF_RETURN,
+		   .a = { (uint64_t)(int64_t)ret, run->t->regs.d[0],
+			  (uint64_t)run->t->id });
+	if (run->prev)
+		msim_trace(MSIM_TRACE_CF_SWITCH,
+			   .a = { (uint64_t)run->t->id,
+				  (uint64_t)run->prev->t->id });
+	msim_trace_set_thread(tid);
+}
+
 int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 		   uint32_t entry, const struct msim_ucpu_irq_ops *ops,
 		   void *arg, unsigned int depth)
@@ -405,6 +439,7 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 		.arg = arg,
 		.depth = depth,
 	};
+	unsigned int tid;
 	uint16_t ccr;
 	int ret;
 
@@ -419,6 +454,7 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	ret = call_start(cpu, t, entry);
 	if (ret)
 		return ret;
+	tid = msim_trace_on() ? ucpu_trace_call(&run, entry) : 0;
 	cpu->cur = &run;
 	ret = run_user(cpu, &run, entry);
 	if (!ret)
@@ -430,6 +466,8 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	} else if (!run.ctx_saved) {
 		ucpu_get_context(cpu, &t->regs);
 	}
+	if (msim_trace_on())
+		ucpu_trace_return(&run, ret, tid);
 	/* The switch back to the thread this call interrupted. */
 	cpu->cur = run.prev;
 	if (run.prev)

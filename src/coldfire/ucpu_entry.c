@@ -253,6 +253,9 @@ static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
 	pthread_mutex_lock(&cpu->lock);
 	ucpu_write_reg(cpu->kuc, UC_M68K_REG_A7, frame);
 	pthread_mutex_unlock(&cpu->lock);
+	msim_trace(MSIM_TRACE_CF_KERNEL_ENTRY,
+		   .a = { ctx->pc, (formatvec >> 2) & 0xff,
+			  ((formatvec >> 10) & 3) << 2 | (formatvec & 3) });
 	ret = ucpu_kernel_run(cpu, KENTRY, KSTOP);
 	if (ret) {
 		/* The fixup failed: say on which entry. */
@@ -262,8 +265,11 @@ static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
 		cpu->error.entry_pc = ctx->pc;
 		return ret;
 	}
-	if (get32(f + PT_OFF_PC) != ctx->pc)
+	if (get32(f + PT_OFF_PC) != ctx->pc) {
 		cpu->stats.fixup_rewinds++;
+		msim_trace(MSIM_TRACE_CF_FIXUP_REWIND,
+			   .a = { ctx->pc, get32(f + PT_OFF_PC) });
+	}
 	return 0;
 }
 
@@ -364,6 +370,8 @@ int ucpu_deliver_irq(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 	ctx.pc = pc;
 	run->t->regs = ctx;
 	run->ctx_saved = true;
+	msim_trace(MSIM_TRACE_CF_IRQ,
+		   .a = { pc, MSIM_UCPU_IRQ_VECTOR, run->depth });
 	ret = kernel_entry(cpu, run->depth, &ctx,
 			   FORMATVEC(MSIM_UCPU_IRQ_VECTOR, 0));
 	if (ret)

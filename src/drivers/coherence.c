@@ -170,8 +170,10 @@ struct msim_coherence *msim_coherence_create(struct mm_struct *mm)
 	pthread_mutex_init(&c->lock, NULL);
 	INIT_LIST_HEAD(&c->mappings);
 	c->mn.ops = &coherence_ops;
+	msim_trace_name_instrument(&c->mn, "checker");
 	ret = mmu_notifier_register(&c->mn, mm);
 	if (ret) {
+		msim_trace_forget_object(&c->mn);
 		pthread_mutex_destroy(&c->lock);
 		free(c);
 		return ERR_PTR(ret);
@@ -184,6 +186,7 @@ void msim_coherence_destroy(struct msim_coherence *c)
 	struct msim_secondary_mapping *sm, *next;
 
 	mmu_notifier_unregister(&c->mn, c->mm);
+	msim_trace_forget_object(&c->mn);
 	list_for_each_entry_safe(sm, next, &c->mappings, node)
 		list_del_init(&sm->node);
 	pthread_mutex_destroy(&c->lock);
@@ -214,6 +217,8 @@ void msim_secondary_mapping_init(struct msim_secondary_mapping *sm,
 void msim_coherence_map(struct msim_coherence *c,
 			struct msim_secondary_mapping *sm)
 {
+	msim_trace(MSIM_TRACE_SEC_MAP, .s = { sm->driver },
+		   .a = { sm->address, page_to_pfn(sm->page), sm->writable });
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->lock);
@@ -229,6 +234,8 @@ void msim_coherence_map(struct msim_coherence *c,
 void msim_coherence_unmap(struct msim_coherence *c,
 			  struct msim_secondary_mapping *sm)
 {
+	msim_trace(MSIM_TRACE_SEC_UNMAP, .s = { sm->driver },
+		   .a = { sm->address, page_to_pfn(sm->page), sm->writable });
 	if (!c)
 		return;
 	msim_sync_access(msim_sync_key(c->msim_id), true);

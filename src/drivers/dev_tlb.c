@@ -24,7 +24,9 @@ static void dev_tlb_invalidate_range(struct mmu_notifier *mn,
 	(void)mm;
 	spin_lock(&tlb->lock);
 	tlb->nr_flushes++;
-	msim_xlate_drop_range(&tlb->table, start, end);
+	/* The device that misses its flush keeps using what it cached. */
+	if (!(tlb->msim_bugs & MSIM_DEV_TLB_BUG_NO_FLUSH))
+		msim_xlate_drop_range(&tlb->table, start, end);
 	spin_unlock(&tlb->lock);
 }
 
@@ -58,8 +60,10 @@ struct msim_dev_tlb *msim_dev_tlb_create(struct mm_struct *mm, const char *name,
 	spin_lock_init(&tlb->lock);
 	tlb->lock.name = "dev_tlb->lock";
 	tlb->mn.ops = &dev_tlb_ops;
+	msim_trace_name_object(&tlb->mn, name);
 	ret = mmu_notifier_register(&tlb->mn, mm);
 	if (ret) {
+		msim_trace_forget_object(&tlb->mn);
 		msim_spin_lock_destroy(&tlb->lock);
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, tlb);
 		return ERR_PTR(ret);
@@ -72,6 +76,7 @@ void msim_dev_tlb_destroy(struct msim_dev_tlb *tlb)
 	struct msim_machine *m = tlb->mm->machine;
 
 	mmu_notifier_unregister(&tlb->mn, tlb->mm);
+	msim_trace_forget_object(&tlb->mn);
 	msim_spin_lock_destroy(&tlb->lock);
 	msim_kfree(m, MSIM_ALLOC_OTHER, tlb);
 }

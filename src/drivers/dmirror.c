@@ -95,9 +95,11 @@ struct msim_dmirror *msim_dmirror_create(struct mm_struct *mm,
 	msim_xlate_table_init(&dmirror->pt, mm->machine, name, coherence);
 	init_rwsem(&dmirror->mutex);
 	dmirror->mutex.name = "dmirror->mutex";
+	msim_trace_name_object(&dmirror->notifier, name);
 	ret = mmu_interval_notifier_insert(&dmirror->notifier, mm, start,
 					   length, &dmirror_min_ops);
 	if (ret) {
+		msim_trace_forget_object(&dmirror->notifier);
 		msim_rwsem_destroy(&dmirror->mutex);
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, dmirror);
 		return ERR_PTR(ret);
@@ -125,6 +127,7 @@ void msim_dmirror_destroy(struct msim_dmirror *dmirror)
 	dmirror_do_update(dmirror, 0, ULONG_MAX);
 	up_write(&dmirror->mutex);
 	mmu_interval_notifier_remove(&dmirror->notifier);
+	msim_trace_forget_object(&dmirror->notifier);
 	msim_rwsem_destroy(&dmirror->mutex);
 	msim_kfree(m, MSIM_ALLOC_OTHER, dmirror);
 }

@@ -75,6 +75,10 @@ kvm_mmu_notifier_invalidate_range_end(struct mmu_notifier *mn,
 
 	(void)range;
 	spin_lock(&kvm->mmu_lock);
+	msim_trace(MSIM_TRACE_SEQ_SET,
+		   .s = { "mmu_invalidate_seq", kvm->sptes.name },
+		   .a = { (uintptr_t)kvm, kvm->mmu_invalidate_seq + 1,
+			  kvm->mmu_invalidate_seq });
 	__atomic_store_n(&kvm->mmu_invalidate_seq, kvm->mmu_invalidate_seq + 1,
 			 __ATOMIC_RELEASE);
 	kvm->mmu_invalidate_in_progress--;
@@ -208,8 +212,10 @@ struct msim_kvm *msim_kvm_create(struct mm_struct *mm, const char *name,
 	spin_lock_init(&kvm->mmu_lock);
 	kvm->mmu_lock.name = "kvm->mmu_lock";
 	kvm->mmu_notifier.ops = &kvm_mmu_notifier_ops;
+	msim_trace_name_object(&kvm->mmu_notifier, name);
 	ret = mmu_notifier_register(&kvm->mmu_notifier, mm);
 	if (ret) {
+		msim_trace_forget_object(&kvm->mmu_notifier);
 		msim_spin_lock_destroy(&kvm->mmu_lock);
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, kvm);
 		return ERR_PTR(ret);
@@ -223,6 +229,7 @@ void msim_kvm_destroy(struct msim_kvm *kvm)
 
 	/* Calls ->release unless exit_mmap() did: no spte is left. */
 	mmu_notifier_unregister(&kvm->mmu_notifier, kvm->mm);
+	msim_trace_forget_object(&kvm->mmu_notifier);
 	msim_spin_lock_destroy(&kvm->mmu_lock);
 	msim_kfree(m, MSIM_ALLOC_OTHER, kvm);
 }
@@ -271,6 +278,7 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 	unsigned long mmu_seq, seen;
 	struct msim_kvm_spte *spte;
 	struct page *page;
+	bool retry;
 	int ret;
 
 	hva &= mm_page_mask(mm);
@@ -284,6 +292,9 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 		/* Before the lookup: paired with the release in the end. */
 		mmu_seq = __atomic_load_n(&kvm->mmu_invalidate_seq,
 					  __ATOMIC_ACQUIRE);
+		msim_trace(MSIM_TRACE_SEQ_READ_BEGIN,
+			   .s = { "mmu_invalidate_seq", kvm->sptes.name },
+			   .a = { (uintptr_t)kvm, mmu_seq });
 		seen = msim_coherence_now(kvm->sptes.coherence);
 		ret = hva_to_pfn(kvm, hva, write, &page);
 		if (ret)
@@ -303,9 +314,16 @@ int msim_kvm_page_fault(struct msim_kvm *kvm, unsigned long hva, bool write)
 		}
 
 		spin_lock(&kvm->mmu_lock);
-		if (kvm->released ||
-		    (!(kvm->msim_bugs & MSIM_KVM_BUG_NO_RETRY) &&
-		     mmu_invalidate_retry_gfn(kvm, mmu_seq, hva))) {
+		retry = kvm->released;
+		if (!retry && !(kvm->msim_bugs & MSIM_KVM_BUG_NO_RETRY)) {
+			retry = mmu_invalidate_retry_gfn(kvm, mmu_seq, hva);
+			msim_trace(MSIM_TRACE_SEQ_READ_RETRY,
+				   .s = { "mmu_invalidate_retry_gfn",
+					  kvm->sptes.name },
+				   .a = { (uintptr_t)kvm, mmu_seq,
+					  kvm->mmu_invalidate_seq, retry });
+		}
+		if (retry) {
 			spin_unlock(&kvm->mmu_lock);
 			msim_kfree(mm->machine, MSIM_ALLOC_OTHER, spte);
 			put_page(page);

@@ -118,8 +118,10 @@ msim_my_mmu_attach_to_process(struct mm_struct *mm, const char *name,
 	m->mm = mm;
 	m->name = name;
 	m->coherence = coherence;
+	msim_trace_name_object(&m->notifier, name);
 	ret = mmu_notifier_register(&m->notifier, mm);
 	if (ret) {
+		msim_trace_forget_object(&m->notifier);
 		msim_spin_lock_destroy(&m->lock);
 		msim_kfree(mm->machine, MSIM_ALLOC_OTHER, m);
 		return ERR_PTR(ret);
@@ -132,6 +134,7 @@ void msim_my_mmu_detach(struct msim_my_mmu *m)
 	struct msim_machine *machine = m->mm->machine;
 
 	mmu_notifier_unregister(&m->notifier, m->mm);
+	msim_trace_forget_object(&m->notifier);
 	msim_spin_lock_destroy(&m->lock);
 	msim_kfree(machine, MSIM_ALLOC_OTHER, m);
 }

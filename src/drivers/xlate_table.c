@@ -93,6 +93,8 @@ struct msim_xlate_entry *msim_xlate_access(struct msim_xlate_table *t,
 
 	if (!e || (write && !e->writable))
 		return NULL;
+	msim_trace(MSIM_TRACE_SEC_ACCESS, .s = { t->name },
+		   .a = { base + off, page_to_pfn(e->page), write });
 	p = (unsigned char *)page_address(e->page) + off;
 	if (write)
 		memcpy(p, buf, len);

@@ -15,8 +15,10 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <mmsim/locking.h>
 #include <mmsim/thread_info.h>
+#include <mmsim/trace.h>
 
 #define BUG_ON(cond)                                                           \
 	do {                                                                   \
@@ -87,6 +89,32 @@ static inline void released(void *lock, enum msim_sync_event ev,
 
 	if (ops && ops->released)
 		ops->released(lock, ev, name);
+}
+
+/*
+ * The record's lock events (trace.h): the file as its base name, which is
+ * all a reader needs beside the function.
+ */
+static void trace_lock_slow(enum msim_trace_kind kind, const char *name,
+			    unsigned int id, enum msim_trace_lock_mode mode,
+			    const struct msim_site *site, bool try)
+{
+	const char *file = site ? site->file : NULL;
+	const char *base = file ? strrchr(file, '/') : NULL;
+
+	msim_trace_emit(
+		kind, &(const struct msim_trace_args){
+			      .s = { name, site ? site->func : NULL,
+				     base ? base + 1 : file },
+			      .a = { id, mode, site ? site->line : 0, try } });
+}
+
+static inline void trace_lock(enum msim_trace_kind kind, const char *name,
+			      unsigned int id, enum msim_trace_lock_mode mode,
+			      const struct msim_site *site, bool try)
+{
+	if (msim_trace_on())
+		trace_lock_slow(kind, name, id, mode, site, try);
 }
 
 void msim_lock_map_acquire(void *map, const char *name,
@@ -174,6 +202,7 @@ void msim_sync_wait(void *lock, pthread_mutex_t *mutex, pthread_cond_t *cond,
 {
 	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
 
+	msim_trace(MSIM_TRACE_WAIT, .s = { name }, .a = { (uintptr_t)lock });
 	if (ops && ops->block) {
 		pthread_mutex_unlock(mutex);
 		ops->block(lock, name);
@@ -181,15 +210,26 @@ void msim_sync_wait(void *lock, pthread_mutex_t *mutex, pthread_cond_t *cond,
 	} else {
 		pthread_cond_wait(cond, mutex);
 	}
+	msim_trace(MSIM_TRACE_WAITED, .s = { name }, .a = { (uintptr_t)lock });
 }
 
-void msim_sync_wake(void *lock, pthread_cond_t *cond, const char *name)
+/*
+ * A lock's own release wakes its waiters without a WAKE event: the
+ * release says as much, and the scheduler's wake events say whom it woke.
+ */
+static void wake(void *lock, pthread_cond_t *cond, const char *name)
 {
 	const struct msim_sync_ops *ops = atomic_load(&sync_ops);
 
 	pthread_cond_broadcast(cond);
 	if (ops && ops->wake)
 		ops->wake(lock, name);
+}
+
+void msim_sync_wake(void *lock, pthread_cond_t *cond, const char *name)
+{
+	msim_trace(MSIM_TRACE_WAKE, .s = { name }, .a = { (uintptr_t)lock });
+	wake(lock, cond, name);
 }
 
 void msim_spin_lock_init(spinlock_t *lock)
@@ -218,6 +258,8 @@ void msim_spin_lock(spinlock_t *lock, const struct msim_site *site)
 
 	/* Where this operation is, for reports; the caller's after it. */
 	msim_current_thread_info()->site = site;
+	trace_lock(MSIM_TRACE_LOCK_ASK, lock->name, lock->msim_id,
+		   MSIM_TRACE_LOCK_SPIN, site, false);
 	point(lock, MSIM_SYNC_SPIN_LOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
 	while (lock->locked)
@@ -225,6 +267,8 @@ void msim_spin_lock(spinlock_t *lock, const struct msim_site *site)
 	lock->locked = true;
 	pthread_mutex_unlock(&lock->mutex);
 	msim_current_thread_info()->preempt_count++;
+	trace_lock(MSIM_TRACE_LOCK_ACQUIRED, lock->name, lock->msim_id,
+		   MSIM_TRACE_LOCK_SPIN, site, false);
 	acquired(lock, MSIM_SYNC_SPIN_LOCK, lock->name, site);
 	msim_current_thread_info()->site = outer;
 }
@@ -233,6 +277,8 @@ void msim_spin_unlock(spinlock_t *lock)
 {
 	bool was;
 
+	trace_lock(MSIM_TRACE_LOCK_RELEASED, lock->name, lock->msim_id,
+		   MSIM_TRACE_LOCK_SPIN, NULL, false);
 	released(lock, MSIM_SYNC_SPIN_UNLOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
 	was = lock->locked;
@@ -240,7 +286,7 @@ void msim_spin_unlock(spinlock_t *lock)
 	pthread_mutex_unlock(&lock->mutex);
 	BUG_ON(!was);
 	msim_current_thread_info()->preempt_count--;
-	msim_sync_wake(lock, &lock->cond, lock->name);
+	wake(lock, &lock->cond, lock->name);
 	point(lock, MSIM_SYNC_SPIN_UNLOCK, lock->name);
 }
 
@@ -248,6 +294,8 @@ bool msim_spin_trylock(spinlock_t *lock)
 {
 	bool taken;
 
+	trace_lock(MSIM_TRACE_LOCK_ASK, lock->name, lock->msim_id,
+		   MSIM_TRACE_LOCK_SPIN, NULL, true);
 	point(lock, MSIM_SYNC_SPIN_LOCK, lock->name);
 	pthread_mutex_lock(&lock->mutex);
 	taken = !lock->locked;
@@ -255,6 +303,8 @@ bool msim_spin_trylock(spinlock_t *lock)
 	pthread_mutex_unlock(&lock->mutex);
 	if (taken) {
 		msim_current_thread_info()->preempt_count++;
+		trace_lock(MSIM_TRACE_LOCK_ACQUIRED, lock->name, lock->msim_id,
+			   MSIM_TRACE_LOCK_SPIN, NULL, true);
 		acquired(lock, MSIM_SYNC_SPIN_LOCK, lock->name, NULL);
 	}
 	return taken;
@@ -302,6 +352,8 @@ void msim_down_read(struct rw_semaphore *sem, const struct msim_site *site)
 	if (!sem->msim_spin)
 		msim_might_sleep("down_read", site);
 	msim_current_thread_info()->site = site;
+	trace_lock(MSIM_TRACE_LOCK_ASK, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_READ, site, false);
 	point(sem, MSIM_SYNC_DOWN_READ, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	while (sem->writer || sem->writers_waiting)
@@ -309,6 +361,8 @@ void msim_down_read(struct rw_semaphore *sem, const struct msim_site *site)
 	sem->readers++;
 	pthread_mutex_unlock(&sem->mutex);
 	spin_held(sem, 1);
+	trace_lock(MSIM_TRACE_LOCK_ACQUIRED, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_READ, site, false);
 	acquired(sem, MSIM_SYNC_DOWN_READ, sem->name, site);
 	msim_current_thread_info()->site = outer;
 }
@@ -318,6 +372,8 @@ bool msim_down_read_trylock(struct rw_semaphore *sem,
 {
 	bool ok;
 
+	trace_lock(MSIM_TRACE_LOCK_ASK, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_READ, site, true);
 	point(sem, MSIM_SYNC_DOWN_READ, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	ok = !sem->writer && !sem->writers_waiting;
@@ -326,6 +382,8 @@ bool msim_down_read_trylock(struct rw_semaphore *sem,
 	pthread_mutex_unlock(&sem->mutex);
 	if (ok) {
 		spin_held(sem, 1);
+		trace_lock(MSIM_TRACE_LOCK_ACQUIRED, sem->name, sem->msim_id,
+			   MSIM_TRACE_LOCK_READ, site, true);
 		acquired(sem, MSIM_SYNC_DOWN_READ, sem->name, site);
 	}
 	return ok;
@@ -336,6 +394,8 @@ void msim_up_read(struct rw_semaphore *sem)
 	bool last;
 	int readers;
 
+	trace_lock(MSIM_TRACE_LOCK_RELEASED, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_READ, NULL, false);
 	released(sem, MSIM_SYNC_UP_READ, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	readers = sem->readers--;
@@ -344,7 +404,7 @@ void msim_up_read(struct rw_semaphore *sem)
 	BUG_ON(readers <= 0);
 	spin_held(sem, -1);
 	if (last)
-		msim_sync_wake(sem, &sem->cond, sem->name);
+		wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_UP_READ, sem->name);
 }
 
@@ -355,6 +415,8 @@ void msim_down_write(struct rw_semaphore *sem, const struct msim_site *site)
 	if (!sem->msim_spin)
 		msim_might_sleep("down_write", site);
 	msim_current_thread_info()->site = site;
+	trace_lock(MSIM_TRACE_LOCK_ASK, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_WRITE, site, false);
 	point(sem, MSIM_SYNC_DOWN_WRITE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	sem->writers_waiting++;
@@ -364,6 +426,8 @@ void msim_down_write(struct rw_semaphore *sem, const struct msim_site *site)
 	sem->writer = true;
 	pthread_mutex_unlock(&sem->mutex);
 	spin_held(sem, 1);
+	trace_lock(MSIM_TRACE_LOCK_ACQUIRED, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_WRITE, site, false);
 	acquired(sem, MSIM_SYNC_DOWN_WRITE, sem->name, site);
 	msim_current_thread_info()->site = outer;
 }
@@ -373,6 +437,8 @@ bool msim_down_write_trylock(struct rw_semaphore *sem,
 {
 	bool ok;
 
+	trace_lock(MSIM_TRACE_LOCK_ASK, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_WRITE, site, true);
 	point(sem, MSIM_SYNC_DOWN_WRITE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	ok = !sem->writer && !sem->readers;
@@ -381,6 +447,8 @@ bool msim_down_write_trylock(struct rw_semaphore *sem,
 	pthread_mutex_unlock(&sem->mutex);
 	if (ok) {
 		spin_held(sem, 1);
+		trace_lock(MSIM_TRACE_LOCK_ACQUIRED, sem->name, sem->msim_id,
+			   MSIM_TRACE_LOCK_WRITE, site, true);
 		acquired(sem, MSIM_SYNC_DOWN_WRITE, sem->name, site);
 	}
 	return ok;
@@ -390,6 +458,8 @@ void msim_up_write(struct rw_semaphore *sem)
 {
 	bool was;
 
+	trace_lock(MSIM_TRACE_LOCK_RELEASED, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_WRITE, NULL, false);
 	released(sem, MSIM_SYNC_UP_WRITE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	was = sem->writer;
@@ -397,7 +467,7 @@ void msim_up_write(struct rw_semaphore *sem)
 	pthread_mutex_unlock(&sem->mutex);
 	BUG_ON(!was);
 	spin_held(sem, -1);
-	msim_sync_wake(sem, &sem->cond, sem->name);
+	wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_UP_WRITE, sem->name);
 }
 
@@ -409,6 +479,8 @@ void msim_downgrade_write(struct rw_semaphore *sem)
 {
 	bool was;
 
+	trace_lock(MSIM_TRACE_LOCK_RELEASED, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_WRITE, NULL, false);
 	released(sem, MSIM_SYNC_DOWNGRADE, sem->name);
 	pthread_mutex_lock(&sem->mutex);
 	was = sem->writer;
@@ -416,8 +488,10 @@ void msim_downgrade_write(struct rw_semaphore *sem)
 	sem->readers++;
 	pthread_mutex_unlock(&sem->mutex);
 	BUG_ON(!was);
+	trace_lock(MSIM_TRACE_LOCK_ACQUIRED, sem->name, sem->msim_id,
+		   MSIM_TRACE_LOCK_READ, NULL, false);
 	acquired(sem, MSIM_SYNC_DOWNGRADE, sem->name, NULL);
-	msim_sync_wake(sem, &sem->cond, sem->name);
+	wake(sem, &sem->cond, sem->name);
 	point(sem, MSIM_SYNC_DOWNGRADE, sem->name);
 }
 

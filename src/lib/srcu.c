@@ -33,6 +33,7 @@
 #include <mmsim/locking.h>
 #include <mmsim/srcu.h>
 #include <mmsim/thread_info.h>
+#include <mmsim/trace.h>
 
 int msim_init_srcu_struct(struct srcu_struct *ssp)
 {
@@ -129,6 +130,8 @@ int msim_srcu_read_lock(struct srcu_struct *ssp)
 	idx = (int)ssp->idx;
 	ssp->readers[idx]++;
 	pthread_mutex_unlock(&ssp->lock);
+	msim_trace(MSIM_TRACE_SRCU_READ_LOCK, .s = { "srcu" },
+		   .a = { ssp->msim_id, (uint64_t)idx });
 	ops = msim_get_sync_ops();
 	if (ops && ops->acquired)
 		ops->acquired(ssp, MSIM_SYNC_SRCU_READ_LOCK, "srcu", NULL);
@@ -140,6 +143,8 @@ void msim_srcu_read_unlock(struct srcu_struct *ssp, int idx)
 	const struct msim_sync_ops *ops = msim_get_sync_ops();
 	bool underflow;
 
+	msim_trace(MSIM_TRACE_SRCU_READ_UNLOCK, .s = { "srcu" },
+		   .a = { ssp->msim_id, (uint64_t)idx });
 	if (ops && ops->released)
 		ops->released(ssp, MSIM_SYNC_SRCU_READ_UNLOCK, "srcu");
 	pthread_mutex_lock(&ssp->lock);
@@ -161,6 +166,8 @@ void msim_synchronize_srcu(struct srcu_struct *ssp)
 
 	msim_might_sleep("synchronize_srcu", MSIM_THIS_SITE);
 	msim_current_thread_info()->site = MSIM_THIS_SITE;
+	msim_trace(MSIM_TRACE_SRCU_SYNC_BEGIN, .s = { "srcu" },
+		   .a = { ssp->msim_id });
 	srcu_point(ssp, MSIM_SYNC_SYNCHRONIZE_SRCU);
 	pthread_mutex_lock(&ssp->lock);
 	while (ssp->gp_running)
@@ -176,6 +183,8 @@ void msim_synchronize_srcu(struct srcu_struct *ssp)
 	make_ready(ssp, upto);
 	run_ready(ssp);
 	pthread_mutex_unlock(&ssp->lock);
+	msim_trace(MSIM_TRACE_SRCU_SYNC_END, .s = { "srcu" },
+		   .a = { ssp->msim_id });
 	msim_current_thread_info()->site = outer;
 }
 

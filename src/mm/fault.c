@@ -166,11 +166,13 @@ static bool wp_can_reuse_anon_folio(struct page *page,
  * wp_page_reuse(): the page stays; the PTE becomes writable (where the
  * VMA allows), dirty and young.  Page-table lock held.
  */
-static void wp_page_reuse(struct vm_area_struct *vma, pte_t *ptep, pte_t orig)
+static void wp_page_reuse(struct vm_area_struct *vma, unsigned long addr,
+			  pte_t *ptep, pte_t orig)
 {
 	const struct msim_arch *a = vma->vm_mm->arch;
 
 	*ptep = pte_mkyoung(a, maybe_mkwrite(a, pte_mkdirty(a, orig), vma));
+	msim_pte_changed(vma->vm_mm, addr, orig, *ptep);
 }
 
 /*
@@ -270,7 +272,7 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	    (PageAnonExclusive(page) || wp_can_reuse_anon_folio(page, vma))) {
 		SetPageAnonExclusive(page);
 		if (!unshare)
-			wp_page_reuse(vma, ptep, orig);
+			wp_page_reuse(vma, addr, ptep, orig);
 		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
@@ -479,6 +481,7 @@ static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 			flags &= ~FAULT_FLAG_WRITE;
 		}
 	}
+	msim_pte_changed(mm, addr, *ptep, pte);
 	*ptep = pte;
 	spin_unlock(&mm->page_table_lock);
 	swapcache_clear(mm->machine, entry);
@@ -487,8 +490,8 @@ static vm_fault_t do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 	return VM_FAULT_MAJOR;
 }
 
-vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
-			   unsigned int flags, struct pt_regs *regs)
+static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma,
+				    unsigned long address, unsigned int flags)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
@@ -496,7 +499,6 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	pte_t *ptep, pte;
 	vm_fault_t ret;
 
-	(void)regs;
 	spin_lock(&mm->page_table_lock);
 	ptep = msim_pte_offset(mm, addr);
 	pte = ptep ? *ptep : __pte(0);
@@ -524,10 +526,28 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		pte = pte_mkyoung(a, pte);
 		if (flags & FAULT_FLAG_WRITE)
 			pte = pte_mkdirty(a, pte);
+		msim_pte_changed(mm, addr, *ptep, pte);
 		*ptep = pte;
 	}
 	spin_unlock(&mm->page_table_lock);
 	return 0;
+}
+
+/* The fault's bracket in the record: the address, what it was, what came. */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags, struct pt_regs *regs)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	vm_fault_t ret;
+
+	(void)regs;
+	msim_trace(MSIM_TRACE_FAULT_BEGIN,
+		   .a = { address, flags, !!(flags & FAULT_FLAG_WRITE),
+			  (uintptr_t)mm });
+	ret = __handle_mm_fault(vma, address, flags);
+	msim_trace(MSIM_TRACE_FAULT_END,
+		   .a = { address, ret, 0, (uintptr_t)mm });
+	return ret;
 }
 
 /* One of enum msim_access's kinds: anything else is the caller's bug. */

@@ -103,6 +103,7 @@ static int copy_nonpresent_pte(struct copy_walk *w, unsigned long addr,
 			return -EIO;
 		if (pte_swp_exclusive(a, pte)) {
 			pte = pte_swp_clear_exclusive(a, pte);
+			msim_pte_changed(src_mm, addr, *src_pte, pte);
 			*src_pte = pte;
 		}
 		add_mm_counter(dst_mm, MM_SWAPENTS, 1);
@@ -113,6 +114,7 @@ static int copy_nonpresent_pte(struct copy_walk *w, unsigned long addr,
 			entry = make_readable_migration_entry(
 				swp_offset_pfn(entry));
 			pte = swp_entry_to_pte(a, entry);
+			msim_pte_changed(src_mm, addr, *src_pte, pte);
 			*src_pte = pte;
 		}
 	} else if (is_device_private_entry(entry)) {
@@ -127,6 +129,7 @@ static int copy_nonpresent_pte(struct copy_walk *w, unsigned long addr,
 			entry = make_readable_device_private_entry(
 				swp_offset_pfn(entry));
 			pte = swp_entry_to_pte(a, entry);
+			msim_pte_changed(src_mm, addr, *src_pte, pte);
 			*src_pte = pte;
 		}
 	} else if (is_device_exclusive_entry(entry)) {
@@ -170,6 +173,7 @@ static int copy_pte(struct copy_walk *w, unsigned long addr, pte_t *src_pte)
 	}
 	if (is_cow_mapping(src_vma->vm_flags) && pte_write(a, pte)) {
 		*src_pte = pte_wrprotect(a, pte);
+		msim_pte_changed(src_mm, addr, pte, *src_pte);
 		pte = pte_wrprotect(a, pte);
 	}
 	set_pte_at(dst_mm, addr, dst_pte, pte_mkold(a, pte));

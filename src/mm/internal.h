@@ -67,6 +67,7 @@ static inline vm_flags_t calc_vm_prot_bits(unsigned long prot)
 static inline void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start,
 				      unsigned long end)
 {
+	msim_trace(MSIM_TRACE_TLB_FLUSH, .a = { start, end, 0, (uintptr_t)mm });
 	mmu_notifier_arch_invalidate_secondary_tlbs(mm, start, end);
 }
 

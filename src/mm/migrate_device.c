@@ -14,65 +14,49 @@
 #include "internal.h"
 
 /*
- * migrate_vma_collect_pmd() for one PTE, page-table lock held: what
- * goes into src.  A page that can be locked at once is replaced by a
- * migration entry here already, sparing the rmap walk when, as usual, it
- * is mapped only here.  A device-private entry is collected when the
- * caller selects device-private memory and owns the page's pagemap.
+ * A device-private entry, collected when the caller selects
+ * device-private memory and owns the page's pagemap: its page, and its
+ * src entry in @mpfn.  NULL for any other entry: swapped out, migrating
+ * and device-exclusive pages are not ours to move.
  */
-static unsigned long collect_one(struct migrate_vma *migrate,
-				 unsigned long addr, pte_t *ptep)
+static struct page *collect_device_private(const struct migrate_vma *migrate,
+					   pte_t pte, unsigned long *mpfn)
+{
+	struct mm_struct *mm = migrate->vma->vm_mm;
+	swp_entry_t entry = pte_to_swp_entry(mm->arch, pte);
+	struct page *page;
+
+	if (!is_device_private_entry(entry))
+		return NULL;
+	page = msim_pfn_swap_entry_to_page(mm->machine, entry);
+	if (!(migrate->flags & MIGRATE_VMA_SELECT_DEVICE_PRIVATE) ||
+	    page_pgmap(page)->owner != migrate->pgmap_owner)
+		return NULL;
+	*mpfn = migrate_pfn(page_to_pfn(page)) | MIGRATE_PFN_MIGRATE;
+	if (is_writable_device_private_entry(entry))
+		*mpfn |= MIGRATE_PFN_WRITE;
+	return page;
+}
+
+/*
+ * Isolate @page, which *@ptep maps (@present) or names in a
+ * device-private entry, and put a migration entry in its place: what
+ * goes into src, or 0 when the page cannot move now.  The reference
+ * freezes the page; the lock isolates it.  The page a device fault is
+ * for is locked by that fault already.
+ */
+static unsigned long collect_isolate(struct migrate_vma *migrate,
+				     unsigned long addr, pte_t *ptep,
+				     struct page *page, unsigned long mpfn,
+				     bool present)
 {
 	struct vm_area_struct *vma = migrate->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	const struct msim_arch *a = mm->arch;
-	pte_t pte = ptep ? *ptep : __pte(0);
-	bool anon_exclusive, present;
-	unsigned long mpfn;
-	struct page *page;
+	bool anon_exclusive;
 	swp_entry_t entry;
+	pte_t pte;
 
-	if (pte_none(pte)) {
-		if (!vma_is_anonymous(vma))
-			return 0;
-		migrate->cpages++;
-		return MIGRATE_PFN_MIGRATE;
-	}
-	present = pte_present(a, pte);
-	if (!present) {
-		/*
-		 * Only device-private entries: swapped out, migrating and
-		 * device-exclusive pages are not ours to move.
-		 */
-		entry = pte_to_swp_entry(a, pte);
-		if (!is_device_private_entry(entry))
-			return 0;
-		page = msim_pfn_swap_entry_to_page(mm->machine, entry);
-		if (!(migrate->flags & MIGRATE_VMA_SELECT_DEVICE_PRIVATE) ||
-		    page_pgmap(page)->owner != migrate->pgmap_owner)
-			return 0;
-		mpfn = migrate_pfn(page_to_pfn(page)) | MIGRATE_PFN_MIGRATE;
-		if (is_writable_device_private_entry(entry))
-			mpfn |= MIGRATE_PFN_WRITE;
-	} else {
-		if (!(migrate->flags & MIGRATE_VMA_SELECT_SYSTEM))
-			return 0;
-		if (is_zero_pfn(pte_pfn(a, pte))) {
-			migrate->cpages++;
-			return MIGRATE_PFN_MIGRATE;
-		}
-		page = vm_normal_page(vma, addr, pte);
-		mpfn = migrate_pfn(pte_pfn(a, pte)) | MIGRATE_PFN_MIGRATE;
-		if (pte_write(a, pte))
-			mpfn |= MIGRATE_PFN_WRITE;
-	}
-	if (!page || !page->mapping)
-		return 0;
-
-	/*
-	 * The reference freezes the page; the lock isolates it.  The
-	 * page a device fault is for is locked by that fault already.
-	 */
 	get_page(page);
 	if (page != migrate->fault_page && !trylock_page(page)) {
 		put_page(page);
@@ -109,6 +93,49 @@ static unsigned long collect_one(struct migrate_vma *migrate,
 	page_remove_rmap(page, vma);
 	put_page(page);
 	return mpfn;
+}
+
+/*
+ * migrate_vma_collect_pmd() for one PTE, page-table lock held: what
+ * goes into src.  A hole in anonymous memory, and the zero page, need
+ * no source page.  A page that can be locked at once is replaced by a
+ * migration entry here already, sparing the rmap walk when, as usual, it
+ * is mapped only here.
+ */
+static unsigned long collect_one(struct migrate_vma *migrate,
+				 unsigned long addr, pte_t *ptep)
+{
+	struct vm_area_struct *vma = migrate->vma;
+	const struct msim_arch *a = vma->vm_mm->arch;
+	pte_t pte = ptep ? *ptep : __pte(0);
+	unsigned long mpfn = 0;
+	struct page *page;
+	bool present;
+
+	if (pte_none(pte)) {
+		if (!vma_is_anonymous(vma))
+			return 0;
+		migrate->cpages++;
+		return MIGRATE_PFN_MIGRATE;
+	}
+	present = pte_present(a, pte);
+	if (!present) {
+		page = collect_device_private(migrate, pte, &mpfn);
+	} else {
+		if (!(migrate->flags & MIGRATE_VMA_SELECT_SYSTEM))
+			return 0;
+		if (is_zero_pfn(pte_pfn(a, pte))) {
+			migrate->cpages++;
+			return MIGRATE_PFN_MIGRATE;
+		}
+		page = vm_normal_page(vma, addr, pte);
+		mpfn = migrate_pfn(pte_pfn(a, pte)) | MIGRATE_PFN_MIGRATE;
+		if (pte_write(a, pte))
+			mpfn |= MIGRATE_PFN_WRITE;
+	}
+	if (!page || !page->mapping)
+		return 0;
+	return collect_isolate(migrate, addr, ptep, page, mpfn, present);
 }
 
 static void migrate_vma_collect(struct migrate_vma *migrate)

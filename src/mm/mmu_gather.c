@@ -38,6 +38,8 @@ static void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb)
 		return;
 	/* The window between clearing the PTEs and flushing the TLBs. */
 	msim_preempt_point("tlb_flush");
+	msim_trace(MSIM_TRACE_SECONDARY_TLB_FLUSH,
+		   .a = { tlb->start, tlb->end, tlb->nr, (uintptr_t)tlb->mm });
 	mmu_notifier_invalidate_range(tlb->mm, tlb->start, tlb->end);
 	flush_tlb_mm_range(tlb->mm, tlb->start, tlb->end);
 	tlb->start = ~0UL;

@@ -35,6 +35,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <mmsim/trace.h>
 #include "internal.h"
 
 DEFINE_STATIC_SRCU(srcu);
@@ -130,21 +131,88 @@ static inline bool rcu_hlist_unhashed(struct hlist_node *n)
 }
 
 /*
- * A callback is called, and returns.  @nonblock: its range may not block,
- * so that sleeping in it is a bug (might_sleep() sees nonblock_count).
+ * A callback of subscription @sub is called, and returns @ret.
+ * @nonblock: its range may not block, so that sleeping in it is a bug
+ * (might_sleep() sees nonblock_count).  The record sees the entry after
+ * the scheduling point and the exit before it, so that they bracket the
+ * callback alone.
  */
-static void cb_call(const char *op, bool nonblock)
+static void cb_call(const char *op, bool nonblock, const void *sub)
 {
 	msim_sync_event(MSIM_SYNC_CALL, op);
 	if (nonblock)
 		msim_current_thread_info()->nonblock_count++;
+	msim_trace(MSIM_TRACE_CALLBACK_ENTER,
+		   .s = { op, msim_trace_object_name(sub) },
+		   .a = { (uintptr_t)sub, 0,
+			  msim_trace_object_is_instrument(sub) });
 }
 
-static void cb_return(const char *op, bool nonblock)
+static void cb_return(const char *op, bool nonblock, const void *sub, long ret)
 {
+	msim_trace(MSIM_TRACE_CALLBACK_EXIT,
+		   .s = { op, msim_trace_object_name(sub) },
+		   .a = { (uintptr_t)sub, (uint64_t)ret,
+			  msim_trace_object_is_instrument(sub) });
 	if (nonblock)
 		msim_current_thread_info()->nonblock_count--;
 	msim_sync_event(MSIM_SYNC_RETURN, op);
+}
+
+static const char *const notify_events[] = {
+	[MMU_NOTIFY_UNMAP] = "MMU_NOTIFY_UNMAP",
+	[MMU_NOTIFY_CLEAR] = "MMU_NOTIFY_CLEAR",
+	[MMU_NOTIFY_PROTECTION_VMA] = "MMU_NOTIFY_PROTECTION_VMA",
+	[MMU_NOTIFY_PROTECTION_PAGE] = "MMU_NOTIFY_PROTECTION_PAGE",
+	[MMU_NOTIFY_SOFT_DIRTY] = "MMU_NOTIFY_SOFT_DIRTY",
+	[MMU_NOTIFY_RELEASE] = "MMU_NOTIFY_RELEASE",
+	[MMU_NOTIFY_MIGRATE] = "MMU_NOTIFY_MIGRATE",
+	[MMU_NOTIFY_EXCLUSIVE] = "MMU_NOTIFY_EXCLUSIVE",
+};
+
+/*
+ * The record's view of a notifier call: @op on @mm for [@start, @end);
+ * @range, when the call has one, gives the event, the flags, the owner
+ * and its identity, which the matching end repeats.
+ */
+static void trace_call_slow(const char *op, const struct mmu_notifier_range *r,
+			    unsigned long start, unsigned long end)
+{
+	const char *ev = "";
+
+	if (r && (unsigned int)r->event <
+			 sizeof(notify_events) / sizeof(notify_events[0]))
+		ev = notify_events[r->event];
+	msim_trace_emit(
+		MSIM_TRACE_NOTIFIER_BEGIN,
+		&(const struct msim_trace_args){
+			.s = { op, ev },
+			.a = { start, end,
+			       r ? mmu_notifier_range_blockable(r) : 1,
+			       r ? (uintptr_t)r->owner : 0, (uintptr_t)r } });
+}
+
+static inline void trace_call(const char *op,
+			      const struct mmu_notifier_range *r,
+			      unsigned long start, unsigned long end)
+{
+	if (msim_trace_on())
+		trace_call_slow(op, r, start, end);
+}
+
+static inline void trace_done(const char *op,
+			      const struct mmu_notifier_range *r, long ret)
+{
+	msim_trace(MSIM_TRACE_NOTIFIER_END, .s = { op },
+		   .a = { (uint64_t)ret, 0, 0, 0, (uintptr_t)r });
+}
+
+/* The mm's sequence moves: for the record. */
+static inline void trace_mm_seq(unsigned long old, unsigned long new)
+{
+	if (old != new)
+		msim_trace(MSIM_TRACE_SEQ_SET, .s = { "invalidate_seq" },
+			   .a = { 0, new, old });
 }
 
 static bool range_nonblock(const struct mmu_notifier_range *range)
@@ -245,9 +313,11 @@ mn_itree_inv_start_range(struct mmu_notifier_subscriptions *subs,
 	subs->active_invalidate_ranges++;
 	node = interval_tree_iter_first(&subs->itree, range->start,
 					range->end - 1);
-	if (node)
+	if (node) {
+		trace_mm_seq(subs->invalidate_seq, subs->invalidate_seq | 1);
 		store_seq(subs, &subs->invalidate_seq,
 			  subs->invalidate_seq | 1);
+	}
 	*seq = subs->invalidate_seq;
 	spin_unlock(&subs->lock);
 	msim_lock_map_acquire(&subs->wq, "invalidate_seq", MSIM_THIS_SITE);
@@ -323,6 +393,7 @@ static void mn_itree_inv_end(struct mmu_notifier_subscriptions *subs)
 		return;
 	}
 
+	trace_mm_seq(subs->invalidate_seq, subs->invalidate_seq + 1);
 	store_seq(subs, &subs->invalidate_seq, subs->invalidate_seq + 1);
 
 	hlist_for_each_entry_safe(interval_sub, next, &subs->deferred_list,
@@ -366,6 +437,10 @@ mmu_interval_read_begin(struct mmu_interval_notifier *interval_sub)
 	if (is_invalidating)
 		mn_itree_wait_seq(subs, seq);
 	msim_current_thread_info()->site = NULL;
+	msim_trace(MSIM_TRACE_SEQ_READ_BEGIN,
+		   .s = { "mmu_interval_read_begin",
+			  msim_trace_object_name(interval_sub) },
+		   .a = { (uintptr_t)interval_sub, seq });
 	/*
 	 * mmu_interval_read_retry() may already be true: the caller finds
 	 * out at its retry, which bounds the wait here to one window.
@@ -391,9 +466,12 @@ static void mn_itree_release(struct mmu_notifier_subscriptions *subs,
 	     interval_sub;
 	     interval_sub = mn_itree_inv_next(interval_sub, &range)) {
 		/* Blockable: a false return would be the driver's bug. */
-		cb_call("invalidate", false);
-		interval_sub->ops->invalidate(interval_sub, &range, cur_seq);
-		cb_return("invalidate", false);
+		bool ok;
+
+		cb_call("invalidate", false, interval_sub);
+		ok = interval_sub->ops->invalidate(interval_sub, &range,
+						   cur_seq);
+		cb_return("invalidate", false, interval_sub, ok);
 	}
 
 	mn_itree_inv_end(subs);
@@ -425,9 +503,9 @@ static void mn_hlist_release(struct mmu_notifier_subscriptions *subs,
 		 * freed.
 		 */
 		if (subscription->ops->release) {
-			cb_call("release", false);
+			cb_call("release", false, subscription);
 			subscription->ops->release(subscription, mm);
-			cb_return("release", false);
+			cb_return("release", false, subscription, 0);
 		}
 
 	spin_lock(&subs->lock);
@@ -456,6 +534,7 @@ void __mmu_notifier_release(struct mm_struct *mm)
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(mm);
 
+	trace_call("release", NULL, 0, 0);
 	if (has_itree(subs))
 		mn_itree_release(subs, mm);
 	/*
@@ -464,6 +543,7 @@ void __mmu_notifier_release(struct mm_struct *mm)
 	 */
 	if (!subs_list_empty(subs))
 		mn_hlist_release(subs, mm);
+	trace_done("release", NULL, 0);
 }
 
 /* Aging: a page is young if any MMU saw it used. */
@@ -476,16 +556,21 @@ int __mmu_notifier_clear_flush_young(struct mm_struct *mm, unsigned long start,
 	struct hlist_node *pos;
 	int young = 0, id;
 
+	trace_call("clear_flush_young", NULL, start, end);
 	id = srcu_read_lock(&srcu);
 	for_each_subscription(subscription, subs, pos) {
 		if (!subscription->ops->clear_flush_young)
 			continue;
-		cb_call("clear_flush_young", false);
-		young |= subscription->ops->clear_flush_young(subscription, mm,
-							      start, end);
-		cb_return("clear_flush_young", false);
+		int y;
+
+		cb_call("clear_flush_young", false, subscription);
+		y = subscription->ops->clear_flush_young(subscription, mm,
+							 start, end);
+		cb_return("clear_flush_young", false, subscription, y);
+		young |= y;
 	}
 	srcu_read_unlock(&srcu, id);
+	trace_done("clear_flush_young", NULL, young);
 	return young;
 }
 
@@ -497,16 +582,21 @@ int __mmu_notifier_clear_young(struct mm_struct *mm, unsigned long start,
 	struct hlist_node *pos;
 	int young = 0, id;
 
+	trace_call("clear_young", NULL, start, end);
 	id = srcu_read_lock(&srcu);
 	for_each_subscription(subscription, subs, pos) {
 		if (!subscription->ops->clear_young)
 			continue;
-		cb_call("clear_young", false);
-		young |= subscription->ops->clear_young(subscription, mm, start,
-							end);
-		cb_return("clear_young", false);
+		int y;
+
+		cb_call("clear_young", false, subscription);
+		y = subscription->ops->clear_young(subscription, mm, start,
+						   end);
+		cb_return("clear_young", false, subscription, y);
+		young |= y;
 	}
 	srcu_read_unlock(&srcu, id);
+	trace_done("clear_young", NULL, young);
 	return young;
 }
 
@@ -518,18 +608,20 @@ int __mmu_notifier_test_young(struct mm_struct *mm, unsigned long address)
 	struct hlist_node *pos;
 	int young = 0, id;
 
+	trace_call("test_young", NULL, address, address + mm_page_size(mm));
 	id = srcu_read_lock(&srcu);
 	for_each_subscription(subscription, subs, pos) {
 		if (subscription->ops->test_young) {
-			cb_call("test_young", false);
+			cb_call("test_young", false, subscription);
 			young = subscription->ops->test_young(subscription, mm,
 							      address);
-			cb_return("test_young", false);
+			cb_return("test_young", false, subscription, young);
 			if (young)
 				break;
 		}
 	}
 	srcu_read_unlock(&srcu, id);
+	trace_done("test_young", NULL, young);
 	return young;
 }
 
@@ -541,15 +633,17 @@ void __mmu_notifier_change_pte(struct mm_struct *mm, unsigned long address,
 	struct hlist_node *pos;
 	int id;
 
+	trace_call("change_pte", NULL, address, address + mm_page_size(mm));
 	id = srcu_read_lock(&srcu);
 	for_each_subscription(subscription, subs, pos) {
 		if (!subscription->ops->change_pte)
 			continue;
-		cb_call("change_pte", false);
+		cb_call("change_pte", false, subscription);
 		subscription->ops->change_pte(subscription, mm, address, pte);
-		cb_return("change_pte", false);
+		cb_return("change_pte", false, subscription, 0);
 	}
 	srcu_read_unlock(&srcu, id);
+	trace_done("change_pte", NULL, 0);
 }
 
 /* Invalidation. */
@@ -572,10 +666,11 @@ static int mn_itree_invalidate(struct mmu_notifier_subscriptions *subs,
 	     interval_sub = mn_itree_inv_next(interval_sub, range)) {
 		bool ok;
 
-		cb_call("invalidate", range_nonblock(range));
+		cb_call("invalidate", range_nonblock(range), interval_sub);
 		ok = interval_sub->ops->invalidate(interval_sub, range,
 						   cur_seq);
-		cb_return("invalidate", range_nonblock(range));
+		cb_return("invalidate", range_nonblock(range), interval_sub,
+			  ok);
 		if (ok)
 			continue;
 		/* Only a non-blocking invalidation may fail. */
@@ -608,9 +703,11 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
 
 		if (!ops->invalidate_range_start)
 			continue;
-		cb_call("invalidate_range_start", range_nonblock(range));
+		cb_call("invalidate_range_start", range_nonblock(range),
+			subscription);
 		err = ops->invalidate_range_start(subscription, range);
-		cb_return("invalidate_range_start", range_nonblock(range));
+		cb_return("invalidate_range_start", range_nonblock(range),
+			  subscription, err);
 		if (err)
 			ret = err;
 	}
@@ -619,11 +716,12 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
 		for_each_subscription(subscription, subs, pos) {
 			if (!subscription->ops->invalidate_range_end)
 				continue;
-			cb_call("invalidate_range_end", range_nonblock(range));
+			cb_call("invalidate_range_end", range_nonblock(range),
+				subscription);
 			subscription->ops->invalidate_range_end(subscription,
 								range);
-			cb_return("invalidate_range_end",
-				  range_nonblock(range));
+			cb_return("invalidate_range_end", range_nonblock(range),
+				  subscription, 0);
 		}
 	}
 	srcu_read_unlock(&srcu, id);
@@ -641,9 +739,9 @@ mn_hlist_invalidate_range_start(struct mmu_notifier_subscriptions *subs,
  * mmu_interval_read_begin() and mmu_interval_notifier_remove() would wait
  * forever.  The model ends it here instead.
  */
-int __mmu_notifier_invalidate_range_start(struct mmu_notifier_range *range)
+static int invalidate_range_start(struct mmu_notifier_subscriptions *subs,
+				  struct mmu_notifier_range *range)
 {
-	struct mmu_notifier_subscriptions *subs = mm_subscriptions(range->mm);
 	bool itree = has_itree(subs);
 	int ret;
 
@@ -659,6 +757,17 @@ int __mmu_notifier_invalidate_range_start(struct mmu_notifier_range *range)
 		return ret;
 	}
 	return 0;
+}
+
+int __mmu_notifier_invalidate_range_start(struct mmu_notifier_range *range)
+{
+	struct mmu_notifier_subscriptions *subs = mm_subscriptions(range->mm);
+	int ret;
+
+	trace_call("invalidate_range_start", range, range->start, range->end);
+	ret = invalidate_range_start(subs, range);
+	trace_done("invalidate_range_start", range, ret);
+	return ret;
 }
 
 static void mn_hlist_invalidate_end(struct mmu_notifier_subscriptions *subs,
@@ -677,18 +786,19 @@ static void mn_hlist_invalidate_end(struct mmu_notifier_subscriptions *subs,
 		 * page-table lock (only_end).
 		 */
 		if (!only_end && subscription->ops->invalidate_range) {
-			cb_call("invalidate_range", false);
+			cb_call("invalidate_range", false, subscription);
 			subscription->ops->invalidate_range(
 				subscription, range->mm, range->start,
 				range->end);
-			cb_return("invalidate_range", false);
+			cb_return("invalidate_range", false, subscription, 0);
 		}
 		if (subscription->ops->invalidate_range_end) {
-			cb_call("invalidate_range_end", range_nonblock(range));
+			cb_call("invalidate_range_end", range_nonblock(range),
+				subscription);
 			subscription->ops->invalidate_range_end(subscription,
 								range);
-			cb_return("invalidate_range_end",
-				  range_nonblock(range));
+			cb_return("invalidate_range_end", range_nonblock(range),
+				  subscription, 0);
 		}
 	}
 	srcu_read_unlock(&srcu, id);
@@ -699,10 +809,12 @@ void __mmu_notifier_invalidate_range_end(struct mmu_notifier_range *range,
 {
 	struct mmu_notifier_subscriptions *subs = mm_subscriptions(range->mm);
 
+	trace_call("invalidate_range_end", range, range->start, range->end);
 	if (has_itree(subs))
 		mn_itree_inv_end(subs);
 	if (!subs_list_empty(subs))
 		mn_hlist_invalidate_end(subs, range, only_end);
+	trace_done("invalidate_range_end", range, 0);
 }
 
 void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
@@ -713,16 +825,18 @@ void __mmu_notifier_invalidate_range(struct mm_struct *mm, unsigned long start,
 	struct hlist_node *pos;
 	int id;
 
+	trace_call("invalidate_range", NULL, start, end);
 	id = srcu_read_lock(&srcu);
 	for_each_subscription(subscription, subs, pos) {
 		if (!subscription->ops->invalidate_range)
 			continue;
-		cb_call("invalidate_range", false);
+		cb_call("invalidate_range", false, subscription);
 		subscription->ops->invalidate_range(subscription, mm, start,
 						    end);
-		cb_return("invalidate_range", false);
+		cb_return("invalidate_range", false, subscription, 0);
 	}
 	srcu_read_unlock(&srcu, id);
+	trace_done("invalidate_range", NULL, 0);
 }
 
 /* Called by the model's TLB flushes; see the header. */
@@ -735,16 +849,19 @@ void __mmu_notifier_arch_invalidate_secondary_tlbs(struct mm_struct *mm,
 	struct hlist_node *pos;
 	int id;
 
+	trace_call("arch_invalidate_secondary_tlbs", NULL, start, end);
 	id = srcu_read_lock(&srcu);
 	for_each_subscription(subscription, subs, pos) {
 		if (!subscription->ops->arch_invalidate_secondary_tlbs)
 			continue;
-		cb_call("arch_invalidate_secondary_tlbs", false);
+		cb_call("arch_invalidate_secondary_tlbs", false, subscription);
 		subscription->ops->arch_invalidate_secondary_tlbs(
 			subscription, mm, start, end);
-		cb_return("arch_invalidate_secondary_tlbs", false);
+		cb_return("arch_invalidate_secondary_tlbs", false, subscription,
+			  0);
 	}
 	srcu_read_unlock(&srcu, id);
+	trace_done("arch_invalidate_secondary_tlbs", NULL, 0);
 }
 
 bool mmu_notifier_range_update_to_read_only(
@@ -932,9 +1049,9 @@ void mmu_notifier_unregister(struct mmu_notifier *subscription,
 		 */
 		id = srcu_read_lock(&srcu);
 		if (subscription->ops->release) {
-			cb_call("release", false);
+			cb_call("release", false, subscription);
 			subscription->ops->release(subscription, mm);
-			cb_return("release", false);
+			cb_return("release", false, subscription, 0);
 		}
 		srcu_read_unlock(&srcu, id);
 

@@ -81,8 +81,10 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 		for (; addr < tend; addr += step, ptep++) {
 			pte = *ptep;
 			if (!pte_present(a, pte)) {
-				if (!pte_none(pte))
+				if (!pte_none(pte)) {
 					*ptep = change_nonpresent_pte(a, pte);
+					msim_pte_changed(mm, addr, pte, *ptep);
+				}
 				continue;
 			}
 			pte = pte_modify(a, pte, vma->vm_page_prot);
@@ -92,6 +94,7 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 				    PageAnonExclusive(page))
 					pte = pte_mkwrite(a, pte);
 			}
+			msim_pte_changed(mm, addr, *ptep, pte);
 			*ptep = pte;
 		}
 		spin_unlock(&mm->page_table_lock);

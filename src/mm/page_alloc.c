@@ -56,6 +56,8 @@ struct page *__msim_alloc_page(struct msim_machine *m,
 	page->pt_used = 0;
 	__atomic_fetch_add(&page->msim_alloc_gen, 1, __ATOMIC_RELAXED);
 	atomic_fetch_add(&m->live[kind], 1);
+	msim_trace(MSIM_TRACE_PAGE_ALLOC,
+		   .a = { page_to_pfn(page), kind == MSIM_ALLOC_PGTABLE });
 	return page;
 }
 
@@ -70,6 +72,8 @@ void msim_free_page(struct page *page)
 	enum msim_alloc_kind kind =
 		PageTable(page) ? MSIM_ALLOC_PGTABLE : MSIM_ALLOC_FRAME;
 
+	msim_trace(MSIM_TRACE_PAGE_FREE,
+		   .a = { page_to_pfn(page), kind == MSIM_ALLOC_PGTABLE });
 	page->flags = 1UL << PG_free;
 	page->mapping = NULL;
 	atomic_fetch_sub(&m->live[kind], 1);

@@ -93,10 +93,24 @@ pte_t *msim_pte_alloc(struct mm_struct *mm, unsigned long addr)
 	return &table[msim_pte_index(a, level, addr)];
 }
 
+/* A frame the entry maps, or ~0 for an empty or non-present one. */
+static uint64_t trace_pfn(const struct msim_arch *a, pte_t pte)
+{
+	return pte_present(a, pte) ? pte_pfn(a, pte) : UINT64_MAX;
+}
+
+void msim_trace_pte(struct mm_struct *mm, unsigned long addr, pte_t old,
+		    pte_t new)
+{
+	msim_trace(pte_none(new) ? MSIM_TRACE_PTE_CLEAR : MSIM_TRACE_PTE_SET,
+		   .a = { addr, pte_val(old), pte_val(new), (uintptr_t)mm,
+			  trace_pfn(mm->arch, old), trace_pfn(mm->arch, new) });
+}
+
 void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		pte_t pte)
 {
-	(void)addr;
+	msim_pte_changed(mm, addr, *ptep, pte);
 	if (pte_none(*ptep) && !pte_none(pte))
 		table_page(mm, ptep)->pt_used++;
 	else if (!pte_none(*ptep) && pte_none(pte))

@@ -88,7 +88,6 @@ void restore_exclusive_pte(struct vm_area_struct *vma, unsigned long addr,
 	struct page *page = msim_pfn_swap_entry_to_page(mm->machine, entry);
 	pte_t pte;
 
-	(void)addr;
 	pte = pte_mkold(
 		a, pfn_pte(a, page_to_pfn(page),
 			   (pgprot_t){ READ_ONCE(vma->vm_page_prot.pgprot) }));
@@ -98,5 +97,6 @@ void restore_exclusive_pte(struct vm_area_struct *vma, unsigned long addr,
 		pte = pte_mkwrite(a, pte);
 	}
 	/* Replacing a non-none entry: the table's count does not change. */
+	msim_pte_changed(mm, addr, *ptep, pte);
 	*ptep = pte;
 }

@@ -367,6 +367,7 @@ set:
 	if (exclusive)
 		SetPageAnonExclusive(dst);
 	/* Replacing a non-none entry: the table's count does not change. */
+	msim_pte_changed(mm, addr, *ptep, pte);
 	*ptep = pte;
 unlock:
 	spin_unlock(&mm->page_table_lock);

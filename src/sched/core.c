@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mmsim/srcu.h>
+#include <mmsim/trace.h>
 #include "run.h"
 
 static struct msim_fiber pool[MSIM_MAX_THREADS];
@@ -187,6 +188,13 @@ void run_add_fail(struct msim_run *run, const char *kind, char *msg)
 			free(msg);
 			return;
 		}
+	}
+	if (msim_trace_on()) {
+		size_t n = strcspn(msg, "\n");
+		char first[MSIM_TRACE_STR];
+
+		snprintf(first, sizeof(first), "%.*s", (int)n, msg);
+		msim_trace(MSIM_TRACE_FAILURE, .s = { kind, first });
 	}
 	/* A run that fails in a loop says so a few times, not forever. */
 	if (run->nfails >= 32) {
@@ -407,6 +415,32 @@ static void record(struct msim_run *run, uint64_t enabled, int cur, int chosen,
 }
 
 /*
+ * The record's view of decision number run->step: the events that follow
+ * are of that step, and a switch away from a thread that could have gone
+ * on, or that waits or polls, is an event of the thread left.
+ */
+static void trace_decision(struct msim_run *run, int choice)
+{
+	struct sthread *from = run->cur >= 0 ? &run->thr[run->cur] : NULL;
+	unsigned int to = run->thr[choice].ti.trace_tid;
+	char ev[96];
+
+	msim_trace_set_step(run->step);
+	if (!from || run->cur == choice || from->state == ST_DONE)
+		return;
+	if (from->state == ST_BLOCKED)
+		msim_trace(MSIM_TRACE_SCHED_BLOCK, .s = { from->wait_name },
+			   .a = { to });
+	else if (from->yielding)
+		msim_trace(MSIM_TRACE_SCHED_YIELD, .s = { from->ev_name },
+			   .a = { to });
+	else
+		msim_trace(MSIM_TRACE_SCHED_PREEMPT,
+			   .s = { thread_event(from, ev, sizeof(ev)) },
+			   .a = { to });
+}
+
+/*
  * The running thread (or the host, at the start of a section) is at a
  * scheduling point: choose who runs next and switch to it.  Returns when
  * the calling thread is chosen again.
@@ -457,6 +491,8 @@ static void decide(struct msim_run *run)
 	if (choice < 0 || !(enabled & (1ULL << choice)))
 		choice = default_choice(enabled, run->cur);
 	record(run, enabled, run->cur, choice, run->plan->node_sleep);
+	if (msim_trace_on())
+		trace_decision(run, choice);
 	/* Schedule strings hash the events between two switches. */
 	if (choice != default_choice(enabled, run->cur))
 		run->seg_hash = SEG_HASH_INIT;
@@ -578,13 +614,15 @@ static void hook_wake(void *lock, const char *name)
 	struct msim_run *run = active_run;
 	unsigned int i;
 
-	(void)name;
 	if (!run)
 		return;
 	for (i = 0; i < run->nthr; i++) {
 		if (run->thr[i].state == ST_BLOCKED &&
-		    run->thr[i].wait_obj == lock)
+		    run->thr[i].wait_obj == lock) {
 			run->thr[i].state = ST_RUNNABLE;
+			msim_trace(MSIM_TRACE_SCHED_WAKE, .s = { name },
+				   .a = { run->thr[i].ti.trace_tid });
+		}
 	}
 }
 
@@ -738,6 +776,7 @@ static void thread_entry(void *arg)
 	char site[160];
 	int i;
 
+	msim_trace(MSIM_TRACE_THREAD_START, .a = { 0 });
 	t->spec.fn(t->spec.arg);
 	for (i = 0; i < t->nheld; i++) {
 		site_format(site, sizeof(site), t->held[i].func,
@@ -746,6 +785,7 @@ static void thread_entry(void *arg)
 			  "%s ends holding %s (taken at %s)", t->name,
 			  t->held[i].name, site);
 	}
+	msim_trace(MSIM_TRACE_THREAD_END, .a = { 0 });
 	t->state = ST_DONE;
 	decide(run);
 	abort();
@@ -787,6 +827,7 @@ int msim_run_threads(struct msim_run *run, unsigned int n,
 		t->fib = &pool[i];
 		t->ti.task = task;
 		t->ti.sched = t;
+		t->ti.trace_tid = msim_trace_thread(t->name);
 		msim_fiber_reset(t->fib, thread_entry, t);
 	}
 	msim_fiber_init_host(&run->host);
@@ -797,6 +838,7 @@ int msim_run_threads(struct msim_run *run, unsigned int n,
 	run->section++;
 	run->cur = -1;
 	decide(run);
+	msim_trace_set_step(MSIM_TRACE_NO_STEP);
 	run->in_section = false;
 	active_run = NULL;
 	msim_set_sync_ops(old);

@@ -352,6 +352,59 @@ static void add_res_fail(struct exec_res *res, const char *kind,
 	res->nfails++;
 }
 
+/*
+ * What a run found, moved into @res: its failures (each once), lock
+ * orders and observations (the run keeps none of them), and where it
+ * left its schedule.
+ */
+static void take_findings(struct exec_res *res, struct msim_run *run)
+{
+	unsigned int i;
+
+	for (i = 0; i < run->nfails; i++)
+		add_res_fail(res, run->fails[i].kind, run->fails[i].msg);
+	res->edges = xrealloc(res->edges, (res->nedges + run->nedges) *
+						  sizeof(*res->edges));
+	for (i = 0; i < run->nedges; i++) {
+		res->edges[res->nedges++] = run->edges[i];
+		memset(&run->edges[i], 0, sizeof(run->edges[i]));
+	}
+	res->obs =
+		xrealloc(res->obs, (res->nobs + run->nobs) * sizeof(*res->obs));
+	for (i = 0; i < run->nobs; i++) {
+		res->obs[res->nobs++] = run->obs[i];
+		run->obs[i] = NULL;
+	}
+	run->nedges = 0;
+	run->nobs = 0;
+	if (run->diverged[0] && !res->diverged[0])
+		snprintf(res->diverged, sizeof(res->diverged), "%s",
+			 run->diverged);
+}
+
+/*
+ * The run's schedule string, after those of the parts before ("S1+S2").
+ * Written only when someone reads it (exec.h, @want_schedule).
+ */
+static void add_schedule(struct exec_res *res, const struct exec_req *req,
+			 const struct msim_run *run, const struct tnode *trail)
+{
+	char *s;
+
+	if (req->want_schedule || req->schedule || run->nfails || run->nedges)
+		s = schedule_string(trail, run->trail_len);
+	else
+		s = xstrdup("");
+	if (res->schedule) {
+		char *joined = xasprintf("%s+%s", res->schedule, s);
+
+		free(res->schedule);
+		free(s);
+		s = joined;
+	}
+	res->schedule = s;
+}
+
 /* One part of a request: one run. */
 static void run_part(struct executor *ex, const struct exec_req *req,
 		     const char *part, struct lockdep *ld, struct tnode *trail,
@@ -360,8 +413,6 @@ static void run_part(struct executor *ex, const struct exec_req *req,
 	struct msim_run run;
 	struct plan plan;
 	char err[256];
-	unsigned int i;
-	char *s;
 
 	if (part) {
 		if (schedule_parse(part, &plan, err, sizeof(err))) {
@@ -385,35 +436,9 @@ static void run_part(struct executor *ex, const struct exec_req *req,
 	ex->body(&run, ex->arg);
 	plan_end(&run);
 
-	for (i = 0; i < run.nfails; i++)
-		add_res_fail(res, run.fails[i].kind, run.fails[i].msg);
-	res->edges = xrealloc(res->edges,
-			      (res->nedges + run.nedges) * sizeof(*res->edges));
-	for (i = 0; i < run.nedges; i++) {
-		res->edges[res->nedges++] = run.edges[i];
-		memset(&run.edges[i], 0, sizeof(run.edges[i]));
-	}
-	res->obs =
-		xrealloc(res->obs, (res->nobs + run.nobs) * sizeof(*res->obs));
-	for (i = 0; i < run.nobs; i++) {
-		res->obs[res->nobs++] = run.obs[i];
-		run.obs[i] = NULL;
-	}
-	if (run.diverged[0] && !res->diverged[0])
-		snprintf(res->diverged, sizeof(res->diverged), "%s",
-			 run.diverged);
-	if (req->want_schedule || req->schedule || run.nfails || run.nedges)
-		s = schedule_string(trail, run.trail_len);
-	else
-		s = xstrdup("");
-	if (res->schedule) {
-		char *joined = xasprintf("%s+%s", res->schedule, s);
-
-		free(res->schedule);
-		free(s);
-		s = joined;
-	}
-	res->schedule = s;
+	/* The schedule first: whether it is written depends on the findings. */
+	add_schedule(res, req, &run, trail);
+	take_findings(res, &run);
 	res->trail = trail;
 	res->ntrail = run.trail_len;
 	res->redundant_from = plan.redundant_from < run.trail_len
@@ -424,8 +449,6 @@ static void run_part(struct executor *ex, const struct exec_req *req,
 	res->steps = run.step;
 	res->preemptions += trail_preemptions(trail, run.trail_len);
 	plan_free(&plan);
-	run.nedges = 0;
-	run.nobs = 0;
 	run_fini(&run);
 }
 

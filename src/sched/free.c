@@ -15,6 +15,7 @@
 #include <string.h>
 #include <mmsim/sched/thread.h>
 #include <mmsim/thread_info.h>
+#include <mmsim/trace.h>
 
 struct free_thread {
 	pthread_t thread;
@@ -45,6 +46,7 @@ int msim_run_threads_free(unsigned int n,
 	for (made = 0; made < n; made++) {
 		memset(&t[made].ti, 0, sizeof(t[made].ti));
 		t[made].ti.task = task;
+		t[made].ti.trace_tid = msim_trace_thread(threads[made].name);
 		t[made].spec = &threads[made];
 		if (pthread_create(&t[made].thread, NULL, free_main,
 				   &t[made])) {

@@ -3,7 +3,7 @@
  * The scheduler's private structures: a run, its threads, the trail of
  * its decisions, and the plan that makes them.  See core.c for the run,
  * plan.c for the strategies, schedule.c for schedule strings, lockdep.c
- * for the lock-order checker and explore.c for the search.
+ * for the lock-order checker and explorer.h for the search.
  */
 #ifndef MMSIM_SCHED_RUN_H
 #define MMSIM_SCHED_RUN_H

@@ -25,6 +25,11 @@
 #include <mmsim/mmu_notifier.h>
 #include <mmsim/drivers/xlate_table.h>
 
+/* msim_bugs: the mistakes a test can make the device commit. */
+#define MSIM_DEV_TLB_BUG_NO_FLUSH                                              \
+	(1U << 0) /* ->invalidate_range flushes                                \
+		   * nothing */
+
 /**
  * struct msim_dev_tlb - one device's TLB over one mm
  * @mn: the classic subscription
@@ -34,6 +39,7 @@
  *	checker they are recorded with
  * @released: ->release ran; translation requests fail
  * @nr_misses, @nr_page_requests, @nr_flushes: statistics
+ * @msim_bugs: MSIM_DEV_TLB_BUG_* to commit
  */
 struct msim_dev_tlb {
 	struct mmu_notifier mn;
@@ -42,6 +48,7 @@ struct msim_dev_tlb {
 	struct msim_xlate_table table;
 	bool released;
 	unsigned long nr_misses, nr_page_requests, nr_flushes;
+	unsigned int msim_bugs;
 };
 
 /**
