@@ -26,6 +26,7 @@
 #include <mmsim/coldfire/vdso_report.h>
 
 #include "subcmd.h"
+#include "trace_out.h"
 
 #define CFX_DEFAULT_THREADS 2
 #define CFX_DEFAULT_K 1
@@ -37,7 +38,8 @@ static const char help_text[] =
 	"                        [--fixup F] [--interrupts K]\n"
 	"                        [--mode exhaustive|random] [--seed N] [--cases N]\n"
 	"                        [--jobs N] [--shard I/N] [--json]\n"
-	"                        [--replay STRING]\n"
+	"                        [--replay STRING] [--trace FILE] [--html FILE]\n"
+	"                        [--timeline]\n"
 	"\n"
 	"Run a ColdFire program as N threads sharing one simulated mm, each\n"
 	"calling SYM(id) (default thread_main), then check() (default symbol\n"
@@ -78,8 +80,20 @@ static const char help_text[] =
 	"                      deterministically: the parts add up to the whole\n"
 	"  --json              print one JSON object instead of the report (its\n"
 	"                      fields: README.md, cf-explore JSON)\n"
-	"  --replay STRING     run one case and report it in full\n"
+	"  --replay STRING     run one case and report it in full\n";
+
+/* After the record's options. */
+static const char help_tail[] =
 	"  -h, --help          show this help\n"
+	"\n"
+	"With --trace, --html or --timeline, the case replayed, or in a campaign\n"
+	"each group's simplest case, is run once more and recorded (its threads\n"
+	"T0, T1, ... and check, the CPU's kernel entries, interrupts and fixup\n"
+	"rewinds, the mm underneath, the system calls and actions as marks): the\n"
+	"timeline after its report, the files named under it (FILE itself for\n"
+	"one, FILE with -1, -2, ... before its extension for several groups);\n"
+	"with --json, in the object's \"trace\", \"html\" and \"timeline\"\n"
+	"(--replay) or each group's.\n"
 	"\n"
 	"A case is what reports print, e.g. T0@14=s1/T1@3=r: thread 0 is\n"
 	"interrupted before its instruction 14 (counted from 0 at its entry) and\n"
@@ -96,6 +110,8 @@ static const char help_text[] =
 void cf_explore_help(FILE *out)
 {
 	fputs(help_text, out);
+	scn_trace_help(out, 22);
+	fputs(help_tail, out);
 }
 
 static int usage_error(const char *fmt, ...)
@@ -127,9 +143,16 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 }
 
 struct opts {
+	struct scn_trace_opts trace;
 	const char *prog, *entry, *check, *fixup, *mode, *replay;
 	unsigned long threads, k, seed, cases, jobs, shard, shards;
 	bool have_seed, have_cases, json;
+};
+
+/* A run recorded: the files written ("" if not), the timeline. */
+struct rec {
+	char json[4096], html[4096];
+	char *timeline;
 };
 
 struct explore {
@@ -139,6 +162,7 @@ struct explore {
 	struct msim_cfx_result r;
 	char prefix[8192];
 	uint64_t seed;
+	struct rec *recs; /* --replay's, or one per group */
 };
 
 /* Appends @s to @buf, quoted for a POSIX shell if it needs it. */
@@ -195,8 +219,14 @@ static void replay_prefix(struct explore *x)
 
 static int parse_one(struct opts *o, int c, char **argv)
 {
-	char *slash;
+	char *slash, err[128];
 
+	switch (scn_trace_option(&o->trace, c, optarg, err, sizeof(err))) {
+	case 1:
+		return -1;
+	case -1:
+		return usage_error("%s", err);
+	}
 	switch (c) {
 	case 't':
 		if (parse_ulong(optarg, MSIM_CFX_MAX_THREADS, &o->threads) ||
@@ -291,6 +321,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, 'J' },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
+		SCN_TRACE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, ret;
@@ -502,6 +533,99 @@ static void print_enosys(FILE *out, const struct msim_cfx_campaign *c)
 	fputc('\n', out);
 }
 
+/*
+ * Case @c run into x->r; recorded into @rec when the options ask for it,
+ * as record @index (0: the files as named, n: the n-th of several).  The
+ * timeline is kept in @rec for after the report.
+ */
+static int run_recorded(struct explore *x, const struct msim_cfx_case *c,
+			unsigned int index, struct rec *rec)
+{
+	char text[MSIM_CFX_CASE_TEXT_MAX], title[MSIM_CFX_CASE_TEXT_MAX + 96];
+	struct msim_trace *t;
+	size_t size = 0;
+	FILE *tl = NULL;
+	int ret;
+
+	msim_cfx_case_format(c, text, sizeof(text));
+	snprintf(title, sizeof(title), "mmsim cf-explore %s --replay '%s'",
+		 x->o.prog, text);
+	t = rec ? scn_trace_start(&x->o.trace, title) : NULL;
+	ret = msim_cfx_run(x->env, c, &x->r);
+	if (!t)
+		return ret;
+	if (ret) {
+		msim_trace_destroy(t);
+		return ret;
+	}
+	msim_trace_stop(t);
+	if (x->o.trace.timeline)
+		tl = open_memstream(&rec->timeline, &size);
+	ret = scn_trace_finish(t, &x->o.trace, index, tl ? tl : stdout,
+			       rec->json, rec->html, sizeof(rec->json));
+	if (tl)
+		fclose(tl);
+	return ret ? -EIO : 0;
+}
+
+/* What a record wrote, under the report of its run. */
+static void print_rec(const struct rec *rec)
+{
+	if (!rec)
+		return;
+	if (rec->json[0])
+		printf("\ntrace: %s\n", rec->json);
+	if (rec->html[0])
+		printf("%shtml: %s\n", rec->json[0] ? "" : "\n", rec->html);
+	if (rec->timeline)
+		printf("\n%s", rec->timeline);
+}
+
+/* ... and in a JSON object. */
+static void json_rec(FILE *out, const struct rec *rec)
+{
+	if (!rec)
+		return;
+	if (rec->json[0]) {
+		fprintf(out, ", \"trace\": ");
+		msim_vf_json_string(out, rec->json);
+	}
+	if (rec->html[0]) {
+		fprintf(out, ", \"html\": ");
+		msim_vf_json_string(out, rec->html);
+	}
+	if (rec->timeline) {
+		fprintf(out, ", \"timeline\": ");
+		msim_vf_json_string(out, rec->timeline);
+	}
+}
+
+/*
+ * With the record's options, a record for each group's simplest case
+ * (x->recs, one per group), made before the reports so that their reruns
+ * are not recorded.
+ */
+static int record_groups(struct explore *x)
+{
+	const struct msim_cfx_campaign *c = &x->c;
+	size_t i;
+	int ret;
+
+	if (!scn_trace_wanted(&x->o.trace) || !c->nr_groups)
+		return 0;
+	x->recs = calloc(c->nr_groups, sizeof(*x->recs));
+	if (!x->recs)
+		return -ENOMEM;
+	for (i = 0; i < c->nr_groups; i++) {
+		ret = run_recorded(x, &c->group[i].kept[0],
+				   c->nr_groups > 1 ? (unsigned int)i + 1 : 0,
+				   &x->recs[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int report_text(struct explore *x)
 {
 	const struct msim_cfx_campaign *c = &x->c;
@@ -537,12 +661,16 @@ static int report_text(struct explore *x)
 		       msim_cfx_kind_name(g->kind), s, g->count,
 		       g->count == 1 ? ", " : "s,", ex);
 	}
+	ret = record_groups(x);
+	if (ret)
+		return ret;
 	for (i = 0; i < c->nr_groups; i++) {
 		printf("\n[%zu/%zu] ", i + 1, c->nr_groups);
 		ret = msim_cfx_run(x->env, &c->group[i].kept[0], &x->r);
 		if (ret)
 			return ret;
 		msim_cfx_report_result(stdout, x->env, &x->r, x->prefix);
+		print_rec(x->recs ? &x->recs[i] : NULL);
 	}
 	return 0;
 }
@@ -610,14 +738,18 @@ static int json_object(FILE *out, struct explore *x, const char *mode)
 			", \"kind\": \"%s\", \"cases\": %lu, \"example\": ",
 			msim_cfx_kind_name(g->kind), g->count);
 		msim_vf_json_string(out, ex);
-		fprintf(out, ", \"example_interrupts\": %d, \"kept\": %d}",
+		fprintf(out, ", \"example_interrupts\": %d, \"kept\": %d",
 			g->kept[0].nr_irqs, g->nr_kept);
+		if (strcmp(mode, "replay"))
+			json_rec(out, x->recs ? &x->recs[i] : NULL);
+		fputc('}', out);
 	}
 	fputc(']', out);
 	if (!strcmp(mode, "replay")) {
 		/* The case replayed, violating or not, with its events. */
 		fprintf(out, ", \"run\": ");
 		msim_cfx_json_result(out, x->env, &x->r, x->prefix);
+		json_rec(out, x->recs);
 	}
 	fprintf(out, ", \"violations\": [");
 	first = 1;
@@ -660,7 +792,12 @@ static int replay(struct explore *x)
 
 	if (msim_cfx_case_parse(x->o.replay, &c, why, sizeof(why)))
 		return usage_error("bad case '%s': %s", x->o.replay, why);
-	ret = msim_cfx_run(x->env, &c, &x->r);
+	if (scn_trace_wanted(&x->o.trace)) {
+		x->recs = calloc(1, sizeof(*x->recs));
+		if (!x->recs)
+			return -ENOMEM;
+	}
+	ret = run_recorded(x, &c, 0, x->recs);
 	if (ret)
 		return ret;
 	ret = msim_cfx_campaign_record(&x->c, &x->r);
@@ -684,6 +821,7 @@ static int replay(struct explore *x)
 			x->r.nr_undelivered == 1 ? "" : "s",
 			x->r.nr_undelivered == 1 ? "was" : "were", text);
 	msim_cfx_report_result(stdout, x->env, &x->r, x->prefix);
+	print_rec(x->recs);
 	return 0;
 }
 
@@ -719,7 +857,11 @@ static int campaign(struct explore *x)
 		fputc('\n', stderr);
 	if (ret)
 		return ret;
-	return o->json ? report_json(x, o->mode) : report_text(x);
+	if (o->json) {
+		ret = record_groups(x);
+		return ret ? ret : report_json(x, o->mode);
+	}
+	return report_text(x);
 }
 
 int cf_explore_main(int argc, char **argv)
@@ -740,6 +882,13 @@ int cf_explore_main(int argc, char **argv)
 		fprintf(stderr, "mmsim cf-explore: run failed: %s\n",
 			strerror(-ret));
 		ret = 1;
+	}
+	if (x->recs) {
+		size_t i, n = x->o.replay ? 1 : x->c.nr_groups;
+
+		for (i = 0; i < n; i++)
+			free(x->recs[i].timeline);
+		free(x->recs);
 	}
 	msim_cfx_campaign_free(&x->c);
 	msim_cfx_env_destroy(x->env);

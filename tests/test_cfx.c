@@ -11,6 +11,7 @@
 
 #include <mmsim/coldfire.h>
 #include <mmsim/coldfire/cfx.h>
+#include <mmsim/trace.h>
 
 #include "../src/coldfire/cfx_internal.h"
 
@@ -534,6 +535,62 @@ static void test_fixup_failed(void **state)
 	free(elf);
 }
 
+/*
+ * A case run with the event record on (<mmsim/trace.h>): each thread is a
+ * thread of the record, its run a cf_call span; the switch the case
+ * makes, the interrupt and the kernel entries (the CPU's own events) are
+ * in the interrupted thread's column; system calls are marks; the
+ * violation is a failure event; and the host's thread is the host's
+ * again after the case.
+ */
+static bool traced(const struct msim_trace *t, const char *thread,
+		   enum msim_trace_kind kind, const char *text)
+{
+	unsigned long i;
+
+	for (i = 0; i < msim_trace_count(t); i++) {
+		const struct msim_trace_event *e = msim_trace_get(t, i);
+
+		if (e->kind == kind &&
+		    !strcmp(msim_trace_thread_name(t, e->tid), thread) &&
+		    (!text || strstr(msim_trace_str(e, 0), text) ||
+		     strstr(msim_trace_str(e, 1), text)))
+			return true;
+	}
+	return false;
+}
+
+static void test_record(void **state)
+{
+	struct msim_cfx_env *env = counter();
+	struct msim_trace *t = msim_trace_create(NULL);
+	const struct msim_cfx_result *r;
+
+	(void)state;
+	assert_non_null(t);
+	msim_trace_start(t);
+	r = run(env, "T0@11=s1");
+	assert_int_equal(msim_trace_set_thread(0), 0);
+	msim_trace_stop(t);
+	assert_true(r->violated);
+	assert_true(traced(t, "T0", MSIM_TRACE_CF_CALL, NULL));
+	assert_true(traced(t, "T1", MSIM_TRACE_CF_CALL, NULL));
+	assert_true(traced(t, "T0", MSIM_TRACE_CF_IRQ, NULL));
+	assert_true(traced(t, "T0", MSIM_TRACE_CF_KERNEL_ENTRY, NULL));
+	assert_true(traced(t, "T0", MSIM_TRACE_CF_SWITCH, NULL));
+	assert_true(traced(t, "T1", MSIM_TRACE_CF_RETURN, NULL));
+	assert_true(traced(t, "check", MSIM_TRACE_MARK, "write("));
+	assert_true(traced(t, "check", MSIM_TRACE_FAILURE, "check-failed"));
+	assert_true(traced(t, "check", MSIM_TRACE_FAILURE, "returned 1"));
+	/* Not recording: nothing more, and the case runs the same. */
+	msim_trace_clear(t);
+	r = run(env, "T0@11=s1");
+	assert_true(r->violated);
+	assert_int_equal(msim_trace_count(t), 0);
+	msim_trace_destroy(t);
+	msim_cfx_env_destroy(env);
+}
+
 /* on_case sees every case a campaign runs, and what it found. */
 struct seen {
 	unsigned long cases, violating;
@@ -698,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_tls_switch),
 		cmocka_unit_test(test_fixup_failed),
 		cmocka_unit_test(test_on_case),
+		cmocka_unit_test(test_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

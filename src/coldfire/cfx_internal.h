@@ -74,13 +74,17 @@ struct cfx_run {
 	const struct msim_cfx_irq *pending_plan;
 	uint32_t irq_pc;
 	unsigned long irq_at;
-	bool irq_pending; /* want_irq() said yes; not recorded yet */
+	bool irq_pending;	 /* want_irq() said yes; not recorded yet */
+	unsigned int trace_host; /* the record's thread before the case */
 	bool last_irq_valid;
 	uint32_t last_irq_pc;
 	int nopts[MSIM_CFX_MAX_IRQS]; /* options at each delivered one */
 };
 
 int cfx_run(struct msim_cfx_env *env, struct cfx_run *run);
+/* cfx_report.c: @e as the report says it, one line. */
+void cfx_event_text(struct msim_cfx_env *env, const struct msim_cfx_event *e,
+		    char *buf, size_t size);
 struct msim_cfx_env *cfx_env_clone(struct msim_cfx_env *env, char *why,
 				   size_t whylen);
 long msim_cfx_brk(struct mm_struct *mm, unsigned long brk);

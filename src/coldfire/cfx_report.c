@@ -281,6 +281,28 @@ static void report_event(FILE *out, struct msim_cfx_env *env,
 	}
 }
 
+/* One event as the report writes it, on one line without its newline. */
+void cfx_event_text(struct msim_cfx_env *env, const struct msim_cfx_event *e,
+		    char *buf, size_t size)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (!mem)
+		return;
+	report_event(mem, env, e, "");
+	if (!fclose(mem) && text) {
+		while (len && text[len - 1] == '\n')
+			text[--len] = '\0';
+		snprintf(buf, size, "%s", text);
+	}
+	free(text);
+}
+
 /* @n bytes of @s, as C would write them in a string. */
 static void put_escaped(FILE *out, const char *s, size_t n)
 {

@@ -17,6 +17,7 @@
 #include <mmsim/coldfire/cfx.h>
 #include <mmsim/coldfire/exec.h>
 #include <mmsim/coldfire/vdso.h>
+#include <mmsim/trace.h>
 
 #include "cfx_internal.h"
 #include "disasm.h"
@@ -90,19 +91,81 @@ long msim_cfx_brk(struct mm_struct *mm, unsigned long brk)
 	return (long)brk;
 }
 
+/*
+ * The record (<mmsim/trace.h>), when one is recording: each thread of the
+ * case is a thread of the record, "T0", "T1", ... and "check" for
+ * check(), whose events (the CPU's kernel entries, interrupts and fixup
+ * rewinds, the mm's faults and invalidations) are made while it runs; a
+ * thread's run from its start to its return, exit or failure is a
+ * cf_call span; switches are cf_switch events; system calls, kernel
+ * actions, access errors and exits are marks worded as in the report;
+ * a violation is a failure event.
+ */
+static void trace_thread(struct cfx_run *run, int slot)
+{
+	char name[16];
+
+	if (!msim_trace_on())
+		return;
+	if (slot >= run->env->nthreads)
+		snprintf(name, sizeof(name), "check");
+	else
+		snprintf(name, sizeof(name), "T%d", slot);
+	msim_trace_set_thread(msim_trace_thread(name));
+}
+
+static void trace_event(struct cfx_run *run, const struct msim_cfx_event *e)
+{
+	int id = e->thread >= run->env->nthreads ? 0 : e->thread;
+	char text[256];
+
+	switch (e->kind) {
+	case MSIM_CFX_EV_START:
+		msim_trace(MSIM_TRACE_CF_CALL, .a = { e->a, 0, (uint64_t)id });
+		return;
+	case MSIM_CFX_EV_RETURN:
+		msim_trace(MSIM_TRACE_CF_RETURN,
+			   .a = { 0, e->a, (uint64_t)id });
+		return;
+	case MSIM_CFX_EV_SWITCH:
+		msim_trace(
+			MSIM_TRACE_CF_SWITCH,
+			.a = { e->thread < 0 ? UINT64_MAX : (uint64_t)e->thread,
+			       e->a });
+		return;
+	case MSIM_CFX_EV_IRQ:
+	case MSIM_CFX_EV_REWIND:
+		/* The CPU records these itself. */
+		return;
+	default:
+		break;
+	}
+	cfx_event_text(run->env, e, text, sizeof(text));
+	msim_trace_mark(0, "%s", text);
+	if (e->kind == MSIM_CFX_EV_EXIT)
+		msim_trace(MSIM_TRACE_CF_RETURN,
+			   .a = { 0, e->a, (uint64_t)id });
+	else if (e->kind == MSIM_CFX_EV_ERROR)
+		msim_trace(MSIM_TRACE_CF_RETURN,
+			   .a = { (uint64_t)(int64_t)(int32_t)-e->a, 0,
+				  (uint64_t)id });
+}
+
 /* Interrupts and mm events of a running case, through the CPU's hooks. */
 
 static void event(struct cfx_run *run, enum msim_cfx_ev_kind kind, int thread,
 		  uint32_t a, uint32_t b, uint32_t c)
 {
 	struct msim_cfx_result *r = run->r;
+	struct msim_cfx_event e = { kind, thread, a, b, c };
 
+	if (msim_trace_on())
+		trace_event(run, &e);
 	if (r->nr_events == MSIM_CFX_MAX_EVENTS) {
 		r->events_lost++;
 		return;
 	}
-	r->ev[r->nr_events++] =
-		(struct msim_cfx_event){ kind, thread, a, b, c };
+	r->ev[r->nr_events++] = e;
 }
 
 /* Is the plan's next interrupt at this boundary? */
@@ -194,6 +257,8 @@ static void violation(struct cfx_run *run, enum msim_cfx_kind kind, int thread,
 	va_start(ap, fmt);
 	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
 	va_end(ap);
+	msim_trace(MSIM_TRACE_FAILURE,
+		   .s = { msim_cfx_kind_name(kind), r->detail });
 }
 
 /* A thread's run failed: what kind of violation that is. */
@@ -561,6 +626,7 @@ static int run_threads(struct cfx_run *run)
 			event(run, MSIM_CFX_EV_SWITCH, -1, (uint32_t)cur,
 			      run->th[cur].tp, 0);
 		}
+		trace_thread(run, cur);
 		if (!started[cur]) {
 			started[cur] = true;
 			event(run, MSIM_CFX_EV_START, cur, env->entry,
@@ -616,6 +682,7 @@ static int run_check(struct cfx_run *run)
 	ret = thread_setup(run, t, n, env->check, 0, 0);
 	if (ret)
 		return ret;
+	trace_thread(run, n);
 	event(run, MSIM_CFX_EV_START, n, env->check, 0, 0);
 	for (;;) {
 		ret = msim_ucpu_run(env->cpu, t, NULL, run);
@@ -723,12 +790,16 @@ int cfx_run(struct msim_cfx_env *env, struct cfx_run *run)
 	ret = case_process(env);
 	if (ret)
 		return ret;
+	if (msim_trace_on())
+		run->trace_host = msim_trace_set_thread(0);
 	run->mm = env->child->mm;
 	ret = run_threads(run);
 	if (!ret && !r->violated && !run->exited)
 		ret = run_check(run);
 	for (i = 0; i < MSIM_CFX_MAX_THREADS; i++)
 		msim_ucpu_thread_release(env->cpu, &run->th[i]);
+	if (msim_trace_on())
+		msim_trace_set_thread(run->trace_host);
 	if (ret)
 		return ret;
 	if (run->exited && r->exit_status && !r->violated) {

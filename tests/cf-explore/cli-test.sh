@@ -125,7 +125,9 @@ json-shape)
 		"$map_unmap --interrupts 1 --cases 40" \
 		"$syscalls --interrupts 0" "$bad --entry exits --interrupts 0" \
 		"$bad --entry spins --interrupts 0" \
-		"$bad --entry illegal --interrupts 0"; do
+		"$bad --entry illegal --interrupts 0" \
+		"$counter --trace $tmp/t.json --timeline" \
+		"$counter --replay T0@11=s1 --trace $tmp/t.json --timeline"; do
 		# shellcheck disable=SC2086
 		run $args --json
 		expect_status 0
