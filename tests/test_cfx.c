@@ -216,6 +216,8 @@ static void test_syscalls(void **state)
 			      env->child->mm->brk));
 	assert_true(has_event(r, 1, MSIM_CFX_EV_SYSCALL,
 			      MSIM_CF_NR_SET_THREAD_AREA, 0));
+	/* sched_yield is a scheduling point: T0 yields to T1. */
+	assert_true(has_event(r, 0, MSIM_CFX_EV_SWITCH, 1, env->tp[1]));
 	/* T1 runs again with the thread area it set in kuser_vdso_tp. */
 	assert_true(has_event(r, -1, MSIM_CFX_EV_SWITCH, 1, 0x12345678));
 
