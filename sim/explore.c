@@ -246,7 +246,157 @@ static void json_traced(const struct traced *tr)
 	}
 }
 
-int explore_main(int argc, char **argv)
+/* What the command line asks for. */
+struct explore_cli {
+	struct msim_explore_opts eo;
+	struct scn_options opt;
+	struct scn_trace_opts trace;
+	bool json;
+	/* The options a replay needs, as 'mmsim run' spells them. */
+	char args[256];
+};
+
+/* Append to the replay command's options. */
+static void add_arg(struct explore_cli *cli, const char *fmt, const char *val)
+{
+	size_t n = strlen(cli->args);
+
+	snprintf(cli->args + n, sizeof(cli->args) - n, fmt, val);
+}
+
+/* --shard I/N into @eo; false when malformed. */
+static bool parse_shard(char *arg, struct msim_explore_opts *eo)
+{
+	char *slash = strchr(arg, '/');
+	unsigned long v, w;
+	bool ok;
+
+	if (!slash)
+		return false;
+	*slash = '\0';
+	ok = parse_ulong(arg, &v) && parse_ulong(slash + 1, &w) && w &&
+	     w <= 65536 && v < w;
+	*slash = '/';
+	if (ok) {
+		eo->shard = (unsigned int)v;
+		eo->nshards = (unsigned int)w;
+	}
+	return ok;
+}
+
+/*
+ * The options of the search itself; 0 when @c was one, -1 when @c is
+ * not one of them, else the usage status (the reason printed).
+ */
+static int search_option(struct explore_cli *cli, int c, const char *arg)
+{
+	struct msim_explore_opts *eo = &cli->eo;
+	unsigned long v;
+
+	switch (c) {
+	case 's':
+		if (msim_strategy_lookup(arg, &eo->strategy))
+			return usage_error(
+				"unknown strategy '%s' (dfs, random, "
+				"pct or round-robin)",
+				arg);
+		return 0;
+	case 'p':
+		if (!strcmp(arg, "-1")) {
+			eo->preemptions = -1;
+			return 0;
+		}
+		if (!parse_ulong(arg, &v) || v > 64)
+			return usage_error(
+				"bad preemption bound '%s' (0 to 64, "
+				"or -1)",
+				arg);
+		eo->preemptions = (int)v;
+		return 0;
+	case 'd':
+		if (!parse_ulong(arg, &v) || v < 1 || v > 9)
+			return usage_error("bad depth '%s' (1 to 9)", arg);
+		eo->depth = (unsigned int)v;
+		return 0;
+	case 'n':
+		if (!parse_ulong(arg, &v) || !v)
+			return usage_error("bad number of schedules '%s'", arg);
+		eo->schedules = v;
+		return 0;
+	case 'e':
+		if (!parse_ulong(arg, &v))
+			return usage_error("bad seed '%s'", arg);
+		eo->seed = v;
+		return 0;
+	case 'j':
+		if (!parse_ulong(arg, &v) || !v || v > 64)
+			return usage_error("bad number of jobs '%s' (1 to 64)",
+					   arg);
+		eo->jobs = (unsigned int)v;
+		return 0;
+	case 'S':
+		if (!parse_shard((char *)arg, eo))
+			return usage_error(
+				strchr(arg, '/') ? "bad shard '%s' (I/N, 0 <= "
+						   "I < N)"
+						 : "bad shard '%s' (I/N)",
+				arg);
+		return 0;
+	case 'J':
+		cli->json = true;
+		return 0;
+	case 'R':
+		eo->no_reduction = true;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * The options of the machine each run builds, which the replay command
+ * repeats; 0 when @c was one, -1 when it is not, else the usage status.
+ */
+static int machine_option(struct explore_cli *cli, int c, const char *arg)
+{
+	struct scn_options *opt = &cli->opt;
+
+	switch (c) {
+	case 'E':
+		opt->check_every_step = true;
+		cli->eo.check_every_step = true;
+		add_arg(cli, " --check-every-step%s", "");
+		return 0;
+	case 'a':
+		opt->arch = msim_arch_lookup(arg);
+		if (!opt->arch)
+			return usage_error("unknown arch '%s' (x86_64 or "
+					   "coldfire)",
+					   arg);
+		add_arg(cli, " --arch %s", arg);
+		return 0;
+	case 'r':
+		if (scn_parse_size(arg, &opt->ram_bytes))
+			return usage_error("bad RAM size '%s'", arg);
+		add_arg(cli, " --ram %s", arg);
+		return 0;
+	case 'w':
+		if (scn_parse_size(arg, &opt->swap_bytes))
+			return usage_error("bad swap size '%s'", arg);
+		add_arg(cli, " --swap %s", arg);
+		return 0;
+	case 'c':
+		opt->check_each = true;
+		add_arg(cli, " --check%s", "");
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * The command line into @cli; returns -1 to go on with the FILE at
+ * argv[optind], else the status to exit with (--help: 0).
+ */
+static int parse_options(int argc, char **argv, struct explore_cli *cli)
 {
 	static const struct option longopts[] = {
 		{ "strategy", required_argument, NULL, 's' },
@@ -267,140 +417,28 @@ int explore_main(int argc, char **argv)
 		SCN_TRACE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct scn_trace_opts trace = { 0 };
-	struct traced *traced = NULL;
 	char err[128];
-	struct scn_options opt = { 0 };
-	struct msim_explore_opts eo;
-	struct msim_explore_result res;
-	struct scn_explore_job job;
-	char args[256] = "", cmd[1024], *text = NULL;
-	const char *path, *name;
-	bool json = false;
-	size_t len = 0;
-	unsigned long v, w;
-	unsigned int i;
-	FILE *in;
 	int c, ret;
 
-	msim_explore_opts_init(&eo);
+	msim_explore_opts_init(&cli->eo);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (scn_trace_option(&trace, c, optarg, err, sizeof(err))) {
+		switch (scn_trace_option(&cli->trace, c, optarg, err,
+					 sizeof(err))) {
 		case 1:
 			continue;
 		case -1:
 			return usage_error("%s", err);
 		}
+		ret = search_option(cli, c, optarg);
+		if (ret < 0)
+			ret = machine_option(cli, c, optarg);
+		if (!ret)
+			continue;
+		if (ret > 0)
+			return ret;
 		switch (c) {
-		case 's':
-			if (msim_strategy_lookup(optarg, &eo.strategy))
-				return usage_error(
-					"unknown strategy '%s' (dfs, "
-					"random, pct or "
-					"round-robin)",
-					optarg);
-			break;
-		case 'p':
-			if (!strcmp(optarg, "-1")) {
-				eo.preemptions = -1;
-				break;
-			}
-			if (!parse_ulong(optarg, &v) || v > 64)
-				return usage_error("bad preemption bound '%s' "
-						   "(0 to 64, or -1)",
-						   optarg);
-			eo.preemptions = (int)v;
-			break;
-		case 'd':
-			if (!parse_ulong(optarg, &v) || v < 1 || v > 9)
-				return usage_error("bad depth '%s' (1 to 9)",
-						   optarg);
-			eo.depth = (unsigned int)v;
-			break;
-		case 'n':
-			if (!parse_ulong(optarg, &v) || !v)
-				return usage_error("bad number of schedules "
-						   "'%s'",
-						   optarg);
-			eo.schedules = v;
-			break;
-		case 'e':
-			if (!parse_ulong(optarg, &v))
-				return usage_error("bad seed '%s'", optarg);
-			eo.seed = v;
-			break;
-		case 'j':
-			if (!parse_ulong(optarg, &v) || !v || v > 64)
-				return usage_error("bad number of jobs '%s' (1 "
-						   "to 64)",
-						   optarg);
-			eo.jobs = (unsigned int)v;
-			break;
-		case 'S': {
-			char *slash = strchr(optarg, '/');
-
-			if (!slash)
-				return usage_error("bad shard '%s' (I/N)",
-						   optarg);
-			*slash = '\0';
-			if (!parse_ulong(optarg, &v) ||
-			    !parse_ulong(slash + 1, &w) || !w || w > 65536 ||
-			    v >= w) {
-				*slash = '/';
-				return usage_error("bad shard '%s' (I/N, 0 <= "
-						   "I < N)",
-						   optarg);
-			}
-			*slash = '/';
-			eo.shard = (unsigned int)v;
-			eo.nshards = (unsigned int)w;
-			break;
-		}
-		case 'J':
-			json = true;
-			break;
-		case 'E':
-			opt.check_every_step = true;
-			eo.check_every_step = true;
-			snprintf(args + strlen(args),
-				 sizeof(args) - strlen(args),
-				 " --check-every-step");
-			break;
-		case 'R':
-			eo.no_reduction = true;
-			break;
-		case 'a':
-			opt.arch = msim_arch_lookup(optarg);
-			if (!opt.arch)
-				return usage_error("unknown arch '%s' (x86_64 "
-						   "or coldfire)",
-						   optarg);
-			snprintf(args + strlen(args),
-				 sizeof(args) - strlen(args), " --arch %s",
-				 optarg);
-			break;
-		case 'r':
-			if (scn_parse_size(optarg, &opt.ram_bytes))
-				return usage_error("bad RAM size '%s'", optarg);
-			snprintf(args + strlen(args),
-				 sizeof(args) - strlen(args), " --ram %s",
-				 optarg);
-			break;
-		case 'w':
-			if (scn_parse_size(optarg, &opt.swap_bytes))
-				return usage_error("bad swap size '%s'",
-						   optarg);
-			snprintf(args + strlen(args),
-				 sizeof(args) - strlen(args), " --swap %s",
-				 optarg);
-			break;
-		case 'c':
-			opt.check_each = true;
-			snprintf(args + strlen(args),
-				 sizeof(args) - strlen(args), " --check");
-			break;
 		case 'h':
 			explore_help(stdout);
 			return 0;
@@ -420,123 +458,169 @@ int explore_main(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument '%s'",
 				   argv[optind + 1]);
-	path = name = argv[optind];
-	if (!strcmp(path, "-"))
+	if (!strcmp(argv[optind], "-"))
 		return usage_error("FILE must be a file: every run reads it "
 				   "again from the start");
-	in = fopen(path, "r");
+	return -1;
+}
+
+/* The scenario at @path, read whole and every line checked. */
+static int load_scenario(const char *path, struct scn_options *opt, char **text,
+			 size_t *len)
+{
+	FILE *in = fopen(path, "r");
+	int ret;
+
 	if (!in) {
 		fprintf(stderr, "mmsim: %s: %s\n", path, strerror(errno));
 		return SUBCMD_EXIT_USAGE;
 	}
-	ret = scn_load(in, name, &opt, &text, &len);
+	ret = scn_load(in, path, opt, text, len);
 	fclose(in);
 	if (ret)
 		return ret;
-
 	/* Every line and every block, before the first run. */
-	ret = scn_validate(name, text, len, &opt);
+	ret = scn_validate(path, *text, *len, opt);
 	if (ret) {
-		free(text);
-		return ret;
+		free(*text);
+		*text = NULL;
 	}
+	return ret;
+}
+
+/* The report as one JSON object (the shape README documents). */
+static void print_json(const struct explore_cli *cli, const char *name,
+		       const struct msim_explore_result *res,
+		       const struct traced *traced)
+{
+	const struct msim_explore_opts *eo = &cli->eo;
+	char cmd[1024];
+	unsigned int i;
+
+	printf("{\"schedules\": %lu, \"complete\": %s, \"failures\": [",
+	       res->schedules, res->complete ? "true" : "false");
+	for (i = 0; i < res->nfailures; i++) {
+		const struct msim_failure *f = &res->failures[i];
+
+		replay_command(cmd, sizeof(cmd), cli->args, f->schedule, name);
+		printf("%s{\"kind\": ", i ? ", " : "");
+		json_string(stdout, f->kind);
+		printf(", \"message\": ");
+		json_string(stdout, f->message);
+		printf(", \"schedule\": ");
+		json_string(stdout, f->schedule);
+		printf(", \"preemptions\": %u, \"steps\": %lu, \"replay\": ",
+		       f->preemptions, f->steps);
+		json_string(stdout, cmd);
+		if (traced)
+			json_traced(&traced[i]);
+		printf("}");
+	}
+	printf("], \"runs\": %lu, \"strategy\": \"%s\"", res->runs,
+	       msim_strategy_name(eo->strategy));
+	if (eo->strategy == MSIM_STRATEGY_DFS)
+		printf(", \"preemptions\": %d, \"reduction\": %s",
+		       eo->preemptions, eo->no_reduction ? "false" : "true");
+	if (eo->nshards > 1)
+		printf(", \"shard\": \"%u/%u\"", eo->shard, eo->nshards);
+	printf(", \"seconds\": %.3f, \"shrink_runs\": %lu", res->seconds,
+	       res->shrink_runs);
+	if (res->stopped) {
+		printf(", \"stopped\": ");
+		json_string(stdout, res->stopped);
+	}
+	printf("}\n");
+}
+
+/* The report for a reader: the search, then each failure and its replay. */
+static void print_text(const struct explore_cli *cli, const char *name,
+		       const struct msim_explore_result *res,
+		       const struct traced *traced)
+{
+	const struct msim_explore_opts *eo = &cli->eo;
+	char cmd[1024];
+	unsigned int i;
+
+	printf("%s: %s", name, msim_strategy_name(eo->strategy));
+	if (eo->strategy == MSIM_STRATEGY_DFS) {
+		if (eo->preemptions < 0)
+			printf(", no preemption bound");
+		else
+			printf(", up to %d preemption%s", eo->preemptions,
+			       eo->preemptions == 1 ? "" : "s");
+		if (eo->no_reduction)
+			printf(", no reduction");
+	}
+	if (eo->nshards > 1)
+		printf(", shard %u/%u", eo->shard, eo->nshards);
+	printf("\n%lu schedule%s (%lu runs), %s, %.2f s\n", res->schedules,
+	       res->schedules == 1 ? "" : "s", res->runs,
+	       res->complete ? "complete" : "not complete", res->seconds);
+	if (res->stopped)
+		printf("stopped: %s\n", res->stopped);
+	if (!res->nfailures)
+		printf("no failure\n");
+	for (i = 0; i < res->nfailures; i++) {
+		const struct msim_failure *f = &res->failures[i];
+
+		printf("\nfailure %u of %u\n", i + 1, res->nfailures);
+		msim_failure_print(stdout, f);
+		replay_command(cmd, sizeof(cmd), cli->args, f->schedule, name);
+		printf("replay: %s\n", cmd);
+		if (traced)
+			print_traced(&traced[i]);
+	}
+}
+
+int explore_main(int argc, char **argv)
+{
+	struct explore_cli cli = { 0 };
+	struct traced *traced = NULL;
+	struct msim_explore_result res;
+	struct scn_explore_job job;
+	char *text = NULL;
+	const char *name;
+	size_t len = 0;
+	unsigned int i;
+	int ret;
+
+	ret = parse_options(argc, argv, &cli);
+	if (ret >= 0)
+		return ret;
+	name = argv[optind];
+	ret = load_scenario(name, &cli.opt, &text, &len);
+	if (ret)
+		return ret;
 	/*
 	 * Every run builds its machine anew, and a gigabyte's struct pages
 	 * cost more than a small scenario's run: 16 MiB unless told, which
 	 * the replay command then says.
 	 */
-	if (!opt.ram_bytes) {
-		opt.ram_bytes = EXPLORE_RAM;
-		snprintf(args + strlen(args), sizeof(args) - strlen(args),
-			 " --ram 16M");
+	if (!cli.opt.ram_bytes) {
+		cli.opt.ram_bytes = EXPLORE_RAM;
+		add_arg(&cli, " --ram %s", "16M");
 	}
-	opt.quiet = true;
-	job = (struct scn_explore_job){ name, text, len, &opt, 0 };
-	eo.progress = progress;
-	ret = msim_explore(scn_explore_body, &job, &eo, &res);
+	cli.opt.quiet = true;
+	job = (struct scn_explore_job){ name, text, len, &cli.opt, 0 };
+	cli.eo.progress = progress;
+	ret = msim_explore(scn_explore_body, &job, &cli.eo, &res);
 	if (ret) {
 		fprintf(stderr, "mmsim explore: %s\n", msim_errno_name(ret));
 		free(text);
 		return SCN_EXIT_FAILED;
 	}
-	if (scn_trace_wanted(&trace) && res.nfailures) {
-		traced = trace_failures(&job, &res, &trace, args);
+	if (scn_trace_wanted(&cli.trace) && res.nfailures) {
+		traced = trace_failures(&job, &res, &cli.trace, cli.args);
 		if (!traced) {
 			msim_explore_result_free(&res);
 			free(text);
 			return SCN_EXIT_FAILED;
 		}
 	}
-	if (json) {
-		printf("{\"schedules\": %lu, \"complete\": %s, \"failures\": [",
-		       res.schedules, res.complete ? "true" : "false");
-		for (i = 0; i < res.nfailures; i++) {
-			const struct msim_failure *f = &res.failures[i];
-
-			replay_command(cmd, sizeof(cmd), args, f->schedule,
-				       name);
-			printf("%s{\"kind\": ", i ? ", " : "");
-			json_string(stdout, f->kind);
-			printf(", \"message\": ");
-			json_string(stdout, f->message);
-			printf(", \"schedule\": ");
-			json_string(stdout, f->schedule);
-			printf(", \"preemptions\": %u, \"steps\": %lu, "
-			       "\"replay\": ",
-			       f->preemptions, f->steps);
-			json_string(stdout, cmd);
-			if (traced)
-				json_traced(&traced[i]);
-			printf("}");
-		}
-		printf("], \"runs\": %lu, \"strategy\": \"%s\"", res.runs,
-		       msim_strategy_name(eo.strategy));
-		if (eo.strategy == MSIM_STRATEGY_DFS)
-			printf(", \"preemptions\": %d, \"reduction\": %s",
-			       eo.preemptions,
-			       eo.no_reduction ? "false" : "true");
-		if (eo.nshards > 1)
-			printf(", \"shard\": \"%u/%u\"", eo.shard, eo.nshards);
-		printf(", \"seconds\": %.3f, \"shrink_runs\": %lu", res.seconds,
-		       res.shrink_runs);
-		if (res.stopped) {
-			printf(", \"stopped\": ");
-			json_string(stdout, res.stopped);
-		}
-		printf("}\n");
-	} else {
-		printf("%s: %s", name, msim_strategy_name(eo.strategy));
-		if (eo.strategy == MSIM_STRATEGY_DFS) {
-			if (eo.preemptions < 0)
-				printf(", no preemption bound");
-			else
-				printf(", up to %d preemption%s",
-				       eo.preemptions,
-				       eo.preemptions == 1 ? "" : "s");
-			if (eo.no_reduction)
-				printf(", no reduction");
-		}
-		if (eo.nshards > 1)
-			printf(", shard %u/%u", eo.shard, eo.nshards);
-		printf("\n%lu schedule%s (%lu runs), %s, %.2f s\n",
-		       res.schedules, res.schedules == 1 ? "" : "s", res.runs,
-		       res.complete ? "complete" : "not complete", res.seconds);
-		if (res.stopped)
-			printf("stopped: %s\n", res.stopped);
-		if (!res.nfailures)
-			printf("no failure\n");
-		for (i = 0; i < res.nfailures; i++) {
-			const struct msim_failure *f = &res.failures[i];
-
-			printf("\nfailure %u of %u\n", i + 1, res.nfailures);
-			msim_failure_print(stdout, f);
-			replay_command(cmd, sizeof(cmd), args, f->schedule,
-				       name);
-			printf("replay: %s\n", cmd);
-			if (traced)
-				print_traced(&traced[i]);
-		}
-	}
+	if (cli.json)
+		print_json(&cli, name, &res, traced);
+	else
+		print_text(&cli, name, &res, traced);
 	ret = res.nfailures ? SCN_EXIT_FAILED : SCN_EXIT_OK;
 	if (traced) {
 		for (i = 0; i < res.nfailures; i++)
