@@ -27,6 +27,8 @@ static const struct subcmd subcmds[] = {
 #if MMSIM_HAVE_COLDFIRE
 	{ "vdso-fuzz", "fuzz the ColdFire vDSO cmpxchg with interrupts",
 	  vdso_fuzz_main, vdso_fuzz_help },
+	{ "cf-explore", "interrupt-injection experiments on a ColdFire program",
+	  cf_explore_main, cf_explore_help },
 #endif
 	{ "help", "show the help of a command", help_main, help_help },
 	{ .name = NULL }

@@ -21,6 +21,10 @@ void run_help(FILE *out);
 int explore_main(int argc, char **argv);
 void explore_help(FILE *out);
 
+/* mmsim cf-explore PROG [OPTIONS]: argv[0] is "cf-explore". */
+int cf_explore_main(int argc, char **argv);
+void cf_explore_help(FILE *out);
+
 /* mmsim vdso-fuzz [OPTIONS]: argv[0] is "vdso-fuzz". */
 int vdso_fuzz_main(int argc, char **argv);
 void vdso_fuzz_help(FILE *out);

@@ -33,7 +33,8 @@
 static const char help_text[] =
 	"usage: mmsim vdso-fuzz [--fixup FILE] [--mode exhaustive|random]\n"
 	"                       [--seed N] [--cases N] [--interrupts K]\n"
-	"                       [--json] [--progress] [--fail-on-violation]\n"
+	"                       [--no-shrink] [--json] [--progress]\n"
+	"                       [--fail-on-violation] [--jobs N] [--shard I/N]\n"
 	"       mmsim vdso-fuzz [--fixup FILE] [--json] --replay CASE\n"
 	"                       [--trace FILE] [--html FILE] [--timeline]\n"
 	"\n"
@@ -52,7 +53,11 @@ static const char help_text[] =
 	"                      through cpp with PT_OFF_* defined, then\n"
 	"                      m68k-linux-gnu-as -mcpu=5475) or an object (.o);\n"
 	"                      it must define a global\n"
-	"                      check_vdso_atomic_cmpxchg_32 (default: the seed's)\n"
+	"                      check_vdso_atomic_cmpxchg_32 (default: the seed's);\n"
+	"                      a regular file; cpp and the assembler get 10 s,\n"
+	"                      1 GiB of memory and 16 MiB of output each, and\n"
+	"                      work in a directory under $TMPDIR (or /tmp) that\n"
+	"                      goes on every way out, SIGINT and SIGTERM included\n"
 	"  --mode MODE         exhaustive (the default): every case of at most\n"
 	"                      K interrupts in all, at every boundary, with every\n"
 	"                      effect and every pattern of equal values;\n"
@@ -64,6 +69,13 @@ static const char help_text[] =
 	"  --cases N           cases to run in random mode (default 10000);\n"
 	"                      in exhaustive mode, stop after N\n"
 	"  --interrupts K      K as above (default 2, at most 8)\n"
+	"  --no-shrink         random mode: record violating cases as found\n"
+	"  --jobs N            run on N cores (the results do not depend on it,\n"
+	"                      but for --cases in exhaustive mode, which each\n"
+	"                      job counts on its own)\n"
+	"  --shard I/N         run part I of N of the cases, split\n"
+	"                      deterministically: the N parts' counts and groups\n"
+	"                      add up to the whole run's\n"
 	"  --replay CASE       run one case and report it in full, with the\n"
 	"                      number of interrupts it delivered; with the\n"
 	"                      options below, record it and show the record\n"
@@ -137,8 +149,8 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 struct opts {
 	struct scn_trace_opts trace;
 	const char *fixup_path, *mode, *replay;
-	unsigned long seed, cases, k;
-	bool have_seed, have_cases, json, progress, fail_on;
+	unsigned long seed, cases, k, jobs, shard, shards;
+	bool have_seed, have_cases, json, progress, fail_on, no_shrink;
 };
 
 struct fuzz {
@@ -258,6 +270,13 @@ static void print_checked(const struct fuzz *fz)
 			 fz->o.have_cases && c->cases >= fz->o.cases
 				 ? " (stopped there by --cases)"
 				 : "");
+	if (c->shards > 1) {
+		size_t n = strlen(text) - 1;
+
+		snprintf(text + n, sizeof(text) - n,
+			 " (part %u of %u of them: --shard %u/%u).", c->shard,
+			 c->shards, c->shard, c->shards);
+	}
 	fill(text, "");
 }
 
@@ -284,58 +303,96 @@ static int rerun(struct fuzz *fz, const char *text)
 	return 0;
 }
 
-static int report_json(struct fuzz *fz, const char *mode)
+/*
+ * The JSON object into @out; -EIO, with @out incomplete, when a recorded
+ * case does not fail again when run alone.
+ */
+static int json_object(FILE *out, struct fuzz *fz, const char *mode)
 {
 	const struct msim_vf_campaign *c = &fz->c;
 	char replay[MSIM_VF_CASE_TEXT_MAX + 4300], verdict[8192];
 	size_t i;
 
-	printf("{\"cases\": %lu, \"mode\": \"%s\", ", c->cases, mode);
+	fprintf(out, "{\"cases\": %lu, \"mode\": \"%s\", ", c->cases, mode);
 	if (c->mode == MSIM_VF_MODE_RANDOM)
-		printf("\"seed\": %llu, ", (unsigned long long)c->seed);
-	printf("\"interrupts\": %d, \"fixup\": ", c->interrupts);
+		fprintf(out, "\"seed\": %llu, ", (unsigned long long)c->seed);
+	fprintf(out, "\"interrupts\": %d, \"fixup\": ", c->interrupts);
 	if (fz->o.fixup_path)
-		msim_vf_json_string(stdout, fz->o.fixup_path);
+		msim_vf_json_string(out, fz->o.fixup_path);
 	else
-		printf("null");
-	if (!strcmp(mode, "replay"))
-		printf(", \"interrupts_delivered\": %d",
-		       msim_vf_case_nr_irqs(&fz->r.ran));
-	if (c->mode == MSIM_VF_MODE_RANDOM)
-		printf(", \"shrunk\": %s", c->shrunk ? "true" : "false");
-	msim_vf_campaign_verdict(c, verdict, sizeof(verdict));
-	printf(", \"violating\": %lu, \"windows\": %zu, \"verdict\": ",
-	       c->violating, msim_vf_campaign_windows(c));
-	msim_vf_json_string(stdout, verdict);
-	printf(", \"groups\": [");
-	for (i = 0; i < c->nr_groups; i++) {
-		printf("%s", i ? ", " : "");
-		msim_vf_json_group(stdout, &c->group[i]);
+		fprintf(out, "null");
+	if (!strcmp(mode, "replay")) {
+		fprintf(out,
+			", \"interrupts_delivered\": %d, \"undelivered\": [",
+			msim_vf_case_nr_irqs(&fz->r.ran));
+		for (i = 0; i < (size_t)fz->r.nr_undelivered; i++) {
+			const struct msim_vf_undelivered *u =
+				&fz->r.undelivered[i];
+
+			fprintf(out,
+				"%s{\"thread\": %d, \"at\": %u, "
+				"\"instructions\": %u}",
+				i ? ", " : "", u->call, u->at,
+				fz->r.call[u->call].insns);
+		}
+		fprintf(out, "]");
 	}
-	printf("], \"violations\": [");
+	if (c->mode == MSIM_VF_MODE_RANDOM)
+		fprintf(out, ", \"shrunk\": %s", c->shrunk ? "true" : "false");
+	if (c->shards > 1)
+		fprintf(out, ", \"shard\": \"%u/%u\"", c->shard, c->shards);
+	msim_vf_campaign_verdict(c, verdict, sizeof(verdict));
+	fprintf(out, ", \"violating\": %lu, \"windows\": %zu, \"verdict\": ",
+		c->violating, msim_vf_campaign_windows(c));
+	msim_vf_json_string(out, verdict);
+	fprintf(out, ", \"groups\": [");
+	for (i = 0; i < c->nr_groups; i++) {
+		fprintf(out, "%s", i ? ", " : "");
+		msim_vf_json_group(out, &c->group[i]);
+	}
+	fprintf(out, "], \"violations\": [");
 	for (i = 0; i < c->nr_found; i++) {
 		if (rerun(fz, c->found[i].text))
 			return -EIO;
 		snprintf(replay, sizeof(replay), "%s '%s'", fz->replay_prefix,
 			 c->found[i].text);
-		printf("%s\n  ", i ? "," : "");
-		msim_vf_json_found(stdout, &fz->r, &c->found[i], replay);
+		fprintf(out, "%s\n  ", i ? "," : "");
+		msim_vf_json_found(out, &fz->r, &c->found[i], replay);
 	}
-	printf("%s]", c->nr_found ? "\n" : "");
+	fprintf(out, "%s]", c->nr_found ? "\n" : "");
 	if (fz->json_name[0]) {
-		printf(", \"trace\": ");
-		msim_vf_json_string(stdout, fz->json_name);
+		fprintf(out, ", \"trace\": ");
+		msim_vf_json_string(out, fz->json_name);
 	}
 	if (fz->html_name[0]) {
-		printf(", \"html\": ");
-		msim_vf_json_string(stdout, fz->html_name);
+		fprintf(out, ", \"html\": ");
+		msim_vf_json_string(out, fz->html_name);
 	}
 	if (fz->timeline) {
-		printf(", \"timeline\": ");
-		msim_vf_json_string(stdout, fz->timeline);
+		fprintf(out, ", \"timeline\": ");
+		msim_vf_json_string(out, fz->timeline);
 	}
-	printf("}\n");
+	fprintf(out, "}\n");
 	return 0;
+}
+
+/* The JSON object on standard output, whole or not at all. */
+static int report_json(struct fuzz *fz, const char *mode)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int ret;
+
+	if (!mem)
+		return -ENOMEM;
+	ret = json_object(mem, fz, mode);
+	if (fclose(mem) && !ret)
+		ret = -ENOMEM;
+	if (!ret)
+		fwrite(text, 1, len, stdout);
+	free(text);
+	return ret;
 }
 
 static int report_text(struct fuzz *fz)
@@ -376,6 +433,40 @@ static int report_text(struct fuzz *fz)
 	return 0;
 }
 
+/*
+ * The interrupts of the case that were never delivered, on standard
+ * output and, as a warning, on standard error: an index past the end of
+ * its call is accepted (where a call ends depends on the fixup and the
+ * values), but never silently.
+ */
+static void report_undelivered(const struct fuzz *fz)
+{
+	const struct msim_vf_result *r = &fz->r;
+	char ran[MSIM_VF_CASE_TEXT_MAX];
+	int i;
+
+	if (!r->nr_undelivered)
+		return;
+	msim_vf_case_format(&r->ran, ran, sizeof(ran));
+	for (i = 0; i < r->nr_undelivered; i++) {
+		const struct msim_vf_undelivered *u = &r->undelivered[i];
+		unsigned int insns = r->call[u->call].insns;
+
+		printf("  not delivered: T%d's interrupt at instruction %u; "
+		       "T%d %s after %u instruction%s\n",
+		       u->call, u->at, u->call,
+		       r->call[u->call].err ? "stopped" : "returned", insns,
+		       insns == 1 ? "" : "s");
+	}
+	fprintf(stderr,
+		"mmsim vdso-fuzz: warning: %d interrupt%s of the case %s never "
+		"delivered (past the end of %s call); the case as it ran is "
+		"%s\n",
+		r->nr_undelivered, r->nr_undelivered == 1 ? "" : "s",
+		r->nr_undelivered == 1 ? "was" : "were",
+		r->nr_undelivered == 1 ? "its" : "their", ran);
+}
+
 static int replay_one(struct fuzz *fz, const char *text)
 {
 	char why[200], title[MSIM_VF_CASE_TEXT_MAX + 64];
@@ -400,6 +491,7 @@ static int replay_one(struct fuzz *fz, const char *text)
 	printf("case %s: %d interrupt%s delivered, %d violation%s\n", text, n,
 	       n == 1 ? "" : "s", fz->r.nr_violations,
 	       fz->r.nr_violations == 1 ? "" : "s");
+	report_undelivered(fz);
 	if (!fz->r.nr_violations) {
 		printf("  events:\n");
 		msim_vf_report_events(stdout, &fz->env, &fz->r, "    ");
@@ -491,6 +583,30 @@ static int parse_one(struct opts *o, int c, char **argv)
 	case 'F':
 		o->fail_on = true;
 		return -1;
+	case 'n':
+		o->no_shrink = true;
+		return -1;
+	case 'J':
+		if (parse_ulong(optarg, 64, &o->jobs) || !o->jobs)
+			return usage_error("bad number of jobs '%s' (1 to 64)",
+					   optarg);
+		return -1;
+	case 'S': {
+		char *slash = strchr(optarg, '/');
+
+		if (!slash || slash == optarg)
+			return usage_error("bad shard '%s' (I/N)", optarg);
+		*slash = '\0';
+		if (parse_ulong(optarg, 1UL << 20, &o->shard) ||
+		    parse_ulong(slash + 1, 1UL << 20, &o->shards) ||
+		    o->shard >= o->shards) {
+			*slash = '/';
+			return usage_error("bad shard '%s' (I/N, I below N)",
+					   optarg);
+		}
+		*slash = '/';
+		return -1;
+	}
 	case 'h':
 		vdso_fuzz_help(stdout);
 		return 0;
@@ -517,6 +633,9 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "fail-on-violation", no_argument, NULL, 'F' },
+		{ "no-shrink", no_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'J' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		SCN_TRACE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -538,6 +657,11 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->have_seed && strcmp(o->mode, "random"))
 		return usage_error("--seed is for random mode");
+	if (o->no_shrink && strcmp(o->mode, "random"))
+		return usage_error("--no-shrink is for random mode");
+	if (o->replay && (o->jobs > 1 || o->shards > 1))
+		return usage_error("--replay runs one case: no --jobs or "
+				   "--shard");
 	if (o->replay)
 		o->progress = false;
 	if (scn_trace_wanted(&o->trace) && !o->replay)
@@ -599,8 +723,8 @@ static int env_setup(struct fuzz *fz, const void *obj, size_t len)
 	else if (path && ret == -EPROTO)
 		fprintf(stderr,
 			"%s: calls fail with it even without "
-			"interrupts\n",
-			path);
+			"interrupts: %s\n",
+			path, msim_vf_env_error());
 	else
 		fprintf(stderr,
 			"mmsim vdso-fuzz: cannot set up the "
@@ -617,6 +741,10 @@ static int campaign(struct fuzz *fz)
 	struct msim_vf_campaign_opts co = {
 		.interrupts = (int)o->k,
 		.seed = o->seed,
+		.no_shrink = o->no_shrink,
+		.shard = (unsigned int)o->shard,
+		.shards = (unsigned int)o->shards,
+		.jobs = (unsigned int)o->jobs,
 		.progress = o->progress ? progress : NULL,
 		.arg = fz,
 	};

@@ -902,9 +902,216 @@ static void test_irq_invisible(void **state)
 	}
 	ut_check(u);
 	assert_true(stats(u).kernel_engines >= 1);
-	printf("test_irq_invisible: %u rounds, %lu interrupts, %lu replays, "
-	       "%lu kernel engines replaced\n",
-	       round, stats(u).irqs, stats(u).replays, stats(u).kernel_engines);
+	/* Most replays ran on the engines of their PCs, none differing. */
+	assert_true(stats(u).replay_engines >= 1);
+	assert_true(stats(u).replays_cached > stats(u).replays / 2);
+	printf("test_irq_invisible: %u rounds, %lu interrupts, %lu replays "
+	       "(%lu on %lu replay engines), %lu kernel engines replaced\n",
+	       round, stats(u).irqs, stats(u).replays, stats(u).replays_cached,
+	       stats(u).replay_engines, stats(u).kernel_engines);
+}
+
+/* The plan of test_run_*: interrupt at one instruction index. */
+struct at_n {
+	unsigned long n;
+	int asked;
+};
+
+static bool want_run_at(void *arg, struct msim_ucpu *cpu,
+			struct msim_ucpu_thread *t, uint32_t pc, unsigned int n,
+			unsigned int depth)
+{
+	struct at_n *a = arg;
+
+	(void)cpu;
+	(void)t;
+	(void)pc;
+	(void)depth;
+	a->asked++;
+	return n == a->n;
+}
+
+static const struct msim_ucpu_irq_ops run_at_ops = { .want_irq = want_run_at };
+
+/*
+ * msim_ucpu_run(): a thread interrupted in the middle of a loop stops
+ * with its context, another thread runs from start to end meanwhile,
+ * and the first goes on where it stopped with its condition codes intact
+ * (the loop's compare is before the branch), each with its own pointer
+ * in kuser_vdso_tp.
+ */
+static void test_run_threads(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread a, b;
+	struct at_n plan = { 5, 0 }, none = { ~0UL, 0 };
+	uint32_t arg = 0;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&a, 0, 0x1000);
+	ut_thread(&b, 1, 0x2000);
+	a.regs.d[1] = 10; /* 1 + ... + 10 */
+	b.regs.d[1] = 4;
+	assert_int_equal(
+		msim_ucpu_thread_start(u->cpu, &a, UT_CODE + P_COUNT, 1, &arg),
+		0);
+	assert_int_equal(
+		msim_ucpu_thread_start(u->cpu, &b, UT_CODE + P_COUNT, 0, NULL),
+		0);
+	/* Instruction 5: the bnes, right after the first compare. */
+	assert_int_equal(msim_ucpu_run(u->cpu, &a, &run_at_ops, &plan),
+			 MSIM_UCPU_STOP_IRQ);
+	assert_int_equal(a.insns, 5);
+	assert_int_equal(a.regs.pc, UT_CODE + P_COUNT + 10);
+	assert_int_equal(a.regs.d[3], 1);
+	assert_int_equal(msim_vdso_get_tp(u->tt->m), 0x1000);
+	/* The other thread, whole, with its own registers. */
+	assert_int_equal(msim_ucpu_run(u->cpu, &b, &run_at_ops, &none),
+			 MSIM_UCPU_STOP_RETURN);
+	assert_int_equal(b.regs.d[2], 10);
+	assert_int_equal(msim_vdso_get_tp(u->tt->m), 0x2000);
+	/* The first goes on: the compare's codes say "not equal" still. */
+	assert_int_equal(msim_ucpu_run(u->cpu, &a, &run_at_ops, &plan),
+			 MSIM_UCPU_STOP_RETURN);
+	assert_int_equal(a.regs.d[2], 55);
+	assert_int_equal(a.regs.pc, MSIM_UCPU_RETURN_ADDR);
+	assert_int_equal(a.regs.a[7], UT_STACK + UT_STACK_LEN - 4);
+	assert_int_equal(msim_vdso_get_tp(u->tt->m), 0x1000);
+	/* Each boundary was asked once, across the two runs. */
+	assert_int_equal((unsigned long)plan.asked, a.insns);
+	msim_ucpu_thread_release(u->cpu, &a);
+	msim_ucpu_thread_release(u->cpu, &b);
+	ut_check(u);
+}
+
+/* A system call stops the run; the caller answers it in %d0. */
+static void test_run_syscall(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	t.regs.d[0] = 20; /* getpid */
+	assert_int_equal(
+		msim_ucpu_thread_start(u->cpu, &t, UT_CODE + P_TRAP, 0, NULL),
+		0);
+	assert_int_equal(msim_ucpu_run(u->cpu, &t, NULL, NULL),
+			 MSIM_UCPU_STOP_SYSCALL);
+	assert_int_equal(t.regs.pc, UT_CODE + P_TRAP + 2);
+	assert_int_equal(t.regs.d[0], 20);
+	t.regs.d[0] = 1234;
+	assert_int_equal(msim_ucpu_run(u->cpu, &t, NULL, NULL),
+			 MSIM_UCPU_STOP_RETURN);
+	assert_int_equal(t.regs.d[0], 1234);
+	assert_int_equal(t.regs.d[5], 7);
+	msim_ucpu_thread_release(u->cpu, &t);
+}
+
+/* Access errors are told, with what the PTE held. */
+struct told {
+	int n;
+	struct msim_ucpu_access a[8];
+};
+
+static void tell(void *arg, struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
+		 const struct msim_ucpu_access *a)
+{
+	struct told *told = arg;
+
+	(void)cpu;
+	(void)t;
+	if (told->n < 8)
+		told->a[told->n++] = *a;
+}
+
+static const struct msim_ucpu_irq_ops tell_ops = { .access_error = tell };
+
+static void test_run_access_errors(void **state)
+{
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+	struct told told = { 0 };
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_thread(&t, 0, 0);
+	t.regs.a[0] = UT_DATA + 0x2000; /* never touched: a first touch */
+	t.regs.d[1] = 5;
+	assert_int_equal(
+		msim_ucpu_thread_start(u->cpu, &t, UT_CODE + P_STORE, 0, NULL),
+		0);
+	assert_int_equal(msim_ucpu_run(u->cpu, &t, &tell_ops, &told),
+			 MSIM_UCPU_STOP_RETURN);
+	/*
+	 * The code fetch and the return's read of the stack: TLB fills;
+	 * the store: a fault on a first touch.
+	 */
+	assert_int_equal(told.n, 3);
+	assert_int_equal(told.a[0].access, MSIM_ACCESS_EXEC);
+	assert_int_equal(told.a[0].fault, MSIM_UCPU_FAULT_NONE);
+	assert_int_equal(told.a[1].addr, UT_DATA + 0x2000);
+	assert_int_equal(told.a[1].access, MSIM_ACCESS_WRITE);
+	assert_int_equal(told.a[1].fault, MSIM_UCPU_FAULT_NEW);
+	assert_int_equal(told.a[1].resume_pc, told.a[1].pc);
+	assert_int_equal(told.a[2].access, MSIM_ACCESS_READ);
+	assert_int_equal(told.a[2].addr, t.regs.a[7] - 4);
+	assert_int_equal(told.a[2].fault, MSIM_UCPU_FAULT_NONE);
+	msim_ucpu_thread_release(u->cpu, &t);
+}
+
+/* msim_ucpu_set_mm(): a fork's mm, with its own pages. */
+static void test_set_mm(void **state)
+{
+	struct ut *u = *state;
+	struct task_struct *child;
+	struct msim_ucpu_thread t;
+
+	ut_cpu(u, "fixup-rts.o");
+	ut_poke(u->mm, UT_DATA, 1);
+	child = tt_fork(u->tt, u->init, 0);
+	ut_poke(child->mm, UT_DATA, 2);
+	assert_int_equal(msim_ucpu_set_mm(u->cpu, child->mm), 0);
+	ut_thread(&t, 0, 0);
+	t.regs.a[0] = UT_DATA;
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 2);
+	assert_int_equal(msim_ucpu_set_mm(u->cpu, u->mm), 0);
+	assert_int_equal(call(u, &t, P_LOAD, NULL, NULL), 0);
+	assert_int_equal(t.regs.d[0], 1);
+	tt_exit(u->tt, child);
+	tt_put(u->tt, child);
+}
+
+/*
+ * A code page unmapped and mapped again at the same address, holding
+ * other code: the CPU runs the new code, never a translation of the old
+ * one (Unicorn may give the new page the memory block offset of the old,
+ * under which the old translations would be found).
+ */
+static void test_code_page_replaced(void **state)
+{
+	static const unsigned char code[2][4] = {
+		{ 0x70, 0x01, 0x4e, 0x75 }, /* moveq #1,%d0; rts */
+		{ 0x70, 0x02, 0x4e, 0x75 }, /* moveq #2,%d0; rts */
+	};
+	const unsigned long x = 0x10400000UL;
+	struct ut *u = *state;
+	struct msim_ucpu_thread t;
+	int round;
+
+	ut_cpu(u, "fixup-rts.o");
+	for (round = 0; round < 6; round++) {
+		tt_map_flags(u->mm, x, u->tt->page,
+			     PROT_READ | PROT_WRITE | PROT_EXEC,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+		tt_write(u->mm, x, code[round & 1], sizeof(code[0]));
+		ut_thread(&t, 0, 0);
+		assert_int_equal(msim_ucpu_call(u->cpu, &t, x, NULL, NULL, 0),
+				 0);
+		assert_int_equal(t.regs.d[0], 1 + (round & 1));
+		tt_munmap(u->mm, x, u->tt->page);
+		ut_check(u);
+	}
 }
 
 int main(void)
@@ -913,6 +1120,7 @@ int main(void)
 		ut_test(test_call),
 		ut_test(test_call_ccr),
 		ut_test(test_munmap),
+		ut_test(test_code_page_replaced),
 		ut_test(test_munmap_in_handler),
 		ut_test(test_mprotect),
 		ut_test(test_cow_fork),
@@ -932,6 +1140,10 @@ int main(void)
 		ut_test(test_mm_exit),
 		ut_test(test_new_code_same_address),
 		ut_test(test_invalidate_from_other_thread),
+		ut_test(test_run_threads),
+		ut_test(test_run_syscall),
+		ut_test(test_run_access_errors),
+		ut_test(test_set_mm),
 	};
 
 	if (getenv("UT_FILTER"))

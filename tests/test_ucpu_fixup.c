@@ -285,6 +285,77 @@ static void test_fixup_oops(void **state)
 	assert_non_null(strstr(msim_ucpu_last_error(u->cpu), "oops"));
 }
 
+/*
+ * A fixup that fails says how, where, and on which kernel entry: the
+ * first TLB miss of a call (the fetch of its first instruction) enters
+ * the kernel through the access-error vector and runs the fixup.
+ */
+static void expect_fixup_error(struct ut *u, const char *name,
+			       enum msim_ucpu_error_kind kind, int err,
+			       const char *words)
+{
+	const struct msim_ucpu_error *e;
+	struct msim_ucpu_thread t;
+	char text[256];
+
+	ut_cpu(u, name);
+	ut_thread(&t, 0, 0);
+	assert_int_equal(call(u, &t, UT_CODE + P_NOPS, NULL), err);
+	e = msim_ucpu_error(u->cpu);
+	assert_int_equal(e->err, err);
+	assert_int_equal(e->kind, kind);
+	assert_true(msim_ucpu_fixup_failed(e));
+	assert_int_equal(e->vector, MSIM_UCPU_ACCESS_VECTOR);
+	assert_int_equal(e->fault_status, 0x5); /* TLB miss on opword fetch */
+	assert_int_equal(e->entry_pc, UT_CODE + P_NOPS);
+	msim_ucpu_error_describe(e, text, sizeof(text));
+	if (!strstr(text, words))
+		fail_msg("\"%s\", expected \"%s\"", text, words);
+	assert_non_null(strstr(text, ", on the access-error entry (TLB miss) "
+				     "at pc 0x10000080"));
+	msim_ucpu_destroy(u->cpu);
+	u->cpu = NULL;
+}
+
+static void test_fixup_errors(void **state)
+{
+	struct ut *u = *state;
+	const struct msim_ucpu_error *e;
+
+	expect_fixup_error(u, "fixup-oops.o", MSIM_UCPU_ERR_FIXUP_FAULT,
+			   -EFAULT,
+			   "the fixup faulted: read of 0x00000010 at pc "
+			   "0xc0000100");
+	expect_fixup_error(u, "fixup-loop.o", MSIM_UCPU_ERR_FIXUP_LIMIT, -ELOOP,
+			   "the fixup ran past its instruction bound (65536)");
+	expect_fixup_error(u, "fixup-ipl.o", MSIM_UCPU_ERR_FIXUP_FRAME, -EFAULT,
+			   "the fixup corrupted the frame: rte: SR 0x0700");
+	expect_fixup_error(u, "fixup-illegal.o", MSIM_UCPU_ERR_FIXUP_INSN,
+			   -EILSEQ,
+			   "the fixup raised an exception at pc 0xc0000100: "
+			   "an illegal instruction");
+	/* Kernel runs stop at no until address: a jump to 0 is a fetch. */
+	expect_fixup_error(u, "fixup-jump0.o", MSIM_UCPU_ERR_FIXUP_FAULT,
+			   -EFAULT,
+			   "the fixup faulted: fetch of 0x00000000 at pc "
+			   "0x00000000");
+
+	/* A user fault is the user's. */
+	ut_cpu(u, "fixup-rts.o");
+	{
+		struct msim_ucpu_thread t;
+
+		ut_thread(&t, 0, 0);
+		t.regs.a[0] = 0x20000000; /* nothing there */
+		assert_int_equal(call(u, &t, UT_CODE + P_LOAD, NULL), -EFAULT);
+	}
+	e = msim_ucpu_error(u->cpu);
+	assert_int_equal(e->kind, MSIM_UCPU_ERR_SEGV);
+	assert_false(msim_ucpu_fixup_failed(e));
+	assert_int_equal(e->addr, 0x20000000);
+	assert_int_equal(e->access, MSIM_ACCESS_READ);
+}
+
 static void expect_refused(struct ut *u, const void *obj, size_t len,
 			   const char *why)
 {
@@ -320,7 +391,8 @@ static void test_bad_objects(void **state)
 			    "no global symbol check_vdso_atomic_cmpxchg_32");
 	expect_file_refused(u, "bad-local.o",
 			    "no global symbol check_vdso_atomic_cmpxchg_32");
-	expect_file_refused(u, "bad-got.o", "unsupported relocation type 7");
+	expect_file_refused(u, "bad-got.o",
+			    "unsupported relocation R_68K_GOT32 (type 7)");
 	expect_file_refused(u, "bad-pc8.o", "does not fit");
 	expect_file_refused(u, "bad-abs16.o", "does not fit");
 	expect_file_refused(u, "bad-exec.elf", "not ET_REL");
@@ -412,6 +484,7 @@ int main(void)
 		ut_test(test_fixup_rewind),
 		ut_test(test_fixup_d0),
 		ut_test(test_fixup_reloc),
+		ut_test(test_fixup_errors),
 		ut_test(test_seed_fixup_loses_update),
 		ut_test(test_fixed_fixup_is_atomic),
 		ut_test(test_fixup_loop),

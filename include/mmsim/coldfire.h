@@ -15,6 +15,7 @@
 
 #include <mmsim/mmsim.h>
 #include <mmsim/coldfire/campaign.h>
+#include <mmsim/coldfire/exec.h>
 #include <mmsim/coldfire/explore.h>
 #include <mmsim/coldfire/fixup.h>
 #include <mmsim/coldfire/fuzz_case.h>

@@ -155,6 +155,8 @@ struct mm_struct {
 	unsigned long mmap_base;
 	unsigned long task_size;
 	bool topdown;
+	/* What exec set up: the program break's range and the initial stack. */
+	unsigned long start_brk, brk, start_stack;
 
 	pte_t *pgd;
 	struct page *pgd_page;

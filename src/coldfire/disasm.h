@@ -23,4 +23,16 @@ int msim_vf_disasm(FILE *out, const uint8_t *code, size_t len, uint32_t addr,
 int msim_vf_disasm_one(const uint8_t *code, size_t len, uint32_t addr,
 		       char *buf, size_t size);
 
+struct msim_m68k_regs;
+
+/*
+ * The address of the first memory operand of the instruction at the
+ * start of @code (at @addr), with the registers @r before it runs; the
+ * stack for rts, jsr, bsr, pea, link and unlk.  Returns 0 with *@ea set,
+ * 1 when the instruction touches no memory but its own code, -1 when it
+ * cannot be decoded.
+ */
+int msim_cf_insn_access(const uint8_t *code, size_t len, uint32_t addr,
+			const struct msim_m68k_regs *r, uint32_t *ea);
+
 #endif /* MMSIM_COLDFIRE_DISASM_H */

@@ -12,72 +12,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mmsim/coldfire/pt_regs.h>
 
 #include <mmsim/coldfire/fixup.h>
 
+#include "tools.h"
+
 #define MSIM_VF_FIXUP_SYM "check_vdso_atomic_cmpxchg_32"
 #define MSIM_VF_FIXUP_MAX (1U << 20)
-
-static int why_set(char *why, size_t whylen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int why_set(char *why, size_t whylen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
-static int read_file(const char *path, void **buf, size_t *len, char *why,
-		     size_t whylen)
-{
-	struct stat st;
-	ssize_t got;
-	size_t off = 0;
-	int fd, err;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return why_set(why, whylen, -errno, "%s", strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return why_set(why, whylen, -EINVAL, "not a regular file");
-	}
-	if (st.st_size > MSIM_VF_FIXUP_MAX) {
-		close(fd);
-		return why_set(why, whylen, -EFBIG, "larger than %u bytes",
-			       MSIM_VF_FIXUP_MAX);
-	}
-	*len = (size_t)st.st_size;
-	*buf = malloc(*len ? *len : 1);
-	if (!*buf) {
-		close(fd);
-		return why_set(why, whylen, -ENOMEM, "out of memory");
-	}
-	while (off < *len) {
-		got = read(fd, (char *)*buf + off, *len - off);
-		if (got <= 0) {
-			err = got < 0 ? errno : EIO;
-			close(fd);
-			free(*buf);
-			*buf = NULL;
-			return why_set(why, whylen, -err, "%s", strerror(err));
-		}
-		off += (size_t)got;
-	}
-	close(fd);
-	return 0;
-}
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -105,12 +55,12 @@ static int find_fixup_sym(const uint8_t *b, size_t len, const uint8_t *sh,
 	size = be32(sh + 20);
 	link = be32(sh + 24);
 	if (off > len || size > len - off || link >= shnum)
-		return why_set(why, whylen, -ENOEXEC,
-			       "symbol table out of the file");
+		return tool_why(why, whylen, -ENOEXEC,
+				"symbol table out of the file");
 	str = b + shoff + link * shentsize;
 	if (be32(str + 16) > len || be32(str + 20) > len - be32(str + 16))
-		return why_set(why, whylen, -ENOEXEC,
-			       "string table out of the file");
+		return tool_why(why, whylen, -ENOEXEC,
+				"string table out of the file");
 	strsz = be32(str + 20);
 	str = b + be32(str + 16);
 	for (j = 0; j + 16 <= size; j += 16) {
@@ -124,8 +74,8 @@ static int find_fixup_sym(const uint8_t *b, size_t len, const uint8_t *sh,
 		if (be16(sym + 14) == 0) /* SHN_UNDEF */
 			continue;
 		if (sym[12] >> 4 != 1) /* STB_GLOBAL */
-			return why_set(why, whylen, -ENOEXEC,
-				       "%s is not global", MSIM_VF_FIXUP_SYM);
+			return tool_why(why, whylen, -ENOEXEC,
+					"%s is not global", MSIM_VF_FIXUP_SYM);
 		return 0;
 	}
 	return 1;
@@ -138,24 +88,24 @@ int msim_vf_fixup_check(const void *obj, size_t len, char *why, size_t whylen)
 	int ret;
 
 	if (len < 52 || memcmp(b, "\177ELF", 4))
-		return why_set(why, whylen, -ENOEXEC, "not an ELF file");
+		return tool_why(why, whylen, -ENOEXEC, "not an ELF file");
 	if (b[4] != 1 || b[5] != 2)
-		return why_set(why, whylen, -ENOEXEC,
-			       "not a 32-bit big-endian ELF file");
+		return tool_why(why, whylen, -ENOEXEC,
+				"not a 32-bit big-endian ELF file");
 	if (be16(b + 18) != 4)
-		return why_set(why, whylen, -ENOEXEC,
-			       "not an m68k object (e_machine %u)",
-			       be16(b + 18));
+		return tool_why(why, whylen, -ENOEXEC,
+				"not an m68k object (e_machine %u)",
+				be16(b + 18));
 	if (be16(b + 16) != 1)
-		return why_set(why, whylen, -ENOEXEC,
-			       "not a relocatable object (e_type %u)",
-			       be16(b + 16));
+		return tool_why(why, whylen, -ENOEXEC,
+				"not a relocatable object (e_type %u)",
+				be16(b + 16));
 	shoff = be32(b + 32);
 	shentsize = be16(b + 46);
 	shnum = be16(b + 48);
 	if (shentsize < 40 || shoff > len || shnum > (len - shoff) / shentsize)
-		return why_set(why, whylen, -ENOEXEC,
-			       "section headers out of the file");
+		return tool_why(why, whylen, -ENOEXEC,
+				"section headers out of the file");
 	for (i = 0; i < shnum; i++) {
 		const uint8_t *sh = b + shoff + i * shentsize;
 
@@ -166,86 +116,8 @@ int msim_vf_fixup_check(const void *obj, size_t len, char *why, size_t whylen)
 		if (ret <= 0)
 			return ret;
 	}
-	return why_set(why, whylen, -ENOEXEC, "does not define %s",
-		       MSIM_VF_FIXUP_SYM);
-}
-
-/* Is @tool an executable somewhere on $PATH? */
-static bool on_path(const char *tool)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	while (path && *path) {
-		const char *end = strchr(path, ':');
-		size_t n = end ? (size_t)(end - path) : strlen(path);
-
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, tool);
-		if (n && !access(buf, X_OK))
-			return true;
-		path = end ? end + 1 : NULL;
-	}
-	return false;
-}
-
-/*
- * Runs @argv with standard output to @out (if not NULL) and standard error
- * to @err; returns its exit status, or -1 if it could not run.
- */
-static int spawn(char *const argv[], const char *out, const char *err)
-{
-	pid_t pid;
-	int status;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (fd >= 0)
-			dup2(fd, 2);
-		if (out) {
-			fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-			if (fd >= 0)
-				dup2(fd, 1);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/*
- * The tool's first error, for the reason: the first line that says
- * "rror", else its first line.
- */
-static void first_line(const char *file, char *buf, size_t size)
-{
-	FILE *f = fopen(file, "r");
-	char line[512];
-	bool any = false;
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	while (fgets(line, (int)sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!any || strstr(line, "rror")) {
-			size_t n =
-				strlen(line) < size ? strlen(line) : size - 1;
-
-			memcpy(buf, line, n);
-			buf[n] = '\0';
-			if (any || strstr(line, "rror"))
-				break;
-			any = true;
-		}
-	}
-	fclose(f);
+	return tool_why(why, whylen, -ENOEXEC, "does not define %s",
+			MSIM_VF_FIXUP_SYM);
 }
 
 /* ColdFire struct pt_regs, as the library's CPU model lays it out. */
@@ -288,7 +160,7 @@ static int put(const char *path, const char *text)
 static int write_headers(const char *dir, char *inc, size_t incsz,
 			 char *linkage, size_t linkagesz)
 {
-	char path[128];
+	char path[768];
 	int ret;
 
 	snprintf(inc, incsz, "%s/include", dir);
@@ -306,31 +178,18 @@ static int write_headers(const char *dir, char *inc, size_t incsz,
 	return put(path, offsets_h);
 }
 
-static void remove_headers(const char *dir)
+/*
+ * cpp @src into @pre, as the kernel's build preprocesses entry code;
+ * quoted includes are looked for in @srcdir, the directory of the file
+ * the user named (@src is a copy of it).
+ */
+static int preprocess(const char *src, const char *path, const char *srcdir,
+		      const char *inc, const char *linkage, const char *pre,
+		      const char *err, char *why, size_t whylen)
 {
-	static const char *const names[] = {
-		"include/linux/linkage.h",
-		"include/asm/asm-offsets.h",
-		"include/linux",
-		"include/asm",
-		"include",
-	};
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		remove(path);
-	}
-}
-
-/* cpp @path into @pre, as the kernel's build preprocesses entry code. */
-static int preprocess(const char *path, const char *inc, const char *linkage,
-		      const char *pre, const char *err, char *why,
-		      size_t whylen)
-{
-	char *argv[32], msg[200];
-	int argc = 0;
+	char *argv[40];
+	enum tool_end end;
+	int argc = 0, code = 0;
 	size_t i;
 
 	argv[argc++] = "cpp";
@@ -338,72 +197,94 @@ static int preprocess(const char *path, const char *inc, const char *linkage,
 	argv[argc++] = "-x";
 	argv[argc++] = "assembler-with-cpp";
 	argv[argc++] = "-D__ASSEMBLY__";
+	argv[argc++] = "-iquote";
+	argv[argc++] = (char *)srcdir;
 	argv[argc++] = "-I";
 	argv[argc++] = (char *)inc;
 	argv[argc++] = "-include";
 	argv[argc++] = (char *)linkage;
 	for (i = 0; i < sizeof(pt_regs_defs) / sizeof(pt_regs_defs[0]); i++)
 		argv[argc++] = (char *)pt_regs_defs[i];
-	argv[argc++] = (char *)path;
+	argv[argc++] = (char *)src;
 	argv[argc] = NULL;
-	if (!spawn(argv, pre, err))
+	end = tool_spawn(argv, pre, err, &code);
+	if (end == TOOL_EXITED && !code)
 		return 0;
-	first_line(err, msg, sizeof(msg));
-	return why_set(why, whylen, -ENOEXEC, "cpp failed: %s", msg);
+	return tool_failed(end, code, "cpp", err, src, path, why, whylen);
 }
 
 /* m68k-linux-gnu-as -mcpu=5475 @pre into @o. */
-static int as_run(const char *pre, const char *o, const char *err, char *why,
-		  size_t whylen)
+static int as_run(const char *pre, const char *o, const char *err,
+		  const char *src, const char *path, char *why, size_t whylen)
 {
 	char *argv[] = { "m68k-linux-gnu-as", "-mcpu=5475", "-o",
 			 (char *)o,	      (char *)pre,  NULL };
-	char msg[200];
+	enum tool_end end;
+	int code = 0;
 
-	if (!spawn(argv, NULL, err))
+	end = tool_spawn(argv, NULL, err, &code);
+	if (end == TOOL_EXITED && !code)
 		return 0;
-	first_line(err, msg, sizeof(msg));
-	/* The assembler names the temporary file: say the line only. */
-	return why_set(why, whylen, -ENOEXEC, "m68k-linux-gnu-as failed: %s",
-		       msg);
+	/* The line markers name the copy: name the source instead. */
+	return tool_failed(end, code, "m68k-linux-gnu-as", err, src, path, why,
+			   whylen);
 }
+
+/*
+ * The scratch directory of one assembly: the source's copy, what cpp
+ * makes of it, the object, the tools' errors, and the headers.
+ */
+static const char *const scratch_files[] = {
+	"fixup.S",
+	"fixup.s",
+	"fixup.o",
+	"err",
+	"include/linux/linkage.h",
+	"include/asm/asm-offsets.h",
+	"include/linux",
+	"include/asm",
+	"include",
+	NULL,
+};
 
 static int assemble(const char *path, void **obj, size_t *len, char *why,
 		    size_t whylen)
 {
-	char dir[] = "/tmp/mmsim-fixup-XXXXXX";
-	char pre[64], o[64], err[64], inc[64], linkage[96];
+	char src[640], pre[640], o[640], err[640], inc[640], linkage[700];
+	char srcdir[512];
+	struct tool_scratch t;
 	int ret;
 
-	if (!on_path("cpp"))
-		return why_set(why, whylen, -ENOENT,
-			       "cannot preprocess: cpp not found");
-	if (!on_path("m68k-linux-gnu-as"))
-		return why_set(why, whylen, -ENOENT,
-			       "cannot assemble: m68k-linux-gnu-as not found "
-			       "(Debian package binutils-m68k-linux-gnu)");
-	if (!mkdtemp(dir))
-		return why_set(why, whylen, -errno, "mkdtemp: %s",
-			       strerror(errno));
-	snprintf(pre, sizeof(pre), "%s/fixup.s", dir);
-	snprintf(o, sizeof(o), "%s/fixup.o", dir);
-	snprintf(err, sizeof(err), "%s/err", dir);
-
-	ret = write_headers(dir, inc, sizeof(inc), linkage, sizeof(linkage));
+	if (!tool_on_path("cpp"))
+		return tool_why(why, whylen, -ENOENT,
+				"cannot preprocess: cpp not found");
+	if (!tool_on_path("m68k-linux-gnu-as"))
+		return tool_why(why, whylen, -ENOENT,
+				"cannot assemble: m68k-linux-gnu-as not found "
+				"(Debian package binutils-m68k-linux-gnu)");
+	ret = tool_scratch_open(&t, "mmsim-fixup", why, whylen);
 	if (ret)
-		why_set(why, whylen, ret, "cannot write headers: %s",
-			strerror(-ret));
+		return ret;
+	tool_scratch_path(&t, "fixup.S", src, sizeof(src));
+	tool_scratch_path(&t, "fixup.s", pre, sizeof(pre));
+	tool_scratch_path(&t, "fixup.o", o, sizeof(o));
+	tool_scratch_path(&t, "err", err, sizeof(err));
+	tool_dir_of(path, srcdir, sizeof(srcdir));
+	ret = write_headers(t.dir, inc, sizeof(inc), linkage, sizeof(linkage));
+	if (ret)
+		tool_why(why, whylen, ret, "cannot write headers: %s",
+			 strerror(-ret));
 	if (!ret)
-		ret = preprocess(path, inc, linkage, pre, err, why, whylen);
+		ret = tool_copy(path, MSIM_VF_FIXUP_MAX, src, why, whylen);
 	if (!ret)
-		ret = as_run(pre, o, err, why, whylen);
+		ret = preprocess(src, path, srcdir, inc, linkage, pre, err, why,
+				 whylen);
 	if (!ret)
-		ret = read_file(o, obj, len, why, whylen);
-	unlink(pre);
-	unlink(o);
-	unlink(err);
-	remove_headers(dir);
-	rmdir(dir);
+		ret = as_run(pre, o, err, src, path, why, whylen);
+	if (!ret)
+		ret = tool_read_file(o, MSIM_VF_FIXUP_MAX, obj, len, why,
+				     whylen);
+	tool_scratch_close(&t, scratch_files);
 	return ret;
 }
 
@@ -411,20 +292,26 @@ int msim_vf_fixup_load(const char *path, void **obj, size_t *len, char *why,
 		       size_t whylen)
 {
 	const char *dot = strrchr(path, '.');
+	struct stat st;
 	int ret;
 
 	*obj = NULL;
 	*len = 0;
-	if (access(path, R_OK))
-		return why_set(why, whylen, -errno, "%s", strerror(errno));
+	/* The type first: a FIFO or a device is never opened. */
+	if (stat(path, &st))
+		return tool_why(why, whylen, -errno, "%s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return tool_why(why, whylen, -EINVAL, "not a regular file");
 	if (dot && (!strcmp(dot, ".S") || !strcmp(dot, ".s")))
 		ret = assemble(path, obj, len, why, whylen);
 	else if (dot && !strcmp(dot, ".o"))
-		ret = read_file(path, obj, len, why, whylen);
+		ret = tool_read_file(path, MSIM_VF_FIXUP_MAX, obj, len, why,
+				     whylen);
 	else
-		return why_set(why, whylen, -EINVAL,
-			       "not a fixup: name it .S or .s (assembly) or .o "
-			       "(object)");
+		return tool_why(
+			why, whylen, -EINVAL,
+			"not a fixup: name it .S or .s (assembly) or .o "
+			"(object)");
 	if (ret)
 		return ret;
 	ret = msim_vf_fixup_check(*obj, *len, why, whylen);

@@ -30,15 +30,31 @@ struct rel_load {
 	size_t whylen;
 };
 
+/*
+ * The reason, with any byte of the file that is not printable ASCII (a
+ * symbol's name is the file's) shown as \xNN, never raw.
+ */
 static int reject(struct rel_load *l, const char *fmt, ...)
 {
+	char raw[512];
+	size_t i, n = 0;
 	va_list ap;
 
-	if (l->why && l->whylen) {
-		va_start(ap, fmt);
-		vsnprintf(l->why, l->whylen, fmt, ap);
-		va_end(ap);
+	if (!l->why || !l->whylen)
+		return -ENOEXEC;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	for (i = 0; raw[i] && n + 5 <= l->whylen; i++) {
+		unsigned char ch = (unsigned char)raw[i];
+
+		if (ch >= 0x20 && ch < 0x7f)
+			l->why[n++] = (char)ch;
+		else
+			n += (size_t)snprintf(l->why + n, l->whylen - n,
+					      "\\x%02x", ch);
 	}
+	l->why[n < l->whylen ? n : l->whylen - 1] = '\0';
 	return -ENOEXEC;
 }
 
@@ -177,6 +193,28 @@ static int sym_value(struct rel_load *l, size_t idx, uint32_t *val)
 	return 0;
 }
 
+/* A relocation type by its name in <elf.h>, for the reasons we give. */
+static const char *rel_name(unsigned int type)
+{
+#define N(x) [R_68K_##x] = "R_68K_" #x
+	static const char *const names[R_68K_NUM] = {
+		N(NONE),	N(32),	      N(16),	       N(8),
+		N(PC32),	N(PC16),      N(PC8),	       N(GOT32),
+		N(GOT16),	N(GOT8),      N(GOT32O),       N(GOT16O),
+		N(GOT8O),	N(PLT32),     N(PLT16),	       N(PLT8),
+		N(PLT32O),	N(PLT16O),    N(PLT8O),	       N(COPY),
+		N(GLOB_DAT),	N(JMP_SLOT),  N(RELATIVE),     N(TLS_GD32),
+		N(TLS_GD16),	N(TLS_GD8),   N(TLS_LDM32),    N(TLS_LDM16),
+		N(TLS_LDM8),	N(TLS_LDO32), N(TLS_LDO16),    N(TLS_LDO8),
+		N(TLS_IE32),	N(TLS_IE16),  N(TLS_IE8),      N(TLS_LE32),
+		N(TLS_LE16),	N(TLS_LE8),   N(TLS_DTPMOD32), N(TLS_DTPREL32),
+		N(TLS_TPREL32),
+	};
+#undef N
+
+	return type < R_68K_NUM && names[type] ? names[type] : NULL;
+}
+
 static void put_be(unsigned char *p, uint32_t v, unsigned int bytes)
 {
 	while (bytes--) {
@@ -210,7 +248,13 @@ static int apply_one(struct rel_load *l, size_t target, const Elf32_Rela *r)
 		bytes = 1;
 		break;
 	default:
-		return reject(l, "unsupported relocation type %u", type);
+		if (rel_name(type))
+			return reject(l,
+				      "unsupported relocation %s (type %u): "
+				      "a fixup is linked with R_68K_32/16/8 "
+				      "and R_68K_PC32/16/8 only",
+				      rel_name(type), type);
+		return reject(l, "unknown relocation type %u", type);
 	}
 	if (r->r_offset > sh->sh_size || bytes > sh->sh_size - r->r_offset)
 		return reject(l, "relocation at %#x beyond its section",
@@ -234,9 +278,9 @@ static int apply_one(struct rel_load *l, size_t target, const Elf32_Rela *r)
 			sv = v;
 		if (sv < lo || sv > hi)
 			return reject(l,
-				      "relocation type %u at %#x: value "
-				      "%#x does not fit",
-				      type, r->r_offset, v);
+				      "relocation %s at %#x: value %#x does "
+				      "not fit",
+				      rel_name(type), r->r_offset, v);
 	}
 	put_be(l->mem + (p - l->base), v, bytes);
 	return 0;

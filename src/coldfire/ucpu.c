@@ -39,12 +39,21 @@
 
 static _Thread_local char create_err[192];
 
-int ucpu_fail(struct msim_ucpu *cpu, int err, const char *fmt, ...)
+/*
+ * Records why the call fails: @kind and a one-line message; the callers
+ * that know more (an address, the kernel entry) add it to cpu->error.
+ */
+int ucpu_fail(struct msim_ucpu *cpu, int err, enum msim_ucpu_error_kind kind,
+	      const char *fmt, ...)
 {
+	struct msim_ucpu_error *e = &cpu->error;
 	va_list ap;
 
+	memset(e, 0, sizeof(*e));
+	e->err = err;
+	e->kind = kind;
 	va_start(ap, fmt);
-	vsnprintf(cpu->err, sizeof(cpu->err), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -129,6 +138,12 @@ static void ucpu_code_hook(uc_engine *uc, uint64_t addr, uint32_t size,
 			return;
 		}
 	}
+	/*
+	 * MODEL: cf-insn-bounds: a call is stopped after insn_limit
+	 * instructions (1 << 20 by default), and a fixup after
+	 * KERNEL_INSN_LIMIT, where the hardware would run on for ever: a
+	 * tool must end.
+	 */
 	if (run->n >= cpu->insn_limit) {
 		cpu->ev = EV_LIMIT;
 		uc_emu_stop(uc);
@@ -151,6 +166,23 @@ static bool ucpu_mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr,
 	return false;
 }
 
+/*
+ * The kernel engine's data misses: a page of the TLB, mapped on first
+ * use, and the access done again.  (A fetch miss stops the run, which
+ * maps the page and goes on from there: a miss in the middle of a
+ * translation does not resume where it should.)
+ */
+static bool ucpu_kuc_mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			      int size, int64_t value, void *data)
+{
+	struct msim_ucpu *cpu = data;
+
+	if ((type == UC_MEM_READ_UNMAPPED || type == UC_MEM_WRITE_UNMAPPED) &&
+	    ucpu_kuc_map_on_use(cpu, (uint32_t)addr))
+		return true;
+	return ucpu_mem_hook(uc, type, addr, size, value, data);
+}
+
 static bool is_fetch(uc_mem_type type)
 {
 	return type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
@@ -167,7 +199,7 @@ static void ucpu_intr_hook(uc_engine *uc, uint32_t intno, void *data)
 {
 	struct msim_ucpu *cpu = data;
 
-	if (cpu->in_kernel || !cpu->cur)
+	if (!cpu->in_kernel && !cpu->cur)
 		return;
 	cpu->ev = EV_TRAP;
 	cpu->ev_vector = intno;
@@ -209,28 +241,32 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 		if (e == UC_ERR_OK && cpu->ev == EV_NONE &&
 		    pc == MSIM_UCPU_RETURN_ADDR) {
 			cpu->stats.insns += run->n - n0;
-			return 0;
+			return MSIM_UCPU_STOP_RETURN;
 		}
 		if (e == UC_ERR_OK && cpu->ev == EV_TRAP) {
 			cpu->stats.insns += run->n - n0;
 			ret = ucpu_trap_entry(cpu, run, pc, cpu->ev_vector);
-			if (ret)
+			if (ret) /* an error, or a stop of msim_ucpu_run() */
 				return ret;
 			pc = ucpu_read_reg(cpu->uc, UC_M68K_REG_PC);
 			continue;
 		}
 		if (e == UC_ERR_OK && cpu->ev != EV_IRQ) {
 			cpu->stats.insns += run->n - n0;
-			return ucpu_fail(
-				cpu, -ELOOP,
+			ret = ucpu_fail(
+				cpu, -ELOOP, MSIM_UCPU_ERR_LIMIT,
 				"ran more than %lu instructions (pc %#x)",
 				cpu->insn_limit, pc);
+			cpu->error.pc = pc;
+			return ret;
 		}
 		if (e != UC_ERR_OK && cpu->ev != EV_MEM) {
 			cpu->stats.insns += run->n - n0;
-			return ucpu_fail(cpu, -EILSEQ,
-					 "exception at pc %#x: %s", pc,
-					 uc_strerror(e));
+			ret = ucpu_fail(cpu, -EILSEQ, MSIM_UCPU_ERR_SIGNAL,
+					"exception at pc %#x: %s", pc,
+					uc_strerror(e));
+			cpu->error.pc = pc;
+			return ret;
 		}
 		/*
 		 * An instruction fetch faults where a block would start,
@@ -247,7 +283,7 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
 		else
 			ret = ucpu_access_error(cpu, run, pc, cpu->ev_type,
 						cpu->ev_addr);
-		if (ret)
+		if (ret) /* an error, or a stop of msim_ucpu_run() */
 			return ret;
 		pc = ucpu_read_reg(cpu->uc, UC_M68K_REG_PC);
 	}
@@ -257,6 +293,11 @@ static int run_user(struct msim_ucpu *cpu, struct ucpu_run *run, uint32_t pc)
  * The kernel engine: the kernel area, the user pages the user engine maps,
  * and the hooks.  In user mode from the start, so that SR writes never
  * switch stacks.
+ *
+ * MODEL: cf-fixup-user-mode: the fixup runs with SR's S bit clear, as all
+ * code on this engine does (Unicorn switches stack pointers on an SR
+ * write), so a privileged instruction in it raises a privilege violation
+ * (an oops) where the kernel would execute it.
  */
 int ucpu_kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out)
 {
@@ -271,14 +312,15 @@ int ucpu_kernel_engine_open(struct msim_ucpu *cpu, uc_engine **out)
 	    uc_mem_map_ptr(kuc, KBASE, KAREA_SIZE, UC_PROT_ALL, cpu->kmem) ||
 	    uc_hook_add(kuc, &hook, UC_HOOK_CODE, ucpu_code_hook, cpu, 1, 0) ||
 	    uc_hook_add(kuc, &hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
-			ucpu_mem_hook, cpu, 1, 0) ||
+			ucpu_kuc_mem_hook, cpu, 1, 0) ||
+	    uc_hook_add(kuc, &hook, UC_HOOK_INTR, ucpu_intr_hook, cpu, 1, 0) ||
+	    uc_hook_add(kuc, &hook, UC_HOOK_MEM_WRITE, ucpu_kernel_write_hook,
+			cpu, KBASE, KBASE + KAREA_SIZE - 1) ||
 	    uc_reg_write(kuc, UC_M68K_REG_SR, &sr))
 		goto fail;
-	HASH_ITER(hh, cpu->pages, pg, tmp) {
-		if (uc_mem_map_ptr(kuc, pg->vpn * cpu->psize, cpu->psize,
-				   pg->prot, pg->host))
-			goto fail;
-	}
+	/* The pages of the TLB come in on first use. */
+	HASH_ITER(hh, cpu->pages, pg, tmp)
+		pg->in_kuc = false;
 	*out = kuc;
 	return 0;
 fail:
@@ -298,19 +340,22 @@ static int call_check(struct msim_ucpu *cpu, const struct ucpu_run *run,
 	unsigned int depth = run->depth;
 
 	if (run->prev && !run->prev->in_handler)
-		return ucpu_fail(cpu, -EINVAL, "nested call outside a handler");
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "nested call outside a handler");
 	if (depth != (run->prev ? run->prev->depth + 1 : 0) ||
 	    depth >= MSIM_UCPU_MAX_DEPTH)
-		return ucpu_fail(cpu, -EINVAL, "depth %u, expected %u", depth,
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "depth %u, expected %u", depth,
 				 run->prev ? run->prev->depth + 1 : 0);
 	for (p = run->prev; p; p = p->prev)
 		if (p->t == run->t)
-			return ucpu_fail(cpu, -EINVAL,
+			return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
 					 "thread %d is already on the "
 					 "CPU",
 					 run->t->id);
 	if ((entry & 1) || entry >= cpu->mm->task_size)
-		return ucpu_fail(cpu, -EINVAL, "entry point %#x", entry);
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "entry point %#x", entry);
 	return 0;
 }
 
@@ -331,8 +376,13 @@ static int call_start(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	ret = msim_user_write(cpu->mm, sp, ret_addr, 4);
 	if (ret) {
 		cpu->fault_addr = sp;
-		return ucpu_fail(cpu, ret,
-				 "cannot push the return address at %#x", sp);
+		ret = ucpu_fail(cpu, ret,
+				ret == -ENOMEM ? MSIM_UCPU_ERR_NOMEM
+					       : MSIM_UCPU_ERR_SEGV,
+				"cannot push the return address at %#x", sp);
+		cpu->error.addr = sp;
+		cpu->error.access = MSIM_ACCESS_WRITE;
+		return ret;
 	}
 	cpu->stats.calls++;
 	msim_vdso_set_tp(cpu->m, t->tp);
@@ -425,6 +475,151 @@ int msim_ucpu_call(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
 	return ret;
 }
 
+int msim_ucpu_thread_start(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
+			   uint32_t entry, int nargs, const uint32_t *args)
+{
+	unsigned char b[4 * 9];
+	uint32_t sp;
+	int i;
+
+	if (!cpu || !t || nargs < 0 || nargs > 8 || (entry & 1) ||
+	    entry >= cpu->mm->task_size)
+		return -EINVAL;
+	put32(b, MSIM_UCPU_RETURN_ADDR);
+	for (i = 0; i < nargs; i++)
+		put32(b + 4 + 4 * i, args[i]);
+	sp = t->regs.a[7] - 4 * (uint32_t)(nargs + 1);
+	if (msim_user_write(cpu->mm, sp, b, 4 * (size_t)(nargs + 1)))
+		return -EFAULT;
+	t->regs.a[7] = sp;
+	t->regs.pc = entry;
+	/* A fresh start: the condition codes come from @t->regs.sr. */
+	if (t->ctx) {
+		uc_context_free(t->ctx);
+		t->ctx = NULL;
+	}
+	return 0;
+}
+
+void msim_ucpu_thread_release(struct msim_ucpu *cpu, struct msim_ucpu_thread *t)
+{
+	(void)cpu;
+	if (t->ctx)
+		uc_context_free(t->ctx);
+	t->ctx = NULL;
+}
+
+/* @t's context into the user engine: its own copy, then @t->regs. */
+static void thread_load(struct msim_ucpu *cpu, struct msim_ucpu_thread *t)
+{
+	uint32_t v[17];
+	void *p[17];
+	int i;
+
+	pthread_mutex_lock(&cpu->lock);
+	if (!t->ctx) {
+		ucpu_write_regs(cpu->uc, &t->regs);
+		pthread_mutex_unlock(&cpu->lock);
+		return;
+	}
+	uc_context_restore(cpu->uc, t->ctx);
+	/* Not SR: the condition codes stay as they were, lazy and exact. */
+	memcpy(v, t->regs.d, sizeof(t->regs.d));
+	memcpy(v + 8, t->regs.a, sizeof(t->regs.a));
+	v[16] = t->regs.pc;
+	for (i = 0; i < 17; i++)
+		p[i] = &v[i];
+	uc_reg_write_batch(cpu->uc, (int *)reg_ids, p, 17);
+	pthread_mutex_unlock(&cpu->lock);
+}
+
+int msim_ucpu_run(struct msim_ucpu *cpu, struct msim_ucpu_thread *t,
+		  const struct msim_ucpu_irq_ops *ops, void *arg)
+{
+	struct ucpu_run run = {
+		.t = t,
+		.ops = ops,
+		.arg = arg,
+		.stop_at_events = true,
+	};
+	uint16_t ccr;
+	int ret, err;
+
+	if (!cpu || !t)
+		return -EINVAL;
+	if (cpu->cur)
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "a call is running");
+	if (cpu->released)
+		return ucpu_fail(cpu, -EINVAL, MSIM_UCPU_ERR_INVAL,
+				 "no mm to run");
+	run.n = t->insns;
+	run.next_ask = t->next_ask;
+	ucpu_kernel_engine_renew(cpu);
+	thread_load(cpu, t);
+	if (!t->insns)
+		cpu->stats.calls++;
+	msim_vdso_set_tp(cpu->m, t->tp);
+	cpu->cur = &run;
+	ret = run_user(cpu, &run, t->regs.pc);
+	t->insns = run.n;
+	t->next_ask = run.next_ask;
+	if (ret < 0) {
+		if (!run.ctx_saved)
+			ucpu_get_context(cpu, &t->regs);
+		cpu->cur = NULL;
+		return ret;
+	}
+	/* @t->regs: the frame's view after an interrupt, else the CPU's. */
+	if (ret != MSIM_UCPU_STOP_IRQ) {
+		err = ucpu_read_ccr(cpu, &ccr);
+		ucpu_get_context(cpu, &t->regs);
+		t->regs.sr = ccr;
+		if (err) {
+			cpu->cur = NULL;
+			return err;
+		}
+	}
+	cpu->cur = NULL;
+	/* Its own copy of the context, exact, for the next run. */
+	pthread_mutex_lock(&cpu->lock);
+	if (!t->ctx && uc_context_alloc(cpu->uc, (uc_context **)&t->ctx))
+		t->ctx = NULL;
+	if (t->ctx)
+		uc_context_save(cpu->uc, t->ctx);
+	pthread_mutex_unlock(&cpu->lock);
+	return ret;
+}
+
+/*
+ * The mm the CPU runs moves: every page of the old one leaves the TLB
+ * (the notifier's release does it), the notifier follows.
+ */
+int msim_ucpu_set_mm(struct msim_ucpu *cpu, struct mm_struct *mm)
+{
+	struct mm_struct *old = cpu->mm;
+	int ret;
+
+	if (!mm || mm->arch != old->arch || cpu->cur)
+		return -EINVAL;
+	if (cpu->registered)
+		mmu_notifier_unregister(&cpu->mn, old);
+	cpu->registered = false;
+	pthread_mutex_lock(&cpu->lock);
+	ucpu_tlb_flush_all(cpu);
+	pthread_mutex_unlock(&cpu->lock);
+	mmdrop(old);
+	mmgrab(mm);
+	cpu->mm = mm;
+	cpu->released = true;
+	ret = mmu_notifier_register(&cpu->mn, mm);
+	if (!ret) {
+		cpu->released = false;
+		cpu->registered = true;
+	}
+	return ret;
+}
+
 static struct msim_ucpu *create_fail(int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -438,10 +633,15 @@ static struct msim_ucpu *create_fail(int err, const char *fmt, ...)
 static void ucpu_free(struct msim_ucpu *cpu)
 {
 	struct ucpu_page *pg, *tmp;
+	struct ucpu_vpage *v, *vtmp;
 
 	HASH_ITER(hh, cpu->pages, pg, tmp) {
 		HASH_DEL(cpu->pages, pg);
 		free(pg);
+	}
+	HASH_ITER(hh, cpu->vpages, v, vtmp) {
+		HASH_DEL(cpu->vpages, v);
+		free(v);
 	}
 	if (cpu->tb_ctx)
 		uc_context_free(cpu->tb_ctx);
@@ -451,8 +651,10 @@ static void ucpu_free(struct msim_ucpu *cpu)
 		uc_close(cpu->uc);
 	if (cpu->kuc)
 		uc_close(cpu->kuc);
+	ucpu_replay_engines_free(cpu);
 	free(cpu->undo);
 	free(cpu->kmem);
+	free(cpu->ktext_init);
 	pthread_mutex_destroy(&cpu->lock);
 	msim_kfree(cpu->m, MSIM_ALLOC_OTHER, cpu);
 }
@@ -484,6 +686,12 @@ static int kernel_area_init(struct msim_ucpu *cpu, const void *fixup,
 	}
 	ucpu_entry_stub_install(cpu);
 	ucpu_ccr_stub_install(cpu);
+	cpu->ktext_init = malloc(KTEXT_SIZE);
+	if (!cpu->ktext_init) {
+		create_fail(-ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(cpu->ktext_init, cpu->kmem, KTEXT_SIZE);
 	return 0;
 }
 
@@ -556,6 +764,7 @@ struct msim_ucpu *msim_ucpu_create(struct mm_struct *mm, const void *fixup,
 		ucpu_free(cpu);
 		return create_fail(ret, "mmu_notifier_register: %d", ret);
 	}
+	cpu->registered = true;
 	return cpu;
 }
 
@@ -566,14 +775,182 @@ void msim_ucpu_destroy(struct msim_ucpu *cpu)
 	if (!cpu)
 		return;
 	mm = cpu->mm;
-	mmu_notifier_unregister(&cpu->mn, mm);
+	if (cpu->registered)
+		mmu_notifier_unregister(&cpu->mn, mm);
 	ucpu_free(cpu);
 	mmdrop(mm);
 }
 
 const char *msim_ucpu_last_error(const struct msim_ucpu *cpu)
 {
-	return cpu ? cpu->err : create_err;
+	return cpu ? cpu->error.msg : create_err;
+}
+
+const struct msim_ucpu_error *msim_ucpu_error(const struct msim_ucpu *cpu)
+{
+	return &cpu->error;
+}
+
+const char *msim_ucpu_error_kind_name(enum msim_ucpu_error_kind kind)
+{
+	switch (kind) {
+	case MSIM_UCPU_ERR_NONE:
+		return "no error";
+	case MSIM_UCPU_ERR_INVAL:
+		return "a bad argument";
+	case MSIM_UCPU_ERR_SEGV:
+		return "a segmentation fault";
+	case MSIM_UCPU_ERR_SIGNAL:
+		return "an exception that ends in a signal";
+	case MSIM_UCPU_ERR_LIMIT:
+		return "more instructions than the call's limit";
+	case MSIM_UCPU_ERR_FIXUP_FAULT:
+		return "the fixup faulted";
+	case MSIM_UCPU_ERR_FIXUP_LIMIT:
+		return "the fixup ran past its instruction bound";
+	case MSIM_UCPU_ERR_FIXUP_INSN:
+		return "the fixup raised an exception";
+	case MSIM_UCPU_ERR_FIXUP_FRAME:
+		return "the fixup corrupted the frame";
+	case MSIM_UCPU_ERR_NOMEM:
+		return "out of memory";
+	case MSIM_UCPU_ERR_INTERNAL:
+		return "the model could not go on";
+	}
+	return "?";
+}
+
+/* A CPU failure's kind as the JSON "failure" field names it. */
+const char *ucpu_error_token(enum msim_ucpu_error_kind kind)
+{
+	static const char *const names[] = {
+		[MSIM_UCPU_ERR_NONE] = "none",
+		[MSIM_UCPU_ERR_INVAL] = "invalid",
+		[MSIM_UCPU_ERR_SEGV] = "segv",
+		[MSIM_UCPU_ERR_SIGNAL] = "signal",
+		[MSIM_UCPU_ERR_LIMIT] = "limit",
+		[MSIM_UCPU_ERR_FIXUP_FAULT] = "fixup-fault",
+		[MSIM_UCPU_ERR_FIXUP_LIMIT] = "fixup-limit",
+		[MSIM_UCPU_ERR_FIXUP_INSN] = "fixup-exception",
+		[MSIM_UCPU_ERR_FIXUP_FRAME] = "fixup-frame",
+		[MSIM_UCPU_ERR_NOMEM] = "nomem",
+		[MSIM_UCPU_ERR_INTERNAL] = "internal",
+	};
+
+	return (unsigned int)kind < sizeof(names) / sizeof(names[0])
+		       ? names[kind]
+		       : "?";
+}
+
+/* The exception a vector stands for, as the fixup's failure names it. */
+static const char *vector_name(unsigned int vector, char *buf, size_t size)
+{
+	switch (vector) {
+	case 2:
+		return "an access error";
+	case 3:
+		return "an address error";
+	case 4:
+		return "an illegal instruction";
+	case 5:
+		return "a division by zero";
+	case 8:
+		return "a privilege violation";
+	case 9:
+		return "a trace exception";
+	case 10:
+		return "an unimplemented line-A opcode";
+	case 11:
+		return "an unimplemented line-F opcode";
+	}
+	if (vector >= 32 && vector <= 47)
+		snprintf(buf, size, "trap #%u", vector - 32);
+	else
+		snprintf(buf, size, "exception vector %u", vector);
+	return buf;
+}
+
+/* Which kernel entry a fixup ran for. */
+static void put_entry(char *buf, size_t size, size_t *len,
+		      const struct msim_ucpu_error *e)
+{
+	char vec[32];
+	int n;
+
+	if (e->vector == MSIM_UCPU_IRQ_VECTOR)
+		n = snprintf(buf + *len, *len < size ? size - *len : 0,
+			     ", on the interrupt at pc 0x%08x", e->entry_pc);
+	else if (e->vector == MSIM_UCPU_ACCESS_VECTOR)
+		n = snprintf(buf + *len, *len < size ? size - *len : 0,
+			     ", on the access-error entry (%s) at pc 0x%08x",
+			     e->fault_status == 0x5 || e->fault_status == 0xa ||
+					     e->fault_status == 0xe
+				     ? "TLB miss"
+				     : "protection fault",
+			     e->entry_pc);
+	else
+		n = snprintf(buf + *len, *len < size ? size - *len : 0,
+			     ", on the trap entry for %s at pc 0x%08x",
+			     vector_name(e->vector, vec, sizeof(vec)),
+			     e->entry_pc);
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+size_t msim_ucpu_error_describe(const struct msim_ucpu_error *e, char *buf,
+				size_t size)
+{
+	static const char *const access[] = { "read", "write", "fetch" };
+	const char *acc =
+		e->access >= 0 && e->access <= 2 ? access[e->access] : "access";
+	char vec[32];
+	size_t len = 0;
+	int n;
+
+	if (size)
+		buf[0] = '\0';
+	switch (e->kind) {
+	case MSIM_UCPU_ERR_FIXUP_FAULT:
+		n = snprintf(buf, size,
+			     "the fixup faulted: %s of 0x%08x at pc "
+			     "0x%08x",
+			     acc, e->addr, e->pc);
+		break;
+	case MSIM_UCPU_ERR_FIXUP_LIMIT:
+		n = snprintf(buf, size,
+			     "the fixup ran past its instruction bound (%d) "
+			     "at pc 0x%08x",
+			     KERNEL_INSN_LIMIT, e->pc);
+		break;
+	case MSIM_UCPU_ERR_FIXUP_INSN:
+		n = snprintf(buf, size,
+			     "the fixup raised an exception at pc 0x%08x: %s",
+			     e->pc,
+			     e->exception ? vector_name(e->exception, vec,
+							sizeof(vec))
+					  : "not known");
+		break;
+	case MSIM_UCPU_ERR_FIXUP_FRAME:
+		n = snprintf(buf, size, "the fixup corrupted the frame: %s",
+			     e->msg);
+		break;
+	default:
+		return (size_t)snprintf(buf, size, "%s", e->msg);
+	}
+	if (n > 0)
+		len = (size_t)n;
+	put_entry(buf, size, &len, e);
+	return len;
+}
+
+int msim_ucpu_kernel_read(const struct msim_ucpu *cpu, uint32_t addr, void *buf,
+			  size_t len)
+{
+	if (addr < KBASE || addr - KBASE > KAREA_SIZE ||
+	    len > KAREA_SIZE - (addr - KBASE))
+		return -EFAULT;
+	memcpy(buf, cpu->kmem + (addr - KBASE), len);
+	return 0;
 }
 
 uint32_t msim_ucpu_fault_address(const struct msim_ucpu *cpu)

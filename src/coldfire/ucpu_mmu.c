@@ -14,24 +14,83 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <mmsim/swapops.h>
 
 #include "ucpu_internal.h"
 
 /* The secondary page table, with @lock held. */
 
+/*
+ * Unicorn keys translations by the address and by the offset of the
+ * memory block behind it, which a block mapped later may reuse; and it
+ * finds them only through a mapping (uc_ctl_remove_cache() after the
+ * unmap finds nothing).  An address that has only ever been mapped to
+ * one frame of a file or a special mapping (the program's text, the
+ * vDSO: the same frames in every fork of a cf-explore case, and no user
+ * store changes them) keeps its translations when its page leaves the
+ * TLB: whatever offset they linger under, they are that frame's code.
+ * Any other drops them before the unmap; and an address seen with a
+ * second frame (or whose code was flushed) is unstable for good: its
+ * translations go before every unmap and after every map, so that none
+ * from an older frame is ever found again.
+ */
+static struct ucpu_vpage *vpage_of(struct msim_ucpu *cpu, uint32_t vpn)
+{
+	struct ucpu_vpage *v;
+
+	HASH_FIND(hh, cpu->vpages, &vpn, sizeof(vpn), v);
+	return v;
+}
+
+static void drop_translations(struct msim_ucpu *cpu, uint32_t va, bool kuc)
+{
+	uc_ctl_remove_cache(cpu->uc, va, va + cpu->psize);
+	if (kuc)
+		uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
+}
+
+/* @va is mapped to @pfn (of @page) now. */
+static void vpage_mapped(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
+			 const struct page *page)
+{
+	uint32_t vpn = va / cpu->psize;
+	struct ucpu_vpage *v = vpage_of(cpu, vpn);
+
+	if (!v) {
+		v = calloc(1, sizeof(*v));
+		if (!v) {
+			drop_translations(cpu, va, false);
+			return;
+		}
+		v->vpn = vpn;
+		v->pfn = pfn;
+		v->gen = page->msim_alloc_gen;
+		v->unstable = PageAnon(page);
+		HASH_ADD(hh, cpu->vpages, vpn, sizeof(v->vpn), v);
+	}
+	if (v->pfn != pfn || v->gen != page->msim_alloc_gen || PageAnon(page))
+		v->unstable = true;
+	if (v->unstable)
+		drop_translations(cpu, va, false);
+}
+
 static void tlb_remove(struct msim_ucpu *cpu, struct ucpu_page *pg)
 {
 	uint32_t va = pg->vpn * cpu->psize;
+	struct ucpu_vpage *v = vpage_of(cpu, pg->vpn);
 
+	if (!v || v->unstable)
+		drop_translations(cpu, va, pg->in_kuc);
 	uc_mem_unmap(cpu->uc, va, cpu->psize);
-	uc_mem_unmap(cpu->kuc, va, cpu->psize);
-	/* Translations are keyed by host memory, which gets reused. */
-	uc_ctl_remove_cache(cpu->uc, va, va + cpu->psize);
-	uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
+	if (pg->in_kuc)
+		uc_mem_unmap(cpu->kuc, va, cpu->psize);
 	HASH_DEL(cpu->pages, pg);
 	free(pg);
+	cpu->tlb_gen++;
 	cpu->stats.tlb_flushes++;
 }
 
@@ -69,6 +128,12 @@ static bool tlb_flush_range(struct msim_ucpu *cpu, unsigned long start,
 	return any;
 }
 
+/*
+ * MODEL: cf-tlb-unbounded: the TLB holds every page the CPU has touched
+ * until the mm invalidates it (or ages it), where ColdFire's has 32
+ * instruction and 32 data entries and evicts; a case takes no miss for
+ * eviction.
+ */
 static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 		      uint32_t prot, void *host)
 {
@@ -79,8 +144,11 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	if (pg && pg->pfn == pfn) {
 		if (pg->prot != prot &&
 		    (uc_mem_protect(cpu->uc, va, cpu->psize, prot) ||
-		     uc_mem_protect(cpu->kuc, va, cpu->psize, prot)))
+		     (pg->in_kuc &&
+		      uc_mem_protect(cpu->kuc, va, cpu->psize, prot))))
 			return -ENOMEM;
+		if (pg->prot != prot)
+			cpu->tlb_gen++;
 		pg->prot = prot;
 		return 0;
 	}
@@ -89,15 +157,13 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	pg = calloc(1, sizeof(*pg));
 	if (!pg)
 		return -ENOMEM;
+	/* The kernel engine maps it when it touches it (kernel runs and
+	 * replays seldom do): half the work of a fill and a flush. */
 	if (uc_mem_map_ptr(cpu->uc, va, cpu->psize, prot, host)) {
 		free(pg);
 		return -ENOMEM;
 	}
-	if (uc_mem_map_ptr(cpu->kuc, va, cpu->psize, prot, host)) {
-		uc_mem_unmap(cpu->uc, va, cpu->psize);
-		free(pg);
-		return -ENOMEM;
-	}
+	vpage_mapped(cpu, va, pfn, pfn_to_page(cpu->m, pfn));
 	pg->vpn = key;
 	pg->pfn = pfn;
 	pg->prot = prot;
@@ -105,6 +171,29 @@ static int tlb_insert(struct msim_ucpu *cpu, uint32_t va, unsigned long pfn,
 	HASH_ADD(hh, cpu->pages, vpn, sizeof(pg->vpn), pg);
 	cpu->stats.tlb_fills++;
 	return 0;
+}
+
+/*
+ * The kernel engine touched @addr, which it does not map: a page of the
+ * TLB is mapped there now (and true returned, so that the access is
+ * done again); anything else is a miss of its own.  With @lock held (the
+ * engine is running).
+ */
+bool ucpu_kuc_map_on_use(struct msim_ucpu *cpu, uint32_t addr)
+{
+	uint32_t key = addr / cpu->psize, va = key * cpu->psize;
+	struct ucpu_page *pg;
+	struct ucpu_vpage *v;
+
+	HASH_FIND(hh, cpu->pages, &key, sizeof(key), pg);
+	if (!pg || pg->in_kuc ||
+	    uc_mem_map_ptr(cpu->kuc, va, cpu->psize, pg->prot, pg->host))
+		return false;
+	pg->in_kuc = true;
+	v = vpage_of(cpu, key);
+	if (!v || v->unstable)
+		uc_ctl_remove_cache(cpu->kuc, va, va + cpu->psize);
+	return true;
 }
 
 /* The mmu notifier: the secondary MMU follows the primary. */
@@ -194,6 +283,15 @@ static int ucpu_test_young(struct mmu_notifier *mn, struct mm_struct *mm,
 	HASH_FIND(hh, cpu->pages, &key, sizeof(key), pg);
 	pthread_mutex_unlock(&cpu->lock);
 	return pg != NULL;
+}
+
+/* Every page out of the TLB, with @lock held. */
+void ucpu_tlb_flush_all(struct msim_ucpu *cpu)
+{
+	struct ucpu_page *pg, *tmp;
+
+	HASH_ITER(hh, cpu->pages, pg, tmp)
+		tlb_remove(cpu, pg);
 }
 
 static void ucpu_release(struct mmu_notifier *mn, struct mm_struct *mm)
@@ -308,6 +406,49 @@ static unsigned long inval_seq(struct msim_ucpu *cpu)
 	return seq;
 }
 
+static int segv(struct msim_ucpu *cpu, enum msim_access access, uint32_t addr,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A user access the mm cannot resolve: the thread gets a SIGSEGV. */
+static int segv(struct msim_ucpu *cpu, enum msim_access access, uint32_t addr,
+		const char *fmt, ...)
+{
+	char msg[sizeof(cpu->error.msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ucpu_fail(cpu, -EFAULT, MSIM_UCPU_ERR_SEGV, "%s", msg);
+	cpu->error.addr = addr;
+	cpu->error.access = access;
+	return -EFAULT;
+}
+
+/* What the PTE for @addr holds, as the fault handler will see it. */
+static enum msim_ucpu_fault_kind
+fault_kind(struct msim_ucpu *cpu, uint32_t addr, enum msim_access access)
+{
+	struct mm_struct *mm = cpu->mm;
+	const struct msim_arch *a = mm->arch;
+	enum msim_ucpu_fault_kind kind = MSIM_UCPU_FAULT_OTHER;
+	pte_t *ptep, pte;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = msim_pte_offset(mm, addr & ~(cpu->psize - 1));
+	pte = ptep ? *ptep : __pte(0);
+	spin_unlock(&mm->page_table_lock);
+	if (pte_none(pte))
+		kind = MSIM_UCPU_FAULT_NEW;
+	else if (is_swap_pte(a, pte))
+		kind = is_migration_entry(pte_to_swp_entry(a, pte))
+			       ? MSIM_UCPU_FAULT_MIGRATION
+			       : MSIM_UCPU_FAULT_SWAPIN;
+	else if (access == MSIM_ACCESS_WRITE && !pte_write(a, pte))
+		kind = MSIM_UCPU_FAULT_COW;
+	return kind;
+}
+
 /* The rest of the access-error path: TLB load, else do_page_fault(). */
 int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		       enum msim_access access)
@@ -317,11 +458,11 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 	vm_fault_t vf;
 
 	cpu->fault_addr = addr;
+	cpu->fault_kind = MSIM_UCPU_FAULT_NONE;
 	if (addr >= cpu->mm->task_size)
-		return ucpu_fail(cpu, -EFAULT,
-				 "SIGSEGV: user %s of kernel address "
-				 "%#x",
-				 ucpu_access_name(access), addr);
+		return segv(cpu, access, addr,
+			    "SIGSEGV: user %s of kernel address %#x",
+			    ucpu_access_name(access), addr);
 	for (;;) {
 		/*
 		 * The bounds below only stop a model bug from spinning: while
@@ -332,8 +473,8 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		 * the bound on rounds.
 		 */
 		if (++rounds > 1000000)
-			return ucpu_fail(cpu, -EFAULT,
-					 "fault at %#x never resolves", addr);
+			return segv(cpu, access, addr,
+				    "fault at %#x never resolves", addr);
 		seq = inval_seq(cpu);
 		if (seq != last_seq) {
 			last_seq = seq;
@@ -342,36 +483,46 @@ int ucpu_resolve_fault(struct msim_ucpu *cpu, uint32_t addr,
 		}
 		ret = tlb_fill(cpu, addr, access);
 		if (ret <= 0 && ret != -EAGAIN)
-			return ret ? ucpu_fail(cpu, ret, "out of host memory")
+			return ret ? ucpu_fail(cpu, ret, MSIM_UCPU_ERR_NOMEM,
+					       "out of host memory")
 				   : 0;
 		if (ret == -EAGAIN) {
 			/* Another thread is between start and end. */
 			if (++tries > 100000)
-				return ucpu_fail(cpu, -EFAULT,
-						 "invalidation of %#x "
-						 "never ends",
-						 addr);
+				return segv(cpu, access, addr,
+					    "invalidation of %#x never ends",
+					    addr);
 			sched_yield();
 			continue;
 		}
 		/* A fault that succeeded lets the next fill pass. */
+		if (!faults)
+			cpu->fault_kind = fault_kind(cpu, addr, access);
 		if (faults++ == 4)
-			return ucpu_fail(cpu, -EFAULT,
-					 "fault at %#x does not stick", addr);
+			return segv(cpu, access, addr,
+				    "fault at %#x does not stick", addr);
 		vf = msim_handle_user_fault(cpu->mm, addr, access);
 		cpu->stats.page_faults++;
 		if (vf & VM_FAULT_OOM)
-			return ucpu_fail(cpu, -ENOMEM, "out of memory at %#x",
-					 addr);
+			return ucpu_fail(cpu, -ENOMEM, MSIM_UCPU_ERR_NOMEM,
+					 "out of memory at %#x", addr);
 		if (vf & VM_FAULT_ERROR)
-			return ucpu_fail(cpu, -EFAULT, "SIGSEGV: %s at %#x",
-					 ucpu_access_name(access), addr);
+			return segv(cpu, access, addr, "SIG%s: %s at %#x",
+				    vf & VM_FAULT_SIGBUS ? "BUS" : "SEGV",
+				    ucpu_access_name(access), addr);
 	}
 }
 
 void msim_ucpu_flush_icache(struct msim_ucpu *cpu, uint32_t start, uint32_t end)
 {
+	struct ucpu_vpage *v, *tmp;
+
 	pthread_mutex_lock(&cpu->lock);
+	/* Translations lingering elsewhere, from before, may be stale. */
+	HASH_ITER(hh, cpu->vpages, v, tmp)
+		if ((v->vpn + 1) * cpu->psize > start &&
+		    v->vpn * cpu->psize < end)
+			v->unstable = true;
 	uc_ctl_remove_cache(cpu->uc, start, end);
 	uc_ctl_remove_cache(cpu->kuc, start, end);
 	pthread_mutex_unlock(&cpu->lock);

@@ -11,6 +11,7 @@
 #include <mmsim/coldfire/vdso.h>
 
 #include "disasm.h"
+#include "ucpu_internal.h"
 #include <mmsim/coldfire/vdso_report.h>
 
 const char *msim_vf_fn_name(enum msim_vf_fn fn)
@@ -117,8 +118,10 @@ void msim_vf_report_events(FILE *out, struct msim_vf_env *env,
 			fputc('\n', out);
 			break;
 		case MSIM_VF_EV_ERROR:
-			fprintf(out, "T%d does not return: %s\n", e->call,
-				msim_vf_errname(-(int)e->a));
+			fprintf(out, "T%d does not return: %s (%s)\n", e->call,
+				msim_vf_errname(-(int)e->a),
+				msim_ucpu_error_kind_name(
+					(enum msim_ucpu_error_kind)e->b));
 			break;
 		}
 	}
@@ -153,6 +156,39 @@ static void report_code(FILE *out, struct msim_vf_env *env,
 	fprintf(out, "  code:\n");
 	if (msim_vf_disasm(out, code, end - start, start, v->has_pc ? v->pc : 0,
 			   "    ") < 0)
+		fprintf(out, "    (capstone cannot disassemble m68k)\n");
+}
+
+/*
+ * The fixup's code from its entry point to past the PC it failed at,
+ * marked, for a fixup-failed violation (at most 64 bytes before it).
+ */
+static void report_fixup_code(FILE *out, struct msim_vf_env *env,
+			      const struct msim_vf_result *r,
+			      const struct msim_vf_violation *v)
+{
+	const struct msim_ucpu_error *e = &r->call[v->call].error;
+	uint32_t start = msim_ucpu_fixup_entry(env->cpu), end, i;
+	uint8_t code[96];
+
+	if (e->pc < start || !msim_ucpu_fixup_failed(e))
+		return;
+	if (e->pc - start > 64)
+		start = e->pc - 64;
+	end = e->pc + 16;
+	while (end > start &&
+	       msim_ucpu_kernel_read(env->cpu, start, code, end - start))
+		end -= 2;
+	if (end <= e->pc)
+		return;
+	/* The kernel area is zero past the fixup: stop where it is. */
+	for (i = e->pc - start + 2; i + 4 <= end - start; i += 2)
+		if (!code[i] && !code[i + 1] && !code[i + 2] && !code[i + 3]) {
+			end = start + i;
+			break;
+		}
+	fprintf(out, "  fixup code:\n");
+	if (msim_vf_disasm(out, code, end - start, start, e->pc, "    ") < 0)
 		fprintf(out, "    (capstone cannot disassemble m68k)\n");
 }
 
@@ -219,6 +255,8 @@ void msim_vf_report_violation(FILE *out, struct msim_vf_env *env,
 			r->call[v->call].word_before, k->expected, k->new);
 	report_outcomes(out, r, v);
 	report_code(out, env, r, v);
+	if (v->kind == MSIM_VF_FIXUP_FAILED)
+		report_fixup_code(out, env, r, v);
 	fprintf(out, "  events:\n");
 	msim_vf_report_events(out, env, r, "    ");
 	msim_vf_case_format(&r->ran, text, sizeof(text));
@@ -291,8 +329,11 @@ static void json_event(FILE *out, const struct msim_vf_result *r,
 			e->a, e->b, e->c);
 		break;
 	case MSIM_VF_EV_ERROR:
-		fprintf(out, ", \"error\": \"%s\", \"errno\": %u",
-			msim_vf_errname(-(int)e->a), e->a);
+		fprintf(out,
+			", \"error\": \"%s\", \"errno\": %u, \"failure\": "
+			"\"%s\"",
+			msim_vf_errname(-(int)e->a), e->a,
+			ucpu_error_token((enum msim_ucpu_error_kind)e->b));
 		break;
 	}
 	fputc('}', out);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -17,15 +18,24 @@
 #include <mmsim/coldfire/vdso.h>
 
 #include <mmsim/coldfire/lincheck.h>
+#include <mmsim/coldfire/vdso_report.h>
 #include <mmsim/coldfire/vdso_run.h>
 
 /* Each thread's stack is a slot of the stack page(s). */
 #define MSIM_VF_STACK_SLOT 256U
 #define MSIM_VF_RAM (8UL << 20)
 
-/* Options at an interrupt decision of the explorer. */
+/*
+ * The explorer's decisions at a boundary: first whether to interrupt
+ * (no, yes), asked before the instruction; then, once the fixup has run,
+ * the effect.  Two decisions rather than one, so that a fixup that fails
+ * on the entry ends the case with the interrupt recorded and no effect.
+ */
 enum {
 	MSIM_VF_PICK_NO,
+	MSIM_VF_PICK_YES,
+};
+enum {
 	MSIM_VF_PICK_NONE,
 	MSIM_VF_PICK_STORE,
 	MSIM_VF_PICK_CMPXCHG,
@@ -36,7 +46,8 @@ struct frame {
 	int plan_call; /* in the plan, or -1 */
 	int call;      /* in r->ran */
 	int next_irq;  /* next plan interrupt */
-	int pending;   /* plan interrupt or explorer pick being delivered */
+	int pending;   /* plan interrupt being delivered, or -1 */
+	int irq;       /* its entry in r->ran's call, or -1 */
 	unsigned int n;
 	/* boundary last asked about: a restarted instruction asks again */
 	int asked;
@@ -74,9 +85,18 @@ const char *msim_vf_errname(int err)
 	return msim_errno_name(err);
 }
 
+static _Thread_local char env_error[320];
+
+const char *msim_vf_env_error(void)
+{
+	return env_error;
+}
+
 const char *msim_vf_kind_name(enum msim_vf_kind kind)
 {
 	switch (kind) {
+	case MSIM_VF_FIXUP_FAILED:
+		return "fixup-failed";
 	case MSIM_VF_NOT_LINEARIZABLE:
 		return "not-linearizable";
 	case MSIM_VF_CLOBBER:
@@ -117,6 +137,7 @@ int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
 	int ret;
 
 	memset(env, 0, sizeof(*env));
+	env_error[0] = '\0';
 	env->img = msim_vdso_seed();
 	if (!env->img)
 		return -ENOEXEC;
@@ -150,10 +171,21 @@ int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
 		ret = msim_user_write(env->mm, env->stack_addr, "", 1);
 	if (ret)
 		goto fail;
+	if (fixup && fixup_len) {
+		env->fixup = malloc(fixup_len);
+		if (!env->fixup) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		memcpy(env->fixup, fixup, fixup_len);
+		env->fixup_len = fixup_len;
+	}
 	env->cpu = msim_ucpu_create(env->mm, fixup, fixup_len);
 	if (IS_ERR(env->cpu)) {
 		ret = (int)PTR_ERR(env->cpu);
 		env->cpu = NULL;
+		snprintf(env_error, sizeof(env_error), "%s",
+			 msim_ucpu_last_error(NULL));
 		goto fail;
 	}
 	ret = msim_vf_env_warm(env);
@@ -175,13 +207,23 @@ int msim_vf_env_warm(struct msim_vf_env *env)
 	 * A store through the word, a read of kuser_vdso_tp, the code and
 	 * the stack: every page a case touches is then in the CPU's TLB.
 	 */
+	env_error[0] = '\0';
 	msim_vf_case_init(&c, MSIM_VF_FN_CMPXCHG, 0, 0, 1);
 	ret = msim_vf_run(env, &c, NULL, NULL, &r);
-	if (!ret) {
+	if (!ret && !r.nr_violations) {
 		msim_vf_case_init(&c, MSIM_VF_FN_READ_TP, 0, 0, 0);
 		ret = msim_vf_run(env, &c, NULL, NULL, &r);
 	}
-	return ret || r.nr_violations ? -EPROTO : 0;
+	if (ret) {
+		snprintf(env_error, sizeof(env_error), "%s", strerror(-ret));
+		return -EPROTO;
+	}
+	if (!r.nr_violations)
+		return 0;
+	/* The first violation of the call that broke, in words. */
+	snprintf(env_error, sizeof(env_error), "%s %s",
+		 msim_vf_fn_name(c.call[0].fn), r.v[0].detail);
+	return -EPROTO;
 }
 
 void msim_vf_env_destroy(struct msim_vf_env *env)
@@ -192,6 +234,7 @@ void msim_vf_env_destroy(struct msim_vf_env *env)
 		mmput(env->mm);
 	if (env->m)
 		msim_machine_destroy(env->m);
+	free(env->fixup);
 	memset(env, 0, sizeof(*env));
 }
 
@@ -310,6 +353,7 @@ static void do_call(struct run *run, int depth)
 	cr->tp = f->t.tp;
 	f->next_irq = 0;
 	f->pending = -1;
+	f->irq = -1;
 	f->asked = -1;
 	if (word_read(env, &cr->word_before))
 		run->env_err = -EFAULT;
@@ -327,11 +371,29 @@ static void do_call(struct run *run, int depth)
 	cr->err = ret;
 	cr->d0 = f->t.regs.d[0];
 	cr->a0 = f->t.regs.a[0];
+	cr->insns = f->asked + 1;
+	if (run->plan && f->plan_call >= 0) {
+		const struct msim_vf_call *p = &run->plan->call[f->plan_call];
+		int j;
+
+		/* Past where the call stopped: never delivered. */
+		for (j = f->next_irq; j < p->nr_irqs; j++)
+			r->undelivered[r->nr_undelivered++] =
+				(struct msim_vf_undelivered){ f->call,
+							      p->irq[j].at };
+	}
 	if (ret) {
-		event(run, MSIM_VF_EV_ERROR, f->call, (uint32_t)-ret, 0, 0);
-		violation(r, MSIM_VF_NO_RETURN, f->call,
-			  "the call did not return (%s): %s",
-			  msim_vf_errname(ret), msim_ucpu_last_error(env->cpu));
+		const struct msim_ucpu_error *e = msim_ucpu_error(env->cpu);
+		char why[256];
+
+		cr->error = *e;
+		msim_ucpu_error_describe(e, why, sizeof(why));
+		event(run, MSIM_VF_EV_ERROR, f->call, (uint32_t)-ret,
+		      (uint32_t)e->kind, 0);
+		violation(r,
+			  msim_ucpu_fixup_failed(e) ? MSIM_VF_FIXUP_FAILED
+						    : MSIM_VF_NO_RETURN,
+			  f->call, "did not return: %s", why);
 		return;
 	}
 	event(run, MSIM_VF_EV_RETURN, f->call, cr->d0, cr->a0, cr->word_after);
@@ -342,6 +404,28 @@ static void do_call(struct run *run, int depth)
 			  "returned d0=0x%08x a0=0x%08x, its pointer is "
 			  "0x%08x",
 			  cr->d0, cr->a0, cr->tp);
+}
+
+/*
+ * The interrupt is taken at boundary @n of frame @f's call: recorded now,
+ * before the kernel entry runs the fixup, so that a case whose fixup fails
+ * on it holds it (with no effect: the effect comes after the fixup).
+ */
+static void record_irq(struct run *run, struct frame *f, uint32_t pc,
+		       unsigned int n)
+{
+	struct msim_vf_result *r = run->r;
+	struct msim_vf_call *k = &r->ran.call[f->call];
+	struct msim_vf_irq *q = &k->irq[k->nr_irqs];
+
+	memset(q, 0, sizeof(*q));
+	q->at = n;
+	q->effect = MSIM_VF_EFF_NONE;
+	f->irq = k->nr_irqs++;
+	run->irqs++;
+	r->call[f->call].has_irq = true;
+	r->call[f->call].last_irq_pc = pc;
+	event(run, MSIM_VF_EV_IRQ, f->call, pc, n, 0);
 }
 
 static bool want_irq(void *arg, struct msim_ucpu *cpu,
@@ -355,35 +439,30 @@ static bool want_irq(void *arg, struct msim_ucpu *cpu,
 
 	(void)cpu;
 	(void)t;
-	(void)pc;
 	/* One decision per boundary, however often the CPU asks. */
 	if ((int)n == f->asked)
 		return false;
 	f->asked = (int)n;
 	f->n = n;
+	if (k->nr_irqs >= MSIM_VF_MAX_PLAN)
+		return false;
 	if (!run->plan) {
-		unsigned int nopts = MSIM_VF_PICK_READ_TP + 1;
-
 		if (n >= MSIM_VF_MAX_AT || run->irqs >= lim->irqs_total ||
-		    k->nr_irqs >= lim->irqs_per_call ||
-		    k->nr_irqs >= MSIM_VF_MAX_PLAN)
+		    k->nr_irqs >= lim->irqs_per_call)
 			return false;
-		if ((int)depth + 1 > lim->depth ||
-		    run->r->ran.nr_calls >= MSIM_VF_MAX_CALLS)
-			nopts = MSIM_VF_PICK_STORE + 1;
-		f->pending = (int)msim_vf_explore_choose(run->ex, nopts);
-		return f->pending != MSIM_VF_PICK_NO;
+		if (msim_vf_explore_choose(run->ex, 2) == MSIM_VF_PICK_NO)
+			return false;
 	} else {
 		const struct msim_vf_call *p = &run->plan->call[f->plan_call];
 
 		while (f->next_irq < p->nr_irqs && p->irq[f->next_irq].at < n)
 			f->next_irq++;
-		if (f->next_irq < p->nr_irqs && p->irq[f->next_irq].at == n) {
-			f->pending = f->next_irq++;
-			return true;
-		}
-		return false;
+		if (f->next_irq >= p->nr_irqs || p->irq[f->next_irq].at != n)
+			return false;
+		f->pending = f->next_irq++;
 	}
+	record_irq(run, f, pc, n);
+	return true;
 }
 
 static void handler(void *arg, struct msim_ucpu *cpu,
@@ -401,19 +480,19 @@ static void handler(void *arg, struct msim_ucpu *cpu,
 
 	(void)cpu;
 	(void)t;
-	if (f->pending < 0 || k->nr_irqs >= MSIM_VF_MAX_PLAN)
+	if (f->irq < 0)
 		return;
-	run->irqs++;
-	r->call[f->call].has_irq = true;
-	r->call[f->call].last_irq_pc = irq_pc;
-	event(run, MSIM_VF_EV_IRQ, f->call, irq_pc, f->n, 0);
+	q = &k->irq[f->irq];
+	f->irq = -1;
 	if (resume_pc != irq_pc)
 		event(run, MSIM_VF_EV_REWIND, f->call, irq_pc, resume_pc, 0);
-	q = &k->irq[k->nr_irqs++];
-	memset(q, 0, sizeof(*q));
-	q->at = f->n;
 	if (!run->plan) {
-		switch (f->pending) {
+		unsigned int nopts = MSIM_VF_PICK_READ_TP + 1;
+
+		if ((int)depth + 1 > run->lim->depth ||
+		    r->ran.nr_calls >= MSIM_VF_MAX_CALLS)
+			nopts = MSIM_VF_PICK_STORE + 1;
+		switch (msim_vf_explore_choose(run->ex, nopts)) {
 		case MSIM_VF_PICK_NONE:
 			q->effect = MSIM_VF_EFF_NONE;
 			break;
@@ -431,7 +510,7 @@ static void handler(void *arg, struct msim_ucpu *cpu,
 			fn = MSIM_VF_FN_READ_TP;
 			break;
 		}
-	} else {
+	} else if (f->pending >= 0) {
 		const struct msim_vf_irq *p =
 			&run->plan->call[f->plan_call].irq[f->pending];
 		q->effect = p->effect;
@@ -577,6 +656,7 @@ int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
 	run.r = r;
 	r->nr_events = 0;
 	r->nr_violations = 0;
+	r->nr_undelivered = 0;
 	memset(r->call, 0, sizeof(r->call));
 	if (plan) {
 		fn = plan->call[0].fn;
@@ -594,6 +674,8 @@ int msim_vf_run(struct msim_vf_env *env, const struct msim_vf_case *plan,
 		}
 	}
 	msim_vf_case_init(&r->ran, fn, w, e, n);
+	/* Each case from the same kernel area, so that it replays alone. */
+	msim_ucpu_kernel_reset(env->cpu);
 	if (word_write(env, w))
 		return -EFAULT;
 	run.frame[0].plan_call = plan ? 0 : -1;

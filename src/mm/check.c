@@ -230,7 +230,7 @@ static int check_file_pte(struct checker *c, struct vm_area_struct *vma,
 	if (vma_is_anonymous(vma) || !sm || !vma_is_special_mapping(vma, sm))
 		return fail(c, "PTE at %#lx: page %#lx not anonymous", addr,
 			    page_to_pfn(page));
-	if (!sm->pages || pgoff >= vma_pages(vma) || sm->pages[pgoff] != page)
+	if (special_mapping_page(sm, pgoff) != page)
 		return fail(c,
 			    "PTE at %#lx: page %#lx is not the special "
 			    "mapping's page %lu",

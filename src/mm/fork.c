@@ -245,6 +245,9 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 	mm->def_flags = oldmm->def_flags;
 	mm->mmap_base = oldmm->mmap_base;
 	mm->task_size = oldmm->task_size;
+	mm->start_brk = oldmm->start_brk;
+	mm->brk = oldmm->brk;
+	mm->start_stack = oldmm->start_stack;
 	mm->topdown = oldmm->topdown;
 	/* MMF_HAS_PINNED is about this mm's own pins: not inherited. */
 	mm->flags = oldmm->flags & ~(1UL << MMF_HAS_PINNED);

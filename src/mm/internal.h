@@ -219,6 +219,10 @@ int msim_memmap_reserve(struct msim_machine *m);
 void msim_memmap_release(struct msim_machine *m);
 int sparse_populate_next_section(struct msim_machine *m);
 
+/* special_mapping.c: @sm's page at @pgoff, or NULL past its end. */
+struct page *special_mapping_page(const struct vm_special_mapping *sm,
+				  unsigned long pgoff);
+
 /* page_alloc.c */
 struct page *__msim_alloc_page(struct msim_machine *m,
 			       enum msim_alloc_kind kind, bool zero);

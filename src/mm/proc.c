@@ -8,15 +8,29 @@
 #include <mmsim/swapops.h>
 #include "internal.h"
 
+/*
+ * The heap and the stack as get_vma_name() tells them: the VMAs that
+ * overlap what brk() has added since exec (vma_is_initial_heap()), and
+ * the one holding the stack pointer exec left (vma_is_initial_stack();
+ * never for an mm that did not exec, start_stack 0).
+ */
 static const char *vma_name(const struct vm_area_struct *vma)
 {
+	const struct mm_struct *mm = vma->vm_mm;
 	const char *name = NULL;
 
 	if (vma->vm_ops && vma->vm_ops->name)
 		name = vma->vm_ops->name((struct vm_area_struct *)vma);
 	if (!name)
 		name = arch_vma_name((struct vm_area_struct *)vma);
-	return name;
+	if (name)
+		return name;
+	if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk)
+		return "[heap]";
+	if (mm->start_stack && vma->vm_start <= mm->start_stack &&
+	    vma->vm_end >= mm->start_stack)
+		return "[stack]";
+	return NULL;
 }
 
 int msim_maps_line(const struct vm_area_struct *vma, char *buf, size_t size)

@@ -18,20 +18,33 @@ static const char *special_mapping_name(struct vm_area_struct *vma)
 }
 
 /*
- * The page at vmf->pgoff, with a reference for the PTE about to map it;
- * past the end of the pages array (which Linux ends with NULL) SIGBUS.
+ * The page at vmf->pgoff of the pages array, which ends with NULL, with a
+ * reference for the PTE about to map it; past the end SIGBUS.  The array
+ * is walked, as Linux walks it, rather than bounded by the VMA: the part
+ * of a split mapping past the split has a vm_pgoff of its own.
  */
+struct page *special_mapping_page(const struct vm_special_mapping *sm,
+				  unsigned long pgoff)
+{
+	struct page **pages = sm->pages;
+
+	if (!pages)
+		return NULL;
+	for (; pgoff && *pages; pages++)
+		pgoff--;
+	return *pages;
+}
+
 static vm_fault_t special_mapping_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	const struct vm_special_mapping *sm = vma_spec(vma);
-	unsigned long n = vma_pages(vma);
 
 	if (sm->fault)
 		return sm->fault(sm, vma, vmf);
-	if (!sm->pages || vmf->pgoff >= n || !sm->pages[vmf->pgoff])
+	vmf->page = special_mapping_page(sm, vmf->pgoff);
+	if (!vmf->page)
 		return VM_FAULT_SIGBUS;
-	vmf->page = sm->pages[vmf->pgoff];
 	get_page(vmf->page);
 	return 0;
 }

@@ -4,16 +4,19 @@
  * does when given files instead of a corpus directory: each file is one
  * input, read into a buffer of exactly its size so that AddressSanitizer
  * sees any read past its end.  With directories, every regular file in
- * them (not recursively).
+ * them (not recursively).  A target's abort() (a finding) exits with
+ * status 3.
  *
  *	replay FILE_OR_DIR...
  */
 #include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,6 +47,14 @@ static int run_file(const char *path)
 	return 0;
 }
 
+/* A finding (the target's abort()) is exit status 3, which a test can
+ * expect (WILL_FAIL); a crash stays a crash. */
+static void on_abort(int sig)
+{
+	(void)sig;
+	_exit(3);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long inputs = 0;
@@ -53,6 +64,7 @@ int main(int argc, char **argv)
 	DIR *dir;
 	int i;
 
+	signal(SIGABRT, on_abort);
 	for (i = 1; i < argc; i++) {
 		if (stat(argv[i], &st)) {
 			perror(argv[i]);

@@ -194,4 +194,46 @@ for ex in $kernel_examples; do
 	run_kernel "$work/kernel-pkgconfig/$ex-static" "$ex" env
 done
 
+if [ "$coldfire" = ON ]; then
+	step "ColdFire programs: share/mmsim/coldfire, mmsim-coldfire.pc"
+	cfrt=$prefix/share/mmsim/coldfire
+	for f in "$cfrt/cfrt.h" "$cfrt/crt0.S" "$cfrt/cfrt.c" \
+		"$cfrt/mmsim-coldfire.cmake" "$libdir/pkgconfig/mmsim-coldfire.pc" \
+		"$prefix/bin/mmsim"; do
+		[ -e "$f" ] || die "$f not installed"
+	done
+	pkg-config --cflags mmsim-coldfire | grep -q -- "-mcpu=5475 .*-I$cfrt" ||
+		die "mmsim-coldfire.pc: $(pkg-config --cflags mmsim-coldfire)"
+	if command -v m68k-linux-gnu-gcc >/dev/null; then
+		prog=$src/tests/cfprog/cfx-syscalls.c
+		mkdir -p "$work/coldfire"
+		# shellcheck disable=SC2046
+		m68k-linux-gnu-gcc $(pkg-config --cflags mmsim-coldfire) \
+			-o "$work/coldfire/pc.elf" \
+			$(pkg-config --variable=crt mmsim-coldfire) "$prog" \
+			$(pkg-config --libs mmsim-coldfire) ||
+			die "a ColdFire program through pkg-config"
+		"$cmake" -S "$src/tests/install/coldfire" \
+			-B "$work/coldfire/cmake" -DCMAKE_C_COMPILER="$cc" \
+			-DCMAKE_PREFIX_PATH="$prefix" -DPROGRAM="$prog" \
+			-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+			>"$work/coldfire/cmake.log" ||
+			{ cat "$work/coldfire/cmake.log"; die "configure"; }
+		"$cmake" --build "$work/coldfire/cmake" \
+			>"$work/coldfire/build.log" 2>&1 ||
+			{ cat "$work/coldfire/build.log"; die "mmsim_coldfire_program()"; }
+		# The installed mmsim runs both, and the C source compiled
+		# with the installed start file.
+		for p in "$work/coldfire/pc.elf" \
+			"$work/coldfire/cmake/syscalls.elf" "$prog"; do
+			"$prefix/bin/mmsim" cf-explore "$p" --interrupts 0 \
+				>"$work/coldfire/out" 2>&1 ||
+				{ cat "$work/coldfire/out"; die "cf-explore $p"; }
+			grep -q '^Verdict: no violation' "$work/coldfire/out" ||
+				{ cat "$work/coldfire/out"; die "cf-explore $p"; }
+		done
+		step "ColdFire programs built through pkg-config and CMake, run"
+	fi
+fi
+
 step "ok"

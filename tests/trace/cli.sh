@@ -12,7 +12,8 @@
 #  - a ring too small: the record says how many events it dropped, and
 #    its JSON is still valid;
 #  - vdso-fuzz --replay (COLDFIRE 1): the three views, with the CPU's
-#    threads and events;
+#    threads and events; cf-explore --replay and a campaign's groups,
+#    likewise;
 #  - options refused with a reason;
 #  - the same from C: EXAMPLE (examples/trace_race.c) explores a race,
 #    records the failing run and writes its views, the JSON valid.
@@ -156,6 +157,41 @@ if [ "$coldfire" = 1 ]; then
 	"$mmsim" vdso-fuzz --trace "$tmp/v.json" >/dev/null 2>"$tmp/err"
 	[ $? -eq 2 ] || fail "vdso-fuzz --trace without --replay accepted"
 	has "$tmp/err" "they need --replay CASE"
+
+	# cf-explore --replay: the case's threads, the CPU's and the mm's
+	# events, the engine's marks and the failure.
+	counter=examples/coldfire/prebuilt/counter.elf
+	"$mmsim" cf-explore "$counter" --replay 'T0@11=s1' \
+		--trace "$tmp/c.json" --timeline --html "$tmp/c.html" \
+		>"$tmp/out" 2>&1 || fail "cf-explore --replay failed"
+	has "$tmp/out" "trace: $tmp/c.json"
+	has "$tmp/out" "html: $tmp/c.html"
+	has "$tmp/out" " step  T0"
+	has "$tmp/out" "T1                       check"
+	has "$tmp/out" "| interrupt at pc"
+	has "$tmp/out" "| switch to T1"
+	has "$tmp/out" "T1 calls 0x80000304"
+	has "$tmp/out" "| > T0 fetch of"
+	has "$tmp/out" "FAILURE check-failed:"
+	has "$tmp/c.html" 'data-name="check"'
+	valid "$tmp/c.json"
+	# A campaign: a record for each group's example, numbered, and in
+	# each group's JSON object.
+	"$mmsim" cf-explore "$counter" --trace "$tmp/g.json" --json \
+		>"$tmp/out" 2>&1 || fail "cf-explore --trace failed"
+	for n in 1 2; do
+		has "$tmp/out" "\"trace\": \"$tmp/g-$n.json\""
+		valid "$tmp/g-$n.json"
+	done
+	[ -e "$tmp/g-3.json" ] && fail "cf-explore: a third record"
+	"$mmsim" cf-explore "$counter" --replay - --trace-events 0 \
+		>/dev/null 2>"$tmp/err"
+	[ $? -eq 2 ] || fail "cf-explore --trace-events 0 accepted"
+	has "$tmp/err" "bad number of trace events '0'"
+	"$mmsim" cf-explore "$counter" --replay - --trace /nonexistent/d/x.json \
+		>/dev/null 2>"$tmp/err"
+	[ $? -eq 1 ] || fail "cf-explore, an unwritable --trace: not 1"
+	has "$tmp/err" "/nonexistent/d/x.json: No such file or directory"
 fi
 # from C
 "$example" "$tmp" >"$tmp/out" 2>&1 ||

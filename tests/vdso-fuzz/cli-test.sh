@@ -89,7 +89,8 @@ for v in o["violations"]:
     assert v["interrupts_delivered"] == v["case"].count("="), v["case"]
     for e in ev:
         assert all(num(x) for k, x in e.items()
-                   if k not in ("event", "function", "error")), e
+                   if k not in ("event", "function", "error",
+                                "failure")), e
     if v["kind"] == "not-linearizable":
         seen = (v["returned_value"], v["word_after_value"])
         outs = v["linearizable_outcomes"]
@@ -266,6 +267,63 @@ intended-k2)
 	grep -q '"verdict": "2 windows are open in __kernel_atomic_cmpxchg_32: not atomic when last interrupted at 0x5fffe418 (move.l (a0), d0) and 0x5fffe41a (rts); 816 of ' \
 		"$tmp/out" || fail "verdict"
 	;;
+jobs)
+	# --jobs 2 prints the very bytes one job prints: exhaustive K=2 and
+	# random with shrinking.
+	for args in "--interrupts 2" \
+		"--mode random --seed 11 --cases 3000 --interrupts 3"; do
+		# shellcheck disable=SC2086
+		run $args --json
+		expect_status 0
+		cp "$tmp/out" "$tmp/one"
+		# shellcheck disable=SC2086
+		run $args --json --jobs 2
+		expect_status 0
+		cmp -s "$tmp/one" "$tmp/out" || fail "$args: --jobs 2 differs"
+	done
+	run --jobs 0
+	expect_status 2
+	run --replay 'w1:x1,2[2=s3]' --jobs 2
+	expect_status 2
+	;;
+shards)
+	# --shard I/N: the parts' counts and groups add up to the whole run.
+	command -v python3 >/dev/null || { echo "$test: no python3: skipped"; exit 77; }
+	for args in "--interrupts 2" \
+		"--mode random --seed 11 --cases 3000 --interrupts 3"; do
+		# shellcheck disable=SC2086
+		run $args --json
+		expect_status 0
+		cp "$tmp/out" "$tmp/whole"
+		for i in 0 1 2; do
+			# shellcheck disable=SC2086
+			run $args --json --shard $i/3
+			expect_status 0
+			grep -q "\"shard\": \"$i/3\"" "$tmp/out" ||
+				fail "shard not said"
+			cp "$tmp/out" "$tmp/part$i"
+		done
+		python3 -c '
+import json, sys
+whole = json.load(open(sys.argv[1]))
+parts = [json.load(open(p)) for p in sys.argv[2:]]
+for k in ("cases", "violating"):
+    assert sum(p[k] for p in parts) == whole[k], k
+    assert all(p["cases"] < whole["cases"] for p in parts)
+got = {}
+for p in parts:
+    for g in p["groups"]:
+        key = (g["kind"], g["function"], g["pc"])
+        got[key] = got.get(key, 0) + g["cases"]
+want = {(g["kind"], g["function"], g["pc"]): g["cases"]
+        for g in whole["groups"]}
+assert got == want, (got, want)
+' "$tmp/whole" "$tmp/part0" "$tmp/part1" "$tmp/part2" ||
+			fail "$args: the shards do not add up"
+	done
+	run --shard 3/3
+	expect_status 2
+	;;
 random-deterministic)
 	run --mode random --seed 42 --cases 2000 --json
 	expect_status 0
@@ -288,10 +346,20 @@ replay)
 	run --replay 'w1:x1,2[0=s3]' --fail-on-violation
 	expect_status 0
 	grep -q '0 violations' "$tmp/out" || fail "a violation before the cmp"
-	# An interrupt past the call's end is never delivered.
+	# An interrupt past the call's end is never delivered, and says so.
 	run --replay 'w1:x1,2[1=-/2=-/30=s3]'
 	grep -q ': 2 interrupts delivered, 0 violations$' "$tmp/out" ||
 		fail "count: $(head -n 1 "$tmp/out")"
+	grep -q "^  not delivered: T0's interrupt at instruction 30; T0 returned after 5 instructions$" \
+		"$tmp/out" || fail "undelivered: $(cat "$tmp/out")"
+	grep -q '^mmsim vdso-fuzz: warning: 1 interrupt of the case was never delivered (past the end of its call); the case as it ran is w1:x1,2\[1=-/2=-\]$' \
+		"$tmp/err" || fail "no warning: $(cat "$tmp/err")"
+	run --replay 'w1:t[63=-]'
+	grep -q "^  not delivered: T0's interrupt at instruction 63; T0 returned after 4 instructions$" \
+		"$tmp/out" || fail "undelivered: $(cat "$tmp/out")"
+	run --replay 'w1:t[63=-]' --json
+	grep -q '"interrupts_delivered": 0, "undelivered": \[{"thread": 0, "at": 63, "instructions": 4}\],' \
+		"$tmp/out" || fail "JSON undelivered: $(head -c 300 "$tmp/out")"
 	run --replay 'w1:x1,2[1=-/30=s3]' --json
 	json_ok
 	grep -q '"mode": "replay", "interrupts": 0, "fixup": null, "interrupts_delivered": 1,' \
@@ -309,6 +377,125 @@ read-tp)
 	run --replay 'w1:t[0=t/1=x1,2[0=t]/2=t[0=t]]'
 	expect_status 0
 	grep -q '0 violations' "$tmp/out" || fail "read_tp: $(cat "$tmp/out")"
+	;;
+fixup-fails-on-irq)
+	# A fixup that faults only when entered for an interrupt: a finding
+	# of its own kind, with the interrupt in its case, a replay that
+	# reproduces it, and valid JSON.
+	run --fixup ../ucpu/fixup-irqfault.o --interrupts 1 --json
+	expect_status 0
+	json_ok
+	grep -q '"kind": "fixup-failed", "function": "__kernel_atomic_cmpxchg_32", "cases": [0-9]*, "example": "w1:x[1-3],[1-3]\[0=-\]"' \
+		"$tmp/out" || fail "no fixup-failed group: $(head -c 900 "$tmp/out")"
+	grep -q '"pc": null' "$tmp/out" && fail "a violation without its interrupt"
+	grep -q '"failure": "fixup-fault"' "$tmp/out" || fail "no failure in the events"
+	run --fixup ../ucpu/fixup-irqfault.o --interrupts 1
+	expect_status 0
+	grep -q '^\[1/[0-9]*\] fixup-failed in T0' "$tmp/out" || fail "report: $(head -n 30 "$tmp/out")"
+	grep -q 'the fixup faulted: read of 0x00000000 at pc 0xc00001' \
+		"$tmp/out" || fail "no reason: $(grep -A3 '^fixup-failed' "$tmp/out")"
+	grep "replay: " "$tmp/out" | sed 's/.*replay: mmsim vdso-fuzz //' |
+		while read -r line; do
+			eval "set -- $line"
+			"$mmsim" vdso-fuzz "$@" >"$tmp/one" 2>&1
+			grep -q '^fixup-failed in T0' "$tmp/one" ||
+				fail "does not replay: $line: $(cat "$tmp/one")"
+		done || exit 1
+	;;
+fixup-writes-itself)
+	# A fixup that writes over its own first instruction on every
+	# interrupt: each case starts from the kernel area as it was loaded,
+	# so that this is the correct fixup, case by case.
+	run --fixup ../ucpu/fixup-selfpatch.o --interrupts 1 --json
+	expect_status 0
+	json_ok
+	[ "$(jnum violating)" = 0 ] || fail "violating: $(jnum violating)"
+	# With more interrupts a case breaks itself: its first interrupt
+	# stops the rewinds of the next.  Each such case replays alone.
+	run --fixup ../ucpu/fixup-selfpatch.o --mode random --seed 5 \
+		--cases 500 --interrupts 3 --json
+	expect_status 0
+	[ "$(jnum violating)" -gt 0 ] || fail "random: no violation"
+	grep -o '"case": "[^"]*"' "$tmp/out" | sed 's/.*: "//; s/"$//' |
+		while read -r c; do
+			if "$mmsim" vdso-fuzz --fixup ../ucpu/fixup-selfpatch.o \
+				--replay "$c" --fail-on-violation >/dev/null; then
+				fail "$c does not fail alone"
+			fi
+		done || exit 1
+	;;
+fixup-fails-without-irq)
+	# A fixup that breaks even the calls without interrupts (their TLB
+	# misses enter the kernel too) is refused with the reason.
+	for f in oops:'the fixup faulted: read of 0x00000010 at pc 0xc0000100, on the access-error entry (TLB miss) at pc 0x5fffe4' \
+		loop:'the fixup ran past its instruction bound (65536) at pc 0xc000010' \
+		ipl:'the fixup corrupted the frame: rte: SR 0x07' \
+		illegal:'the fixup raised an exception at pc 0xc0000100'; do
+		run --fixup "../ucpu/fixup-${f%%:*}.o"
+		expect_status 2
+		grep -q "^\.\./ucpu/fixup-${f%%:*}\.o: calls fail with it even without interrupts: __kernel_atomic_cmpxchg_32 did not return: ${f#*:}" \
+			"$tmp/err" || fail "${f%%:*}: $(cat "$tmp/err")"
+	done
+	;;
+fixup-not-regular)
+	# Only a regular file is opened: a FIFO or a device is refused before
+	# anything reads from it (a FIFO would block the open).
+	mkfifo "$tmp/fifo.o" "$tmp/fifo.S" || exit 1
+	for f in "$tmp/fifo.o" "$tmp/fifo.S" /dev/zero; do
+		run --fixup "$f"
+		expect_status 2
+		grep -q 'not a regular file' "$tmp/err" ||
+			fail "$f: $(cat "$tmp/err")"
+	done
+	;;
+fixup-bounded)
+	# A source may include anything: the preprocessor and the assembler
+	# run within bounds of time, memory and output, and are stopped.
+	need_as
+	printf '#include "/dev/zero"\n' >"$tmp/zero.S"
+	run --fixup "$tmp/zero.S"
+	expect_status 2
+	grep -q "zero.S: cpp failed: \|zero.S: cpp stopped by its bounds" \
+		"$tmp/err" || fail "/dev/zero: $(cat "$tmp/err")"
+	mkfifo "$tmp/nobody-writes"
+	printf '#include "nobody-writes"\n' >"$tmp/fifo.S"
+	run --fixup "$tmp/fifo.S"
+	expect_status 2
+	grep -q 'fifo.S: cpp did not finish in 10 s' "$tmp/err" ||
+		fail "FIFO: $(cat "$tmp/err")"
+	;;
+fixup-cleanup)
+	# Its temporary files go on every way out, a signal included; the
+	# signal then ends mmsim as it would have.  (perl puts SIGINT back to
+	# its default, which a shell's background jobs ignore.)
+	need_as
+	command -v perl >/dev/null || { echo "perl missing: skipped"; exit 77; }
+	mkdir "$tmp/t"
+	mkfifo "$tmp/nobody-writes"
+	printf '#include "nobody-writes"\n' >"$tmp/slow.S"
+	for sig in TERM INT; do
+		TMPDIR=$tmp/t perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' \
+			"$mmsim" vdso-fuzz --fixup "$tmp/slow.S" \
+			>/dev/null 2>&1 &
+		pid=$!
+		n=0
+		while [ -z "$(ls "$tmp/t")" ] && [ $n -lt 50 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		[ -n "$(ls "$tmp/t")" ] || fail "$sig: no temporary directory"
+		kill -$sig $pid
+		wait $pid
+		status=$?
+		case $sig in
+		TERM) expect_status 143 ;;
+		INT) expect_status 130 ;;
+		esac
+		[ -z "$(ls "$tmp/t")" ] || fail "$sig: left $(ls "$tmp/t")"
+	done
+	printf 'bad\n' >"$tmp/bad.S"
+	TMPDIR=$tmp/t "$mmsim" vdso-fuzz --fixup "$tmp/bad.S" >/dev/null 2>&1
+	[ -z "$(ls "$tmp/t")" ] || fail "a failure left $(ls "$tmp/t")"
 	;;
 bad-replay)
 	run --replay 'w1:x1,2[2=q]'

@@ -177,6 +177,63 @@ static void test_exhaustive(void **state)
 }
 
 /*
+ * K=2: 3553 of 36567 cases violate, more than the groups keep: each
+ * group counts them all and keeps its MSIM_VF_GROUP_KEEP simplest, the
+ * first of them its example, so that memory does not grow with the
+ * violating cases.
+ */
+static void test_bounded(void **state)
+{
+	struct msim_vf_campaign_opts o = { .interrupts = 2 };
+	struct msim_vf_campaign c;
+	unsigned long sum = 0;
+	size_t i, j, kept = 0;
+
+	(void)state;
+	assert_int_equal(msim_vf_campaign_exhaustive(&env, &o, &c), 0);
+	assert_int_equal(c.cases, 36567);
+	assert_int_equal(c.violating, 3553);
+	for (i = 0; i < c.nr_groups; i++) {
+		const struct msim_vf_group *g = &c.group[i];
+
+		sum += g->count;
+		kept += g->nr_kept;
+		assert_true(g->nr_kept <= MSIM_VF_GROUP_KEEP);
+		assert_int_equal(g->nr_kept, g->count < MSIM_VF_GROUP_KEEP
+						     ? g->count
+						     : MSIM_VF_GROUP_KEEP);
+	}
+	assert_int_equal(sum, 3553);
+	assert_int_equal(c.nr_found, kept);
+	assert_true(c.nr_found <= MSIM_VF_GROUP_KEEP * c.nr_groups);
+	/* Group by group, each simplest first, its example first. */
+	for (i = 0; i < c.nr_found; i++) {
+		struct msim_vf_case a, b;
+
+		assert_int_equal(
+			msim_vf_case_parse(c.found[i].text, &a, NULL, 0), 0);
+		if (!i || c.found[i - 1].group != c.found[i].group) {
+			assert_true(!i ||
+				    c.found[i - 1].group < c.found[i].group);
+			assert_int_equal(
+				msim_vf_case_simpler(
+					&a, &c.group[c.found[i].group].example),
+				0);
+			continue;
+		}
+		assert_int_equal(
+			msim_vf_case_parse(c.found[i - 1].text, &b, NULL, 0),
+			0);
+		assert_true(msim_vf_case_simpler(&b, &a) < 0);
+	}
+	for (i = 0; i < c.nr_found; i++)
+		for (j = i + 1; j < c.nr_found; j++)
+			assert_string_not_equal(c.found[i].text,
+						c.found[j].text);
+	msim_vf_campaign_free(&c);
+}
+
+/*
  * Random mode records shrunk cases, each still failing as its group
  * says, and the same seed finds the same ones.
  */
@@ -246,14 +303,96 @@ static void test_record(void **state)
 	msim_vf_campaign_free(&c);
 }
 
+/* The same groups, in the same order, with the same counts and cases. */
+static void assert_same(const struct msim_vf_campaign *a,
+			const struct msim_vf_campaign *b)
+{
+	size_t i;
+
+	assert_int_equal(a->cases, b->cases);
+	assert_int_equal(a->violating, b->violating);
+	assert_int_equal(a->nr_groups, b->nr_groups);
+	assert_int_equal(a->nr_found, b->nr_found);
+	for (i = 0; i < a->nr_groups; i++) {
+		const struct msim_vf_group *g = &a->group[i], *h = &b->group[i];
+
+		assert_int_equal(g->kind, h->kind);
+		assert_int_equal(g->fn, h->fn);
+		assert_int_equal(g->has_pc, h->has_pc);
+		assert_int_equal(g->pc, h->pc);
+		assert_int_equal(g->count, h->count);
+		assert_int_equal(msim_vf_case_simpler(&g->example, &h->example),
+				 0);
+	}
+	for (i = 0; i < a->nr_found; i++) {
+		assert_string_equal(a->found[i].text, b->found[i].text);
+		assert_int_equal(a->found[i].group, b->found[i].group);
+		if (a->found[i].found_as || b->found[i].found_as)
+			assert_string_equal(a->found[i].found_as,
+					    b->found[i].found_as);
+	}
+}
+
+/*
+ * --shard and --jobs: the parts of a campaign, merged, are the whole
+ * campaign, groups in the same order; so is a run on two jobs.  Exhaustive
+ * K=2 (36567 cases) and random cases with shrinking.
+ */
+static void test_parts(void **state)
+{
+	static const struct msim_vf_campaign_opts modes[] = {
+		{ .interrupts = 2 },
+		{ .interrupts = 3, .cases = 2000, .seed = 9 },
+	};
+	struct msim_vf_campaign whole, part, sum, jobs;
+	struct msim_vf_campaign_opts o;
+	unsigned int m, i;
+
+	(void)state;
+	for (m = 0; m < 2; m++) {
+		int (*run)(struct msim_vf_env *,
+			   const struct msim_vf_campaign_opts *,
+			   struct msim_vf_campaign *) =
+			m ? msim_vf_campaign_random
+			  : msim_vf_campaign_exhaustive;
+
+		o = modes[m];
+		assert_int_equal(run(&env, &o, &whole), 0);
+		if (!m)
+			assert_int_equal(whole.violating, 3553);
+		memset(&sum, 0, sizeof(sum));
+		for (i = 0; i < 3; i++) {
+			o.shard = i;
+			o.shards = 3;
+			assert_int_equal(run(&env, &o, &part), 0);
+			assert_int_equal(part.shard, i);
+			assert_int_equal(part.shards, 3);
+			assert_true(part.cases < whole.cases / 2);
+			assert_int_equal(msim_vf_campaign_merge(&sum, &part),
+					 0);
+			msim_vf_campaign_free(&part);
+		}
+		assert_same(&sum, &whole);
+		o = modes[m];
+		o.jobs = 2;
+		assert_int_equal(run(&env, &o, &jobs), 0);
+		assert_same(&jobs, &whole);
+		msim_vf_campaign_free(&jobs);
+		msim_vf_campaign_free(&sum);
+		msim_vf_campaign_free(&whole);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outcomes),
 		cmocka_unit_test(test_shrink),
 		cmocka_unit_test(test_exhaustive),
+		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_parts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

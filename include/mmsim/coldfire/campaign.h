@@ -10,7 +10,10 @@
  * runs random cases of up to K interrupts per call, calls nested up to
  * MSIM_VF_RANDOM_DEPTH deep, and shrinks each violating case to the
  * smallest that still fails the same way (msim_vf_shrink()).  Each group
- * keeps its simplest case (msim_vf_case_simpler()) as its example.
+ * keeps its simplest case (msim_vf_case_simpler()) as its example, and
+ * counts its cases; of the distinct cases it keeps only the
+ * MSIM_VF_GROUP_KEEP simplest, so that a campaign's memory does not grow
+ * with the cases it runs, however many violate.
  *
  * A window is an interrupted PC of a function at which atomicity breaks:
  * a group of not-linearizable cases.  The verdict says how many windows
@@ -26,6 +29,9 @@
 
 #include <mmsim/coldfire/fuzz_case.h>
 #include <mmsim/coldfire/vdso_run.h>
+
+/* Distinct violating cases a group keeps: its simplest ones. */
+#define MSIM_VF_GROUP_KEEP 16
 
 /* Shape of random cases: nesting depth, and interrupts at indexes below. */
 #define MSIM_VF_RANDOM_DEPTH 3
@@ -44,7 +50,20 @@ enum msim_vf_mode {
  *	them all)
  * @seed: random: the generator's seed (0 is a seed too)
  * @no_shrink: random: record violating cases as they were found
- * @progress: if not NULL, called after every case
+ * @shard: run only this part of the case space, of @shards (0 of 0 or 1:
+ *	all of it)
+ * @shards: parts the case space is split into, deterministically:
+ *	exhaustive, the subtrees of the explorer's first
+ *	MSIM_VF_SHARD_DEPTH decisions, in depth-first order, subtree s in
+ *	part s mod @shards; random, case i in part i mod @shards.  The
+ *	parts' counts and groups add up to the whole run's
+ *	(msim_vf_campaign_merge())
+ * @jobs: threads to run on (0 or 1: this one), each with an environment
+ *	of its own made as @env was, each running a part; the result is
+ *	the same whatever @jobs is (but for an exhaustive campaign cut
+ *	short by @cases, which each job cuts on its own)
+ * @progress: if not NULL, called after every case (of the first job,
+ *	with the counts of all)
  * @arg: passed to @progress
  */
 struct msim_vf_campaign_opts {
@@ -52,10 +71,15 @@ struct msim_vf_campaign_opts {
 	unsigned long cases;
 	uint64_t seed;
 	bool no_shrink;
+	unsigned int shard, shards;
+	unsigned int jobs;
 	void (*progress)(void *arg, unsigned long cases,
 			 unsigned long violating);
 	void *arg;
 };
+
+/* The depth of the explorer's decisions that --shard splits on. */
+#define MSIM_VF_SHARD_DEPTH 8
 
 /**
  * struct msim_vf_group - violating cases of one kind, in one function, last
@@ -67,6 +91,10 @@ struct msim_vf_campaign_opts {
  * @insn: the instruction at @pc ("" without @has_pc)
  * @count: violating cases run that fall in the group
  * @example: its simplest case (as recorded: shrunk in random mode)
+ * @nr_kept: distinct cases kept, at most MSIM_VF_GROUP_KEEP
+ * @kept: private: those cases, simplest first
+ * @first: private: where its first case is in the campaign's order (so
+ *	that parts merge into the order of the whole)
  */
 struct msim_vf_group {
 	enum msim_vf_kind kind;
@@ -76,10 +104,13 @@ struct msim_vf_group {
 	char insn[48];
 	unsigned long count;
 	struct msim_vf_case example;
+	size_t nr_kept;
+	struct msim_vf_kept *kept;
+	uint64_t first;
 };
 
 /**
- * struct msim_vf_found - one distinct violating case
+ * struct msim_vf_found - one distinct violating case a group kept
  * @text: its text form, which replays it (msim_vf_case_parse())
  * @found_as: random mode: the case as it was found, before shrinking
  *	(NULL otherwise)
@@ -91,26 +122,29 @@ struct msim_vf_found {
 	size_t group;
 };
 
-struct msim_vf_seen;
+struct msim_vf_kept;
 
 /**
  * struct msim_vf_campaign - what a campaign found
  * @mode: how it ran
  * @interrupts: K
  * @seed: random mode's seed
+ * @shard: the part run, of @shards (0 of 1: all)
  * @shrunk: violating cases were shrunk
  * @cases: cases run
  * @violating: of those, the ones with a violation
  * @nr_groups: groups, in the order first found
  * @group: the groups
- * @nr_found: distinct violating cases (as recorded), in the order found
- * @found: the cases
- * @seen: private: @found by text
+ * @nr_found: the distinct violating cases (as recorded) the groups kept,
+ *	at most MSIM_VF_GROUP_KEEP a group
+ * @found: those cases, group by group in the order of @group, each
+ *	group's simplest first (the strings belong to the campaign)
  */
 struct msim_vf_campaign {
 	enum msim_vf_mode mode;
 	int interrupts;
 	uint64_t seed;
+	unsigned int shard, shards;
 	bool shrunk;
 	unsigned long cases;
 	unsigned long violating;
@@ -118,7 +152,6 @@ struct msim_vf_campaign {
 	struct msim_vf_group *group;
 	size_t nr_found;
 	struct msim_vf_found *found;
-	struct msim_vf_seen *seen;
 };
 
 /**
@@ -148,12 +181,23 @@ MSIM_API int msim_vf_campaign_random(struct msim_vf_env *env,
  * msim_vf_campaign_record - counts the run @r of a case in @c and records
  * its first violation, if any, as the campaigns do: for a program that
  * runs its own cases.  @c starts zeroed (its @mode is then exhaustive).
+ * Its memory is bounded by the number of groups, not of cases.
  *
  * Return: 0 or -ENOMEM.
  */
 MSIM_API int msim_vf_campaign_record(struct msim_vf_campaign *c,
 				     struct msim_vf_env *env,
 				     const struct msim_vf_result *r);
+
+/**
+ * msim_vf_campaign_merge - add @from's counts, groups and kept cases to
+ * @into (parts of a sharded campaign, run anywhere), in the order of the
+ * whole campaign
+ *
+ * Return: 0 or -ENOMEM.
+ */
+MSIM_API int msim_vf_campaign_merge(struct msim_vf_campaign *into,
+				    const struct msim_vf_campaign *from);
 
 /** msim_vf_campaign_free - frees what a campaign recorded in @c */
 MSIM_API void msim_vf_campaign_free(struct msim_vf_campaign *c);

@@ -13,8 +13,19 @@
 #include <stddef.h>
 
 /*
- * Reads or builds the object for @path into a malloc()ed *@obj.  Returns
- * 0, or -errno with @why a one-line reason (without the file name).
+ * Reads or builds the object for @path into a malloc()ed *@obj.  @path
+ * must be a regular file (checked before it is opened: a FIFO or a device
+ * is refused, never read) of at most 1 MiB.  A source is copied into a
+ * directory under $TMPDIR (or /tmp) and built there by cpp and
+ * m68k-linux-gnu-as, each bounded to 10 s of wall-clock and CPU time,
+ * 1 GiB of address space and 16 MiB per file it writes, since a source
+ * may include anything (/dev/zero, a FIFO).  The directory is removed on
+ * every way out; SIGHUP, SIGINT, SIGQUIT and SIGTERM are held meanwhile,
+ * and one that arrives stops the running tool, the files are removed,
+ * and then the signal acts as it would have.  Returns 0, or -errno with
+ * @why a one-line reason (without the file name): -EINVAL for a file that
+ * is not regular, -ETIMEDOUT or -E2BIG for a tool past its bounds, -EINTR
+ * when a held signal stopped it (the signal is delivered on return).
  */
 MSIM_API int msim_vf_fixup_load(const char *path, void **obj, size_t *len,
 				char *why, size_t whylen);

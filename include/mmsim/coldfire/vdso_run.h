@@ -21,7 +21,11 @@
  *  - a call changed a register it must preserve (all but d0 and the
  *    condition codes for cmpxchg; all but a0 and d0 for read_tp);
  *  - read_tp returned another thread's pointer;
- *  - the call did not return (fault, or ran too long).
+ *  - the call did not return (fault, or ran too long);
+ *  - the entry fixup failed on one of the case's interrupts (faulted,
+ *    ran past its bound, raised an exception or left a frame the return
+ *    cannot follow): the interrupt is part of the case as it ran, so that
+ *    the case replays the failure.
  */
 #ifndef MMSIM_COLDFIRE_VDSO_RUN_H
 #define MMSIM_COLDFIRE_VDSO_RUN_H
@@ -41,6 +45,12 @@ struct msim_machine;
 struct mm_struct;
 struct msim_vdso_image;
 
+/*
+ * struct msim_vf_env - what cases run on: a machine, an mm with the vDSO,
+ * a word and a stack, a CPU with the fixup; @fixup, @fixup_len: a copy of
+ * the fixup it was made with (NULL for the seed's), for environments
+ * alike (the jobs of a campaign)
+ */
 struct msim_vf_env {
 	struct msim_machine *m;
 	struct mm_struct *mm;
@@ -48,6 +58,8 @@ struct msim_vf_env {
 	const struct msim_vdso_image *img;
 	uint32_t word_addr;
 	uint32_t stack_addr;
+	void *fixup;
+	size_t fixup_len;
 };
 
 /* Bounds of exhaustive exploration. */
@@ -64,7 +76,8 @@ enum msim_vf_ev_kind {
 	MSIM_VF_EV_RESUME, /* a: pc the interrupted thread resumes at */
 	MSIM_VF_EV_STORE,  /* a: value, b: word before */
 	MSIM_VF_EV_RETURN, /* a: d0, b: a0, c: word after */
-	MSIM_VF_EV_ERROR,  /* a: -errno from msim_ucpu_call() */
+	MSIM_VF_EV_ERROR,  /* a: -errno from msim_ucpu_call(), b: the
+			    * enum msim_ucpu_error_kind */
 };
 
 struct msim_vf_event {
@@ -78,6 +91,7 @@ enum msim_vf_kind {
 	MSIM_VF_CLOBBER,
 	MSIM_VF_WRONG_TP,
 	MSIM_VF_NO_RETURN,
+	MSIM_VF_FIXUP_FAILED,
 };
 
 struct msim_vf_violation {
@@ -92,6 +106,11 @@ struct msim_vf_violation {
 #define MSIM_VF_MAX_EVENTS (MSIM_VF_MAX_CALLS * (MSIM_VF_MAX_PLAN * 4 + 2))
 #define MSIM_VF_MAX_VIOLATIONS 8
 
+/*
+ * @insns: instructions the call ran, to its return (or to where it
+ * stopped), counted as interrupt indexes count them
+ * @error: with @err, why the call did not return (msim_ucpu_error())
+ */
 struct msim_vf_call_result {
 	uint32_t tp;
 	uint32_t d0, a0;
@@ -100,10 +119,28 @@ struct msim_vf_call_result {
 	int err;
 	bool has_irq;
 	uint32_t last_irq_pc;
+	unsigned int insns;
+	struct msim_ucpu_error error;
 };
 
+/*
+ * An interrupt of a plan that was never delivered: the call (in
+ * msim_vf_result.ran) returned, or stopped, before instruction @at.
+ */
+struct msim_vf_undelivered {
+	int call;
+	unsigned int at;
+};
+
+/*
+ * @nr_undelivered, @undelivered: the plan's interrupts that were not
+ * delivered, which are not in @ran (nor the calls they would have run)
+ */
 struct msim_vf_result {
 	struct msim_vf_case ran;
+	int nr_undelivered;
+	struct msim_vf_undelivered
+		undelivered[MSIM_VF_MAX_CALLS * MSIM_VF_MAX_PLAN];
 	struct msim_vf_call_result call[MSIM_VF_MAX_CALLS];
 	int nr_events;
 	struct msim_vf_event ev[MSIM_VF_MAX_EVENTS];
@@ -116,7 +153,7 @@ struct msim_vf_result {
  * Builds the machine, the mm and the CPU with @fixup (an m68k ELF object,
  * or NULL for the seed's), and warms it (msim_vf_env_warm()).  Returns 0 or
  * -errno; -ENOEXEC for a fixup the CPU cannot load, -EPROTO for one that
- * breaks calls without interrupts.
+ * breaks calls without interrupts; msim_vf_env_error() says why.
  */
 MSIM_API int msim_vf_env_create(struct msim_vf_env *env, const void *fixup,
 				size_t fixup_len);
@@ -125,9 +162,20 @@ MSIM_API void msim_vf_env_destroy(struct msim_vf_env *env);
 /*
  * Runs a cmpxchg and a read_tp without interrupts so that their pages are
  * in the TLB; after a fresh CPU.  Returns 0, or -EPROTO when they fail
- * (the fixup, run for the TLB misses, broke them).
+ * (the fixup, run for the TLB misses, broke them); msim_vf_env_error()
+ * says why.
  */
 MSIM_API int msim_vf_env_warm(struct msim_vf_env *env);
+
+/*
+ * Why the calling thread's last msim_vf_env_create() or msim_vf_env_warm()
+ * failed, in one line ("" if it did not): for -EPROTO, which call did not
+ * return and why (msim_ucpu_error_describe()), e.g.
+ * "__kernel_atomic_cmpxchg_32 did not return: the fixup faulted: read of
+ * 0x00000010 at pc 0xc0000100, on the access-error entry (TLB miss) at pc
+ * 0x5fffe40c".
+ */
+MSIM_API const char *msim_vf_env_error(void);
 
 /*
  * Runs @plan, or with @plan NULL the decisions of @ex within @lim, and
