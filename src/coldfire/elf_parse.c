@@ -216,89 +216,97 @@ static int check_load(struct parse *p, unsigned int i,
 	return 0;
 }
 
-static int check_segments(struct parse *p, struct msim_cf_elf *elf)
+/*
+ * One program header, @i, into @elf: a PT_LOAD checked and kept, the
+ * stack's and TLS's headers noted, a dynamic program refused.
+ */
+static int read_phdr(struct parse *p, struct msim_cf_elf *elf, unsigned int i)
 {
+	const unsigned char *ph = p->b + elf->phoff + i * PHDR_SIZE;
+	struct msim_cf_segment s = {
+		.vaddr = be32(ph + 8),
+		.offset = be32(ph + 4),
+		.filesz = be32(ph + 16),
+		.memsz = be32(ph + 20),
+		.prot = prot_of(be32(ph + 24)),
+	};
 	char tmp[96];
-	unsigned int i, j;
-	bool entry_ok = false;
 	int ret;
 
-	elf->exec_stack = true; /* no PT_GNU_STACK: EXSTACK_DEFAULT */
-	for (i = 0; i < elf->phnum; i++) {
-		const unsigned char *ph = p->b + elf->phoff + i * PHDR_SIZE;
-		uint32_t type = be32(ph);
-		struct msim_cf_segment s = {
-			.vaddr = be32(ph + 8),
-			.offset = be32(ph + 4),
-			.filesz = be32(ph + 16),
-			.memsz = be32(ph + 20),
-			.prot = prot_of(be32(ph + 24)),
-		};
-
-		switch (type) {
-		case PT_INTERP:
-			return reject(p,
-				      "dynamically linked (interpreter %s): "
-				      "link it static",
-				      in_file(p, s.offset, s.filesz)
-					      ? esc(p->b + s.offset, s.filesz,
-						    tmp, sizeof(tmp))
-					      : "?");
-		case PT_DYNAMIC:
-			return reject(p, "dynamically linked (PT_DYNAMIC): "
-					 "link it static");
-		case PT_GNU_STACK:
-			elf->exec_stack = s.prot & 4;
-			break;
-		case PT_TLS:
-			if (s.filesz > s.memsz ||
-			    !in_file(p, s.offset, s.filesz))
-				return reject(p, "bad PT_TLS segment");
-			elf->has_tls = true;
-			elf->tls = s;
-			elf->tls_align = be32(ph + 28);
-			break;
-		case PT_LOAD:
-			if (elf->nr_segments == MSIM_CF_MAX_SEGMENTS)
-				return reject(p,
-					      "more than %d loadable "
-					      "segments",
-					      MSIM_CF_MAX_SEGMENTS);
-			ret = check_load(p, i, &s);
-			if (ret)
-				return ret;
-			elf->segment[elf->nr_segments++] = s;
-			break;
-		}
+	switch (be32(ph)) {
+	case PT_INTERP:
+		return reject(p,
+			      "dynamically linked (interpreter %s): link it "
+			      "static",
+			      in_file(p, s.offset, s.filesz)
+				      ? esc(p->b + s.offset, s.filesz, tmp,
+					    sizeof(tmp))
+				      : "?");
+	case PT_DYNAMIC:
+		return reject(p, "dynamically linked (PT_DYNAMIC): link it "
+				 "static");
+	case PT_GNU_STACK:
+		elf->exec_stack = s.prot & 4;
+		break;
+	case PT_TLS:
+		if (s.filesz > s.memsz || !in_file(p, s.offset, s.filesz))
+			return reject(p, "bad PT_TLS segment");
+		elf->has_tls = true;
+		elf->tls = s;
+		elf->tls_align = be32(ph + 28);
+		break;
+	case PT_LOAD:
+		if (elf->nr_segments == MSIM_CF_MAX_SEGMENTS)
+			return reject(p, "more than %d loadable segments",
+				      MSIM_CF_MAX_SEGMENTS);
+		ret = check_load(p, i, &s);
+		if (ret)
+			return ret;
+		elf->segment[elf->nr_segments++] = s;
+		break;
 	}
-	if (!elf->nr_segments)
-		return reject(p, "no loadable segment");
-	/*
-	 * MODEL: cf-exec-no-overlap: segments whose bytes overlap are
-	 * refused, where Linux maps each later one MAP_FIXED over the one
-	 * before; segments that only share a page are loaded as Linux loads
-	 * them.
-	 */
+	return 0;
+}
+
+/* Whether [@addr, @addr + @len) lies in the file bytes of segment @a. */
+static bool in_segment_file(const struct msim_cf_segment *a, uint32_t addr,
+			    uint64_t len)
+{
+	return addr >= a->vaddr &&
+	       (uint64_t)addr + len <= (uint64_t)a->vaddr + a->filesz;
+}
+
+/*
+ * The loadable segments together: none overlaps another, the entry point
+ * is in an executable one; and from them the initial break (the page
+ * after the highest byte) and AT_PHDR.
+ *
+ * MODEL: cf-exec-no-overlap: segments whose bytes overlap are refused,
+ * where Linux maps each later one MAP_FIXED over the one before;
+ * segments that only share a page are loaded as Linux loads them.
+ */
+static int lay_out_segments(struct parse *p, struct msim_cf_elf *elf)
+{
+	bool entry_ok = false;
+	unsigned int i, j;
+
 	for (i = 0; i < elf->nr_segments; i++) {
 		const struct msim_cf_segment *a = &elf->segment[i];
+		uint64_t end = (uint64_t)a->vaddr + a->memsz;
 
 		for (j = 0; j < i; j++) {
 			const struct msim_cf_segment *b = &elf->segment[j];
 
-			if ((uint64_t)a->vaddr <
-				    (uint64_t)b->vaddr + b->memsz &&
-			    (uint64_t)b->vaddr < (uint64_t)a->vaddr + a->memsz)
+			if (a->vaddr < (uint64_t)b->vaddr + b->memsz &&
+			    b->vaddr < end)
 				return reject(p,
-					      "segments at %#x and %#x "
-					      "overlap",
+					      "segments at %#x and %#x overlap",
 					      b->vaddr, a->vaddr);
 		}
-		if ((uint64_t)a->vaddr + a->memsz > elf->brk)
-			elf->brk = (uint32_t)(((uint64_t)a->vaddr + a->memsz +
-					       CF_PAGE - 1) &
+		if (end > elf->brk)
+			elf->brk = (uint32_t)((end + CF_PAGE - 1) &
 					      ~(uint64_t)(CF_PAGE - 1));
-		if ((a->prot & 4) && elf->entry >= a->vaddr &&
-		    (uint64_t)elf->entry < (uint64_t)a->vaddr + a->filesz)
+		if ((a->prot & 4) && in_segment_file(a, elf->entry, 1))
 			entry_ok = true;
 		/* AT_PHDR: where a segment maps the program headers. */
 		if (elf->phoff >= a->offset &&
@@ -311,20 +319,30 @@ static int check_segments(struct parse *p, struct msim_cf_elf *elf)
 			      "entry point %#x is not in an executable "
 			      "segment",
 			      elf->entry);
-	if (elf->has_tls) {
-		for (i = 0; i < elf->nr_segments; i++) {
-			const struct msim_cf_segment *a = &elf->segment[i];
-
-			if (elf->tls.vaddr >= a->vaddr &&
-			    (uint64_t)elf->tls.vaddr + elf->tls.filesz <=
-				    (uint64_t)a->vaddr + a->filesz)
-				break;
-		}
-		if (i == elf->nr_segments)
-			return reject(p, "PT_TLS is not inside a loadable "
-					 "segment");
-	}
 	return 0;
+}
+
+static int check_segments(struct parse *p, struct msim_cf_elf *elf)
+{
+	unsigned int i;
+	int ret;
+
+	elf->exec_stack = true; /* no PT_GNU_STACK: EXSTACK_DEFAULT */
+	for (i = 0; i < elf->phnum; i++) {
+		ret = read_phdr(p, elf, i);
+		if (ret)
+			return ret;
+	}
+	if (!elf->nr_segments)
+		return reject(p, "no loadable segment");
+	ret = lay_out_segments(p, elf);
+	if (ret || !elf->has_tls)
+		return ret;
+	for (i = 0; i < elf->nr_segments; i++)
+		if (in_segment_file(&elf->segment[i], elf->tls.vaddr,
+				    elf->tls.filesz))
+			return 0;
+	return reject(p, "PT_TLS is not inside a loadable segment");
 }
 
 static int cmp_symbol(const void *a, const void *b)
