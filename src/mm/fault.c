@@ -673,13 +673,14 @@ int msim_user_access(struct mm_struct *mm, unsigned long addr, void *buf,
 		if (n > len)
 			n = len;
 		/*
-		 * A fault that succeeded makes the next attempt pass; the
-		 * bound only catches a model bug instead of spinning on it,
-		 * and a fault that waited for another thread starts it over.
+		 * A fault that succeeded makes the next attempt pass unless
+		 * another thread undid its work meanwhile; the bound (see
+		 * MSIM_FAULT_RETRIES) only catches a model bug, and a fault
+		 * that waited for another thread starts it over.
 		 */
 		for (tries = 0; !access_one(mm, addr, p, n, access); tries++) {
 			msim_fault_waited = false;
-			ret = tries < 4
+			ret = tries < MSIM_FAULT_RETRIES
 				      ? msim_handle_user_fault(mm, addr, access)
 				      : VM_FAULT_SIGSEGV;
 			if (msim_fault_waited)

@@ -145,7 +145,7 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 			break;
 		for (tries = 0;; tries++) {
 			page = follow_page(vma, addr, gup_flags, &fault_flags);
-			if (page || tries == 4)
+			if (page || tries == MSIM_FAULT_RETRIES)
 				break;
 			if (gup_flags & FOLL_NOFAULT)
 				break;

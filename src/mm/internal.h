@@ -185,6 +185,18 @@ static inline bool page_has_extra_refs(struct page *page)
  */
 #define msim_fault_waited (msim_current_thread_info()->fault_waited)
 
+/*
+ * How many faults in a row, none of which waited, an access or a GUP
+ * makes before it gives up with -EFAULT.  Linux retries without end, and
+ * so must a fault whose work another thread undoes before the access
+ * (reclaim, migration, MADV_DONTNEED between the fault and the retried
+ * access): that can happen a few times in a row on a loaded machine, so
+ * the bound is far above it.  It only stops a model bug (a fault that
+ * reports success without making the access possible) from spinning
+ * forever, after a millisecond or so.
+ */
+#define MSIM_FAULT_RETRIES 1000
+
 /* migrate.c: wait until the migration entry @pte at @addr is gone. */
 void migration_entry_wait(struct mm_struct *mm, unsigned long addr, pte_t pte);
 
