@@ -28,6 +28,8 @@
 #include "subcmd.h"
 #include "trace_out.h"
 
+#define usage_error(...) subcmd_usage("cf-explore", __VA_ARGS__)
+
 #define CFX_DEFAULT_THREADS 2
 #define CFX_DEFAULT_K 1
 #define CFX_DEFAULT_RANDOM_CASES 1000
@@ -114,34 +116,6 @@ void cf_explore_help(FILE *out)
 	fputs(help_tail, out);
 }
 
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mmsim cf-explore: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'mmsim help cf-explore'.\n", stderr);
-	return SUBCMD_EXIT_USAGE;
-}
-
-static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	if (errno || *end || *v > max)
-		return -EINVAL;
-	return 0;
-}
-
 struct opts {
 	struct scn_trace_opts trace;
 	const char *prog, *entry, *check, *fixup, *mode, *replay;
@@ -165,29 +139,6 @@ struct explore {
 	struct rec *recs; /* --replay's, or one per group */
 };
 
-/* Appends @s to @buf, quoted for a POSIX shell if it needs it. */
-static void shell_word(char *buf, size_t size, const char *s)
-{
-	size_t len = strlen(buf);
-
-	if (!s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789_-./=:,+@")] &&
-	    *s) {
-		snprintf(buf + len, size - len, " %s", s);
-		return;
-	}
-	snprintf(buf + len, size - len, " '");
-	for (; *s && strlen(buf) + 6 < size; s++) {
-		len = strlen(buf);
-		if (*s == '\'')
-			snprintf(buf + len, size - len, "'\\''");
-		else
-			snprintf(buf + len, size - len, "%c", *s);
-	}
-	len = strlen(buf);
-	snprintf(buf + len, size - len, "'");
-}
-
 /* The command line that replays a case, up to the case. */
 static void replay_prefix(struct explore *x)
 {
@@ -195,23 +146,23 @@ static void replay_prefix(struct explore *x)
 	char n[32];
 
 	snprintf(x->prefix, sizeof(x->prefix), "mmsim cf-explore");
-	shell_word(x->prefix, sizeof(x->prefix), o->prog);
+	subcmd_shell_word(x->prefix, sizeof(x->prefix), o->prog);
 	snprintf(n, sizeof(n), " --threads %lu", o->threads);
 	strncat(x->prefix, n, sizeof(x->prefix) - strlen(x->prefix) - 1);
 	if (o->entry) {
 		strncat(x->prefix, " --entry",
 			sizeof(x->prefix) - strlen(x->prefix) - 1);
-		shell_word(x->prefix, sizeof(x->prefix), o->entry);
+		subcmd_shell_word(x->prefix, sizeof(x->prefix), o->entry);
 	}
 	if (o->check) {
 		strncat(x->prefix, " --check",
 			sizeof(x->prefix) - strlen(x->prefix) - 1);
-		shell_word(x->prefix, sizeof(x->prefix), o->check);
+		subcmd_shell_word(x->prefix, sizeof(x->prefix), o->check);
 	}
 	if (o->fixup) {
 		strncat(x->prefix, " --fixup",
 			sizeof(x->prefix) - strlen(x->prefix) - 1);
-		shell_word(x->prefix, sizeof(x->prefix), o->fixup);
+		subcmd_shell_word(x->prefix, sizeof(x->prefix), o->fixup);
 	}
 	strncat(x->prefix, " --replay",
 		sizeof(x->prefix) - strlen(x->prefix) - 1);
@@ -229,7 +180,8 @@ static int parse_one(struct opts *o, int c, char **argv)
 	}
 	switch (c) {
 	case 't':
-		if (parse_ulong(optarg, MSIM_CFX_MAX_THREADS, &o->threads) ||
+		if (subcmd_parse_ulong(optarg, MSIM_CFX_MAX_THREADS,
+				       &o->threads) ||
 		    !o->threads)
 			return usage_error("bad number of threads '%s' (1 to "
 					   "%d)",
@@ -245,7 +197,7 @@ static int parse_one(struct opts *o, int c, char **argv)
 		o->fixup = optarg;
 		return -1;
 	case 'k':
-		if (parse_ulong(optarg, MSIM_CFX_MAX_IRQS, &o->k))
+		if (subcmd_parse_ulong(optarg, MSIM_CFX_MAX_IRQS, &o->k))
 			return usage_error("bad number of interrupts '%s' (0 "
 					   "to %d)",
 					   optarg, MSIM_CFX_MAX_IRQS);
@@ -258,17 +210,18 @@ static int parse_one(struct opts *o, int c, char **argv)
 		o->mode = optarg;
 		return -1;
 	case 's':
-		if (parse_ulong(optarg, UINT64_MAX, &o->seed))
+		if (subcmd_parse_ulong(optarg, UINT64_MAX, &o->seed))
 			return usage_error("bad seed '%s'", optarg);
 		o->have_seed = true;
 		return -1;
 	case 'c':
-		if (parse_ulong(optarg, ULONG_MAX, &o->cases) || !o->cases)
+		if (subcmd_parse_ulong(optarg, ULONG_MAX, &o->cases) ||
+		    !o->cases)
 			return usage_error("bad number of cases '%s'", optarg);
 		o->have_cases = true;
 		return -1;
 	case 'j':
-		if (parse_ulong(optarg, 64, &o->jobs) || !o->jobs)
+		if (subcmd_parse_ulong(optarg, 64, &o->jobs) || !o->jobs)
 			return usage_error("bad number of jobs '%s' (1 to 64)",
 					   optarg);
 		return -1;
@@ -277,8 +230,8 @@ static int parse_one(struct opts *o, int c, char **argv)
 		if (!slash)
 			return usage_error("bad shard '%s' (I/N)", optarg);
 		*slash = '\0';
-		if (parse_ulong(optarg, 1UL << 20, &o->shard) ||
-		    parse_ulong(slash + 1, 1UL << 20, &o->shards) ||
+		if (subcmd_parse_ulong(optarg, 1UL << 20, &o->shard) ||
+		    subcmd_parse_ulong(slash + 1, 1UL << 20, &o->shards) ||
 		    !o->shards || o->shard >= o->shards) {
 			*slash = '/';
 			return usage_error("bad shard '%s' (I/N, I below N)",
@@ -447,28 +400,6 @@ static void progress(void *arg, unsigned long cases, unsigned long violating)
 		violating);
 }
 
-/* Prints @text filled to 76 columns, later lines after @indent. */
-static void fill(FILE *out, const char *text, const char *indent)
-{
-	size_t col = 0, n;
-
-	while (*text) {
-		n = strcspn(text, " ");
-		if (col && col + 1 + n > 76) {
-			fprintf(out, "\n%s", indent);
-			col = strlen(indent);
-		} else if (col) {
-			fputc(' ', out);
-			col++;
-		}
-		fprintf(out, "%.*s", (int)n, text);
-		col += n;
-		text += n;
-		text += strspn(text, " ");
-	}
-	fputc('\n', out);
-}
-
 static void print_checked(struct explore *x)
 {
 	const struct opts *o = &x->o;
@@ -509,7 +440,7 @@ static void print_checked(struct explore *x)
 			 o->entry ? o->entry : "thread_main",
 			 o->check ? o->check : "check", fixup, o->k,
 			 o->k == 1 ? "" : "s", c->cases, shard);
-	fill(stdout, text, "");
+	subcmd_fill(stdout, text, "");
 }
 
 static void print_enosys(FILE *out, const struct msim_cfx_campaign *c)
@@ -638,7 +569,7 @@ static int report_text(struct explore *x)
 	msim_cfx_campaign_verdict(x->env, c, text + strlen(text),
 				  sizeof(text) - strlen(text));
 	strcat(text, ".");
-	fill(stdout, text, "  ");
+	subcmd_fill(stdout, text, "  ");
 	printf("cases run: %lu\n", c->cases);
 	printf("violating cases: %lu\n", c->violating);
 	if (c->undelivered)

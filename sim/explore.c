@@ -13,6 +13,8 @@
 #include "scenario.h"
 #include "subcmd.h"
 
+#define usage_error(...) subcmd_usage("explore", __VA_ARGS__)
+
 void explore_help(FILE *out)
 {
 	fputs("usage: mmsim explore FILE [--strategy dfs|random|pct|"
@@ -90,21 +92,6 @@ void explore_help(FILE *out)
 }
 
 #define EXPLORE_RAM (16UL << 20)
-
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mmsim explore: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'mmsim help explore'.\n", stderr);
-	return SUBCMD_EXIT_USAGE;
-}
 
 static bool parse_ulong(const char *s, unsigned long *v)
 {

@@ -10,6 +10,8 @@
 #include "scenario.h"
 #include "subcmd.h"
 
+#define usage_error(...) subcmd_usage("run", __VA_ARGS__)
+
 void run_help(FILE *out)
 {
 	fputs("usage: mmsim run [--arch NAME] [--ram BYTES] [--swap BYTES] "
@@ -136,21 +138,6 @@ void run_help(FILE *out)
 	      "understood, a\n"
 	      "schedule that the file does not fit, or a usage error.\n",
 	      out);
-}
-
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mmsim run: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'mmsim help run'.\n", stderr);
-	return SUBCMD_EXIT_USAGE;
 }
 
 int run_main(int argc, char **argv)

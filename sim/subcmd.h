@@ -13,6 +13,32 @@
 /* What a subcommand's main() returns for a usage error. */
 #define SUBCMD_EXIT_USAGE 2
 
+/*
+ * subcmd_usage - "mmsim CMD: " and the message on stderr, then where the
+ * help is; returns SUBCMD_EXIT_USAGE.  Each subcommand wraps it as its
+ * usage_error().
+ */
+int subcmd_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * subcmd_parse_ulong - @s as a number (decimal, 0x hex or 0 octal) of at
+ * most @max into *@v: 0, or -EINVAL for anything else (a sign, trailing
+ * bytes, out of range).
+ */
+int subcmd_parse_ulong(const char *s, unsigned long max, unsigned long *v);
+
+/*
+ * subcmd_shell_word - append " WORD" to the string in @buf (@size bytes),
+ * quoted for a POSIX shell where it must be, so that a printed command
+ * can be pasted back.
+ */
+void subcmd_shell_word(char *buf, size_t size, const char *s);
+
+/* subcmd_fill - @text to @out in lines of at most 76 columns, the later
+ * ones starting with @indent. */
+void subcmd_fill(FILE *out, const char *text, const char *indent);
+
 /* mmsim run [OPTIONS] FILE: argv[0] is "run". */
 int run_main(int argc, char **argv);
 void run_help(FILE *out);

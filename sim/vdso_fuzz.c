@@ -26,6 +26,8 @@
 #include <mmsim/coldfire/vdso_run.h>
 #include "trace_out.h"
 
+#define usage_error(...) subcmd_usage("vdso-fuzz", __VA_ARGS__)
+
 #define MSIM_VF_DEFAULT_CASES 10000
 #define MSIM_VF_DEFAULT_K 2
 
@@ -117,34 +119,6 @@ void vdso_fuzz_help(FILE *out)
 	fputs(help_text, out);
 }
 
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mmsim vdso-fuzz: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'mmsim help vdso-fuzz'.\n", stderr);
-	return SUBCMD_EXIT_USAGE;
-}
-
-static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	if (errno || *end || *v > max)
-		return -EINVAL;
-	return 0;
-}
-
 /* The command line. */
 struct opts {
 	struct scn_trace_opts trace;
@@ -206,31 +180,6 @@ static void progress(void *arg, unsigned long cases, unsigned long violating)
 		violating, last ? "\n" : "");
 }
 
-/*
- * Prints @text filled to 76 columns, the lines after the first indented
- * by @indent, and a newline.
- */
-static void fill(const char *text, const char *indent)
-{
-	size_t col = 0, n;
-
-	while (*text) {
-		n = strcspn(text, " ");
-		if (col && col + 1 + n > 76) {
-			printf("\n%s", indent);
-			col = strlen(indent);
-		} else if (col) {
-			putchar(' ');
-			col++;
-		}
-		printf("%.*s", (int)n, text);
-		col += n;
-		text += n;
-		text += strspn(text, " ");
-	}
-	putchar('\n');
-}
-
 /* What was checked, against which fixup, in one sentence. */
 static void print_checked(const struct fuzz *fz)
 {
@@ -277,7 +226,7 @@ static void print_checked(const struct fuzz *fz)
 			 " (part %u of %u of them: --shard %u/%u).", c->shard,
 			 c->shards, c->shard, c->shards);
 	}
-	fill(text, "");
+	subcmd_fill(stdout, text, "");
 }
 
 static void print_verdict(const struct msim_vf_campaign *c)
@@ -288,7 +237,7 @@ static void print_verdict(const struct msim_vf_campaign *c)
 	msim_vf_campaign_verdict(c, text + strlen(text),
 				 sizeof(text) - strlen(text));
 	strcat(text, ".");
-	fill(text, "  ");
+	subcmd_fill(stdout, text, "  ");
 }
 
 /* Runs the text form @text again, for the details: runs are repeatable. */
@@ -511,28 +460,6 @@ static int replay_one(struct fuzz *fz, const char *text)
 	return 0;
 }
 
-/* Appends @s to @buf quoted for a POSIX shell if it needs it. */
-static void shell_word(char *buf, size_t size, const char *s)
-{
-	size_t len = strlen(buf);
-
-	if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			"0123456789_-./=:,+@")]) {
-		snprintf(buf + len, size - len, " '");
-		for (; *s && strlen(buf) + 5 < size; s++) {
-			len = strlen(buf);
-			if (*s == '\'')
-				snprintf(buf + len, size - len, "'\\''");
-			else
-				snprintf(buf + len, size - len, "%c", *s);
-		}
-		len = strlen(buf);
-		snprintf(buf + len, size - len, "'");
-	} else {
-		snprintf(buf + len, size - len, " %s", s);
-	}
-}
-
 /* One option; returns -1 to go on, else the exit status. */
 static int parse_one(struct opts *o, int c, char **argv)
 {
@@ -556,17 +483,18 @@ static int parse_one(struct opts *o, int c, char **argv)
 		o->mode = optarg;
 		return -1;
 	case 's':
-		if (parse_ulong(optarg, UINT64_MAX, &o->seed))
+		if (subcmd_parse_ulong(optarg, UINT64_MAX, &o->seed))
 			return usage_error("bad seed '%s'", optarg);
 		o->have_seed = true;
 		return -1;
 	case 'c':
-		if (parse_ulong(optarg, ULONG_MAX, &o->cases) || !o->cases)
+		if (subcmd_parse_ulong(optarg, ULONG_MAX, &o->cases) ||
+		    !o->cases)
 			return usage_error("bad number of cases '%s'", optarg);
 		o->have_cases = true;
 		return -1;
 	case 'k':
-		if (parse_ulong(optarg, MSIM_VF_MAX_PLAN, &o->k))
+		if (subcmd_parse_ulong(optarg, MSIM_VF_MAX_PLAN, &o->k))
 			return usage_error("bad number of interrupts "
 					   "'%s' (0 to %d)",
 					   optarg, MSIM_VF_MAX_PLAN);
@@ -587,7 +515,7 @@ static int parse_one(struct opts *o, int c, char **argv)
 		o->no_shrink = true;
 		return -1;
 	case 'J':
-		if (parse_ulong(optarg, 64, &o->jobs) || !o->jobs)
+		if (subcmd_parse_ulong(optarg, 64, &o->jobs) || !o->jobs)
 			return usage_error("bad number of jobs '%s' (1 to 64)",
 					   optarg);
 		return -1;
@@ -597,8 +525,8 @@ static int parse_one(struct opts *o, int c, char **argv)
 		if (!slash || slash == optarg)
 			return usage_error("bad shard '%s' (I/N)", optarg);
 		*slash = '\0';
-		if (parse_ulong(optarg, 1UL << 20, &o->shard) ||
-		    parse_ulong(slash + 1, 1UL << 20, &o->shards) ||
+		if (subcmd_parse_ulong(optarg, 1UL << 20, &o->shard) ||
+		    subcmd_parse_ulong(slash + 1, 1UL << 20, &o->shards) ||
 		    o->shard >= o->shards) {
 			*slash = '/';
 			return usage_error("bad shard '%s' (I/N, I below N)",
@@ -711,8 +639,8 @@ static int env_setup(struct fuzz *fz, const void *obj, size_t len)
 			 "mmsim vdso-fuzz");
 		if (path) {
 			strcat(fz->replay_prefix, " --fixup");
-			shell_word(fz->replay_prefix, sizeof(fz->replay_prefix),
-				   path);
+			subcmd_shell_word(fz->replay_prefix,
+					  sizeof(fz->replay_prefix), path);
 		}
 		strcat(fz->replay_prefix, " --replay");
 		return -1;
