@@ -248,13 +248,8 @@ static int parse_one(struct opts *o, int c, char **argv)
 	case 'h':
 		cf_explore_help(stdout);
 		return 0;
-	case ':':
-		return usage_error("option '%s' needs an argument",
-				   argv[optind - 1]);
 	default:
-		if (optopt)
-			return usage_error("unknown option '-%c'", optopt);
-		return usage_error("unknown option '%s'", argv[optind - 1]);
+		return subcmd_bad_option("cf-explore", c, argv);
 	}
 }
 

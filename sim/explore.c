@@ -429,15 +429,8 @@ static int parse_options(int argc, char **argv, struct explore_cli *cli)
 		case 'h':
 			explore_help(stdout);
 			return 0;
-		case ':':
-			return usage_error("option '%s' needs an argument",
-					   argv[optind - 1]);
 		default:
-			if (optopt)
-				return usage_error("unknown option '-%c'",
-						   optopt);
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
+			return subcmd_bad_option("explore", c, argv);
 		}
 	}
 	if (optind == argc)

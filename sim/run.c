@@ -203,15 +203,8 @@ int run_main(int argc, char **argv)
 		case 'h':
 			run_help(stdout);
 			return 0;
-		case ':':
-			return usage_error("option '%s' needs an argument",
-					   argv[optind - 1]);
 		default:
-			if (optopt)
-				return usage_error("unknown option '-%c'",
-						   optopt);
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
+			return subcmd_bad_option("run", c, argv);
 		}
 	}
 	/* Less than a page is no swap device at all, not a small one. */

@@ -5,6 +5,7 @@
  * command, a paragraph filled to the terminal's width).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,16 @@ int subcmd_usage(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'mmsim help %s'.\n", cmd);
 	return SUBCMD_EXIT_USAGE;
+}
+
+int subcmd_bad_option(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return subcmd_usage(cmd, "option '%s' needs an argument",
+				    argv[optind - 1]);
+	if (optopt)
+		return subcmd_usage(cmd, "unknown option '-%c'", optopt);
+	return subcmd_usage(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
 int subcmd_parse_ulong(const char *s, unsigned long max, unsigned long *v)

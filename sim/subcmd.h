@@ -22,6 +22,13 @@ int subcmd_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * subcmd_bad_option - the usage error for what getopt_long() (called with
+ * opterr = 0 and an optstring starting with ':') returned as @c: ':' for
+ * an option without its argument, '?' for an unknown one.
+ */
+int subcmd_bad_option(const char *cmd, int c, char **argv);
+
+/*
  * subcmd_parse_ulong - @s as a number (decimal, 0x hex or 0 octal) of at
  * most @max into *@v: 0, or -EINVAL for anything else (a sign, trailing
  * bytes, out of range).
