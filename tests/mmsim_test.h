@@ -58,6 +58,34 @@ struct mt {
 	unsigned long page;   /* PAGE_SIZE of the machine */
 };
 
+/*
+ * mt_source_file - the file at @rel below the source tree (ctest sets
+ * MMSIM_SOURCE_DIR; run by hand, the current directory), read whole;
+ * the caller frees it.
+ */
+static inline void *mt_source_file(const char *rel, size_t *len)
+{
+	const char *dir = getenv("MMSIM_SOURCE_DIR");
+	char path[4096];
+	void *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n ? (size_t)n : 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
 static inline const char *mt_kind_name(int kind)
 {
 	static const char *const names[MSIM_NR_ALLOC_KINDS] = {

@@ -28,26 +28,10 @@ struct et {
 
 static void *prog_file(const char *name, size_t *len)
 {
-	const char *dir = getenv("MMSIM_SOURCE_DIR");
-	char path[4096];
-	void *buf;
-	FILE *f;
-	long n;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/tests/cfprog/%s", dir ? dir : ".",
-		 name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n ? (size_t)n : 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	snprintf(rel, sizeof(rel), "tests/cfprog/%s", name);
+	return mt_source_file(rel, len);
 }
 
 static int et_setup(void **state)

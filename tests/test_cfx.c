@@ -15,29 +15,6 @@
 
 #include "../src/coldfire/cfx_internal.h"
 
-static void *file_of(const char *rel, size_t *len)
-{
-	const char *dir = getenv("MMSIM_SOURCE_DIR");
-	char path[4096];
-	void *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n ? (size_t)n : 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static struct msim_cfx_env *env_of(const char *rel, const char *entry,
 				   const char *check, int threads)
 {
@@ -48,7 +25,7 @@ static struct msim_cfx_env *env_of(const char *rel, const char *entry,
 	struct msim_cfx_env *env;
 	char why[256];
 	size_t len;
-	void *elf = file_of(rel, &len);
+	void *elf = mt_source_file(rel, &len);
 
 	env = msim_cfx_env_create(elf, len, &o, why, sizeof(why));
 	free(elf);
@@ -290,7 +267,7 @@ static void test_refused(void **state)
 	struct msim_cfx_env *env;
 	char why[256], junk[64];
 	size_t len;
-	void *elf = file_of("tests/cfprog/cfx-bad.elf", &len);
+	void *elf = mt_source_file("tests/cfprog/cfx-bad.elf", &len);
 
 	(void)state;
 	memset(junk, 0x7f, sizeof(junk));
@@ -338,7 +315,8 @@ static struct msim_cfx_env *env_fixup(const char *rel, const char *fixup_rel,
 	struct msim_cfx_env *env;
 	char why[256];
 	size_t len, flen;
-	void *elf = file_of(rel, &len), *fixup = file_of(fixup_rel, &flen);
+	void *elf = mt_source_file(rel, &len),
+	     *fixup = mt_source_file(fixup_rel, &flen);
 
 	o.fixup = fixup;
 	o.fixup_len = flen;
@@ -523,9 +501,9 @@ static void test_fixup_failed(void **state)
 	assert_false(r->violated);
 	msim_cfx_env_destroy(env);
 
-	elf = file_of("examples/coldfire/prebuilt/counter.elf", &len);
+	elf = mt_source_file("examples/coldfire/prebuilt/counter.elf", &len);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		fixup = file_of(bad[i].fixup, &flen);
+		fixup = mt_source_file(bad[i].fixup, &flen);
 		o.fixup = fixup;
 		o.fixup_len = flen;
 		env = msim_cfx_env_create(elf, len, &o, why, sizeof(why));

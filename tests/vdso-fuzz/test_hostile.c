@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../mmsim_test.h"
+
 #include <mmsim/coldfire/campaign.h>
 #include <mmsim/coldfire/fixup.h>
 #include <mmsim/coldfire/vdso_run.h>
@@ -29,26 +31,10 @@ static struct msim_vf_result r;
 /* tests/ucpu/@name, whole; the caller frees it. */
 static void *fixup_file(const char *name, size_t *len)
 {
-	const char *dir = getenv("MMSIM_SOURCE_DIR");
-	char path[4096];
-	void *buf;
-	FILE *f;
-	long n;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/tests/ucpu/%s", dir ? dir : "../..",
-		 name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n ? (size_t)n : 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	snprintf(rel, sizeof(rel), "tests/ucpu/%s", name);
+	return mt_source_file(rel, len);
 }
 
 static int env_with(struct msim_vf_env *env, const char *name)
