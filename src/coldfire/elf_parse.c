@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <mmsim/coldfire/exec.h>
+#include "be.h"
 
 #define EHDR_SIZE 52
 #define PHDR_SIZE 32
@@ -87,17 +88,6 @@ static const char *esc(const unsigned char *s, size_t n, char *buf, size_t size)
 static bool in_file(const struct parse *p, uint64_t off, uint64_t size)
 {
 	return off <= p->len && size <= p->len - off;
-}
-
-static uint32_t be32(const unsigned char *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
-}
-
-static uint16_t be16(const unsigned char *b)
-{
-	return (uint16_t)(b[0] << 8 | b[1]);
 }
 
 static const char *machine_name(unsigned int m)

@@ -25,20 +25,10 @@
 #include <mmsim/coldfire/fixup.h>
 
 #include "tools.h"
+#include "be.h"
 
 #define MSIM_VF_FIXUP_SYM "check_vdso_atomic_cmpxchg_32"
 #define MSIM_VF_FIXUP_MAX (1U << 20)
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /*
  * The symbol table at section header @sh: 0 when it defines the fixup's

@@ -265,10 +265,10 @@ static int kernel_entry(struct msim_ucpu *cpu, unsigned int depth,
 		cpu->error.entry_pc = ctx->pc;
 		return ret;
 	}
-	if (get32(f + PT_OFF_PC) != ctx->pc) {
+	if (be32(f + PT_OFF_PC) != ctx->pc) {
 		cpu->stats.fixup_rewinds++;
 		msim_trace(MSIM_TRACE_CF_FIXUP_REWIND,
-			   .a = { ctx->pc, get32(f + PT_OFF_PC) });
+			   .a = { ctx->pc, be32(f + PT_OFF_PC) });
 	}
 	return 0;
 }
@@ -292,13 +292,13 @@ static uint16_t frame_view(struct msim_ucpu *cpu, unsigned int depth,
 
 	*r = *ctx;
 	for (i = 0; i < 5; i++)
-		r->d[1 + i] = get32(f + PT_OFF_D1 + 4 * i);
+		r->d[1 + i] = be32(f + PT_OFF_D1 + 4 * i);
 	for (i = 0; i < 3; i++)
-		r->a[i] = get32(f + PT_OFF_A0 + 4 * i);
-	r->d[0] = get32(f + PT_OFF_D0);
-	r->sr = get16(f + PT_OFF_SR);
-	r->pc = get32(f + PT_OFF_PC);
-	return get16(f + PT_OFF_FORMATVEC);
+		r->a[i] = be32(f + PT_OFF_A0 + 4 * i);
+	r->d[0] = be32(f + PT_OFF_D0);
+	r->sr = be16(f + PT_OFF_SR);
+	r->pc = be32(f + PT_OFF_PC);
+	return be16(f + PT_OFF_FORMATVEC);
 }
 
 /*

@@ -28,6 +28,7 @@
 #include <mmsim/mmsim.h>
 #include <mmsim/coldfire/pt_regs.h>
 #include <mmsim/coldfire/ucpu.h>
+#include "be.h"
 
 /*
  * The kernel area: text (stub and fixup), then one stack per depth.
@@ -212,17 +213,6 @@ static inline void put32(unsigned char *p, uint32_t v)
 	p[1] = v >> 16;
 	p[2] = v >> 8;
 	p[3] = v;
-}
-
-static inline uint16_t get16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
 }
 
 static inline unsigned char *kaddr(struct msim_ucpu *cpu, uint32_t addr)

@@ -20,6 +20,7 @@
 #include <libelf.h>
 #include <mmsim/coldfire/vdso.h>
 #include <mmsim/mmsim.h>
+#include "be.h"
 
 /* The ColdFire page: the blob's base and its data area live in one. */
 #define VDSO_PAGE_SIZE 0x2000UL
@@ -54,17 +55,6 @@ static int reject(struct vdso_parse *p, const char *fmt, ...)
 static bool in_file(const struct vdso_parse *p, uint64_t off, uint64_t size)
 {
 	return off <= p->len && size <= p->len - off;
-}
-
-static uint32_t be32(const unsigned char *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
-}
-
-static uint16_t be16(const unsigned char *b)
-{
-	return (uint16_t)(b[0] << 8 | b[1]);
 }
 
 static int check_ident(struct vdso_parse *p)
