@@ -63,25 +63,10 @@ struct ut {
 /* A file of tests/ucpu/, whole; the caller frees it. */
 static inline void *ut_file(const char *name, size_t *len)
 {
-	const char *dir = getenv("MMSIM_SOURCE_DIR");
-	char path[4096];
-	void *buf;
-	FILE *f;
-	long n;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/tests/ucpu/%s", dir ? dir : ".", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n ? n : 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, n, f), n);
-	fclose(f);
-	*len = n;
-	return buf;
+	snprintf(rel, sizeof(rel), "tests/ucpu/%s", name);
+	return mt_source_file(rel, len);
 }
 
 static inline uint32_t ut_peek_at(struct mm_struct *mm, unsigned long addr,
